@@ -1,0 +1,92 @@
+/**
+ * `textDocument/inlineCompletion`: fill-in-the-middle suggestions as ghost text.
+ * The newest request for a document wins: it aborts the one before it, and the client's cancellation reaches
+ * the engine's AbortSignal.
+ */
+import type { Connection, InlineCompletionList, InlineCompletionParams, TextDocuments } from "vscode-languageserver";
+import { type CancellationToken, InlineCompletionTriggerKind } from "vscode-languageserver";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngine";
+import type { Logger } from "../engine/logger";
+import type { HearthSettings } from "../settings";
+import { cutDocumentWindow } from "./documentWindow";
+import { postprocessCompletion, scopeEndIndex } from "./postprocess";
+
+export interface InlineCompletionDependencies {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  engine: ModelEngine;
+  configuration: { readonly settings: HearthSettings; readonly ready: Promise<void> };
+  log: Logger;
+}
+
+/** Automatic suggestions are skipped in the middle of a word: the model would only guess the word's rest. */
+export function shouldSuggestAutomatically(lineSuffix: string): boolean {
+  return !/^[\p{L}\p{N}_$]/u.test(lineSuffix);
+}
+
+export function registerInlineCompletion(deps: InlineCompletionDependencies): void {
+  const inFlight = new Map<string, AbortController>();
+
+  deps.documents.onDidClose((event) => {
+    inFlight.get(event.document.uri)?.abort();
+    inFlight.delete(event.document.uri);
+  });
+
+  deps.connection.languages.inlineCompletion.on(async (params, token) => {
+    const controller = new AbortController();
+    const uri = params.textDocument.uri;
+    inFlight.get(uri)?.abort();
+    inFlight.set(uri, controller);
+    const cancellation = token.onCancellationRequested(() => controller.abort());
+    try {
+      return await completeInline(deps, params, controller.signal, token);
+    } finally {
+      cancellation.dispose();
+      if (inFlight.get(uri) === controller) inFlight.delete(uri);
+    }
+  });
+}
+
+async function completeInline(
+  deps: InlineCompletionDependencies,
+  params: InlineCompletionParams,
+  signal: AbortSignal,
+  token: CancellationToken,
+): Promise<InlineCompletionList | null> {
+  await deps.configuration.ready;
+  const settings = deps.configuration.settings.completion;
+  if (!settings.enabled) return null;
+  const document = deps.documents.get(params.textDocument.uri);
+  if (document === undefined) return null;
+  const version = document.version;
+  const window = cutDocumentWindow(document.getText(), params.position, settings);
+  const explicit = params.context.triggerKind === InlineCompletionTriggerKind.Invoked;
+  if (!explicit && !shouldSuggestAutomatically(window.lineSuffix)) return null;
+
+  const place = { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, nextLines: window.nextLines };
+  const multiline = window.lineSuffix.trim() === "";
+  try {
+    const result = await deps.engine.fillInMiddle(
+      { prefix: window.prefix, linePrefix: window.linePrefix, suffix: window.suffix },
+      {
+        maxTokens: settings.maxTokens,
+        timeoutMs: settings.timeoutMs,
+        signal,
+        // Stop as soon as the suggestion is known to end: one line inside a line, or when the code block closes.
+        isComplete: multiline ? (text) => scopeEndIndex(text, place, true) !== undefined : (text) => text.includes("\n"),
+      },
+    );
+    if (token.isCancellationRequested) return null;
+    // A suggestion computed for an older version of the document would land in the wrong place.
+    if (deps.documents.get(params.textDocument.uri)?.version !== version) return null;
+    const text = postprocessCompletion(result.text, place);
+    if (text === undefined) return null;
+    return { items: [{ insertText: text, range: { start: params.position, end: params.position } }] };
+  } catch (error) {
+    if (isAbortError(error) || signal.aborted) return null;
+    // The engine's status already tells the user what to do; a failing request each keystroke would only add noise.
+    if (!(error instanceof EngineError)) deps.log.error(`Inline completion failed: ${error instanceof Error ? error.stack : String(error)}`);
+    return null;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The contract between Hearth's VS Code client and its language server: settings and custom messages.
+ * Both bundles inline this file, so the two sides cannot drift. It imports nothing from `vscode` or node-llama-cpp.
+ *
+ * Standard LSP carries the main features (`textDocument/inlineCompletion`); the namespaces below are
+ * Hearth's own additions, each named `hearth/<area>/<verb>`.
+ */
+import { NotificationType, RequestType0 } from "vscode-languageserver-protocol";
+
+export { DEFAULT_SETTINGS, type GpuSetting, type HearthSettings, parseSettings, SETTINGS_NEEDING_MODEL_RELOAD } from "./settings";
+
+/** What the model engine is doing, for the status bar. */
+export type EngineState = "idle" | "loading" | "ready" | "error" | "disabled";
+
+export interface EngineStatus {
+  state: EngineState;
+  /** File name of the model, when one is configured. */
+  model?: string;
+  /** `cuda`, `vulkan`, `metal` or `cpu` once loaded. */
+  backend?: string;
+  /** 0..1 while loading. */
+  progress?: number;
+  /** For `error`: what went wrong, in a sentence. */
+  message?: string;
+  /** For `error`: what the user can do about it. */
+  fix?: string;
+  /** For `error`: the setting that fixes it, so the client can open it. */
+  setting?: string;
+}
+
+/**
+ * Server → client notification: the engine's state changed.
+ * Sent whenever loading starts, progresses, finishes or fails.
+ */
+export namespace StatusNotification {
+  export const method = "hearth/engine/status";
+  export const type = new NotificationType<EngineStatus>(method);
+}
+
+/** Measurements of one completion, for tests and benchmarks (not telemetry: they never leave the machine). */
+export interface CompletionMetrics {
+  /** Tokens in the prompt sent to the model. */
+  promptTokens: number;
+  /** Prompt tokens actually evaluated; the rest were reused from the KV cache. */
+  evaluatedPromptTokens: number;
+  generatedTokens: number;
+  /** Wall time from the request reaching the engine to the answer, in milliseconds. */
+  durationMs: number;
+  /** Why generation ended: `eog`, `maxTokens`, `timeout`, `scopeEnd`, `aborted`. */
+  stopReason: string;
+  /** The model's raw text before post-processing. */
+  rawText: string;
+}
+
+/**
+ * Client → server request: metrics of the last completion the engine ran (null before the first one).
+ * Used by the LSP tests to assert KV-cache reuse and by `bench/`.
+ */
+export namespace LastCompletionMetricsRequest {
+  export const method = "hearth/debug/lastCompletionMetrics";
+  export const type = new RequestType0<CompletionMetrics | null, void>(method);
+}

@@ -1,0 +1,67 @@
+/**
+ * Hearth's language server. Runs under VS Code over IPC, or standalone over stdio
+ * (`node dist/server.js --stdio`) for any LSP 3.18 client with inline completion support.
+ */
+import { createConnection, ProposedFeatures, TextDocumentSyncKind, TextDocuments } from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { registerInlineCompletion } from "./completion/inlineCompletionFeature";
+import { ConfigurationReader } from "./configuration";
+import { LlamaEngine } from "./engine/llamaEngine";
+import type { Logger } from "./engine/logger";
+import { LastCompletionMetricsRequest, StatusNotification } from "./protocol";
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const log: Logger = {
+  info: (message) => connection.console.info(message),
+  warn: (message) => connection.console.warn(message),
+  error: (message) => connection.console.error(message),
+};
+const configuration = new ConfigurationReader(connection, log);
+const engine = new LlamaEngine(log);
+
+let initialized = false;
+// LSP forbids notifications before the initialize response; the first status goes out once settings are read.
+engine.onStatus((status) => {
+  if (initialized) void connection.sendNotification(StatusNotification.type, status);
+});
+configuration.onChange((settings) => engine.configure(settings));
+
+connection.onInitialize((params) => {
+  const workspace = params.capabilities.workspace;
+  configuration.initialize({
+    canPull: workspace?.configuration === true,
+    canRegisterForChanges: workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    initializationOptions: params.initializationOptions,
+  });
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      inlineCompletionProvider: true,
+    },
+    serverInfo: { name: "hearth", version: "0.1.0" },
+  };
+});
+
+connection.onInitialized(() => {
+  void configuration.start().then(() => {
+    initialized = true;
+    void connection.sendNotification(StatusNotification.type, engine.status);
+  });
+});
+
+// The model loads when the user first has a document open, never during activation.
+documents.onDidOpen(() => {
+  void configuration.ready.then(() => {
+    if (configuration.settings.completion.enabled) engine.warmUp();
+  });
+});
+
+registerInlineCompletion({ connection, documents, engine, configuration, log });
+
+connection.onRequest(LastCompletionMetricsRequest.type, () => engine.lastMetrics);
+
+connection.onShutdown(() => engine.dispose());
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,119 @@
+/**
+ * Hearth's settings: their shape, defaults and a tolerant parser.
+ * Every key here is contributed in package.json under the same name (`hearth.<section>.<key>`).
+ */
+
+export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
+
+export interface HearthSettings {
+  completion: {
+    /** Inline completions on or off. Default true. */
+    enabled: boolean;
+    /** Path of a local `.gguf` fill-in-the-middle model. Default "" (none). */
+    model: string;
+    /** Most tokens generated for one suggestion. Default 128. */
+    maxTokens: number;
+    /** Lines before the cursor's line sent as context. Default 64. */
+    prefixLines: number;
+    /** Lines after the cursor sent as context. Default 16. */
+    suffixLines: number;
+    /** Generation stops after this many milliseconds, keeping what it has. Default 3000. */
+    timeoutMs: number;
+  };
+  engine: {
+    /** CPU threads; 0 means the machine's real parallelism (node-llama-cpp's own default is far too high on small machines). */
+    threads: number;
+    /** GPU backend. Default "auto": the best one available, falling back to CPU. */
+    gpu: GpuSetting;
+    /** Context window in tokens. Default 4096. */
+    contextSize: number;
+  };
+}
+
+export const DEFAULT_SETTINGS: HearthSettings = {
+  completion: { enabled: true, model: "", maxTokens: 128, prefixLines: 64, suffixLines: 16, timeoutMs: 3000 },
+  engine: { threads: 0, gpu: "auto", contextSize: 4096 },
+};
+
+/** Settings whose change means the model must be loaded again. */
+export const SETTINGS_NEEDING_MODEL_RELOAD = ["completion.model", "engine.threads", "engine.gpu", "engine.contextSize"] as const;
+
+const GPU_VALUES: readonly GpuSetting[] = ["auto", "cuda", "vulkan", "metal", "off"];
+
+export interface ParsedSettings {
+  settings: HearthSettings;
+  /** One line per ignored value, saying which and why; the default was used instead. */
+  problems: string[];
+}
+
+/** Reads the `hearth` section as the client sent it; anything missing or malformed falls back to its default. */
+export function parseSettings(raw: unknown): ParsedSettings {
+  const problems: string[] = [];
+  const section = (name: string): Record<string, unknown> => {
+    const value = isRecord(raw) ? raw[name] : undefined;
+    return isRecord(value) ? value : {};
+  };
+  const completion = section("completion");
+  const engine = section("engine");
+  const defaults = DEFAULT_SETTINGS;
+
+  const boolean = (from: Record<string, unknown>, key: string, fallback: boolean, path: string): boolean => {
+    const value = from[key];
+    if (value === undefined) return fallback;
+    if (typeof value === "boolean") return value;
+    problems.push(`hearth.${path} must be true or false`);
+    return fallback;
+  };
+  const integer = (from: Record<string, unknown>, key: string, fallback: number, min: number, max: number, path: string): number => {
+    const value = from[key];
+    if (value === undefined) return fallback;
+    if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
+    problems.push(`hearth.${path} must be a whole number from ${min} to ${max}`);
+    return fallback;
+  };
+  const string = (from: Record<string, unknown>, key: string, fallback: string, path: string): string => {
+    const value = from[key];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value === "string") return value.trim();
+    problems.push(`hearth.${path} must be a string`);
+    return fallback;
+  };
+
+  const gpuValue = engine.gpu;
+  let gpu = defaults.engine.gpu;
+  if (gpuValue !== undefined) {
+    if (typeof gpuValue === "string" && (GPU_VALUES as readonly string[]).includes(gpuValue)) gpu = gpuValue as GpuSetting;
+    else problems.push(`hearth.engine.gpu must be one of ${GPU_VALUES.join(", ")}`);
+  }
+
+  return {
+    settings: {
+      completion: {
+        enabled: boolean(completion, "enabled", defaults.completion.enabled, "completion.enabled"),
+        model: string(completion, "model", defaults.completion.model, "completion.model"),
+        maxTokens: integer(completion, "maxTokens", defaults.completion.maxTokens, 1, 2048, "completion.maxTokens"),
+        prefixLines: integer(completion, "prefixLines", defaults.completion.prefixLines, 0, 2000, "completion.prefixLines"),
+        suffixLines: integer(completion, "suffixLines", defaults.completion.suffixLines, 0, 2000, "completion.suffixLines"),
+        timeoutMs: integer(completion, "timeoutMs", defaults.completion.timeoutMs, 50, 60000, "completion.timeoutMs"),
+      },
+      engine: {
+        threads: integer(engine, "threads", defaults.engine.threads, 0, 256, "engine.threads"),
+        gpu,
+        contextSize: integer(engine, "contextSize", defaults.engine.contextSize, 256, 131072, "engine.contextSize"),
+      },
+    },
+    problems,
+  };
+}
+
+/** Whether two settings differ in any key that needs a model reload. */
+export function needsModelReload(before: HearthSettings, after: HearthSettings): boolean {
+  return SETTINGS_NEEDING_MODEL_RELOAD.some((path) => {
+    const [section, key] = path.split(".") as [keyof HearthSettings, string];
+    return (before[section] as Record<string, unknown>)[key] !== (after[section] as Record<string, unknown>)[key];
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

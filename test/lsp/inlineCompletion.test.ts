@@ -1,0 +1,206 @@
+/**
+ * The real language server over stdio with the generated bigram model: exact suggestions, KV-cache reuse,
+ * cancellation and clear errors.
+ */
+import { strict as assert } from "node:assert";
+import { copyFileSync, openSync, readSync, closeSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BIGRAM_SCRIPT, predictBigramText } from "../fixtures/gguf/bigramModel";
+import { bigramModelPath } from "../fixtures/gguf/testModels";
+import { documentAt } from "../unit/cursorFixture";
+import { LspTestClient } from "./lspTestClient";
+
+const ready = (status: { state: string }) => status.state === "ready";
+const failed = (status: { state: string }) => status.state === "error";
+
+describe("inline completion over LSP (bigram model)", function () {
+  this.timeout(60_000);
+  let client: LspTestClient;
+  let uriCounter = 0;
+  const uri = () => `file:///workspace/file${++uriCounter}.ts`;
+
+  before(async () => {
+    client = await LspTestClient.start({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } });
+  });
+  after(() => client.stop());
+
+  async function openAt(documentWithCursor: string) {
+    const doc = documentAt(documentWithCursor);
+    const id = uri();
+    await client.open(id, doc.text);
+    await client.waitForStatus(ready);
+    return { id, ...doc };
+  }
+
+  it("returns the exact predicted suggestion", async () => {
+    const doc = await openAt("function add(a, b) {\n  ret║\n}\n");
+    assert.equal(predictBigramText("qwen", "t"), BIGRAM_SCRIPT.afterLetterT.writes);
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
+  });
+
+  it("re-evaluates at most 2 prompt tokens per keystroke on the same line", async () => {
+    const doc = await openAt("function add(a, b) {\n  const x = 1;\n  ret║\n}\n");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
+    const first = await client.lastMetrics();
+    assert.ok(first && first.promptTokens > 20);
+    await client.insert(doc.id, doc.line, doc.character, "u");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character + 1), "rn a+b;");
+    const second = await client.lastMetrics();
+    assert.ok(second, "metrics after the second request");
+    assert.equal(second.promptTokens, first.promptTokens + 1);
+    assert.ok(second.evaluatedPromptTokens <= 2, `re-evaluated ${second.evaluatedPromptTokens} tokens`);
+  });
+
+  it("drops a bracket that is already after the cursor", async () => {
+    const doc = await openAt("print(║)\n");
+    assert.equal(predictBigramText("qwen", "("), "key)");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character, { explicit: true }), "key");
+  });
+
+  it("answers an explicit request on an empty line", async () => {
+    const doc = await openAt("let a = 0;\n║\n");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character, { explicit: true }), "x=1");
+  });
+
+  it("skips automatic suggestions in the middle of a word", async () => {
+    const doc = await openAt("ret║urn\n");
+    assert.equal(await client.complete(doc.id, doc.line, doc.character), null);
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character, { explicit: true }), "urn a+b;");
+  });
+
+  it("returns nothing rather than an empty suggestion", async () => {
+    const doc = await openAt("zz║\n");
+    assert.equal(await client.complete(doc.id, doc.line, doc.character, { explicit: true }), null);
+  });
+
+  it("stops an endless generation at the token cap", async () => {
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), maxTokens: 12 }, engine: { threads: 1 } });
+    const doc = await openAt("~║\n");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character), "~".repeat(12));
+    assert.equal((await client.lastMetrics())?.stopReason, "maxTokens");
+  });
+
+  it("stops an endless generation at the time cap, keeping what it has", async () => {
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), maxTokens: 2048, timeoutMs: 150 }, engine: { threads: 1 } });
+    const doc = await openAt("~║\n");
+    const text = await client.completionText(doc.id, doc.line, doc.character);
+    const metrics = await client.lastMetrics();
+    assert.equal(metrics?.stopReason, "timeout");
+    assert.ok(text && /^~+$/.test(text) && text.length < 2048);
+  });
+
+  it("stops generating promptly when the client cancels", async () => {
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), maxTokens: 2048, timeoutMs: 60_000 }, engine: { threads: 1 } });
+    const doc = await openAt("~║\n");
+    const started = performance.now();
+    const result = await client.complete(doc.id, doc.line, doc.character, { cancelAfterMs: 100 }).catch((error: Error) => error);
+    const elapsed = performance.now() - started;
+    // vscode-jsonrpc answers a cancelled request with null or a RequestCancelled error; either way no suggestion.
+    assert.ok(result === null || result instanceof Error, `unexpected ${JSON.stringify(result)}`);
+    // 2,048 tokens take several seconds on this model; returning well before shows generation stopped.
+    assert.ok(elapsed < 1500, `took ${elapsed} ms`);
+  });
+
+  it("lets the newest request for a document win", async () => {
+    const doc = await openAt("~║\n");
+    const older = client.complete(doc.id, doc.line, doc.character);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await client.insert(doc.id, doc.line, doc.character, "~");
+    const newer = client.completionText(doc.id, doc.line, doc.character + 1);
+    assert.equal(await older, null);
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } });
+    await newer.catch(() => undefined);
+  });
+
+  it("returns nothing while completions are disabled", async () => {
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), enabled: false }, engine: { threads: 1 } });
+    const doc = await openAt("  ret║\n");
+    assert.equal(await client.complete(doc.id, doc.line, doc.character), null);
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } });
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
+  });
+});
+
+describe("FIM formats recognised from the model's own vocabulary", function () {
+  this.timeout(60_000);
+  for (const family of ["deepseek", "starcoder"] as const) {
+    it(`completes with ${family}-style FIM tokens`, async () => {
+      const client = await LspTestClient.start({ completion: { model: bigramModelPath(family) }, engine: { threads: 1 } });
+      try {
+        const doc = documentAt("let a = 0;\n║\n");
+        await client.open("file:///f.ts", doc.text);
+        await client.waitForStatus(ready);
+        // "x=1" follows only the family's own middle token, so this proves the prompt used the right spelling.
+        assert.equal(await client.completionText("file:///f.ts", doc.line, doc.character, { explicit: true }), "x=1");
+      } finally {
+        await client.stop();
+      }
+    });
+  }
+});
+
+describe("model errors", function () {
+  this.timeout(60_000);
+  const scratch = mkdtempSync(join(tmpdir(), "hearth-models-"));
+
+  async function expectError(model: string, pattern: RegExp): Promise<LspTestClient> {
+    const client = await LspTestClient.start({ completion: { model }, engine: { threads: 1 } });
+    await client.open("file:///e.ts", "ret\n");
+    const status = await client.waitForStatus(failed);
+    assert.match(`${status.message} ${status.fix}`, pattern);
+    assert.equal(await client.complete("file:///e.ts", 0, 3, { explicit: true }), null);
+    return client;
+  }
+
+  it("says when the model file is missing, and recovers when the setting is fixed", async () => {
+    const client = await expectError(join(scratch, "missing.gguf"), /Model file not found: .*missing\.gguf.*Check the path in hearth\.completion\.model/);
+    try {
+      await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } });
+      await client.waitForStatus(ready);
+      assert.equal(await client.completionText("file:///e.ts", 0, 3), "urn a+b;");
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it("says when the file is an HTML page instead of a model", async () => {
+    const path = join(scratch, "page.gguf");
+    writeFileSync(path, "<!DOCTYPE html><html><body>401 Unauthorized</body></html>");
+    await (await expectError(path, /not a GGUF model \(it looks like an HTML page/)).stop();
+  });
+
+  it("says when a GGUF file is truncated", async () => {
+    const path = join(scratch, "truncated.gguf");
+    const bytes = Buffer.alloc(4096);
+    const fd = openSync(bigramModelPath("qwen"), "r");
+    readSync(fd, bytes, 0, bytes.length, 0);
+    closeSync(fd);
+    writeFileSync(path, bytes);
+    await (await expectError(path, /Could not load truncated\.gguf.*download it again/)).stop();
+  });
+
+  it("says when the model can't fill in the middle", async () => {
+    const path = join(scratch, "chat-only.gguf");
+    copyFileSync(bigramModelPath("none"), path);
+    await (await expectError(path, /can't fill in the middle.*Pick a base coder model/)).stop();
+  });
+
+  it("asks for a model when none is set", async () => {
+    await (await expectError("", /No completion model is set.*hearth\.completion\.model/)).stop();
+  });
+});
+
+describe("settings through initializationOptions (clients without workspace/configuration)", function () {
+  this.timeout(60_000);
+  it("serves completions configured at initialization", async () => {
+    const client = await LspTestClient.start({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } }, "initializationOptions");
+    try {
+      await client.open("file:///i.ts", "  ret\n");
+      await client.waitForStatus(ready);
+      assert.equal(await client.completionText("file:///i.ts", 0, 5), "urn a+b;");
+    } finally {
+      await client.stop();
+    }
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * Drives the real language server (`dist/server.js --stdio`) over JSON-RPC, the way any LSP client would.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { dirname, resolve } from "node:path";
+import {
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  InitializedNotification,
+  InitializeRequest,
+  InlineCompletionRequest,
+  type InlineCompletionList,
+  InlineCompletionTriggerKind,
+  type ProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  ConfigurationRequest,
+  DidChangeConfigurationNotification,
+  CancellationTokenSource,
+} from "vscode-languageserver-protocol/node";
+import { type CompletionMetrics, type EngineStatus, LastCompletionMetricsRequest, StatusNotification } from "../../server/src/protocol";
+
+export const SERVER_PATH = resolve(dirname(__filename), "..", "..", "dist", "server.js");
+
+export interface TestSettings {
+  completion?: Record<string, unknown>;
+  engine?: Record<string, unknown>;
+}
+
+export class LspTestClient {
+  readonly statuses: EngineStatus[] = [];
+  readonly logs: string[] = [];
+  private versions = new Map<string, number>();
+  private configurationPulled: Array<() => void> = [];
+  private statusWaiters: Array<{ predicate: (s: EngineStatus) => boolean; resolve: (s: EngineStatus) => void }> = [];
+
+  private constructor(
+    private readonly process: ChildProcess,
+    readonly connection: ProtocolConnection,
+    public settings: TestSettings,
+  ) {}
+
+  /** Starts the server; `mode: "pull"` answers workspace/configuration, `"initializationOptions"` passes settings up front. */
+  static async start(settings: TestSettings, mode: "pull" | "initializationOptions" = "pull"): Promise<LspTestClient> {
+    const child = spawn(process.execPath, [SERVER_PATH, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new LspTestClient(child, connection, settings);
+    child.stderr!.on("data", (data: Buffer) => client.logs.push(data.toString()));
+    connection.onNotification(StatusNotification.type, (status) => {
+      client.statuses.push(status);
+      client.statusWaiters = client.statusWaiters.filter((waiter) => {
+        if (!waiter.predicate(status)) return true;
+        waiter.resolve(status);
+        return false;
+      });
+    });
+    connection.onNotification("window/logMessage", (message: { message: string }) => {
+      client.logs.push(`${message.message}\n`);
+    });
+    connection.onRequest(ConfigurationRequest.type, (params) => {
+      const waiting = client.configurationPulled;
+      client.configurationPulled = [];
+      setImmediate(() => {
+        for (const resolve of waiting) resolve();
+      });
+      return params.items.map(() => client.settings);
+    });
+    connection.onRequest("client/registerCapability", () => null);
+    connection.listen();
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        workspace: mode === "pull" ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {},
+        textDocument: { inlineCompletion: { dynamicRegistration: false } },
+      },
+      initializationOptions: mode === "initializationOptions" ? settings : undefined,
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  waitForStatus(predicate: (status: EngineStatus) => boolean, timeoutMs = 30_000): Promise<EngineStatus> {
+    const seen = this.statuses.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no matching status in ${timeoutMs} ms; saw ${JSON.stringify(this.statuses)}\n${this.logs.join("")}`)),
+        timeoutMs,
+      );
+      this.statusWaiters.push({
+        predicate,
+        resolve: (status) => {
+          clearTimeout(timer);
+          resolve(status);
+        },
+      });
+    });
+  }
+
+  async changeSettings(settings: TestSettings): Promise<void> {
+    this.settings = settings;
+    // The server pulls the new values; wait until it has them so the next request sees them.
+    const pulled = new Promise<void>((resolve) => this.configurationPulled.push(resolve));
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await pulled;
+  }
+
+  async open(uri: string, text: string, languageId = "typescript"): Promise<void> {
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Inserts text at a position (an incremental change, as VS Code sends while typing). */
+  async insert(uri: string, line: number, character: number, text: string): Promise<void> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text }],
+    });
+  }
+
+  async complete(
+    uri: string,
+    line: number,
+    character: number,
+    options: { explicit?: boolean; cancelAfterMs?: number } = {},
+  ): Promise<InlineCompletionList | null> {
+    const source = new CancellationTokenSource();
+    if (options.cancelAfterMs !== undefined) setTimeout(() => source.cancel(), options.cancelAfterMs);
+    const result = await this.connection.sendRequest(
+      InlineCompletionRequest.type,
+      {
+        textDocument: { uri },
+        position: { line, character },
+        context: { triggerKind: options.explicit ? InlineCompletionTriggerKind.Invoked : InlineCompletionTriggerKind.Automatic },
+      },
+      source.token,
+    );
+    if (result === null || Array.isArray(result)) return result === null ? null : { items: result };
+    return result;
+  }
+
+  /** The insert text of the first suggestion, or undefined when there is none. */
+  async completionText(uri: string, line: number, character: number, options: { explicit?: boolean } = {}): Promise<string | undefined> {
+    const list = await this.complete(uri, line, character, options);
+    const first = list?.items[0]?.insertText;
+    return typeof first === "string" ? first : first?.value;
+  }
+
+  lastMetrics(): Promise<CompletionMetrics | null> {
+    return this.connection.sendRequest(LastCompletionMetricsRequest.type);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest("shutdown"), new Promise((r) => setTimeout(r, 3000))]);
+      await this.connection.sendNotification("exit");
+    } catch {
+      // The server may already be gone (tests that kill it); the kill below makes sure.
+    }
+    this.connection.dispose();
+    this.process.kill("SIGKILL");
+  }
+}

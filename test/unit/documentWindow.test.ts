@@ -1,0 +1,39 @@
+import { strict as assert } from "node:assert";
+import { cutDocumentWindow } from "../../server/src/completion/documentWindow";
+import { documentAt } from "./cursorFixture";
+
+describe("document window", () => {
+  const budget = { prefixLines: 2, suffixLines: 1 };
+
+  it("splits whole lines before, the line so far, and what follows", () => {
+    const { text, line, character } = documentAt("a\nb\nc\n  ret║urn\nd\ne");
+    assert.deepEqual(cutDocumentWindow(text, { line, character }, budget), {
+      prefix: "b\nc\n",
+      linePrefix: "  ret",
+      lineSuffix: "urn",
+      nextLines: ["d"],
+      suffix: "urn\nd",
+    });
+  });
+
+  it("keeps the prefix identical while typing on one line, so the KV cache holds", () => {
+    const before = documentAt("x\ny\n  re║\nz");
+    const after = documentAt("x\ny\n  ret║\nz");
+    const a = cutDocumentWindow(before.text, before, budget);
+    const b = cutDocumentWindow(after.text, after, budget);
+    assert.equal(a.prefix, b.prefix);
+    assert.equal(a.suffix, b.suffix);
+  });
+
+  it("treats CRLF like LF", () => {
+    assert.equal(cutDocumentWindow("a\r\nb\r\nc", { line: 1, character: 1 }, budget).prefix, "a\n");
+  });
+
+  it("clamps positions past the end", () => {
+    assert.equal(cutDocumentWindow("ab", { line: 5, character: 9 }, budget).linePrefix, "ab");
+  });
+
+  it("counts UTF-16 code units, as LSP positions do", () => {
+    assert.equal(cutDocumentWindow("😀x", { line: 0, character: 2 }, budget).linePrefix, "😀");
+  });
+});

@@ -1,0 +1,38 @@
+import { strict as assert } from "node:assert";
+import { DEFAULT_SETTINGS, needsModelReload, parseSettings } from "../../server/src/settings";
+
+describe("settings", () => {
+  it("fills every missing value with its default", () => {
+    assert.deepEqual(parseSettings(undefined), { settings: DEFAULT_SETTINGS, problems: [] });
+    assert.deepEqual(parseSettings({ completion: null }).settings, DEFAULT_SETTINGS);
+  });
+
+  it("reads valid values", () => {
+    const { settings, problems } = parseSettings({
+      completion: { model: " /m.gguf ", enabled: false, maxTokens: 64 },
+      engine: { threads: 2, gpu: "vulkan" },
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(settings.completion.model, "/m.gguf");
+    assert.equal(settings.completion.enabled, false);
+    assert.equal(settings.completion.maxTokens, 64);
+    assert.equal(settings.engine.threads, 2);
+    assert.equal(settings.engine.gpu, "vulkan");
+  });
+
+  it("reports malformed values and keeps the defaults", () => {
+    const { settings, problems } = parseSettings({ completion: { maxTokens: -3, enabled: "yes" }, engine: { gpu: "rocm" } });
+    assert.equal(settings.completion.maxTokens, DEFAULT_SETTINGS.completion.maxTokens);
+    assert.equal(settings.completion.enabled, true);
+    assert.equal(settings.engine.gpu, "auto");
+    assert.equal(problems.length, 3);
+    assert.match(problems.join("\n"), /hearth\.engine\.gpu must be one of auto, cuda, vulkan, metal, off/);
+  });
+
+  it("knows which changes need a model reload", () => {
+    const changedModel = parseSettings({ completion: { model: "/other.gguf" } }).settings;
+    const changedTokens = parseSettings({ completion: { maxTokens: 10 } }).settings;
+    assert.equal(needsModelReload(DEFAULT_SETTINGS, changedModel), true);
+    assert.equal(needsModelReload(DEFAULT_SETTINGS, changedTokens), false);
+  });
+});
