@@ -64,7 +64,14 @@ export function parseSettings(raw: unknown): ParsedSettings {
     problems.push(`hearth.${path} must be true or false`);
     return fallback;
   };
-  const integer = (from: Record<string, unknown>, key: string, fallback: number, min: number, max: number, path: string): number => {
+  const integer = (
+    from: Record<string, unknown>,
+    key: string,
+    fallback: number,
+    min: number,
+    max: number,
+    path: string,
+  ): number => {
     const value = from[key];
     if (value === undefined) return fallback;
     if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;

@@ -3,7 +3,7 @@
  * cancellation and clear errors.
  */
 import { strict as assert } from "node:assert";
-import { copyFileSync, openSync, readSync, closeSync, writeFileSync, mkdtempSync } from "node:fs";
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIGRAM_SCRIPT, predictBigramText } from "../fixtures/gguf/bigramModel";
@@ -82,7 +82,10 @@ describe("inline completion over LSP (bigram model)", function () {
   });
 
   it("stops an endless generation at the time cap, keeping what it has", async () => {
-    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), maxTokens: 2048, timeoutMs: 150 }, engine: { threads: 1 } });
+    await client.changeSettings({
+      completion: { model: bigramModelPath("qwen"), maxTokens: 2048, timeoutMs: 150 },
+      engine: { threads: 1 },
+    });
     const doc = await openAt("~║\n");
     const text = await client.completionText(doc.id, doc.line, doc.character);
     const metrics = await client.lastMetrics();
@@ -91,7 +94,10 @@ describe("inline completion over LSP (bigram model)", function () {
   });
 
   it("stops generating promptly when the client cancels", async () => {
-    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), maxTokens: 2048, timeoutMs: 60_000 }, engine: { threads: 1 } });
+    await client.changeSettings({
+      completion: { model: bigramModelPath("qwen"), maxTokens: 2048, timeoutMs: 60_000 },
+      engine: { threads: 1 },
+    });
     const doc = await openAt("~║\n");
     const started = performance.now();
     const result = await client.complete(doc.id, doc.line, doc.character, { cancelAfterMs: 100 }).catch((error: Error) => error);
@@ -154,7 +160,10 @@ describe("model errors", function () {
   }
 
   it("says when the model file is missing, and recovers when the setting is fixed", async () => {
-    const client = await expectError(join(scratch, "missing.gguf"), /Model file not found: .*missing\.gguf.*Check the path in hearth\.completion\.model/);
+    const client = await expectError(
+      join(scratch, "missing.gguf"),
+      /Model file not found: .*missing\.gguf.*Check the path in hearth\.completion\.model/,
+    );
     try {
       await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } });
       await client.waitForStatus(ready);
@@ -194,7 +203,10 @@ describe("model errors", function () {
 describe("settings through initializationOptions (clients without workspace/configuration)", function () {
   this.timeout(60_000);
   it("serves completions configured at initialization", async () => {
-    const client = await LspTestClient.start({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } }, "initializationOptions");
+    const client = await LspTestClient.start(
+      { completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } },
+      "initializationOptions",
+    );
     try {
       await client.open("file:///i.ts", "  ret\n");
       await client.waitForStatus(ready);

@@ -4,22 +4,27 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import {
+  CancellationTokenSource,
+  ConfigurationRequest,
   createProtocolConnection,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   InitializedNotification,
   InitializeRequest,
-  InlineCompletionRequest,
   type InlineCompletionList,
+  InlineCompletionRequest,
   InlineCompletionTriggerKind,
   type ProtocolConnection,
   StreamMessageReader,
   StreamMessageWriter,
-  ConfigurationRequest,
-  DidChangeConfigurationNotification,
-  CancellationTokenSource,
 } from "vscode-languageserver-protocol/node";
-import { type CompletionMetrics, type EngineStatus, LastCompletionMetricsRequest, StatusNotification } from "../../server/src/protocol";
+import {
+  type CompletionMetrics,
+  type EngineStatus,
+  LastCompletionMetricsRequest,
+  StatusNotification,
+} from "../../server/src/protocol";
 
 export const SERVER_PATH = resolve(dirname(__filename), "..", "..", "dist", "server.js");
 
@@ -86,7 +91,8 @@ export class LspTestClient {
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no matching status in ${timeoutMs} ms; saw ${JSON.stringify(this.statuses)}\n${this.logs.join("")}`)),
+        () =>
+          reject(new Error(`no matching status in ${timeoutMs} ms; saw ${JSON.stringify(this.statuses)}\n${this.logs.join("")}`)),
         timeoutMs,
       );
       this.statusWaiters.push({
@@ -109,7 +115,9 @@ export class LspTestClient {
 
   async open(uri: string, text: string, languageId = "typescript"): Promise<void> {
     this.versions.set(uri, 1);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text },
+    });
   }
 
   /** Inserts text at a position (an incremental change, as VS Code sends while typing). */
@@ -144,7 +152,12 @@ export class LspTestClient {
   }
 
   /** The insert text of the first suggestion, or undefined when there is none. */
-  async completionText(uri: string, line: number, character: number, options: { explicit?: boolean } = {}): Promise<string | undefined> {
+  async completionText(
+    uri: string,
+    line: number,
+    character: number,
+    options: { explicit?: boolean } = {},
+  ): Promise<string | undefined> {
     const list = await this.complete(uri, line, character, options);
     const first = list?.items[0]?.insertText;
     return typeof first === "string" ? first : first?.value;

@@ -24,5 +24,9 @@ export function documentAt(documentWithCursor: string): { text: string; line: nu
   const at = documentWithCursor.indexOf(CURSOR);
   const before = documentWithCursor.slice(0, at);
   const lines = before.split("\n");
-  return { text: before + documentWithCursor.slice(at + CURSOR.length), line: lines.length - 1, character: lines[lines.length - 1].length };
+  return {
+    text: before + documentWithCursor.slice(at + CURSOR.length),
+    line: lines.length - 1,
+    character: lines[lines.length - 1].length,
+  };
 }

@@ -12,11 +12,17 @@ describe("FIM formats", () => {
     assert.deepEqual(spelling.qwen, ["<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>"]);
     assert.deepEqual(spelling.starcoder, ["<fim_prefix>", "<fim_suffix>", "<fim_middle>"]);
     // Full-width bars (U+FF5C) and the ▁ separator (U+2581), not ASCII look-alikes.
-    assert.deepEqual(spelling.deepseek, ["<\uFF5Cfim\u2581begin\uFF5C>", "<\uFF5Cfim\u2581hole\uFF5C>", "<\uFF5Cfim\u2581end\uFF5C>"]);
+    assert.deepEqual(spelling.deepseek, [
+      "<\uFF5Cfim\u2581begin\uFF5C>",
+      "<\uFF5Cfim\u2581hole\uFF5C>",
+      "<\uFF5Cfim\u2581end\uFF5C>",
+    ]);
   });
 
   it("recognises Qwen2.5-Coder's tokens and its stop tokens", () => {
-    const found = detectFimTokens(vocabulary(["<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>", "<|file_sep|>"]));
+    const found = detectFimTokens(
+      vocabulary(["<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>", "<|file_sep|>"]),
+    );
     assert.equal(found?.family, "qwen");
     assert.deepEqual([found?.prefix, found?.suffix, found?.middle], [1001, 1003, 1002]);
     assert.ok(found?.stopTokens.includes(1004) && found.stopTokens.includes(1005));
@@ -47,7 +53,10 @@ describe("FIM formats", () => {
 
   it("lays the prompt out as PRE prefix SUF suffix MID line-so-far", () => {
     const tokens = { family: "qwen" as const, prefix: 1, suffix: 2, middle: 3, stopTokens: [] };
-    assert.deepEqual(layoutFimPrompt(tokens, { prefix: [10, 11], suffix: [20], linePrefix: [30, 31] }), [1, 10, 11, 2, 20, 3, 30, 31]);
+    assert.deepEqual(
+      layoutFimPrompt(tokens, { prefix: [10, 11], suffix: [20], linePrefix: [30, 31] }),
+      [1, 10, 11, 2, 20, 3, 30, 31],
+    );
     assert.deepEqual(layoutFimPrompt(tokens, { prefix: [], suffix: [], linePrefix: [] }, 0), [0, 1, 2, 3]);
   });
 });

@@ -6,8 +6,8 @@
 import type { Connection, InlineCompletionList, InlineCompletionParams, TextDocuments } from "vscode-languageserver";
 import { type CancellationToken, InlineCompletionTriggerKind } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngine";
 import type { Logger } from "../engine/logger";
+import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngine";
 import type { HearthSettings } from "../settings";
 import { cutDocumentWindow } from "./documentWindow";
 import { postprocessCompletion, scopeEndIndex } from "./postprocess";
@@ -86,7 +86,8 @@ async function completeInline(
   } catch (error) {
     if (isAbortError(error) || signal.aborted) return null;
     // The engine's status already tells the user what to do; a failing request each keystroke would only add noise.
-    if (!(error instanceof EngineError)) deps.log.error(`Inline completion failed: ${error instanceof Error ? error.stack : String(error)}`);
+    if (!(error instanceof EngineError))
+      deps.log.error(`Inline completion failed: ${error instanceof Error ? error.stack : String(error)}`);
     return null;
   }
 }

@@ -23,7 +23,15 @@ export const FIM_FAMILIES: readonly FimFamily[] = [
     prefix: "<|fim_prefix|>",
     suffix: "<|fim_suffix|>",
     middle: "<|fim_middle|>",
-    stopTokens: ["<|fim_pad|>", "<|file_sep|>", "<|repo_name|>", "<|endoftext|>", "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>"],
+    stopTokens: [
+      "<|fim_pad|>",
+      "<|file_sep|>",
+      "<|repo_name|>",
+      "<|endoftext|>",
+      "<|fim_prefix|>",
+      "<|fim_suffix|>",
+      "<|fim_middle|>",
+    ],
   },
   {
     name: "starcoder",

@@ -7,11 +7,11 @@ import { basename } from "node:path";
 import type { CompletionMetrics, EngineStatus } from "../protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, needsModelReload } from "../settings";
 import { generateFim } from "./fimGeneration";
-import { type LoadedModel, loadModel } from "./loadedModel";
 import { type LlamaRuntime, resolveThreads, startLlamaRuntime } from "./llamaRuntime";
+import { type LoadedModel, loadModel } from "./loadedModel";
 import type { Logger } from "./logger";
-import { checkModelFile } from "./modelFileCheck";
 import { EngineError, type FimGenerationOptions, type FimInput, type FimResult, type ModelEngine } from "./modelEngine";
+import { checkModelFile } from "./modelFileCheck";
 
 /** Load progress is reported at most this often, to keep the status notification cheap. */
 const PROGRESS_INTERVAL_MS = 150;
@@ -124,7 +124,12 @@ export class LlamaEngine implements ModelEngine {
       const status: EngineStatus =
         error instanceof EngineError
           ? { state: "error", model: name, message: error.message, fix: error.fix, setting: error.setting }
-          : { state: "error", model: name, message: String(error instanceof Error ? error.message : error), fix: "See the Hearth log for details." };
+          : {
+              state: "error",
+              model: name,
+              message: String(error instanceof Error ? error.message : error),
+              fix: "See the Hearth log for details.",
+            };
       this.log.error(`${status.message} ${status.fix ?? ""}`.trim());
       setStatus(status);
       throw error instanceof EngineError ? error : new EngineError(status.message ?? "Model load failed.", status.fix ?? "");

@@ -15,16 +15,26 @@ export async function checkModelFile(path: string): Promise<void> {
   let size: number;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new EngineError(`The model path is not a file: ${path}`, "Point hearth.completion.model at a .gguf file.", SETTING);
+    if (!info.isFile())
+      throw new EngineError(`The model path is not a file: ${path}`, "Point hearth.completion.model at a .gguf file.", SETTING);
     size = info.size;
   } catch (error) {
     if (error instanceof EngineError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new EngineError(`Model file not found: ${path}`, "Check the path in hearth.completion.model.", SETTING);
-    throw new EngineError(`Can't read the model file ${path} (${code ?? String(error)}).`, "Check the file's permissions or choose another model.", SETTING);
+    if (code === "ENOENT")
+      throw new EngineError(`Model file not found: ${path}`, "Check the path in hearth.completion.model.", SETTING);
+    throw new EngineError(
+      `Can't read the model file ${path} (${code ?? String(error)}).`,
+      "Check the file's permissions or choose another model.",
+      SETTING,
+    );
   }
   const handle = await open(path, "r").catch((error: NodeJS.ErrnoException) => {
-    throw new EngineError(`Can't open the model file ${path} (${error.code}).`, "Check the file's permissions or choose another model.", SETTING);
+    throw new EngineError(
+      `Can't open the model file ${path} (${error.code}).`,
+      "Check the file's permissions or choose another model.",
+      SETTING,
+    );
   });
   try {
     const header = Buffer.alloc(4);

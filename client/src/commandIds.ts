@@ -1,0 +1,7 @@
+/** Command ids, as contributed in package.json. */
+export const COMMANDS = {
+  toggleInlineCompletions: "hearth.toggleInlineCompletions",
+  restartServer: "hearth.restartServer",
+  showLog: "hearth.showLog",
+  showStatus: "hearth.showStatus",
+} as const;

@@ -1,0 +1,34 @@
+/**
+ * The command table: every command Hearth contributes, in one place.
+ */
+import * as vscode from "vscode";
+import { COMMANDS } from "./commandIds";
+import { readClientSettings, setCompletionEnabled } from "./config";
+import type { HearthClient } from "./hearthClient";
+import { showEngineError } from "./statusBar";
+
+export function registerCommands(hearth: HearthClient): vscode.Disposable[] {
+  const table: Record<(typeof COMMANDS)[keyof typeof COMMANDS], () => unknown> = {
+    [COMMANDS.toggleInlineCompletions]: async () => {
+      const enabled = !readClientSettings().completionEnabled;
+      await setCompletionEnabled(enabled);
+      vscode.window.setStatusBarMessage(`Hearth: inline completions ${enabled ? "on" : "off"}`, 3000);
+    },
+    [COMMANDS.restartServer]: () => hearth.restart(),
+    [COMMANDS.showLog]: () => hearth.outputChannel.show(true),
+    [COMMANDS.showStatus]: async () => {
+      const status = hearth.statusBar.current;
+      if (status.state === "error") return showEngineError(status);
+      const enabled = readClientSettings().completionEnabled;
+      const toggle = enabled ? "Turn Inline Completions Off" : "Turn Inline Completions On";
+      const choice = await vscode.window.showQuickPick([toggle, "Restart Language Server", "Show Log", "Open Settings"], {
+        title: `Hearth — ${status.state}${status.model ? `: ${status.model}` : ""}${status.backend ? ` on ${status.backend.toUpperCase()}` : ""}`,
+      });
+      if (choice === toggle) await vscode.commands.executeCommand(COMMANDS.toggleInlineCompletions);
+      else if (choice === "Restart Language Server") await hearth.restart();
+      else if (choice === "Show Log") hearth.outputChannel.show(true);
+      else if (choice === "Open Settings") await vscode.commands.executeCommand("workbench.action.openSettings", "hearth.");
+    },
+  };
+  return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));
+}

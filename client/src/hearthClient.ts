@@ -1,0 +1,70 @@
+/**
+ * Owns the language client's lifecycle and the two disposal scopes: things that live as long as the extension,
+ * and things that live as long as one language-server process.
+ */
+import * as vscode from "vscode";
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from "vscode-languageclient/node";
+import { StatusNotification } from "../../server/src/protocol";
+import { CONFIG_SECTION, readClientSettings } from "./config";
+import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
+import { StatusBar } from "./statusBar";
+
+export class HearthClient implements vscode.Disposable {
+  readonly outputChannel = vscode.window.createOutputChannel("Hearth", { log: true });
+  readonly statusBar = new StatusBar();
+  private client: LanguageClient | undefined;
+  /** Disposed with each language-server process. */
+  private clientScope: vscode.Disposable[] = [];
+  /** Disposed with the extension. */
+  private readonly extensionScope: vscode.Disposable[] = [this.outputChannel, this.statusBar];
+  private settings = readClientSettings();
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.statusBar.setCompletionEnabled(this.settings.completionEnabled);
+    this.extensionScope.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (!event.affectsConfiguration(CONFIG_SECTION)) return;
+        this.settings = readClientSettings();
+        this.statusBar.setCompletionEnabled(this.settings.completionEnabled);
+      }),
+    );
+  }
+
+  /** Starts the language server. Resolves once it is running; the model loads later, on first use. */
+  async start(): Promise<void> {
+    const serverModule = this.context.asAbsolutePath("dist/server.js");
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
+      outputChannel: this.outputChannel,
+      middleware: createInlineCompletionMiddleware(() => this.settings),
+    };
+    const client = new LanguageClient("hearth", "Hearth", serverOptions, clientOptions);
+    this.client = client;
+    this.clientScope.push(client.onNotification(StatusNotification.type, (status) => this.statusBar.update(status)));
+    await client.start();
+  }
+
+  async restart(): Promise<void> {
+    await this.stopClient();
+    this.statusBar.update({ state: "idle" });
+    await this.start();
+    this.outputChannel.info("Language server restarted.");
+  }
+
+  private async stopClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    for (const disposable of this.clientScope.splice(0)) disposable.dispose();
+    if (client?.isRunning()) await client.stop(5000).catch((error) => this.outputChannel.warn(`Stopping the server: ${error}`));
+    await client?.dispose().catch(() => undefined);
+  }
+
+  async dispose(): Promise<void> {
+    await this.stopClient();
+    for (const disposable of this.extensionScope.splice(0)) disposable.dispose();
+  }
+}

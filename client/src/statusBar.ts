@@ -1,0 +1,84 @@
+/**
+ * The status bar item: what the engine is doing, and on error what to do about it.
+ */
+import * as vscode from "vscode";
+import type { EngineStatus } from "../../server/src/protocol";
+import { COMMANDS } from "./commandIds";
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem("hearth.status", vscode.StatusBarAlignment.Right, 100);
+  private status: EngineStatus = { state: "idle" };
+  private completionEnabled = true;
+  private lastErrorShown: string | undefined;
+
+  constructor() {
+    this.item.name = "Hearth";
+    this.item.command = COMMANDS.showStatus;
+    this.render();
+    this.item.show();
+  }
+
+  get current(): EngineStatus {
+    return this.status;
+  }
+
+  update(status: EngineStatus): void {
+    this.status = status;
+    this.render();
+    if (status.state === "error") {
+      const key = `${status.message}|${status.fix}`;
+      if (key !== this.lastErrorShown) {
+        this.lastErrorShown = key;
+        void showEngineError(status);
+      }
+    } else if (status.state === "ready") {
+      this.lastErrorShown = undefined;
+    }
+  }
+
+  setCompletionEnabled(enabled: boolean): void {
+    this.completionEnabled = enabled;
+    this.render();
+  }
+
+  private render(): void {
+    const { state, model, backend, progress, message } = this.status;
+    const modelText = model ? ` ${model}` : "";
+    this.item.backgroundColor = undefined;
+    if (state === "error") {
+      this.item.text = "$(warning) Hearth";
+      this.item.backgroundColor = new vscode.ThemeColor("statusBarItem.errorBackground");
+      this.item.tooltip = `Hearth: ${message ?? "error"}\n${this.status.fix ?? ""}\nClick for options.`;
+    } else if (!this.completionEnabled) {
+      this.item.text = "$(circle-slash) Hearth";
+      this.item.tooltip = "Hearth: inline completions are off. Click to turn them on.";
+    } else if (state === "loading") {
+      const percent = progress === undefined ? "" : ` ${Math.round(progress * 100)}%`;
+      this.item.text = `$(sync~spin) Hearth${percent}`;
+      this.item.tooltip = `Hearth: loading${modelText}…`;
+    } else if (state === "ready") {
+      this.item.text = "$(check) Hearth";
+      this.item.tooltip = `Hearth: ready —${modelText} on ${(backend ?? "cpu").toUpperCase()}${message ? `\n${message}` : ""}`;
+    } else {
+      this.item.text = "$(circle-outline) Hearth";
+      this.item.tooltip = `Hearth:${modelText} loads when you first edit a file.`;
+    }
+    this.item.accessibilityInformation = { label: `Hearth ${this.completionEnabled ? state : "completions off"}${modelText}` };
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
+
+/** Shows an engine error with buttons that lead to the fix. */
+export async function showEngineError(status: EngineStatus): Promise<void> {
+  const openSetting = status.setting ? "Open Setting" : undefined;
+  const choice = await vscode.window.showErrorMessage(
+    `Hearth: ${status.message ?? "The model engine failed."} ${status.fix ?? ""}`.trim(),
+    ...[openSetting, "Show Log"].filter((item): item is string => item !== undefined),
+  );
+  if (choice === "Open Setting" && status.setting)
+    await vscode.commands.executeCommand("workbench.action.openSettings", status.setting);
+  else if (choice === "Show Log") await vscode.commands.executeCommand(COMMANDS.showLog);
+}
