@@ -26,7 +26,8 @@ import {
   StatusNotification,
 } from "../../server/src/protocol";
 
-export const SERVER_PATH = resolve(dirname(__filename), "..", "..", "dist", "server.js");
+/** The server under test: the build in dist/, or another (e.g. one unpacked from a VSIX) named by HEARTH_SERVER_PATH. */
+export const SERVER_PATH = process.env.HEARTH_SERVER_PATH ?? resolve(dirname(__filename), "..", "..", "dist", "server.js");
 
 export interface TestSettings {
   completion?: Record<string, unknown>;
