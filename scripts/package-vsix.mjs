@@ -10,7 +10,9 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFil
 import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { target: { type: "string", default: "linux-x64" }, cuda: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { target: { type: "string", default: "linux-x64" }, cuda: { type: "boolean", default: false } },
+});
 const target = values.target;
 const root = dirname(dirname(new URL(import.meta.url).pathname));
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -25,10 +27,15 @@ const BINARIES = {
   "win32-x64": ["win-x64", "win-x64-vulkan"],
   "win32-arm64": ["win-arm64"],
 };
-const CUDA_BINARIES = { "linux-x64": ["linux-x64-cuda", "linux-x64-cuda-ext"], "win32-x64": ["win-x64-cuda", "win-x64-cuda-ext"] };
+const CUDA_BINARIES = {
+  "linux-x64": ["linux-x64-cuda", "linux-x64-cuda-ext"],
+  "win32-x64": ["win-x64-cuda", "win-x64-cuda-ext"],
+};
 if (!(target in BINARIES)) throw new Error(`unknown target ${target}; one of ${Object.keys(BINARIES).join(", ")}`);
 if (values.cuda && !(target in CUDA_BINARIES)) throw new Error(`no CUDA build of node-llama-cpp for ${target}`);
-const wantedBinaries = new Set([...BINARIES[target], ...(values.cuda ? CUDA_BINARIES[target] : [])].map((name) => `@node-llama-cpp/${name}`));
+const wantedBinaries = new Set(
+  [...BINARIES[target], ...(values.cuda ? CUDA_BINARIES[target] : [])].map((name) => `@node-llama-cpp/${name}`),
+);
 
 execFileSync(process.execPath, [join(root, "esbuild.mjs"), "--production"], { stdio: "inherit", cwd: root });
 
@@ -93,8 +100,14 @@ writeFileSync(join(stage, "package.json"), `${JSON.stringify(stagedManifest, nul
 const suffix = values.cuda ? "-cuda" : "";
 const out = join(root, `hearth-${target}${suffix}-${manifest.version}.vsix`);
 const vsce = join(root, "node_modules", "@vscode", "vsce", "vsce");
-execFileSync(process.execPath, [vsce, "package", "--target", target, "--out", out, "--allow-missing-repository", "--skip-license"], {
-  cwd: stage,
-  stdio: ["ignore", "inherit", "inherit"],
-});
-console.log(`VSIX: ${relative(process.cwd(), out)} (${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB, ${included.size} runtime packages)`);
+execFileSync(
+  process.execPath,
+  [vsce, "package", "--target", target, "--out", out, "--allow-missing-repository", "--skip-license"],
+  {
+    cwd: stage,
+    stdio: ["ignore", "inherit", "inherit"],
+  },
+);
+console.log(
+  `VSIX: ${relative(process.cwd(), out)} (${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB, ${included.size} runtime packages)`,
+);

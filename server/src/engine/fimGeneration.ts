@@ -10,8 +10,8 @@ import { layoutFimPrompt } from "./fimFormats";
 import type { LoadedModel } from "./loadedModel";
 import type { FimGenerationOptions, FimInput, FimResult } from "./modelEngine";
 
-/** Prompt tokens evaluated between two abort checks: small enough for an abort to land within ~150 ms on a 0.5B model on CPU. */
-export const PROMPT_CHUNK_TOKENS = 32;
+/** Prompt tokens evaluated between two abort checks. Measured (docs/BENCHMARKS.md): 64 keeps an abort under ~60 ms on a 0.5B model on 2 CPU threads and costs ~1.3x a single batch on a cold prompt; 32 halves throughput, 128 lets aborts take ~150 ms. */
+export const PROMPT_CHUNK_TOKENS = 64;
 
 /** Tokens kept free for generation beyond maxTokens, so the prompt never fills the context exactly. */
 const CONTEXT_MARGIN = 8;
