@@ -102,7 +102,17 @@ const out = join(root, `hearth-${target}${suffix}-${manifest.version}.vsix`);
 const vsce = join(root, "node_modules", "@vscode", "vsce", "vsce");
 execFileSync(
   process.execPath,
-  [vsce, "package", "--target", target, "--out", out, "--allow-missing-repository", "--skip-license"],
+  [
+    vsce,
+    "package",
+    "--target",
+    target,
+    "--out",
+    out,
+    "--allow-missing-repository",
+    "--skip-license",
+    "--no-rewrite-relative-links",
+  ],
   {
     cwd: stage,
     stdio: ["ignore", "inherit", "inherit"],

@@ -1,0 +1,141 @@
+/**
+ * Hearth in a real VS Code: type, see the predicted ghost text, accept it; status bar; toggling.
+ * Runs code-server + headless Chromium; tools come from scripts/provision-tools.mjs (run by `npm test`).
+ */
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { bigramModelPath } from "../fixtures/gguf/testModels";
+import { CodeServerSession, type Tools } from "./codeServerSession";
+import { Workbench } from "./workbench";
+
+const ROOT = join(__dirname, "..", "..");
+const ARTIFACTS = join(ROOT, "test-artifacts", "ui");
+const settings = () => ({ "hearth.completion.model": bigramModelPath("qwen"), "hearth.engine.threads": 1 });
+
+const FILES = {
+  "add.ts": "function add(a: number, b: number) {\n  \n}\n",
+  "through.ts": "let x = 0;\n\n",
+  "toggle.ts": "let y = 1;\n\n",
+};
+
+/** Packages the VSIX the way users get it (once per run). */
+export function packageVsix(): string {
+  const output = execFileSync(process.execPath, [join(ROOT, "scripts", "package-vsix.mjs"), "--target", "linux-x64"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const match = /VSIX: (\S+\.vsix)/.exec(output);
+  if (!match) throw new Error(`packaging printed no VSIX path:\n${output}`);
+  return join(ROOT, match[1]);
+}
+
+export function provisionedTools(): Tools {
+  return JSON.parse(
+    execFileSync(process.execPath, [join(ROOT, "scripts", "provision-tools.mjs")], { encoding: "utf8" }),
+  ) as Tools;
+}
+
+/** Copies Hearth's log files (the "Hearth" output channel and the extension host log) next to a screenshot. */
+function saveLogs(session: CodeServerSession, prefix: string): string[] {
+  const saved: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/Hearth|exthost/i.test(name) && name.endsWith(".log")) {
+        const target = join(ARTIFACTS, `${prefix}-${name}`);
+        copyFileSync(path, target);
+        saved.push(target);
+      }
+    }
+  };
+  const logs = join(session.root, "user-data", "logs");
+  if (existsSync(logs)) walk(logs);
+  return saved;
+}
+
+describe("Hearth in VS Code (code-server + Chromium)", function () {
+  this.timeout(120_000);
+  let session: CodeServerSession;
+  let workbench: Workbench;
+
+  before(async function () {
+    this.timeout(600_000);
+    const tools = provisionedTools();
+    const vsix = packageVsix();
+    session = await CodeServerSession.start({ tools, vsix, settings: settings(), files: FILES });
+    workbench = new Workbench(session.page);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== "failed" || !session) return;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const prefix = (this.currentTest.title ?? "test").replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+    const screenshot = join(ARTIFACTS, `${prefix}.png`);
+    await session.page.screenshot({ path: screenshot }).catch(() => undefined);
+    const logs = saveLogs(session, prefix);
+    console.log(`    UI failure artifacts: ${[screenshot, ...logs].map((p) => relative(ROOT, p)).join(", ")}`);
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  it("shows the predicted ghost text, and Tab inserts exactly it", async () => {
+    await workbench.openFile("add.ts");
+    const label = await workbench.waitForHearthState("ready");
+    assert.match(label, /bigram-qwen-v\d+\.gguf/);
+    await workbench.goToLineEnd(2);
+    await workbench.type("ret");
+    await workbench.waitForGhostText("urn a+b;");
+    await session.page.keyboard.press("Tab");
+    await workbench.waitForGhostText("");
+    assert.equal(await workbench.editorText(), "function add(a: number, b: number) {\n  return a+b;\n}\n");
+  });
+
+  it("keeps a shown suggestion consistent while typing through it, and Escape dismisses it", async () => {
+    await workbench.openFile("through.ts");
+    await workbench.goToLineEnd(2);
+    await workbench.type("ret");
+    await workbench.waitForGhostText("urn a+b;");
+    await workbench.type("u");
+    // Sample the screen while the keystroke is handled: only the suggestion's remainder may appear, never older text.
+    const samples: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      samples.push(await workbench.ghostText());
+      await session.page.waitForTimeout(30);
+    }
+    assert.deepEqual([...new Set(samples)], ["rn a+b;"]);
+    await session.page.keyboard.press("Escape");
+    await workbench.waitForGhostText("");
+    assert.equal(await workbench.editorText(), "let x = 0;\nretu\n");
+  });
+
+  it("turns suggestions off and on again from the command palette", async () => {
+    await workbench.openFile("toggle.ts");
+    await workbench.runCommand("Hearth: Toggle Inline Completions");
+    await workbench.waitForHearthState("completions off");
+    await workbench.goToLineEnd(2);
+    await workbench.type("ret");
+    await session.page.waitForTimeout(1500);
+    assert.equal(await workbench.ghostText(), "");
+    await workbench.runCommand("Hearth: Toggle Inline Completions");
+    await workbench.waitForHearthState("ready");
+    await workbench.goToLineEnd(2);
+    await workbench.type("u");
+    await workbench.waitForGhostText("rn a+b;");
+  });
+
+  it("shows a wrong model path as an error that says how to fix it, and recovers", async () => {
+    session.writeSettings({ ...settings(), "hearth.completion.model": "/nonexistent/model.gguf" });
+    const label = await workbench.waitForHearthState("error");
+    assert.match(label, /model\.gguf/);
+    await workbench.notification(/Model file not found: \/nonexistent\/model\.gguf/).waitFor({ timeout: 30_000 });
+    assert.match(await workbench.notification(/Model file not found/).innerText(), /Check the path in hearth\.completion\.model/);
+    session.writeSettings(settings());
+    await workbench.waitForHearthState("ready");
+  });
+});
