@@ -28,7 +28,7 @@ function run(command, args, options = {}) {
 function ensureDebianPackages() {
   const missing = APT_PACKAGES.filter((name) => {
     try {
-      const status = execFileSync("dpkg-query", ["-W", "-f=${Status}", name], { stdio: ["ignore", "pipe", "ignore"] });
+      const status = execFileSync("dpkg-query", ["-W", `-f=\${Status}`, name], { stdio: ["ignore", "pipe", "ignore"] });
       return !status.toString().includes("install ok installed");
     } catch {
       return true; // dpkg-query fails for a package it has never seen

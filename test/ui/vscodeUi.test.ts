@@ -3,11 +3,11 @@
  * Runs code-server + headless Chromium; tools come from scripts/provision-tools.mjs (run by `npm test`).
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
-import { CodeServerSession, type Tools } from "./codeServerSession";
+import { CodeServerSession } from "./codeServerSession";
+import { packageVsix, provisionedTools } from "./setup";
 import { Workbench } from "./workbench";
 
 const ROOT = join(__dirname, "..", "..");
@@ -19,24 +19,6 @@ const FILES = {
   "through.ts": "let x = 0;\n\n",
   "toggle.ts": "let y = 1;\n\n",
 };
-
-/** Packages the VSIX the way users get it (once per run). */
-export function packageVsix(): string {
-  const output = execFileSync(process.execPath, [join(ROOT, "scripts", "package-vsix.mjs"), "--target", "linux-x64"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const match = /VSIX: (\S+\.vsix)/.exec(output);
-  if (!match) throw new Error(`packaging printed no VSIX path:\n${output}`);
-  return join(ROOT, match[1]);
-}
-
-export function provisionedTools(): Tools {
-  return JSON.parse(
-    execFileSync(process.execPath, [join(ROOT, "scripts", "provision-tools.mjs")], { encoding: "utf8" }),
-  ) as Tools;
-}
 
 /** Copies Hearth's log files (the "Hearth" output channel and the extension host log) next to a screenshot. */
 function saveLogs(session: CodeServerSession, prefix: string): string[] {
@@ -134,7 +116,10 @@ describe("Hearth in VS Code (code-server + Chromium)", function () {
     const label = await workbench.waitForHearthState("error");
     assert.match(label, /model\.gguf/);
     await workbench.notification(/Model file not found: \/nonexistent\/model\.gguf/).waitFor({ timeout: 30_000 });
-    assert.match(await workbench.notification(/Model file not found/).innerText(), /Check the path in hearth\.completion\.model/);
+    assert.match(
+      (await workbench.notification(/Model file not found/).textContent()) ?? "",
+      /Check the path in hearth\.completion\.model/,
+    );
     session.writeSettings(settings());
     await workbench.waitForHearthState("ready");
   });
