@@ -30,6 +30,11 @@ export class HearthClient implements vscode.Disposable {
     );
   }
 
+  /** The running language client (for extension-host tests), or undefined between restarts. */
+  get languageClient(): LanguageClient | undefined {
+    return this.client;
+  }
+
   /** Starts the language server. Resolves once it is running; the model loads later, on first use. */
   async start(): Promise<void> {
     const serverModule = this.context.asAbsolutePath("dist/server.js");

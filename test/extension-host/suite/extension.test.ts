@@ -1,0 +1,105 @@
+/**
+ * Hearth inside a real extension host: activation, commands, configuration reaching the server, and inline
+ * completion through VS Code's own provider path. The settings (bigram model) come from the test launcher.
+ */
+import { strict as assert } from "node:assert";
+import * as vscode from "vscode";
+import type { HearthClient } from "../../../client/src/hearthClient";
+
+const EXTENSION_ID = "hearth.hearth";
+
+async function activatedHearth(): Promise<HearthClient> {
+  const extension = vscode.extensions.getExtension<{ hearth: HearthClient }>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is installed`);
+  const api = await extension.activate();
+  return api.hearth;
+}
+
+async function waitForState(hearth: HearthClient, state: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (hearth.statusBar.current.state !== state) {
+    if (Date.now() > deadline) throw new Error(`state stayed ${JSON.stringify(hearth.statusBar.current)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function suggestionAt(document: vscode.TextDocument, position: vscode.Position): Promise<string | undefined> {
+  const hearth = await activatedHearth();
+  const feature = hearth.languageClient?.getFeature("textDocument/inlineCompletion");
+  const provider = feature?.getProvider(document);
+  assert.ok(provider, "the language client registered an inline completion provider");
+  const source = new vscode.CancellationTokenSource();
+  const result = await provider.provideInlineCompletionItems(
+    document,
+    position,
+    { triggerKind: vscode.InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined },
+    source.token,
+  );
+  const items = Array.isArray(result) ? result : result?.items;
+  const text = items?.[0]?.insertText;
+  return typeof text === "string" ? text : text?.value;
+}
+
+describe("Hearth in the extension host", () => {
+  it("activates quickly without loading the model", async () => {
+    const started = Date.now();
+    const hearth = await activatedHearth();
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 15_000, `activation took ${elapsed} ms`);
+    assert.ok(hearth.languageClient?.isRunning(), "the language server is running");
+    assert.ok(
+      ["idle", "error"].includes(hearth.statusBar.current.state),
+      `state ${hearth.statusBar.current.state} before any document`,
+    );
+  });
+
+  it("registers its commands", async () => {
+    await activatedHearth();
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ["hearth.toggleInlineCompletions", "hearth.restartServer", "hearth.showLog", "hearth.showStatus"]) {
+      assert.ok(commands.includes(id), `${id} is registered`);
+    }
+  });
+
+  it("serves inline completion through the provider VS Code calls", async () => {
+    const hearth = await activatedHearth();
+    const document = await vscode.workspace.openTextDocument({
+      language: "typescript",
+      content: "function add(a, b) {\n  ret\n}\n",
+    });
+    await vscode.window.showTextDocument(document);
+    await waitForState(hearth, "ready");
+    assert.equal(await suggestionAt(document, new vscode.Position(1, 5)), "urn a+b;");
+  });
+
+  it("accepts a suggestion through VS Code's inline-suggest commands", async () => {
+    const document = await vscode.workspace.openTextDocument({ language: "typescript", content: "  ret" });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 5, 0, 5);
+    const deadline = Date.now() + 20_000;
+    while (document.getText() !== "  return a+b;" && Date.now() < deadline) {
+      await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await vscode.commands.executeCommand("editor.action.inlineSuggest.commit");
+    }
+    assert.equal(document.getText(), "  return a+b;");
+  });
+
+  it("passes configuration changes to the server", async () => {
+    const config = vscode.workspace.getConfiguration("hearth");
+    const document = await vscode.workspace.openTextDocument({ language: "typescript", content: "  ret" });
+    await config.update("completion.maxTokens", 3, vscode.ConfigurationTarget.Global);
+    try {
+      // The server pulls the new value after the change notification; the suggestion shrinks once it has it.
+      const deadline = Date.now() + 10_000;
+      let text = await suggestionAt(document, new vscode.Position(0, 5));
+      while (text !== "urn" && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        text = await suggestionAt(document, new vscode.Position(0, 5));
+      }
+      assert.equal(text, "urn");
+    } finally {
+      await config.update("completion.maxTokens", undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
