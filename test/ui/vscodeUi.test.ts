@@ -73,6 +73,10 @@ describe("Hearth in VS Code (code-server + Chromium)", function () {
     await workbench.goToLineEnd(2);
     await workbench.type("ret");
     await workbench.waitForGhostText("urn a+b;");
+    if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+      // The README's picture of ghost text comes from this very moment of the test.
+      await session.page.locator(".part.editor").screenshot({ path: join(ROOT, "docs", "images", "ghost-text.png") });
+    }
     await session.page.keyboard.press("Tab");
     await workbench.waitForGhostText("");
     assert.equal(await workbench.editorText(), "function add(a: number, b: number) {\n  return a+b;\n}\n");
