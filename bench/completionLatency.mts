@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   });
   const uri = "file:///bench/connection.ts";
   await client.open(uri, lines.join("\n"));
-  await client.waitForStatus((s) => s.state === "ready", 120_000);
+  await client.waitForStatus((s) => s.role === "completion" && s.state === "ready", 120_000);
   let started = performance.now();
   await client.complete(uri, cursorLine, indent.length);
   const hearthCold = performance.now() - started;

@@ -55,7 +55,7 @@ export class HearthClient implements vscode.Disposable {
 
   async restart(): Promise<void> {
     await this.stopClient();
-    this.statusBar.update({ state: "idle" });
+    this.statusBar.update({ role: "completion", state: "idle" });
     await this.start();
     this.outputChannel.info("Language server restarted.");
   }

@@ -7,7 +7,7 @@ import { COMMANDS } from "./commandIds";
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("hearth.status", vscode.StatusBarAlignment.Right, 100);
-  private status: EngineStatus = { state: "idle" };
+  private status: EngineStatus = { role: "completion", state: "idle" };
   private completionEnabled = true;
   private lastErrorShown: string | undefined;
 
@@ -22,7 +22,9 @@ export class StatusBar implements vscode.Disposable {
     return this.status;
   }
 
+  /** Shows the completion model's status; the chat model's is shown in the chat view. */
   update(status: EngineStatus): void {
+    if (status.role !== "completion") return;
     this.status = status;
     this.render();
     if (status.state === "error") {

@@ -7,12 +7,22 @@
  */
 import { NotificationType, RequestType0 } from "vscode-languageserver-protocol";
 
-export { DEFAULT_SETTINGS, type GpuSetting, type HearthSettings, parseSettings, SETTINGS_NEEDING_MODEL_RELOAD } from "./settings";
+export * from "./chatProtocol";
+export {
+  DEFAULT_SETTINGS,
+  type GpuSetting,
+  type HearthSettings,
+  type ModelRole,
+  parseSettings,
+  SETTINGS_NEEDING_MODEL_RELOAD,
+} from "./settings";
 
 /** What the model engine is doing, for the status bar. */
 export type EngineState = "idle" | "loading" | "ready" | "error" | "disabled";
 
 export interface EngineStatus {
+  /** Which model this is about: the completion (FIM) model or the chat model. */
+  role: "completion" | "chat";
   state: EngineState;
   /** File name of the model, when one is configured. */
   model?: string;
@@ -29,7 +39,7 @@ export interface EngineStatus {
 }
 
 /**
- * Server → client notification: the engine's state changed.
+ * Server → client notification: a model's state changed (one per role).
  * Sent whenever loading starts, progresses, finishes or fails.
  */
 export namespace StatusNotification {

@@ -4,6 +4,7 @@
  */
 import { createConnection, ProposedFeatures, TextDocumentSyncKind, TextDocuments } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { registerChat } from "./chat/chatFeature";
 import { registerInlineCompletion } from "./completion/inlineCompletionFeature";
 import { ConfigurationReader } from "./configuration";
 import { LlamaEngine } from "./engine/llamaEngine";
@@ -46,18 +47,21 @@ connection.onInitialize((params) => {
 connection.onInitialized(() => {
   void configuration.start().then(() => {
     initialized = true;
-    void connection.sendNotification(StatusNotification.type, engine.status);
+    void connection.sendNotification(StatusNotification.type, engine.status("completion"));
+    void connection.sendNotification(StatusNotification.type, engine.status("chat"));
   });
 });
 
 // The model loads when the user first has a document open, never during activation.
 documents.onDidOpen(() => {
   void configuration.ready.then(() => {
-    if (configuration.settings.completion.enabled) engine.warmUp();
+    if (configuration.settings.completion.enabled) engine.warmUp("completion");
   });
 });
 
 registerInlineCompletion({ connection, documents, engine, configuration, log });
+
+registerChat(connection, engine, configuration.ready, log);
 
 connection.onRequest(LastCompletionMetricsRequest.type, () => engine.lastMetrics);
 

@@ -20,6 +20,14 @@ export interface HearthSettings {
     /** Generation stops after this many milliseconds, keeping what it has. Default 3000. */
     timeoutMs: number;
   };
+  chat: {
+    /** Path of a local `.gguf` chat (instruct or reasoning) model. Default "" (none). The same file as the completion model is loaded once. */
+    model: string;
+    /** Most tokens in one reply, thoughts included. Default 2048. */
+    maxTokens: number;
+    /** Sampling temperature; 0 is greedy. Default 0.6 (what DeepSeek-R1 distills are tuned for). */
+    temperature: number;
+  };
   engine: {
     /** CPU threads; 0 means the machine's real parallelism (node-llama-cpp's own default is far too high on small machines). */
     threads: number;
@@ -32,11 +40,17 @@ export interface HearthSettings {
 
 export const DEFAULT_SETTINGS: HearthSettings = {
   completion: { enabled: true, model: "", maxTokens: 128, prefixLines: 64, suffixLines: 16, timeoutMs: 3000 },
+  chat: { model: "", maxTokens: 2048, temperature: 0.6 },
   engine: { threads: 0, gpu: "auto", contextSize: 4096 },
 };
 
-/** Settings whose change means the model must be loaded again. */
-export const SETTINGS_NEEDING_MODEL_RELOAD = ["completion.model", "engine.threads", "engine.gpu", "engine.contextSize"] as const;
+/** Settings whose change means a model must be loaded again, per role. */
+export const SETTINGS_NEEDING_MODEL_RELOAD = {
+  completion: ["completion.model", "engine.threads", "engine.gpu", "engine.contextSize"],
+  chat: ["chat.model", "engine.threads", "engine.gpu", "engine.contextSize"],
+} as const;
+
+export type ModelRole = keyof typeof SETTINGS_NEEDING_MODEL_RELOAD;
 
 const GPU_VALUES: readonly GpuSetting[] = ["auto", "cuda", "vulkan", "metal", "off"];
 
@@ -54,6 +68,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
     return isRecord(value) ? value : {};
   };
   const completion = section("completion");
+  const chat = section("chat");
   const engine = section("engine");
   const defaults = DEFAULT_SETTINGS;
 
@@ -86,6 +101,21 @@ export function parseSettings(raw: unknown): ParsedSettings {
     return fallback;
   };
 
+  const number = (
+    from: Record<string, unknown>,
+    key: string,
+    fallback: number,
+    min: number,
+    max: number,
+    path: string,
+  ): number => {
+    const value = from[key];
+    if (value === undefined) return fallback;
+    if (typeof value === "number" && Number.isFinite(value) && value >= min && value <= max) return value;
+    problems.push(`hearth.${path} must be a number from ${min} to ${max}`);
+    return fallback;
+  };
+
   const gpuValue = engine.gpu;
   let gpu = defaults.engine.gpu;
   if (gpuValue !== undefined) {
@@ -103,6 +133,11 @@ export function parseSettings(raw: unknown): ParsedSettings {
         suffixLines: integer(completion, "suffixLines", defaults.completion.suffixLines, 0, 2000, "completion.suffixLines"),
         timeoutMs: integer(completion, "timeoutMs", defaults.completion.timeoutMs, 50, 60000, "completion.timeoutMs"),
       },
+      chat: {
+        model: string(chat, "model", defaults.chat.model, "chat.model"),
+        maxTokens: integer(chat, "maxTokens", defaults.chat.maxTokens, 16, 32768, "chat.maxTokens"),
+        temperature: number(chat, "temperature", defaults.chat.temperature, 0, 2, "chat.temperature"),
+      },
       engine: {
         threads: integer(engine, "threads", defaults.engine.threads, 0, 256, "engine.threads"),
         gpu,
@@ -113,9 +148,9 @@ export function parseSettings(raw: unknown): ParsedSettings {
   };
 }
 
-/** Whether two settings differ in any key that needs a model reload. */
-export function needsModelReload(before: HearthSettings, after: HearthSettings): boolean {
-  return SETTINGS_NEEDING_MODEL_RELOAD.some((path) => {
+/** Whether two settings differ in any key that needs the role's model loaded again. */
+export function needsModelReload(before: HearthSettings, after: HearthSettings, role: ModelRole = "completion"): boolean {
+  return SETTINGS_NEEDING_MODEL_RELOAD[role].some((path) => {
     const [section, key] = path.split(".") as [keyof HearthSettings, string];
     return (before[section] as Record<string, unknown>)[key] !== (after[section] as Record<string, unknown>)[key];
   });

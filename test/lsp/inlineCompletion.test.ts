@@ -11,8 +11,8 @@ import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { documentAt } from "../unit/cursorFixture";
 import { LspTestClient } from "./lspTestClient";
 
-const ready = (status: { state: string }) => status.state === "ready";
-const failed = (status: { state: string }) => status.state === "error";
+const ready = (status: { role: string; state: string }) => status.role === "completion" && status.state === "ready";
+const failed = (status: { role: string; state: string }) => status.role === "completion" && status.state === "error";
 
 describe("inline completion over LSP (bigram model)", function () {
   this.timeout(60_000);

@@ -20,6 +20,12 @@ import {
   StreamMessageWriter,
 } from "vscode-languageserver-protocol/node";
 import {
+  type ChatContextItem,
+  type ChatDelta,
+  ChatDeltaNotification,
+  type ChatMessage,
+  ChatSendRequest,
+  type ChatSendResult,
   type CompletionMetrics,
   type EngineStatus,
   LastCompletionMetricsRequest,
@@ -31,15 +37,24 @@ export const SERVER_PATH = process.env.HEARTH_SERVER_PATH ?? resolve(dirname(__f
 
 export interface TestSettings {
   completion?: Record<string, unknown>;
+  chat?: Record<string, unknown>;
   engine?: Record<string, unknown>;
 }
 
 export class LspTestClient {
   readonly statuses: EngineStatus[] = [];
   readonly logs: string[] = [];
+  /** Chat deltas received, by chat id. */
+  readonly chatDeltas = new Map<string, ChatDelta[]>();
   private versions = new Map<string, number>();
   private configurationPulled: Array<() => void> = [];
-  private statusWaiters: Array<{ predicate: (s: EngineStatus) => boolean; resolve: (s: EngineStatus) => void }> = [];
+  private statusWaiters: Array<{
+    predicate: (s: EngineStatus) => boolean;
+    resolve: (s: EngineStatus) => void;
+    reject: (e: Error) => void;
+  }> = [];
+  /** Why the server process ended, once it has. */
+  exited: string | undefined;
 
   private constructor(
     private readonly process: ChildProcess,
@@ -53,6 +68,13 @@ export class LspTestClient {
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspTestClient(child, connection, settings);
     child.stderr!.on("data", (data: Buffer) => client.logs.push(data.toString()));
+    // A server that dies must fail the test at once, not leave its requests hanging.
+    child.on("exit", (code, signal) => {
+      client.exited = `server exited (code ${code}, signal ${signal})\n${client.logs.join("")}`;
+      connection.dispose();
+      for (const waiter of client.statusWaiters) waiter.reject(new Error(client.exited));
+      client.statusWaiters = [];
+    });
     connection.onNotification(StatusNotification.type, (status) => {
       client.statuses.push(status);
       client.statusWaiters = client.statusWaiters.filter((waiter) => {
@@ -60,6 +82,11 @@ export class LspTestClient {
         waiter.resolve(status);
         return false;
       });
+    });
+    connection.onNotification(ChatDeltaNotification.type, (delta) => {
+      const list = client.chatDeltas.get(delta.chatId) ?? [];
+      list.push(delta);
+      client.chatDeltas.set(delta.chatId, list);
     });
     connection.onNotification("window/logMessage", (message: { message: string }) => {
       client.logs.push(`${message.message}\n`);
@@ -90,6 +117,7 @@ export class LspTestClient {
   waitForStatus(predicate: (status: EngineStatus) => boolean, timeoutMs = 30_000): Promise<EngineStatus> {
     const seen = this.statuses.find(predicate);
     if (seen) return Promise.resolve(seen);
+    if (this.exited) return Promise.reject(new Error(this.exited));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -101,6 +129,10 @@ export class LspTestClient {
         resolve: (status) => {
           clearTimeout(timer);
           resolve(status);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
         },
       });
     });
@@ -162,6 +194,16 @@ export class LspTestClient {
     const list = await this.complete(uri, line, character, options);
     const first = list?.items[0]?.insertText;
     return typeof first === "string" ? first : first?.value;
+  }
+
+  chat(
+    chatId: string,
+    messages: ChatMessage[],
+    options: { context?: ChatContextItem[]; cancelAfterMs?: number; onDelta?: (delta: ChatDelta) => void } = {},
+  ): Promise<ChatSendResult> {
+    const source = new CancellationTokenSource();
+    if (options.cancelAfterMs !== undefined) setTimeout(() => source.cancel(), options.cancelAfterMs);
+    return this.connection.sendRequest(ChatSendRequest.type, { chatId, messages, context: options.context ?? [] }, source.token);
   }
 
   lastMetrics(): Promise<CompletionMetrics | null> {

@@ -7,7 +7,7 @@
 import type { Token } from "node-llama-cpp";
 import type { CompletionMetrics } from "../protocol";
 import { layoutFimPrompt } from "./fimFormats";
-import type { LoadedModel } from "./loadedModel";
+import type { FimModel } from "./fimModel";
 import type { FimGenerationOptions, FimInput, FimResult } from "./modelEngine";
 
 /** Prompt tokens evaluated between two abort checks. Measured (docs/BENCHMARKS.md): 64 keeps an abort under ~60 ms on a 0.5B model on 2 CPU threads and costs ~1.3x a single batch on a cold prompt; 32 halves throughput, 128 lets aborts take ~150 ms. */
@@ -16,7 +16,7 @@ export const PROMPT_CHUNK_TOKENS = 64;
 /** Tokens kept free for generation beyond maxTokens, so the prompt never fills the context exactly. */
 const CONTEXT_MARGIN = 8;
 
-export async function generateFim(loaded: LoadedModel, input: FimInput, options: FimGenerationOptions): Promise<FimResult> {
+export async function generateFim(loaded: FimModel, input: FimInput, options: FimGenerationOptions): Promise<FimResult> {
   const started = performance.now();
   const { model, fimSequence: sequence, fimTokens } = loaded;
   const tokenize = (text: string) => (text === "" ? [] : model.tokenize(text, false));

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { Llama } from "node-llama-cpp";
-import type { GpuSetting } from "../settings";
+import type { GpuSetting, HearthSettings } from "../settings";
 import type { Logger } from "./logger";
 
 export type LlamaModule = typeof import("node-llama-cpp");
@@ -53,5 +53,31 @@ export async function startLlamaRuntime(gpu: GpuSetting, threads: number, log: L
     log.warn(reason);
     const llama = await getLlama({ ...common, gpu: false });
     return { llama, backend: "cpu", fallbackReason: reason };
+  }
+}
+
+/** Hands out the runtime for the current GPU and thread settings; both roles share it. */
+export class RuntimeProvider {
+  private readonly runtimes = new Map<string, Promise<LlamaRuntime>>();
+
+  constructor(private readonly log: Logger) {}
+
+  async get(settings: HearthSettings): Promise<{ runtime: LlamaRuntime; key: string; threads: number }> {
+    const threads = resolveThreads(settings.engine.threads);
+    const key = `${settings.engine.gpu}/${threads}`;
+    let runtime = this.runtimes.get(key);
+    if (runtime === undefined) {
+      runtime = startLlamaRuntime(settings.engine.gpu, threads, this.log);
+      this.runtimes.set(key, runtime);
+      runtime.catch(() => this.runtimes.delete(key));
+    }
+    return { runtime: await runtime, key, threads };
+  }
+
+  /** Disposes every runtime (and so every model on it); only at shutdown, since changing settings is rare. */
+  async dispose(): Promise<void> {
+    const all = [...this.runtimes.values()];
+    this.runtimes.clear();
+    await Promise.all(all.map((runtime) => runtime.then((r) => r.llama.dispose()).catch(() => undefined)));
   }
 }

@@ -2,8 +2,13 @@
  * The model engine as the features see it. The local implementation runs node-llama-cpp in this process;
  * a remote one (HTTP to llama-server, vLLM, Ollama) can stand behind the same interface.
  */
+
+import type { ReasoningDelta } from "../chat/reasoning";
 import type { CompletionMetrics, EngineStatus } from "../protocol";
-import type { HearthSettings } from "../settings";
+import type { HearthSettings, ModelRole } from "../settings";
+import type { ChatInput, ChatReply } from "./chatGeneration";
+
+export type { ChatInput, ChatReply } from "./chatGeneration";
 
 export interface FimInput {
   /** Whole lines before the cursor's line. */
@@ -29,14 +34,22 @@ export interface FimResult {
   metrics: CompletionMetrics;
 }
 
+export interface ChatGenerationOptions {
+  signal: AbortSignal;
+  onDelta(delta: ReasoningDelta): void;
+}
+
 export interface ModelEngine {
-  readonly status: EngineStatus;
-  /** Subscribes to status changes; returns the unsubscribe function. */
+  /** The current status of each role's model. */
+  status(role: ModelRole): EngineStatus;
+  /** Subscribes to status changes of either role; returns the unsubscribe function. */
   onStatus(listener: (status: EngineStatus) => void): () => void;
-  /** Applies new settings; reloads the model later, on next use, if a reload-relevant setting changed. */
+  /** Applies new settings; a model whose settings changed is loaded again. */
   configure(settings: HearthSettings): void;
-  /** Starts loading the model in the background if it is not loaded or loading. Never throws. */
-  warmUp(): void;
+  /** Starts loading a role's model in the background if it is not loaded or loading. Never throws. */
+  warmUp(role: ModelRole): void;
+  /** Answers a conversation, streaming deltas. Aborting ends it early with what it has. */
+  chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply>;
   /** Fills in the middle. Rejects with an AbortError when aborted, or an EngineError the user can act on. */
   fillInMiddle(input: FimInput, options: FimGenerationOptions): Promise<FimResult>;
   /** The measurements of the last fill-in-the-middle run. */

@@ -6,23 +6,24 @@ import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { EngineError } from "./modelEngine";
 
-const SETTING = "hearth.completion.model";
-
-export async function checkModelFile(path: string): Promise<void> {
+/**
+ * @param role "completion" or "chat", for the messages
+ * @param SETTING the setting that names the file, so the error can point at it
+ */
+export async function checkModelFile(path: string, role: string, SETTING: string): Promise<void> {
   if (path === "") {
-    throw new EngineError("No completion model is set.", "Set hearth.completion.model to the path of a .gguf file.", SETTING);
+    throw new EngineError(`No ${role} model is set.`, `Set ${SETTING} to the path of a .gguf file.`, SETTING);
   }
   let size: number;
   try {
     const info = await stat(path);
     if (!info.isFile())
-      throw new EngineError(`The model path is not a file: ${path}`, "Point hearth.completion.model at a .gguf file.", SETTING);
+      throw new EngineError(`The model path is not a file: ${path}`, `Point ${SETTING} at a .gguf file.`, SETTING);
     size = info.size;
   } catch (error) {
     if (error instanceof EngineError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT")
-      throw new EngineError(`Model file not found: ${path}`, "Check the path in hearth.completion.model.", SETTING);
+    if (code === "ENOENT") throw new EngineError(`Model file not found: ${path}`, `Check the path in ${SETTING}.`, SETTING);
     throw new EngineError(
       `Can't read the model file ${path} (${code ?? String(error)}).`,
       "Check the file's permissions or choose another model.",

@@ -1,0 +1,47 @@
+/**
+ * `hearth/chat/send`: answers a conversation with the chat model, streaming deltas as notifications.
+ */
+import { type Connection, ResponseError } from "vscode-languageserver";
+import { ChatDeltaNotification, ChatSendRequest, type ChatSendResult } from "../chatProtocol";
+import type { Logger } from "../engine/logger";
+import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngine";
+
+/** JSON-RPC error code for "the chat model is not usable"; `data` carries the fix and the setting. */
+export const CHAT_MODEL_ERROR = 1001;
+
+export function registerChat(connection: Connection, engine: ModelEngine, ready: Promise<void>, log: Logger): void {
+  connection.onRequest(ChatSendRequest.type, async (params, token): Promise<ChatSendResult> => {
+    await ready;
+    const controller = new AbortController();
+    const cancellation = token.onCancellationRequested(() => controller.abort());
+    try {
+      const reply = await engine.chat(
+        { messages: params.messages, context: params.context },
+        {
+          signal: controller.signal,
+          onDelta: (delta) => void connection.sendNotification(ChatDeltaNotification.type, { chatId: params.chatId, ...delta }),
+        },
+      );
+      return {
+        answer: reply.answer,
+        thought: reply.thought,
+        thoughtMs: reply.thoughtMs,
+        stopReason: reply.stopReason,
+        truncated: reply.truncated,
+      };
+    } catch (error) {
+      if (isAbortError(error) || controller.signal.aborted) {
+        return { answer: "", thought: "", thoughtMs: 0, stopReason: "aborted", truncated: [] };
+      }
+      if (error instanceof EngineError) {
+        throw new ResponseError(CHAT_MODEL_ERROR, error.message, { fix: error.fix, setting: error.setting });
+      }
+      log.error(`Chat failed: ${error instanceof Error ? error.stack : String(error)}`);
+      throw new ResponseError(CHAT_MODEL_ERROR, `Chat failed: ${error instanceof Error ? error.message : String(error)}`, {
+        fix: "See the Hearth log for details.",
+      });
+    } finally {
+      cancellation.dispose();
+    }
+  });
+}

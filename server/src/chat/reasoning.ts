@@ -1,0 +1,82 @@
+/**
+ * Separates a reasoning model's thoughts from its answer, tolerantly. DeepSeek-R1 distills think inside
+ * `<think>…</think>`, but their chat templates pre-fill `<think>\n`, so the generated text often has only the closing tag.
+ * Pure: it looks at the whole text so far, so a tag split across stream chunks is handled.
+ */
+
+const OPEN = "<think>";
+const CLOSE = "</think>";
+
+export interface ReasoningSplit {
+  thought: string;
+  answer: string;
+  /** True while the model is still inside its thought. */
+  thinking: boolean;
+}
+
+/** The length of the longest suffix of `text` that is a proper prefix of one of the tags, which may yet complete. */
+function pendingTagLength(text: string): number {
+  for (let length = Math.min(CLOSE.length - 1, text.length); length > 0; length--) {
+    const tail = text.slice(text.length - length);
+    if (OPEN.startsWith(tail) || CLOSE.startsWith(tail)) return length;
+  }
+  return 0;
+}
+
+/**
+ * @param raw the generated text so far
+ * @param startsInThought whether the prompt already opened a thought (the template pre-filled `<think>`)
+ */
+export function splitReasoning(raw: string, startsInThought = false): ReasoningSplit {
+  const visible = raw.slice(0, raw.length - pendingTagLength(raw));
+  const open = visible.indexOf(OPEN);
+  const close = visible.indexOf(CLOSE);
+  if (open !== -1 && (close === -1 || open < close)) {
+    const before = visible.slice(0, open);
+    const inner = visible.slice(open + OPEN.length);
+    const innerClose = inner.indexOf(CLOSE);
+    if (innerClose === -1) return { thought: inner.trimStart(), answer: before.trim(), thinking: true };
+    return {
+      thought: inner.slice(0, innerClose).trim(),
+      answer: `${before.trim()}${before.trim() ? "\n\n" : ""}${inner.slice(innerClose + CLOSE.length).trimStart()}`,
+      thinking: false,
+    };
+  }
+  if (close !== -1) {
+    // A closing tag with no opening one: everything before it was thought.
+    return { thought: visible.slice(0, close).trim(), answer: visible.slice(close + CLOSE.length).trimStart(), thinking: false };
+  }
+  if (startsInThought) return { thought: visible.trimStart(), answer: "", thinking: true };
+  return { thought: "", answer: visible, thinking: false };
+}
+
+export type ReasoningDelta =
+  | { kind: "thought" | "answer"; text: string }
+  /** The split changed retroactively (a late closing tag): replace both parts. */
+  | { kind: "reset"; thought: string; answer: string };
+
+/** Turns growing raw text into the smallest deltas for a client that appends. */
+export class ReasoningStream {
+  private sent: ReasoningSplit = { thought: "", answer: "", thinking: false };
+
+  constructor(private readonly startsInThought = false) {}
+
+  get current(): ReasoningSplit {
+    return this.sent;
+  }
+
+  update(raw: string): ReasoningDelta[] {
+    const next = splitReasoning(raw, this.startsInThought);
+    const previous = this.sent;
+    this.sent = next;
+    if (!next.thought.startsWith(previous.thought) || !next.answer.startsWith(previous.answer)) {
+      return [{ kind: "reset", thought: next.thought, answer: next.answer }];
+    }
+    const deltas: ReasoningDelta[] = [];
+    if (next.thought.length > previous.thought.length)
+      deltas.push({ kind: "thought", text: next.thought.slice(previous.thought.length) });
+    if (next.answer.length > previous.answer.length)
+      deltas.push({ kind: "answer", text: next.answer.slice(previous.answer.length) });
+    return deltas;
+  }
+}

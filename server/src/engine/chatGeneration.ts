@@ -1,0 +1,118 @@
+/**
+ * Runs one chat reply on the chat sequence: the model's own template (node-llama-cpp's chat wrapper), abortable
+ * prompt chunks, streaming with thoughts separated from the answer, and yielding to inline completions between tokens.
+ */
+import type { ChatHistoryItem, Token } from "node-llama-cpp";
+import { budgetChat } from "../chat/chatPrompt";
+import { type ReasoningDelta, ReasoningStream } from "../chat/reasoning";
+import type { ChatContextItem, ChatMessage } from "../chatProtocol";
+import type { ChatModel } from "./chatModel";
+import { PROMPT_CHUNK_TOKENS } from "./fimGeneration";
+import type { PriorityGate } from "./priorityGate";
+
+export interface ChatInput {
+  messages: ChatMessage[];
+  context: ChatContextItem[];
+}
+
+export interface ChatOptions {
+  maxTokens: number;
+  temperature: number;
+  signal: AbortSignal;
+  gate: PriorityGate;
+  onDelta(delta: ReasoningDelta): void;
+}
+
+export interface ChatReply {
+  answer: string;
+  thought: string;
+  thoughtMs: number;
+  stopReason: string;
+  truncated: string[];
+  promptTokens: number;
+  evaluatedPromptTokens: number;
+}
+
+export async function generateChat(loaded: ChatModel, input: ChatInput, options: ChatOptions): Promise<ChatReply> {
+  const { model, sequence, wrapper } = loaded;
+  const maxTokens = Math.min(options.maxTokens, Math.floor(sequence.contextSize / 2));
+  const budget = sequence.contextSize - maxTokens - 16;
+  const chat = budgetChat(input.messages, input.context, budget, (text) => model.tokenize(text).length);
+  const history: ChatHistoryItem[] = [
+    { type: "system", text: chat.system },
+    ...chat.messages.map(
+      (message): ChatHistoryItem =>
+        message.role === "user" ? { type: "user", text: message.content } : { type: "model", response: [message.content] },
+    ),
+    { type: "model", response: [] },
+  ];
+  const state = wrapper.generateContextState({ chatHistory: history });
+  const promptText = state.contextText.toString();
+  // R1-distill templates pre-fill "<think>": the reply then starts inside a thought.
+  const startsInThought = /<think>\s*$/.test(promptText);
+  const stopStrings = state.stopGenerationTriggers
+    .filter((trigger) => trigger.values.every((value) => typeof value === "string"))
+    .map((trigger) => trigger.values.join(""))
+    .filter((text) => text !== "");
+  const prompt = state.contextText.tokenize(model.tokenizer).slice(-budget - maxTokens);
+  const head = prompt.slice(0, -1);
+  const last = prompt[prompt.length - 1];
+
+  await sequence.adaptStateToTokens(head, false);
+  const evaluatedPromptTokens = head.length - sequence.nextTokenIndex + 1;
+  for (let index = sequence.nextTokenIndex; index < head.length; index += PROMPT_CHUNK_TOKENS) {
+    options.signal.throwIfAborted();
+    await options.gate.whenClear();
+    await sequence.evaluateWithoutGeneratingNewTokens(head.slice(index, index + PROMPT_CHUNK_TOKENS));
+  }
+
+  const stream = new ReasoningStream(startsInThought);
+  const started = performance.now();
+  let thoughtMs = 0;
+  const generated: Token[] = [];
+  let raw = "";
+  let stopReason = "maxTokens";
+  if (!options.signal.aborted) {
+    for await (const token of sequence.evaluate([last], { temperature: options.temperature, yieldEogToken: true })) {
+      if (model.isEogToken(token)) {
+        stopReason = "eog";
+        break;
+      }
+      generated.push(token);
+      raw = model.detokenize(generated);
+      const stop = stopStrings.find((text) => raw.endsWith(text));
+      if (stop !== undefined) raw = raw.slice(0, raw.length - stop.length);
+      if (!raw.endsWith("\uFFFD")) {
+        const wasThinking = stream.current.thinking || stream.current.answer === "";
+        for (const delta of stream.update(raw)) options.onDelta(delta);
+        if (wasThinking && thoughtMs === 0 && stream.current.thought !== "" && !stream.current.thinking) {
+          thoughtMs = performance.now() - started;
+        }
+      }
+      if (stop !== undefined) {
+        stopReason = "stopTrigger";
+        break;
+      }
+      if (options.signal.aborted) {
+        stopReason = "aborted";
+        break;
+      }
+      if (generated.length >= maxTokens) break;
+      // Ghost text goes first: wait here while an inline completion runs.
+      await options.gate.whenClear();
+    }
+  } else {
+    stopReason = "aborted";
+  }
+  const final = stream.current;
+  if (final.thinking && final.thought !== "") thoughtMs = performance.now() - started;
+  return {
+    answer: final.answer.trim(),
+    thought: final.thought,
+    thoughtMs: final.thought === "" ? 0 : Math.round(thoughtMs),
+    stopReason,
+    truncated: chat.truncated,
+    promptTokens: prompt.length,
+    evaluatedPromptTokens,
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * One role's model (completion or chat): loaded on first use, loaded again when a setting it depends on changes,
+ * with a status for the client and a queue so one request at a time uses its context.
+ */
+import { basename } from "node:path";
+import type { LlamaContext, LlamaModel } from "node-llama-cpp";
+import type { EngineStatus } from "../protocol";
+import { type HearthSettings, type ModelRole, needsModelReload } from "../settings";
+import type { RuntimeProvider } from "./llamaRuntime";
+import type { Logger } from "./logger";
+import type { ModelCache } from "./modelCache";
+import { EngineError } from "./modelEngine";
+import { checkModelFile } from "./modelFileCheck";
+
+/** Load progress is reported at most this often, to keep status notifications cheap. */
+const PROGRESS_INTERVAL_MS = 150;
+
+export interface PreparedModel {
+  /** One line for the log. */
+  describe(): string;
+  dispose(): Promise<void>;
+}
+
+export interface SlotDependencies {
+  log: Logger;
+  runtimes: RuntimeProvider;
+  cache: ModelCache;
+  onStatus(status: EngineStatus): void;
+}
+
+export class ModelSlot<T extends PreparedModel> {
+  private settings: HearthSettings | undefined;
+  private current: Promise<{ prepared: T; release(): Promise<void> }> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private generation = 0;
+  private statusValue: EngineStatus;
+
+  constructor(
+    readonly role: ModelRole,
+    private readonly setting: string,
+    private readonly pathOf: (settings: HearthSettings) => string,
+    private readonly prepare: (model: LlamaModel, path: string, contextSize: number, threads: number) => Promise<T>,
+    private readonly deps: SlotDependencies,
+  ) {
+    this.statusValue = { role, state: "idle" };
+  }
+
+  get status(): EngineStatus {
+    return this.statusValue;
+  }
+
+  configure(settings: HearthSettings): void {
+    const previous = this.settings;
+    this.settings = settings;
+    const wasLoaded = this.current !== undefined;
+    if (previous !== undefined && wasLoaded && needsModelReload(previous, settings, this.role)) {
+      this.unload();
+      this.warmUp(); // the user was using a model: load its replacement now rather than on the next request
+    } else if (!wasLoaded) {
+      this.setStatus(this.idleStatus());
+    }
+  }
+
+  warmUp(): void {
+    this.ensureLoaded().catch(() => {
+      // Already reported through the status and the log; a warm-up has no caller to tell.
+    });
+  }
+
+  async ensureLoaded(): Promise<T> {
+    if (this.settings === undefined) throw new Error("The engine is not configured yet.");
+    this.current ??= this.load(this.settings);
+    return (await this.current).prepared;
+  }
+
+  /** Runs `work` when the requests before it on this slot's context have finished. */
+  exclusive<R>(work: () => Promise<R>): Promise<R> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async dispose(): Promise<void> {
+    await this.queue;
+    const current = this.current;
+    this.current = undefined;
+    await current?.then((loaded) => loaded.prepared.dispose().then(() => loaded.release())).catch(() => undefined);
+  }
+
+  private async load(settings: HearthSettings): Promise<{ prepared: T; release(): Promise<void> }> {
+    const generation = ++this.generation;
+    // A load that a settings change replaced must not overwrite the newer load's status.
+    const setStatus = (status: EngineStatus) => {
+      if (generation === this.generation) this.setStatus(status);
+    };
+    const path = this.pathOf(settings);
+    const name = path === "" ? undefined : basename(path);
+    const role = this.role;
+    try {
+      await checkModelFile(path, role, this.setting);
+      setStatus({ role, state: "loading", model: name, progress: 0 });
+      const { runtime, key, threads } = await this.deps.runtimes.get(settings);
+      const started = performance.now();
+      let lastReport = 0;
+      let lease: Awaited<ReturnType<ModelCache["acquire"]>>;
+      try {
+        lease = await this.deps.cache.acquire(runtime, key, path, (progress) => {
+          const now = performance.now();
+          if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+          lastReport = now;
+          setStatus({ role, state: "loading", model: name, progress });
+        });
+      } catch (error) {
+        throw new EngineError(
+          `Could not load ${name}: ${error instanceof Error ? error.message : String(error)}`,
+          "The file may be damaged or use an architecture this version of llama.cpp doesn't know; download it again or choose another model.",
+          this.setting,
+        );
+      }
+      let prepared: T;
+      try {
+        prepared = await this.prepare(lease.model, path, settings.engine.contextSize, threads);
+      } catch (error) {
+        await lease.release();
+        throw error;
+      }
+      this.deps.log.info(
+        `Loaded ${name} for ${role} in ${Math.round(performance.now() - started)} ms on ${runtime.backend} with ${threads} threads (${prepared.describe()}).`,
+      );
+      setStatus({ role, state: "ready", model: name, backend: runtime.backend, message: runtime.fallbackReason });
+      return { prepared, release: lease.release };
+    } catch (error) {
+      const status: EngineStatus =
+        error instanceof EngineError
+          ? { role, state: "error", model: name, message: error.message, fix: error.fix, setting: error.setting }
+          : {
+              role,
+              state: "error",
+              model: name,
+              message: error instanceof Error ? error.message : String(error),
+              fix: "See the Hearth log for details.",
+            };
+      this.deps.log.error(`${status.message} ${status.fix ?? ""}`.trim());
+      setStatus(status);
+      throw error instanceof EngineError ? error : new EngineError(status.message ?? "Model load failed.", status.fix ?? "");
+    }
+  }
+
+  private unload(): void {
+    const previous = this.current;
+    this.current = undefined;
+    this.generation++;
+    // Free the old model once the requests already queued on it are done.
+    const release = this.queue.then(() => previous?.then((loaded) => loaded.prepared.dispose().then(() => loaded.release())));
+    this.queue = release.catch(() => undefined);
+  }
+
+  private idleStatus(): EngineStatus {
+    const path = this.settings ? this.pathOf(this.settings) : "";
+    if (path === "") {
+      return {
+        role: this.role,
+        state: "error",
+        message: `No ${this.role} model is set.`,
+        fix: `Set ${this.setting} to the path of a .gguf file.`,
+        setting: this.setting,
+      };
+    }
+    return { role: this.role, state: "idle", model: basename(path) };
+  }
+
+  private setStatus(status: EngineStatus): void {
+    this.statusValue = status;
+    this.deps.onStatus(status);
+  }
+}
+
+/** Creates a context, turning an out-of-memory failure into advice. */
+export async function createContextOrExplain(
+  model: LlamaModel,
+  name: string,
+  contextSize: number,
+  threads: number,
+): Promise<LlamaContext> {
+  try {
+    return await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize), threads, sequences: 1 });
+  } catch (error) {
+    throw new EngineError(
+      `Not enough memory for a ${contextSize}-token context with ${name}: ${error instanceof Error ? error.message : String(error)}`,
+      "Lower hearth.engine.contextSize or choose a smaller model.",
+      "hearth.engine.contextSize",
+    );
+  }
+}
