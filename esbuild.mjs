@@ -35,6 +35,15 @@ const shared = {
 const contexts = await Promise.all([
   esbuild.context({ ...shared, entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"] }),
   esbuild.context({ ...shared, entryPoints: ["server/src/server.ts"], outfile: "dist/server.js", external: ["node-llama-cpp"] }),
+  // The chat view's page runs in the webview (a browser), not in Node.
+  esbuild.context({
+    ...shared,
+    entryPoints: ["client/webview/main.ts"],
+    outfile: "dist/webview.js",
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+  }),
 ]);
 
 if (watch) {

@@ -90,7 +90,8 @@ for (const directory of included) {
 }
 
 for (const file of ["README.md", "LICENSE", ".vscodeignore"]) cpSync(join(root, file), join(stage, file));
-for (const file of ["dist/client.js", "dist/server.js"]) cpSync(join(root, file), join(stage, file), { recursive: true });
+for (const file of ["dist/client.js", "dist/server.js", "dist/webview.js"])
+  cpSync(join(root, file), join(stage, file), { recursive: true });
 if (existsSync(join(root, "media"))) cpSync(join(root, "media"), join(stage, "media"), { recursive: true });
 const stagedManifest = { ...manifest, dependencies: { "node-llama-cpp": manifest.dependencies["node-llama-cpp"] } };
 delete stagedManifest.devDependencies;

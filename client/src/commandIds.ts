@@ -4,4 +4,6 @@ export const COMMANDS = {
   restartServer: "hearth.restartServer",
   showLog: "hearth.showLog",
   showStatus: "hearth.showStatus",
+  openChat: "hearth.openChat",
+  addSelectionToChat: "hearth.addSelectionToChat",
 } as const;

@@ -2,12 +2,13 @@
  * The command table: every command Hearth contributes, in one place.
  */
 import * as vscode from "vscode";
+import type { ChatView } from "./chat/chatView";
 import { COMMANDS } from "./commandIds";
 import { readClientSettings, setCompletionEnabled } from "./config";
 import type { HearthClient } from "./hearthClient";
 import { showEngineError } from "./statusBar";
 
-export function registerCommands(hearth: HearthClient): vscode.Disposable[] {
+export function registerCommands(hearth: HearthClient, chat: ChatView): vscode.Disposable[] {
   const table: Record<(typeof COMMANDS)[keyof typeof COMMANDS], () => unknown> = {
     [COMMANDS.toggleInlineCompletions]: async () => {
       const enabled = !readClientSettings().completionEnabled;
@@ -16,6 +17,16 @@ export function registerCommands(hearth: HearthClient): vscode.Disposable[] {
     },
     [COMMANDS.restartServer]: () => hearth.restart(),
     [COMMANDS.showLog]: () => hearth.outputChannel.show(true),
+    [COMMANDS.openChat]: () => chat.show(),
+    [COMMANDS.addSelectionToChat]: async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || editor.selection.isEmpty) {
+        void vscode.window.showInformationMessage("Hearth: select some code first, then add it to the chat.");
+        return;
+      }
+      chat.addSelection(editor);
+      await chat.show();
+    },
     [COMMANDS.showStatus]: async () => {
       const status = hearth.statusBar.current;
       if (status.state === "error") return showEngineError(status);

@@ -1,7 +1,8 @@
 /**
  * Hearth's VS Code entry point. It only wires things up; the language server does the work.
  */
-import type * as vscode from "vscode";
+import * as vscode from "vscode";
+import { CHAT_VIEW_ID, ChatView } from "./chat/chatView";
 import { registerCommands } from "./commands";
 import { HearthClient } from "./hearthClient";
 
@@ -9,7 +10,12 @@ let hearth: HearthClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ hearth: HearthClient }> {
   hearth = new HearthClient(context);
-  context.subscriptions.push(...registerCommands(hearth));
+  const chat = new ChatView(context, hearth);
+  context.subscriptions.push(
+    chat,
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
+    ...registerCommands(hearth, chat),
+  );
   // Activation waits for the server process to start, never for the model: that loads on first use.
   await hearth.start();
   return { hearth };

@@ -4,7 +4,7 @@
  */
 import * as vscode from "vscode";
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from "vscode-languageclient/node";
-import { StatusNotification } from "../../server/src/protocol";
+import { type ChatDelta, ChatDeltaNotification, type EngineStatus, StatusNotification } from "../../server/src/protocol";
 import { CONFIG_SECTION, readClientSettings } from "./config";
 import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
 import { StatusBar } from "./statusBar";
@@ -18,8 +18,15 @@ export class HearthClient implements vscode.Disposable {
   /** Disposed with the extension. */
   private readonly extensionScope: vscode.Disposable[] = [this.outputChannel, this.statusBar];
   private settings = readClientSettings();
+  private readonly chatDeltaEmitter = new vscode.EventEmitter<ChatDelta>();
+  private readonly statusEmitter = new vscode.EventEmitter<EngineStatus>();
+  /** Chat deltas from the server, whichever server process is running. */
+  readonly onChatDelta = this.chatDeltaEmitter.event;
+  /** Model status changes (both roles) from the server. */
+  readonly onStatus = this.statusEmitter.event;
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.extensionScope.push(this.chatDeltaEmitter, this.statusEmitter);
     this.statusBar.setCompletionEnabled(this.settings.completionEnabled);
     this.extensionScope.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -49,7 +56,13 @@ export class HearthClient implements vscode.Disposable {
     };
     const client = new LanguageClient("hearth", "Hearth", serverOptions, clientOptions);
     this.client = client;
-    this.clientScope.push(client.onNotification(StatusNotification.type, (status) => this.statusBar.update(status)));
+    this.clientScope.push(
+      client.onNotification(StatusNotification.type, (status) => {
+        this.statusBar.update(status);
+        this.statusEmitter.fire(status);
+      }),
+      client.onNotification(ChatDeltaNotification.type, (delta) => this.chatDeltaEmitter.fire(delta)),
+    );
     await client.start();
   }
 

@@ -100,6 +100,8 @@ export type ExtensionToWebview =
       history: Array<{ id: string; title: string; createdAt: number }>;
       context: string[];
       busy: boolean;
+      /** The chat model's file name and state, for the toolbar. */
+      model?: string;
       /** Set when chat can't work yet (no chat model): what to say and which setting fixes it. */
       problem?: { message: string; setting?: string };
     }

@@ -35,7 +35,7 @@ describe("chat over LSP (bigram chat models)", function () {
       await client.open("file:///a.ts", "  ret\n");
       assert.equal(await client.completionText("file:///a.ts", 0, 5), "urn a+b;");
       const loads = client.logs.join("").match(/Loaded bigram-qwen-v\d+\.gguf for (completion|chat)/g) ?? [];
-      assert.deepEqual(loads.sort(), ["Loaded bigram-qwen-v1.gguf for chat", "Loaded bigram-qwen-v1.gguf for completion"]);
+      assert.deepEqual(loads.sort(), ["Loaded bigram-qwen-v2.gguf for chat", "Loaded bigram-qwen-v2.gguf for completion"]);
     } finally {
       await client.stop();
     }
@@ -71,7 +71,7 @@ describe("chat over LSP (bigram chat models)", function () {
       assert.ok(!(result instanceof Error) || /cancel/i.test(result.message), String(result));
       assert.ok(elapsed < 1500, `took ${elapsed} ms`);
       const streamed = replay(client.chatDeltas.get("e1") ?? []).answer;
-      assert.match(streamed, /^~+$/);
+      assert.match(streamed, /^z+$/);
       // Nothing keeps generating after the stop: the delta count stays put.
       const count = client.chatDeltas.get("e1")?.length ?? 0;
       await new Promise((resolve) => setTimeout(resolve, 300));

@@ -2,7 +2,7 @@
  * Driving the VS Code workbench in the browser, with selectors and waits measured to be reliable
  * (../shared/ENGINEERING.md §3).
  */
-import type { Locator, Page } from "playwright-core";
+import type { FrameLocator, Locator, Page } from "playwright-core";
 
 export class Workbench {
   constructor(readonly page: Page) {}
@@ -71,6 +71,11 @@ export class Workbench {
     await input.fill(`>${title}`);
     await this.page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor();
     await this.page.keyboard.press("Enter");
+  }
+
+  /** The chat view's page: a webview is an iframe holding another iframe, outside the sidebar's DOM. */
+  chatFrame(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready[src*="extensionId=hearth.hearth"]').frameLocator("#active-frame");
   }
 
   notification(text: string | RegExp): Locator {

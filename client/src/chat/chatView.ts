@@ -1,0 +1,243 @@
+/**
+ * The chat view: a webview in Hearth's own activity-bar container, answered by the language server's chat model.
+ * Conversations are saved after every turn (a stopped or failed reply too), so nothing typed is lost.
+ */
+import { randomUUID } from "node:crypto";
+import * as vscode from "vscode";
+import { ResponseError } from "vscode-languageclient";
+import {
+  type ChatDelta,
+  ChatSendRequest,
+  type ChatSendResult,
+  type Conversation,
+  type EngineStatus,
+  type ExtensionToWebview,
+  type WebviewToExtension,
+} from "../../../server/src/protocol";
+import type { HearthClient } from "../hearthClient";
+import { ChatContext } from "./chatContext";
+import { ChatHistoryStore } from "./chatHistoryStore";
+import { chatHtml } from "./chatHtml";
+import { applyWithReview, insertAtCursor, PROPOSAL_SCHEME, ProposalContentProvider } from "./codeBlockActions";
+
+export const CHAT_VIEW_ID = "hearth.chatView";
+
+function newConversation(): Conversation {
+  return { id: randomUUID(), title: "", createdAt: Date.now(), turns: [] };
+}
+
+export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private readonly store: ChatHistoryStore;
+  private conversation: Conversation;
+  private running: vscode.CancellationTokenSource | undefined;
+  private chatStatus: EngineStatus | undefined;
+  private readonly proposals = new ProposalContentProvider();
+  private readonly context: ChatContext;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extension: vscode.ExtensionContext,
+    private readonly hearth: HearthClient,
+  ) {
+    this.store = new ChatHistoryStore(extension.workspaceState);
+    this.conversation = this.store.latest() ?? newConversation();
+    this.context = new ChatContext((labels) => this.post({ type: "context", labels }));
+    this.disposables.push(
+      this.context,
+      this.proposals,
+      vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this.proposals),
+      hearth.onChatDelta((delta) => this.onDelta(delta)),
+      hearth.onStatus((status) => {
+        if (status.role !== "chat") return;
+        this.chatStatus = status;
+        this.postState();
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration("hearth.chat.model")) this.postState();
+      }),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extension.extensionUri, "media"),
+        vscode.Uri.joinPath(this.extension.extensionUri, "dist"),
+      ],
+    };
+    view.webview.html = chatHtml(view.webview, this.extension.extensionUri);
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((message: WebviewToExtension) => void this.onMessage(message)),
+      view.onDidDispose(() => {
+        this.view = undefined;
+      }),
+    );
+  }
+
+  /** Reveals the view and focuses its input. */
+  async show(): Promise<void> {
+    await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  }
+
+  addSelection(editor: vscode.TextEditor): void {
+    this.context.addSelection(editor);
+  }
+
+  private post(message: ExtensionToWebview): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  private problem(): { message: string; setting?: string } | undefined {
+    const model = vscode.workspace.getConfiguration("hearth").get<string>("chat.model", "");
+    if (model.trim() === "")
+      return { message: "No chat model is set. Choose a .gguf instruct or reasoning model.", setting: "hearth.chat.model" };
+    if (this.chatStatus?.state === "error") {
+      return {
+        message: `${this.chatStatus.message ?? "The chat model failed."} ${this.chatStatus.fix ?? ""}`.trim(),
+        setting: this.chatStatus.setting,
+      };
+    }
+    return undefined;
+  }
+
+  private modelLabel(): string | undefined {
+    const status = this.chatStatus;
+    if (!status?.model) return undefined;
+    const state =
+      status.state === "loading" && status.progress !== undefined
+        ? `loading ${Math.round(status.progress * 100)}%`
+        : status.state;
+    return `${status.model} · ${state}`;
+  }
+
+  private postState(): void {
+    this.post({
+      type: "state",
+      conversation: this.conversation,
+      history: this.store
+        .all()
+        .map(({ id, title, createdAt }) => ({ id, title, createdAt }))
+        .reverse(),
+      context: this.context.labels(),
+      busy: this.running !== undefined,
+      model: this.modelLabel(),
+      problem: this.problem(),
+    });
+  }
+
+  private async onMessage(message: WebviewToExtension): Promise<void> {
+    switch (message.type) {
+      case "ready":
+        this.postState();
+        return;
+      case "send":
+        return this.send(message.text);
+      case "stop":
+        this.running?.cancel();
+        return;
+      case "newChat":
+        this.running?.cancel();
+        this.conversation = newConversation();
+        this.postState();
+        return;
+      case "openChat": {
+        const found = this.store.get(message.id);
+        if (found && !this.running) this.conversation = found;
+        this.postState();
+        return;
+      }
+      case "deleteHistory": {
+        const answer = await vscode.window.showWarningMessage(
+          "Delete all Hearth chats of this workspace?",
+          { modal: true },
+          "Delete",
+        );
+        if (answer !== "Delete") return;
+        await this.store.clear();
+        this.conversation = newConversation();
+        this.postState();
+        return;
+      }
+      case "removeContext":
+        this.context.remove(message.label);
+        return;
+      case "pickContext":
+        return this.context.pick();
+      case "copyCode":
+        await vscode.env.clipboard.writeText(message.code);
+        vscode.window.setStatusBarMessage("Hearth: code copied", 2000);
+        return;
+      case "insertCode":
+        return insertAtCursor(this.context.lastEditor, message.code);
+      case "applyCode":
+        return applyWithReview(this.context.lastEditor, message.code, this.proposals);
+      case "openSetting":
+        await vscode.commands.executeCommand("workbench.action.openSettings", message.setting);
+        return;
+    }
+  }
+
+  private onDelta(delta: ChatDelta): void {
+    if (this.running && delta.chatId === this.conversation.id) this.post({ type: "delta", delta });
+  }
+
+  private async send(text: string): Promise<void> {
+    const client = this.hearth.languageClient;
+    if (this.running || !client) return;
+    const conversation = this.conversation;
+    const { items, unreadable } = await this.context.items();
+    conversation.turns.push({ role: "user", content: text, context: items.map((item) => item.label) });
+    if (conversation.title === "") conversation.title = text.replace(/\s+/g, " ").slice(0, 60);
+    await this.store.save(conversation); // the question is kept even if the reply never comes
+    const running = new vscode.CancellationTokenSource();
+    this.running = running;
+    this.postState();
+    if (unreadable.length > 0) this.post({ type: "notice", text: `Could not read ${unreadable.join(", ")}; sent without it.` });
+    const messages = conversation.turns
+      .filter((turn) => !turn.note || turn.content !== "")
+      .map((turn) => ({ role: turn.role, content: turn.content }));
+    try {
+      const result: ChatSendResult = await client.sendRequest(
+        ChatSendRequest.type,
+        { chatId: conversation.id, messages, context: items },
+        running.token,
+      );
+      conversation.turns.push({
+        role: "assistant",
+        content: result.answer,
+        thought: result.thought || undefined,
+        thoughtMs: result.thoughtMs || undefined,
+        note:
+          result.stopReason === "aborted"
+            ? "Stopped."
+            : result.stopReason === "maxTokens"
+              ? "Cut at hearth.chat.maxTokens."
+              : undefined,
+      });
+      this.context.clearPicked();
+      if (result.truncated.length > 0)
+        this.post({ type: "notice", text: `Cut to fit the model's context: ${result.truncated.join(", ")}.` });
+    } catch (error) {
+      const fix = error instanceof ResponseError ? (error.data as { fix?: string } | undefined)?.fix : undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      conversation.turns.push({
+        role: "assistant",
+        content: "",
+        note: running.token.isCancellationRequested ? "Stopped." : `${message} ${fix ?? ""}`.trim(),
+      });
+    } finally {
+      running.dispose();
+      this.running = undefined;
+      await this.store.save(conversation);
+      this.postState();
+    }
+  }
+
+  dispose(): void {
+    this.running?.cancel();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What a code block in a chat reply can do: Copy, Insert at Cursor, and Apply (a diff to review first; nothing
+ * changes without Accept, and a document edited meanwhile is not overwritten).
+ */
+import * as vscode from "vscode";
+
+export const PROPOSAL_SCHEME = "hearth-proposal";
+
+/** Serves the proposed text of files for the diff editor. */
+export class ProposalContentProvider implements vscode.TextDocumentContentProvider {
+  private readonly proposals = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  propose(target: vscode.Uri, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: target.path, query: `${Date.now()}` });
+    this.proposals.set(uri.toString(), text);
+    this.changed.fire(uri);
+    return uri;
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.proposals.delete(uri.toString());
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.proposals.get(uri.toString()) ?? "";
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export async function insertAtCursor(editor: vscode.TextEditor | undefined, code: string): Promise<void> {
+  if (!editor) {
+    void vscode.window.showWarningMessage("Hearth: open a file first; the code goes where its cursor is.");
+    return;
+  }
+  await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+  const ok = await editor.edit((edit) => edit.replace(editor.selection, code));
+  if (!ok) void vscode.window.showErrorMessage("Hearth: the editor did not accept the insertion (is it read-only?).");
+}
+
+/** Shows the change as a diff, then applies it only on Accept and only if the document is unchanged since. */
+export async function applyWithReview(
+  editor: vscode.TextEditor | undefined,
+  code: string,
+  proposals: ProposalContentProvider,
+): Promise<void> {
+  if (!editor) {
+    void vscode.window.showWarningMessage(
+      "Hearth: open the file to change first (select the part to replace, or nothing for the whole file).",
+    );
+    return;
+  }
+  const document = editor.document;
+  const version = document.version;
+  const range = editor.selection.isEmpty
+    ? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length))
+    : editor.selection;
+  const before = document.getText();
+  const proposed = before.slice(0, document.offsetAt(range.start)) + code + before.slice(document.offsetAt(range.end));
+  const proposalUri = proposals.propose(document.uri, proposed);
+  const name = vscode.workspace.asRelativePath(document.uri);
+  await vscode.commands.executeCommand("vscode.diff", document.uri, proposalUri, `${name} ↔ Hearth's proposal`, {
+    preview: true,
+  });
+  const choice = await vscode.window.showInformationMessage(`Apply Hearth's change to ${name}?`, "Accept", "Reject");
+  proposals.forget(proposalUri);
+  if (choice !== "Accept") return;
+  if (document.version !== version) {
+    void vscode.window.showWarningMessage(
+      `Hearth: ${name} changed while the proposal was open, so it was not applied. Use Apply again on the current text.`,
+    );
+    return;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, range, code);
+  if (!(await vscode.workspace.applyEdit(edit))) void vscode.window.showErrorMessage(`Hearth: could not change ${name}.`);
+}

@@ -1,0 +1,133 @@
+/**
+ * The chat view in a real VS Code: a streamed reply, Stop, history after a window reload, inert HTML, and
+ * Insert at Cursor. Replies come from the generated bigram chat models, so they are known exactly.
+ */
+import { strict as assert } from "node:assert";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { bigramModelPath } from "../fixtures/gguf/testModels";
+import { CodeServerSession } from "./codeServerSession";
+import { packageVsix, provisionedTools } from "./setup";
+import { Workbench } from "./workbench";
+
+const ROOT = join(__dirname, "..", "..");
+const ARTIFACTS = join(ROOT, "test-artifacts", "ui");
+const settings = (chatModel = bigramModelPath("qwen")) => ({
+  "hearth.completion.model": bigramModelPath("qwen"),
+  "hearth.chat.model": chatModel,
+  "hearth.chat.temperature": 0,
+  // Room for a reply long enough (tens of seconds on this model) to be stopped by hand.
+  "hearth.chat.maxTokens": 16000,
+  "hearth.engine.contextSize": 32768,
+  "hearth.engine.threads": 1,
+});
+
+describe("Hearth chat view in VS Code", function () {
+  this.timeout(120_000);
+  let session: CodeServerSession;
+  let workbench: Workbench;
+
+  before(async function () {
+    this.timeout(600_000);
+    session = await CodeServerSession.start({
+      tools: provisionedTools(),
+      vsix: packageVsix(),
+      settings: settings(),
+      files: { "notes.ts": "// notes\n\n" },
+    });
+    workbench = new Workbench(session.page);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== "failed" || !session) return;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const path = join(ARTIFACTS, `chat-${(this.currentTest.title ?? "test").replace(/[^a-z0-9]+/gi, "-").slice(0, 50)}.png`);
+    await session.page.screenshot({ path }).catch(() => undefined);
+    console.log(`    UI failure screenshot: ${path}`);
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  async function openChat() {
+    await workbench.runCommand("Hearth: Open Chat");
+    const chat = workbench.chatFrame();
+    await chat.locator("#input").waitFor({ timeout: 30_000 });
+    return chat;
+  }
+
+  async function send(text: string) {
+    const chat = workbench.chatFrame();
+    await chat.locator("#input").fill(text);
+    await chat.locator("#input").press("Enter");
+  }
+
+  it("streams the predicted reply into the view", async () => {
+    await workbench.openFile("notes.ts");
+    const chat = await openChat();
+    await send("hello");
+    await chat.locator(".turn.assistant:not(.streaming) .markdown", { hasText: "Hi!" }).waitFor({ timeout: 60_000 });
+    assert.equal((await chat.locator(".turn.assistant .markdown").last().textContent())?.trim(), "Hi!");
+    assert.equal((await chat.locator(".turn.user .markdown").last().textContent())?.trim(), "hello");
+    if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+      await session.page.screenshot({
+        path: join(ROOT, "docs", "images", "chat.png"),
+        clip: { x: 0, y: 0, width: 1280, height: 800 },
+      });
+    }
+  });
+
+  it("renders HTML in messages as inert text", async () => {
+    const chat = workbench.chatFrame();
+    await send('<img src=x onerror="document.body.dataset.pwned=1"> <script>document.body.dataset.pwned=2</script>');
+    await chat.locator(".turn.user .markdown", { hasText: "<img src=x" }).waitFor();
+    assert.equal(await chat.locator(".turn.user img").count(), 0);
+    assert.equal(await chat.locator("#messages script").count(), 0);
+    assert.equal(await chat.locator("body[data-pwned]").count(), 0);
+  });
+
+  it("inserts a code block at the editor's cursor", async () => {
+    const chat = workbench.chatFrame();
+    await send("```ts\nconst answer = 42;\n```");
+    const block = chat.locator(".turn.user").last();
+    await block.locator(".code-action", { hasText: "Insert at Cursor" }).waitFor();
+    await workbench.goToLineEnd(2);
+    await block.locator(".code-action", { hasText: "Insert at Cursor" }).click();
+    await session.page.waitForFunction(
+      `[...document.querySelectorAll(".monaco-editor .view-line")].some((line) => line.textContent.replace(/\\u00a0/g, " ").includes("const answer = 42;"))`,
+      undefined,
+      { timeout: 10_000 },
+    );
+  });
+
+  it("stops a reply that would go on forever", async () => {
+    session.writeSettings(settings(bigramModelPath("qwen", "endlessChat")));
+    const chat = workbench.chatFrame();
+    await chat.locator("#model", { hasText: "endlessChat" }).waitFor({ timeout: 30_000 });
+    // The chat model reloads after the settings change; a new conversation keeps the earlier one in history.
+    await chat.locator("#new-chat").click();
+    await send("go on");
+    await chat.locator(".turn.assistant.streaming .markdown", { hasText: "zzz" }).waitFor({ timeout: 60_000 });
+    await chat.locator("#send", { hasText: "Stop" }).click();
+    await chat.locator(".turn.assistant .turn-note", { hasText: "Stopped." }).waitFor({ timeout: 10_000 });
+    const stopped = await chat.locator(".turn.assistant .markdown").last().textContent();
+    await session.page.waitForTimeout(500);
+    assert.equal(await chat.locator(".turn.assistant .markdown").last().textContent(), stopped);
+    assert.match(stopped?.trim() ?? "", /^z+$/);
+    session.writeSettings(settings());
+  });
+
+  it("keeps conversations after the window reloads", async () => {
+    await workbench.runCommand("Developer: Reload Window");
+    await session.page.waitForLoadState("load");
+    await session.page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+    // Keys typed before the extension is back are lost; its status item says it is.
+    await workbench.hearthStatus().waitFor({ timeout: 60_000 });
+    const chat = await openChat();
+    // The latest conversation comes back, and the first one is in the history list.
+    await chat.locator(".turn.user .markdown", { hasText: "go on" }).waitFor({ timeout: 30_000 });
+    await chat.locator("#history").selectOption({ label: "hello" });
+    await chat.locator(".turn.assistant .markdown", { hasText: "Hi!" }).first().waitFor({ timeout: 10_000 });
+  });
+});
