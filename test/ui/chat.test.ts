@@ -119,8 +119,10 @@ describe("Hearth chat view in VS Code", function () {
   });
 
   it("keeps conversations after the window reloads", async () => {
+    // The reload happens some time after the command runs: wait for the new page, not the old one.
+    const reloaded = session.page.waitForEvent("load", { timeout: 60_000 });
     await workbench.runCommand("Developer: Reload Window");
-    await session.page.waitForLoadState("load");
+    await reloaded;
     await session.page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
     // Keys typed before the extension is back are lost; its status item says it is.
     await workbench.hearthStatus().waitFor({ timeout: 60_000 });
