@@ -5,7 +5,7 @@
  * Standard LSP carries the main features (`textDocument/inlineCompletion`); the namespaces below are
  * Hearth's own additions, each named `hearth/<area>/<verb>`.
  */
-import { NotificationType, RequestType0 } from "vscode-languageserver-protocol";
+import { NotificationType, type Range, RequestType, RequestType0, type WorkspaceEdit } from "vscode-languageserver-protocol";
 
 export * from "./chatProtocol";
 export {
@@ -69,4 +69,34 @@ export interface CompletionMetrics {
 export namespace LastCompletionMetricsRequest {
   export const method = "hearth/debug/lastCompletionMetrics";
   export const type = new RequestType0<CompletionMetrics | null, void>(method);
+}
+
+/** What to fix: a range of a document at a known version, with the diagnostic or the user's instruction. */
+export interface FixParams {
+  uri: string;
+  /** The version the fix is computed for; a document edited since is refused rather than clobbered. */
+  version: number;
+  range: Range;
+  diagnostic?: string;
+  instruction?: string;
+}
+
+/**
+ * Client → server request: computes a fix with the chat model and returns it as a WorkspaceEdit whose change is
+ * annotated `needsConfirmation`, so VS Code shows it for review before anything changes. Errors: the document
+ * changed since `version` (code {@link STALE_DOCUMENT}), or the chat model is unusable.
+ */
+export namespace FixRequest {
+  export const method = "hearth/fix/compute";
+  export const type = new RequestType<FixParams, WorkspaceEdit, void>(method);
+}
+
+/** JSON-RPC error code: the document changed since the request was made. */
+export const STALE_DOCUMENT = 1002;
+
+/** Arguments of the `hearth.explain` and `hearth.fixWithInstruction` commands that code actions carry. */
+export interface CodeTargetArguments {
+  uri: string;
+  range: Range;
+  diagnostic?: string;
 }

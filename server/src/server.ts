@@ -4,6 +4,7 @@
  */
 import { createConnection, ProposedFeatures, TextDocumentSyncKind, TextDocuments } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { CODE_ACTION_KINDS, registerCodeActions } from "./actions/codeActionsFeature";
 import { registerChat } from "./chat/chatFeature";
 import { registerInlineCompletion } from "./completion/inlineCompletionFeature";
 import { ConfigurationReader } from "./configuration";
@@ -39,6 +40,7 @@ connection.onInitialize((params) => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       inlineCompletionProvider: true,
+      codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: true },
     },
     serverInfo: { name: "hearth", version: "0.1.0" },
   };
@@ -62,6 +64,7 @@ documents.onDidOpen(() => {
 registerInlineCompletion({ connection, documents, engine, configuration, log });
 
 registerChat(connection, engine, configuration.ready, log);
+registerCodeActions({ connection, documents, engine, ready: configuration.ready });
 
 connection.onRequest(LastCompletionMetricsRequest.type, () => engine.lastMetrics);
 

@@ -16,6 +16,8 @@ export interface ChatInput {
 }
 
 export interface ChatOptions {
+  /** `fix` uses the sequence with prompt-lookup decoding. Default `chat`. */
+  purpose?: "chat" | "fix";
   maxTokens: number;
   temperature: number;
   signal: AbortSignal;
@@ -34,7 +36,8 @@ export interface ChatReply {
 }
 
 export async function generateChat(loaded: ChatModel, input: ChatInput, options: ChatOptions): Promise<ChatReply> {
-  const { model, sequence, wrapper } = loaded;
+  const { model, wrapper } = loaded;
+  const sequence = options.purpose === "fix" ? loaded.fixSequence : loaded.sequence;
   const maxTokens = Math.min(options.maxTokens, Math.floor(sequence.contextSize / 2));
   const budget = sequence.contextSize - maxTokens - 16;
   const chat = budgetChat(input.messages, input.context, budget, (text) => model.tokenize(text).length);
@@ -58,6 +61,8 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   const head = prompt.slice(0, -1);
   const last = prompt[prompt.length - 1];
 
+  // The prompt-lookup predictor drafts from these tokens (a no-op on a sequence without a predictor).
+  sequence.tokenPredictor?.updateInputTokens?.(prompt.slice());
   await sequence.adaptStateToTokens(head, false);
   const evaluatedPromptTokens = head.length - sequence.nextTokenIndex + 1;
   for (let index = sequence.nextTokenIndex; index < head.length; index += PROMPT_CHUNK_TOKENS) {

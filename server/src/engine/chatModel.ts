@@ -12,6 +12,8 @@ export interface ChatModel extends PreparedModel {
   model: LlamaModel;
   context: LlamaContext;
   sequence: LlamaContextSequence;
+  /** For fixes, which mostly copy their input: it drafts tokens by looking them up in the prompt (prompt-lookup decoding). */
+  fixSequence: LlamaContextSequence;
   wrapper: ChatWrapper;
 }
 
@@ -23,14 +25,15 @@ export async function prepareChatModel(
 ): Promise<ChatModel> {
   const name = basename(path);
   // node-llama-cpp is ESM with top-level await: values come through the dynamic import, never a static one.
-  const { resolveChatWrapper } = await loadLlamaModule();
+  const { resolveChatWrapper, InputLookupTokenPredictor } = await loadLlamaModule();
   const wrapper = resolveChatWrapper(model);
-  const context = await createContextOrExplain(model, name, contextSize, threads);
+  const context = await createContextOrExplain(model, name, contextSize, threads, 2);
   return {
     name,
     model,
     context,
     sequence: context.getSequence(),
+    fixSequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor() }),
     wrapper,
     describe: () => `chat template: ${wrapper.wrapperName}, context ${context.contextSize} tokens`,
     dispose: () => context.dispose(),

@@ -74,7 +74,9 @@ export class LlamaEngine implements ModelEngine {
   async chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply> {
     const loaded = await this.chatSlot.ensureLoaded();
     const { maxTokens, temperature } = this.settings.chat;
-    return this.chatSlot.exclusive(() => generateChat(loaded, input, { ...options, maxTokens, temperature, gate: this.gate }));
+    return this.chatSlot.exclusive(() =>
+      generateChat(loaded, input, { ...options, maxTokens, temperature: options.temperature ?? temperature, gate: this.gate }),
+    );
   }
 
   async dispose(): Promise<void> {

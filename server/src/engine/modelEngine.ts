@@ -35,6 +35,10 @@ export interface FimResult {
 }
 
 export interface ChatGenerationOptions {
+  /** `fix` answers on a sequence with prompt-lookup decoding, since fixes mostly copy their input. */
+  purpose?: "chat" | "fix";
+  /** Overrides hearth.chat.temperature (fixes use 0). */
+  temperature?: number;
   signal: AbortSignal;
   onDelta(delta: ReasoningDelta): void;
 }

@@ -181,9 +181,10 @@ export async function createContextOrExplain(
   name: string,
   contextSize: number,
   threads: number,
+  sequences = 1,
 ): Promise<LlamaContext> {
   try {
-    return await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize), threads, sequences: 1 });
+    return await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize), threads, sequences });
   } catch (error) {
     throw new EngineError(
       `Not enough memory for a ${contextSize}-token context with ${name}: ${error instanceof Error ? error.message : String(error)}`,

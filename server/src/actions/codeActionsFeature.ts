@@ -1,0 +1,150 @@
+/**
+ * "Fix with Hearth" and "Explain with Hearth" as standard code actions. Listing them is free: the model runs only
+ * when a fix is resolved (`codeAction/resolve`) or an explanation is asked for (a client command).
+ */
+import { basename } from "node:path";
+import {
+  type CodeAction,
+  CodeActionKind,
+  type Connection,
+  type Range,
+  ResponseError,
+  type TextDocuments,
+  type WorkspaceEdit,
+} from "vscode-languageserver";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import { CHAT_MODEL_ERROR } from "../chat/chatFeature";
+import { EngineError, type ModelEngine } from "../engine/modelEngine";
+import { type CodeTargetArguments, type FixParams, FixRequest, STALE_DOCUMENT } from "../protocol";
+import { extractReplacement } from "./extractReplacement";
+import { fixMessage } from "./fixPrompt";
+
+/** Lines of surrounding code given to the model with a fix. */
+const SURROUNDING_LINES = 20;
+
+export const EXPLAIN_COMMAND = "hearth.explain";
+export const FIX_WITH_INSTRUCTION_COMMAND = "hearth.fixWithInstruction";
+
+interface Dependencies {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  engine: ModelEngine;
+  ready: Promise<void>;
+}
+
+export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Empty];
+
+function wholeLines(document: TextDocument, range: Range): Range {
+  const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
+  const endOffset = endLine + 1 < document.lineCount ? document.offsetAt({ line: endLine + 1, character: 0 }) - 1 : document.getText().length;
+  return { start: { line: range.start.line, character: 0 }, end: document.positionAt(endOffset) };
+}
+
+function isEmpty(range: Range): boolean {
+  return range.start.line === range.end.line && range.start.character === range.end.character;
+}
+
+export function registerCodeActions(deps: Dependencies): void {
+  const { connection, documents } = deps;
+
+  connection.onCodeAction((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const actions: CodeAction[] = [];
+    const several = params.context.diagnostics.length > 1;
+    for (const diagnostic of params.context.diagnostics) {
+      // LSP 3.18 allows markup in diagnostic messages; the model and the title want plain text.
+      const text = typeof diagnostic.message === "string" ? diagnostic.message : diagnostic.message.value;
+      const suffix = several ? `: ${text.split("\n")[0].slice(0, 50)}` : "";
+      const data: FixParams = { uri: document.uri, version: document.version, range: diagnostic.range, diagnostic: text };
+      actions.push({ title: `Fix with Hearth${suffix}`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], data });
+      const args: CodeTargetArguments = { uri: document.uri, range: diagnostic.range, diagnostic: text };
+      actions.push({
+        title: `Explain with Hearth${suffix}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        command: { title: "Explain with Hearth", command: EXPLAIN_COMMAND, arguments: [args] },
+      });
+    }
+    if (params.context.diagnostics.length === 0 && !isEmpty(params.range)) {
+      const args: CodeTargetArguments = { uri: document.uri, range: params.range };
+      actions.push(
+        { title: "Explain with Hearth", kind: CodeActionKind.Empty, command: { title: "Explain with Hearth", command: EXPLAIN_COMMAND, arguments: [args] } },
+        {
+          title: "Fix with Hearth…",
+          kind: CodeActionKind.RefactorRewrite,
+          command: { title: "Fix with Hearth…", command: FIX_WITH_INSTRUCTION_COMMAND, arguments: [args] },
+        },
+      );
+    }
+    return actions;
+  });
+
+  connection.onCodeActionResolve(async (action, token) => {
+    const data = action.data as FixParams | undefined;
+    if (!data) return action;
+    const controller = new AbortController();
+    const cancellation = token.onCancellationRequested(() => controller.abort());
+    try {
+      action.edit = await computeFix(deps, data, controller.signal);
+      return action;
+    } finally {
+      cancellation.dispose();
+    }
+  });
+
+  connection.onRequest(FixRequest.type, async (params, token) => {
+    const controller = new AbortController();
+    const cancellation = token.onCancellationRequested(() => controller.abort());
+    try {
+      return await computeFix(deps, params, controller.signal);
+    } finally {
+      cancellation.dispose();
+    }
+  });
+}
+
+function staleError(): ResponseError<void> {
+  return new ResponseError(STALE_DOCUMENT, "The document changed after the fix was asked for, so it was not applied. Run Fix again on the current text.");
+}
+
+export async function computeFix(deps: Dependencies, params: FixParams, signal: AbortSignal): Promise<WorkspaceEdit> {
+  await deps.ready;
+  const document = deps.documents.get(params.uri);
+  if (!document) throw new ResponseError(STALE_DOCUMENT, "The document is no longer open.");
+  if (document.version !== params.version) throw staleError();
+  const range = wholeLines(document, params.range);
+  const lines = document.getText().split(/\r?\n/);
+  const message = fixMessage({
+    path: basename(decodeURIComponent(new URL(params.uri).pathname)),
+    languageId: document.languageId,
+    code: document.getText(range),
+    firstLine: range.start.line + 1,
+    lastLine: range.end.line + 1,
+    before: lines.slice(Math.max(0, range.start.line - SURROUNDING_LINES), range.start.line).join("\n"),
+    after: lines.slice(range.end.line + 1, range.end.line + 1 + SURROUNDING_LINES).join("\n"),
+    diagnostic: params.diagnostic,
+    instruction: params.instruction,
+  });
+  let answer: string;
+  try {
+    const reply = await deps.engine.chat(
+      { messages: [{ role: "user", content: message.content }], context: message.context },
+      { purpose: "fix", temperature: 0, signal, onDelta: () => undefined },
+    );
+    answer = reply.answer;
+  } catch (error) {
+    if (error instanceof EngineError) throw new ResponseError(CHAT_MODEL_ERROR, error.message, { fix: error.fix, setting: error.setting });
+    throw error;
+  }
+  const replacement = extractReplacement(answer);
+  if (replacement === "") throw new ResponseError(CHAT_MODEL_ERROR, "The model proposed no code for this fix.", { fix: "Try again, or pick a stronger chat model." });
+  // The user may have typed while the model worked: never apply a fix computed for older text.
+  if (deps.documents.get(params.uri)?.version !== params.version) throw staleError();
+  return {
+    documentChanges: [{ textDocument: { uri: params.uri, version: params.version }, edits: [{ range, newText: replacement, annotationId: "hearth.fix" }] }],
+    changeAnnotations: {
+      "hearth.fix": { label: "Hearth's fix", needsConfirmation: true, description: params.diagnostic ?? params.instruction },
+    },
+  };
+}

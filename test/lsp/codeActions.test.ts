@@ -1,0 +1,96 @@
+/**
+ * Explain and Fix as LSP code actions, with the bigram "fix" chat model whose every reply is `let x=1;`.
+ */
+import { strict as assert } from "node:assert";
+import { CodeActionRequest, CodeActionResolveRequest, type CodeAction, type Diagnostic } from "vscode-languageserver-protocol";
+import { FixRequest, STALE_DOCUMENT } from "../../server/src/protocol";
+import { bigramModelPath } from "../fixtures/gguf/testModels";
+import { LspTestClient } from "./lspTestClient";
+
+const URI = "file:///workspace/broken.ts";
+const TEXT = 'const a = 1;\nlet x: number = "a";\nconsole.log(a, x);\n';
+const diagnostic: Diagnostic = {
+  range: { start: { line: 1, character: 4 }, end: { line: 1, character: 5 } },
+  message: "Type 'string' is not assignable to type 'number'.",
+  source: "ts",
+};
+
+describe("Explain and Fix code actions over LSP", function () {
+  this.timeout(60_000);
+  let client: LspTestClient;
+
+  before(async () => {
+    client = await LspTestClient.start({ chat: { model: bigramModelPath("qwen", "fix") }, engine: { threads: 1 } });
+    await client.open(URI, TEXT);
+  });
+  after(() => client.stop());
+
+  async function actionsFor(range = diagnostic.range, diagnostics = [diagnostic]): Promise<CodeAction[]> {
+    const result = await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: URI },
+      range,
+      context: { diagnostics },
+    });
+    return (result ?? []) as CodeAction[];
+  }
+
+  it("lists Fix (quick fix) and Explain for a diagnostic, without running the model", async () => {
+    const actions = await actionsFor();
+    assert.deepEqual(
+      actions.map((action) => [action.title, action.kind]),
+      [
+        ["Fix with Hearth", "quickfix"],
+        ["Explain with Hearth", "quickfix"],
+      ],
+    );
+    assert.equal(actions[0].edit, undefined, "the fix is computed only on resolve");
+    assert.equal(actions[1].command?.command, "hearth.explain");
+  });
+
+  it("offers Explain and Fix… for a selection without diagnostics", async () => {
+    const actions = await actionsFor({ start: { line: 0, character: 0 }, end: { line: 0, character: 12 } }, []);
+    assert.deepEqual(
+      actions.map((action) => [action.title, action.kind, action.command?.command]),
+      [
+        ["Explain with Hearth", "", "hearth.explain"],
+        ["Fix with Hearth…", "refactor.rewrite", "hearth.fixWithInstruction"],
+      ],
+    );
+  });
+
+  it("resolves Fix into an exact, reviewable edit for the document version it was computed for", async () => {
+    const [fix] = await actionsFor();
+    const resolved = await client.connection.sendRequest(CodeActionResolveRequest.type, fix);
+    const change = resolved.edit?.documentChanges?.[0];
+    assert.ok(change && "edits" in change);
+    assert.deepEqual(change.textDocument, { uri: URI, version: 1 });
+    assert.deepEqual(change.edits, [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 20 } }, newText: "let x=1;", annotationId: "hearth.fix" },
+    ]);
+    assert.equal(resolved.edit?.changeAnnotations?.["hearth.fix"].needsConfirmation, true);
+  });
+
+  it("refuses a fix for a document that changed since", async () => {
+    const [fix] = await actionsFor();
+    await client.insert(URI, 0, 0, "// edited\n");
+    await assert.rejects(client.connection.sendRequest(CodeActionResolveRequest.type, fix), (error: Error & { code?: number }) => {
+      assert.equal(error.code, STALE_DOCUMENT);
+      assert.match(error.message, /changed after the fix was asked for.*Run Fix again/);
+      return true;
+    });
+  });
+
+  it("computes a fix with an instruction through hearth/fix/compute", async () => {
+    const edit = await client.connection.sendRequest(FixRequest.type, {
+      uri: URI,
+      version: 2,
+      range: { start: { line: 2, character: 0 }, end: { line: 2, character: 5 } },
+      instruction: "use a number",
+    });
+    const change = edit.documentChanges?.[0];
+    assert.ok(change && "edits" in change);
+    assert.deepEqual(change.edits, [
+      { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 20 } }, newText: "let x=1;", annotationId: "hearth.fix" },
+    ]);
+  });
+});
