@@ -6,4 +6,7 @@ export const COMMANDS = {
   showStatus: "hearth.showStatus",
   openChat: "hearth.openChat",
   addSelectionToChat: "hearth.addSelectionToChat",
+  explain: "hearth.explain",
+  fix: "hearth.fix",
+  fixWithInstruction: "hearth.fixWithInstruction",
 } as const;

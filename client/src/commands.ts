@@ -2,6 +2,8 @@
  * The command table: every command Hearth contributes, in one place.
  */
 import * as vscode from "vscode";
+import type { CodeTargetArguments } from "../../server/src/protocol";
+import { explain, fix, fixWithInstruction } from "./actions/explainAndFix";
 import type { ChatView } from "./chat/chatView";
 import { COMMANDS } from "./commandIds";
 import { readClientSettings, setCompletionEnabled } from "./config";
@@ -9,7 +11,10 @@ import type { HearthClient } from "./hearthClient";
 import { showEngineError } from "./statusBar";
 
 export function registerCommands(hearth: HearthClient, chat: ChatView): vscode.Disposable[] {
-  const table: Record<(typeof COMMANDS)[keyof typeof COMMANDS], () => unknown> = {
+  const table: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (args?: CodeTargetArguments) => unknown> = {
+    [COMMANDS.explain]: (args) => explain(chat, args),
+    [COMMANDS.fix]: (args) => fix(hearth, args),
+    [COMMANDS.fixWithInstruction]: (args) => fixWithInstruction(hearth, args),
     [COMMANDS.toggleInlineCompletions]: async () => {
       const enabled = !readClientSettings().completionEnabled;
       await setCompletionEnabled(enabled);

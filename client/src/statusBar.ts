@@ -27,7 +27,8 @@ export class StatusBar implements vscode.Disposable {
     if (status.role !== "completion") return;
     this.status = status;
     this.render();
-    if (status.state === "error") {
+    // With completions off, a missing completion model is no news worth a notification.
+    if (status.state === "error" && this.completionEnabled) {
       const key = `${status.message}|${status.fix}`;
       if (key !== this.lastErrorShown) {
         this.lastErrorShown = key;

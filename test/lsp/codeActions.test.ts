@@ -2,7 +2,7 @@
  * Explain and Fix as LSP code actions, with the bigram "fix" chat model whose every reply is `let x=1;`.
  */
 import { strict as assert } from "node:assert";
-import { CodeActionRequest, CodeActionResolveRequest, type CodeAction, type Diagnostic } from "vscode-languageserver-protocol";
+import { type CodeAction, CodeActionRequest, CodeActionResolveRequest, type Diagnostic } from "vscode-languageserver-protocol";
 import { FixRequest, STALE_DOCUMENT } from "../../server/src/protocol";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { LspTestClient } from "./lspTestClient";
@@ -65,7 +65,11 @@ describe("Explain and Fix code actions over LSP", function () {
     assert.ok(change && "edits" in change);
     assert.deepEqual(change.textDocument, { uri: URI, version: 1 });
     assert.deepEqual(change.edits, [
-      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 20 } }, newText: "let x=1;", annotationId: "hearth.fix" },
+      {
+        range: { start: { line: 1, character: 0 }, end: { line: 1, character: 20 } },
+        newText: "let x=1;",
+        annotationId: "hearth.fix",
+      },
     ]);
     assert.equal(resolved.edit?.changeAnnotations?.["hearth.fix"].needsConfirmation, true);
   });
@@ -73,11 +77,14 @@ describe("Explain and Fix code actions over LSP", function () {
   it("refuses a fix for a document that changed since", async () => {
     const [fix] = await actionsFor();
     await client.insert(URI, 0, 0, "// edited\n");
-    await assert.rejects(client.connection.sendRequest(CodeActionResolveRequest.type, fix), (error: Error & { code?: number }) => {
-      assert.equal(error.code, STALE_DOCUMENT);
-      assert.match(error.message, /changed after the fix was asked for.*Run Fix again/);
-      return true;
-    });
+    await assert.rejects(
+      client.connection.sendRequest(CodeActionResolveRequest.type, fix),
+      (error: Error & { code?: number }) => {
+        assert.equal(error.code, STALE_DOCUMENT);
+        assert.match(error.message, /changed after the fix was asked for.*Run Fix again/);
+        return true;
+      },
+    );
   });
 
   it("computes a fix with an instruction through hearth/fix/compute", async () => {
@@ -90,7 +97,11 @@ describe("Explain and Fix code actions over LSP", function () {
     const change = edit.documentChanges?.[0];
     assert.ok(change && "edits" in change);
     assert.deepEqual(change.edits, [
-      { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 20 } }, newText: "let x=1;", annotationId: "hearth.fix" },
+      {
+        range: { start: { line: 2, character: 0 }, end: { line: 2, character: 20 } },
+        newText: "let x=1;",
+        annotationId: "hearth.fix",
+      },
     ]);
   });
 });

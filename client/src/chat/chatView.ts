@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { ResponseError } from "vscode-languageclient";
 import {
+  type ChatContextItem,
   type ChatDelta,
   ChatSendRequest,
   type ChatSendResult,
@@ -80,6 +81,16 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   /** Reveals the view and focuses its input. */
   async show(): Promise<void> {
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  }
+
+  /** Asks a question with given context in the current conversation (Explain), showing the view. */
+  async ask(text: string, context: ChatContextItem[]): Promise<void> {
+    await this.show();
+    if (this.running) {
+      void vscode.window.showInformationMessage("Hearth: the chat is still answering; stop it or wait, then try again.");
+      return;
+    }
+    await this.send(text, context);
   }
 
   addSelection(editor: vscode.TextEditor): void {
@@ -184,11 +195,11 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
     if (this.running && delta.chatId === this.conversation.id) this.post({ type: "delta", delta });
   }
 
-  private async send(text: string): Promise<void> {
+  private async send(text: string, explicitContext?: ChatContextItem[]): Promise<void> {
     const client = this.hearth.languageClient;
     if (this.running || !client) return;
     const conversation = this.conversation;
-    const { items, unreadable } = await this.context.items();
+    const { items, unreadable } = explicitContext ? { items: explicitContext, unreadable: [] } : await this.context.items();
     conversation.turns.push({ role: "user", content: text, context: items.map((item) => item.label) });
     if (conversation.title === "") conversation.title = text.replace(/\s+/g, " ").slice(0, 60);
     await this.store.save(conversation); // the question is kept even if the reply never comes

@@ -36,7 +36,8 @@ export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.Refact
 
 function wholeLines(document: TextDocument, range: Range): Range {
   const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
-  const endOffset = endLine + 1 < document.lineCount ? document.offsetAt({ line: endLine + 1, character: 0 }) - 1 : document.getText().length;
+  const endOffset =
+    endLine + 1 < document.lineCount ? document.offsetAt({ line: endLine + 1, character: 0 }) - 1 : document.getText().length;
   return { start: { line: range.start.line, character: 0 }, end: document.positionAt(endOffset) };
 }
 
@@ -69,7 +70,11 @@ export function registerCodeActions(deps: Dependencies): void {
     if (params.context.diagnostics.length === 0 && !isEmpty(params.range)) {
       const args: CodeTargetArguments = { uri: document.uri, range: params.range };
       actions.push(
-        { title: "Explain with Hearth", kind: CodeActionKind.Empty, command: { title: "Explain with Hearth", command: EXPLAIN_COMMAND, arguments: [args] } },
+        {
+          title: "Explain with Hearth",
+          kind: CodeActionKind.Empty,
+          command: { title: "Explain with Hearth", command: EXPLAIN_COMMAND, arguments: [args] },
+        },
         {
           title: "Fix with Hearth…",
           kind: CodeActionKind.RefactorRewrite,
@@ -105,7 +110,10 @@ export function registerCodeActions(deps: Dependencies): void {
 }
 
 function staleError(): ResponseError<void> {
-  return new ResponseError(STALE_DOCUMENT, "The document changed after the fix was asked for, so it was not applied. Run Fix again on the current text.");
+  return new ResponseError(
+    STALE_DOCUMENT,
+    "The document changed after the fix was asked for, so it was not applied. Run Fix again on the current text.",
+  );
 }
 
 export async function computeFix(deps: Dependencies, params: FixParams, signal: AbortSignal): Promise<WorkspaceEdit> {
@@ -134,15 +142,24 @@ export async function computeFix(deps: Dependencies, params: FixParams, signal: 
     );
     answer = reply.answer;
   } catch (error) {
-    if (error instanceof EngineError) throw new ResponseError(CHAT_MODEL_ERROR, error.message, { fix: error.fix, setting: error.setting });
+    if (error instanceof EngineError)
+      throw new ResponseError(CHAT_MODEL_ERROR, error.message, { fix: error.fix, setting: error.setting });
     throw error;
   }
   const replacement = extractReplacement(answer);
-  if (replacement === "") throw new ResponseError(CHAT_MODEL_ERROR, "The model proposed no code for this fix.", { fix: "Try again, or pick a stronger chat model." });
+  if (replacement === "")
+    throw new ResponseError(CHAT_MODEL_ERROR, "The model proposed no code for this fix.", {
+      fix: "Try again, or pick a stronger chat model.",
+    });
   // The user may have typed while the model worked: never apply a fix computed for older text.
   if (deps.documents.get(params.uri)?.version !== params.version) throw staleError();
   return {
-    documentChanges: [{ textDocument: { uri: params.uri, version: params.version }, edits: [{ range, newText: replacement, annotationId: "hearth.fix" }] }],
+    documentChanges: [
+      {
+        textDocument: { uri: params.uri, version: params.version },
+        edits: [{ range, newText: replacement, annotationId: "hearth.fix" }],
+      },
+    ],
     changeAnnotations: {
       "hearth.fix": { label: "Hearth's fix", needsConfirmation: true, description: params.diagnostic ?? params.instruction },
     },

@@ -46,6 +46,8 @@ export function explainMessage(target: CodeTarget): { content: string; context: 
   const about = target.diagnostic ? ` Explain this problem and how to fix it: ${target.diagnostic}` : "";
   return {
     content: `Explain what this code from ${target.path} (lines ${target.firstLine}-${target.lastLine}) does.${about}`,
-    context: [{ label: `${target.path}:${target.firstLine}-${target.lastLine}`, languageId: target.languageId, text: target.code }],
+    context: [
+      { label: `${target.path}:${target.firstLine}-${target.lastLine}`, languageId: target.languageId, text: target.code },
+    ],
   };
 }
