@@ -33,6 +33,9 @@ export interface ChatReply {
   truncated: string[];
   promptTokens: number;
   evaluatedPromptTokens: number;
+  generatedTokens: number;
+  /** Time spent generating (after the prompt), in milliseconds. */
+  generationMs: number;
 }
 
 export async function generateChat(loaded: ChatModel, input: ChatInput, options: ChatOptions): Promise<ChatReply> {
@@ -119,5 +122,7 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
     truncated: chat.truncated,
     promptTokens: prompt.length,
     evaluatedPromptTokens,
+    generatedTokens: generated.length,
+    generationMs: performance.now() - started,
   };
 }
