@@ -79,28 +79,6 @@ export function parseSettings(raw: unknown): ParsedSettings {
     problems.push(`hearth.${path} must be true or false`);
     return fallback;
   };
-  const integer = (
-    from: Record<string, unknown>,
-    key: string,
-    fallback: number,
-    min: number,
-    max: number,
-    path: string,
-  ): number => {
-    const value = from[key];
-    if (value === undefined) return fallback;
-    if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
-    problems.push(`hearth.${path} must be a whole number from ${min} to ${max}`);
-    return fallback;
-  };
-  const string = (from: Record<string, unknown>, key: string, fallback: string, path: string): string => {
-    const value = from[key];
-    if (value === undefined || value === null) return fallback;
-    if (typeof value === "string") return value.trim();
-    problems.push(`hearth.${path} must be a string`);
-    return fallback;
-  };
-
   const number = (
     from: Record<string, unknown>,
     key: string,
@@ -108,11 +86,22 @@ export function parseSettings(raw: unknown): ParsedSettings {
     min: number,
     max: number,
     path: string,
+    whole = false,
   ): number => {
     const value = from[key];
     if (value === undefined) return fallback;
-    if (typeof value === "number" && Number.isFinite(value) && value >= min && value <= max) return value;
-    problems.push(`hearth.${path} must be a number from ${min} to ${max}`);
+    if (typeof value === "number" && (whole ? Number.isInteger(value) : Number.isFinite(value)) && value >= min && value <= max)
+      return value;
+    problems.push(`hearth.${path} must be a ${whole ? "whole number" : "number"} from ${min} to ${max}`);
+    return fallback;
+  };
+  const integer = (from: Record<string, unknown>, key: string, fallback: number, min: number, max: number, path: string) =>
+    number(from, key, fallback, min, max, path, true);
+  const string = (from: Record<string, unknown>, key: string, fallback: string, path: string): string => {
+    const value = from[key];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value === "string") return value.trim();
+    problems.push(`hearth.${path} must be a string`);
     return fallback;
   };
 

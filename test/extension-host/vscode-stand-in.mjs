@@ -14,7 +14,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ensureTools } from "../../scripts/provision-tools.mjs";
 
-const { chromium } = createRequire(import.meta.url)("playwright-core");
+const require = createRequire(import.meta.url);
+const { chromium } = require("playwright-core");
+const CHROMIUM_ARGS = require("../ui/chromiumArgs.json");
 const TIMEOUT_MS = Number(process.env.HEARTH_EXTENSION_TESTS_TIMEOUT_MS ?? 300_000);
 
 const options = new Map();
@@ -108,15 +110,7 @@ try {
   browser = await chromium.launchPersistentContext(directory("chromium"), {
     executablePath: tools.chromium,
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const page = browser.pages()[0] ?? (await browser.newPage());
   let finish;

@@ -3,15 +3,13 @@
  * Insert at Cursor. Replies come from the generated bigram chat models, so they are known exactly.
  */
 import { strict as assert } from "node:assert";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { CodeServerSession } from "./codeServerSession";
-import { packageVsix, provisionedTools } from "./setup";
+import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
 import { Workbench } from "./workbench";
 
 const ROOT = join(__dirname, "..", "..");
-const ARTIFACTS = join(ROOT, "test-artifacts", "ui");
 const settings = (chatModel = bigramModelPath("qwen")) => ({
   "hearth.completion.model": bigramModelPath("qwen"),
   "hearth.chat.model": chatModel,
@@ -39,11 +37,7 @@ describe("Hearth chat view in VS Code", function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== "failed" || !session) return;
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const path = join(ARTIFACTS, `chat-${(this.currentTest.title ?? "test").replace(/[^a-z0-9]+/gi, "-").slice(0, 50)}.png`);
-    await session.page.screenshot({ path }).catch(() => undefined);
-    console.log(`    UI failure screenshot: ${path}`);
+    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `chat ${this.currentTest.title}`);
   });
 
   after(async () => {

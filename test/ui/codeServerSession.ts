@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import CHROMIUM_ARGS from "./chromiumArgs.json";
 
 export interface Tools {
   nodeBin: string;
@@ -123,15 +124,8 @@ export class CodeServerSession {
         executablePath: options.tools.chromium,
         headless: true,
         viewport: { width: 1280, height: 800 },
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
+        // Without the background-networking flags Chromium keeps dialling out on this offline machine.
+        args: CHROMIUM_ARGS,
       });
       const page = browser.pages()[0] ?? (await browser.newPage());
       const created = new CodeServerSession(root, dirs.workspace, dirs["user-data"], server, browser, page);

@@ -3,15 +3,11 @@
  * "Hearth: Explain This" streaming into the chat. The bigram "fix" chat model always answers `let x=1;`.
  */
 import { strict as assert } from "node:assert";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { CodeServerSession } from "./codeServerSession";
-import { packageVsix, provisionedTools } from "./setup";
+import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
 import { Workbench } from "./workbench";
 
-const ROOT = join(__dirname, "..", "..");
-const ARTIFACTS = join(ROOT, "test-artifacts", "ui");
 const BROKEN = 'let x: number = "a";\n';
 
 describe("Explain and Fix in VS Code", function () {
@@ -35,11 +31,7 @@ describe("Explain and Fix in VS Code", function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== "failed" || !session) return;
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const path = join(ARTIFACTS, `fix-${(this.currentTest.title ?? "test").replace(/[^a-z0-9]+/gi, "-").slice(0, 50)}.png`);
-    await session.page.screenshot({ path }).catch(() => undefined);
-    console.log(`    UI failure screenshot: ${path}`);
+    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `fix ${this.currentTest.title}`);
   });
 
   after(async () => {

@@ -2,8 +2,9 @@
  * What every VS Code test run needs first: the tools (provisioned once, cached) and the VSIX under test.
  */
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
-import type { Tools } from "./codeServerSession";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { CodeServerSession, Tools } from "./codeServerSession";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -23,4 +24,29 @@ export function provisionedTools(): Tools {
   return JSON.parse(
     execFileSync(process.execPath, [join(ROOT, "scripts", "provision-tools.mjs")], { encoding: "utf8" }),
   ) as Tools;
+}
+
+const ARTIFACTS = join(ROOT, "test-artifacts", "ui");
+
+/** After a failed UI test: a screenshot and Hearth's logs (output channel, extension host) in test-artifacts/ui. */
+export async function saveFailureArtifacts(session: CodeServerSession | undefined, testTitle: string): Promise<void> {
+  if (!session) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const prefix = testTitle.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+  const saved = [join(ARTIFACTS, `${prefix}.png`)];
+  await session.page.screenshot({ path: saved[0] }).catch(() => undefined);
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/Hearth|exthost/i.test(name) && name.endsWith(".log")) {
+        const target = join(ARTIFACTS, `${prefix}-${name}`);
+        copyFileSync(path, target);
+        saved.push(target);
+      }
+    }
+  };
+  const logs = join(session.root, "user-data", "logs");
+  if (existsSync(logs)) walk(logs);
+  console.log(`    UI failure artifacts: ${saved.map((path) => relative(ROOT, path)).join(", ")}`);
 }

@@ -3,15 +3,13 @@
  * Runs code-server + headless Chromium; tools come from scripts/provision-tools.mjs (run by `npm test`).
  */
 import { strict as assert } from "node:assert";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { CodeServerSession } from "./codeServerSession";
-import { packageVsix, provisionedTools } from "./setup";
+import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
 import { Workbench } from "./workbench";
 
 const ROOT = join(__dirname, "..", "..");
-const ARTIFACTS = join(ROOT, "test-artifacts", "ui");
 const settings = () => ({ "hearth.completion.model": bigramModelPath("qwen"), "hearth.engine.threads": 1 });
 
 const FILES = {
@@ -19,25 +17,6 @@ const FILES = {
   "through.ts": "let x = 0;\n\n",
   "toggle.ts": "let y = 1;\n\n",
 };
-
-/** Copies Hearth's log files (the "Hearth" output channel and the extension host log) next to a screenshot. */
-function saveLogs(session: CodeServerSession, prefix: string): string[] {
-  const saved: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/Hearth|exthost/i.test(name) && name.endsWith(".log")) {
-        const target = join(ARTIFACTS, `${prefix}-${name}`);
-        copyFileSync(path, target);
-        saved.push(target);
-      }
-    }
-  };
-  const logs = join(session.root, "user-data", "logs");
-  if (existsSync(logs)) walk(logs);
-  return saved;
-}
 
 describe("Hearth in VS Code (code-server + Chromium)", function () {
   this.timeout(120_000);
@@ -53,13 +32,7 @@ describe("Hearth in VS Code (code-server + Chromium)", function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== "failed" || !session) return;
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const prefix = (this.currentTest.title ?? "test").replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-    const screenshot = join(ARTIFACTS, `${prefix}.png`);
-    await session.page.screenshot({ path: screenshot }).catch(() => undefined);
-    const logs = saveLogs(session, prefix);
-    console.log(`    UI failure artifacts: ${[screenshot, ...logs].map((p) => relative(ROOT, p)).join(", ")}`);
+    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, this.currentTest.title);
   });
 
   after(async () => {
