@@ -1,0 +1,54 @@
+/**
+ * The catalog of recommended models (catalog.json) and how a model setting is read: a catalog id, an `hf:` URI,
+ * a local path, or `auto` (the catalog's pick for this machine).
+ */
+import { join } from "node:path";
+import catalogData from "./catalog.json";
+import { parseHfUri } from "./hubClient";
+
+export interface CatalogEntry {
+  id: string;
+  family: string;
+  /** completion = a FIM base model; chat = an instruct or reasoning model. */
+  role: "completion" | "chat";
+  repo: string;
+  file: string;
+  /** Billions of parameters. */
+  parameters: number;
+  /** Approximate file size; the hub gives the exact one at download time. */
+  sizeBytes: number;
+  contextLength: number;
+  license: string;
+  why: string;
+}
+
+export const CATALOG: readonly CatalogEntry[] = catalogData.models as CatalogEntry[];
+
+export type ModelSource =
+  | { kind: "path"; path: string }
+  | { kind: "hub"; repo: string; file: string; path: string; entry?: CatalogEntry };
+
+/** Where a downloaded file lives in the models directory: `<repo with / as __>/<file>`, so names never collide. */
+export function downloadedPath(modelsDirectory: string, repo: string, file: string): string {
+  return join(modelsDirectory, repo.replace("/", "__"), file);
+}
+
+/**
+ * Reads a model setting. `auto` takes `autoPick` (the catalog's recommendation for this machine); an empty setting
+ * stays a path "" (no model).
+ */
+export function resolveModelSource(setting: string, modelsDirectory: string, autoPick: CatalogEntry | undefined): ModelSource {
+  const value = setting.trim();
+  const entry = value === "auto" ? autoPick : CATALOG.find((candidate) => candidate.id === value);
+  if (entry)
+    return {
+      kind: "hub",
+      repo: entry.repo,
+      file: entry.file,
+      path: downloadedPath(modelsDirectory, entry.repo, entry.file),
+      entry,
+    };
+  const hub = parseHfUri(value);
+  if (hub) return { kind: "hub", ...hub, path: downloadedPath(modelsDirectory, hub.repo, hub.file) };
+  return { kind: "path", path: value === "auto" ? "" : value };
+}

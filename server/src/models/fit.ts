@@ -1,0 +1,74 @@
+/**
+ * Which catalog models fit this machine, and which to recommend per role. Pure: the hardware is passed in.
+ */
+import { CATALOG, type CatalogEntry } from "./catalog";
+
+export interface Hardware {
+  /** `cuda`, `vulkan`, `metal` or `cpu`. */
+  backend: string;
+  /** Free GPU memory in bytes (0 on CPU). */
+  freeVramBytes: number;
+  /** Free system memory in bytes. */
+  freeRamBytes: number;
+}
+
+export type Fit = "gpu" | "partial" | "cpu" | "too-large";
+
+/** Memory a model needs beyond its file: the KV cache and compute buffers of a 4k context, roughly. */
+const OVERHEAD = 1.15;
+const CONTEXT_BYTES = 600 * 2 ** 20;
+/** On the CPU, completion must stay fast: larger FIM models make every suggestion wait. */
+const CPU_COMPLETION_MAX_PARAMETERS = 1.5;
+const CPU_CHAT_MAX_PARAMETERS = 7;
+
+export function memoryNeeded(entry: CatalogEntry): number {
+  return entry.sizeBytes * OVERHEAD + CONTEXT_BYTES;
+}
+
+export function fitOf(entry: CatalogEntry, hardware: Hardware, usedVram = 0, usedRam = 0): Fit {
+  const need = memoryNeeded(entry);
+  const vram = hardware.backend === "cpu" ? 0 : hardware.freeVramBytes - usedVram;
+  const ram = hardware.freeRamBytes - usedRam;
+  if (need <= vram) return "gpu";
+  if (vram > 0 && need <= vram + ram * 0.5) return "partial";
+  if (need <= ram * 0.7) return "cpu";
+  return "too-large";
+}
+
+export interface Recommendation {
+  completion?: CatalogEntry;
+  chat?: CatalogEntry;
+  /** The chat model fits only alone: it is loaded when chat is used, and the completion model may be unloaded. */
+  chatOnDemand: boolean;
+}
+
+function largestFitting(
+  role: CatalogEntry["role"],
+  hardware: Hardware,
+  usedVram: number,
+  usedRam: number,
+  acceptable: Fit[],
+): CatalogEntry | undefined {
+  const cpuCap = role === "completion" ? CPU_COMPLETION_MAX_PARAMETERS : CPU_CHAT_MAX_PARAMETERS;
+  return CATALOG.filter((entry) => entry.role === role)
+    .filter((entry) => hardware.backend !== "cpu" || entry.parameters <= cpuCap)
+    .filter((entry) => acceptable.includes(fitOf(entry, hardware, usedVram, usedRam)))
+    .sort((a, b) => b.parameters - a.parameters || a.sizeBytes - b.sizeBytes)[0];
+}
+
+/** The largest completion model that fits, then the largest chat model that fits beside it (or alone, on demand). */
+export function recommend(hardware: Hardware): Recommendation {
+  const onGpu: Fit[] = hardware.backend === "cpu" ? ["cpu"] : ["gpu"];
+  // Completion gets a quarter of the GPU at most, so the chat model has room beside it.
+  const completionBudget: Hardware =
+    hardware.backend === "cpu" ? hardware : { ...hardware, freeVramBytes: hardware.freeVramBytes / 2.5 };
+  const completion =
+    largestFitting("completion", completionBudget, 0, 0, onGpu) ??
+    largestFitting("completion", hardware, 0, 0, ["gpu", "partial", "cpu"]);
+  const usedVram = completion && hardware.backend !== "cpu" ? memoryNeeded(completion) : 0;
+  const usedRam = completion && hardware.backend === "cpu" ? memoryNeeded(completion) : 0;
+  const together = largestFitting("chat", hardware, usedVram, usedRam, onGpu);
+  if (together) return { completion, chat: together, chatOnDemand: false };
+  const alone = largestFitting("chat", hardware, 0, 0, [...onGpu, "partial", "cpu"]);
+  return { completion, chat: alone, chatOnDemand: alone !== undefined };
+}

@@ -1,0 +1,84 @@
+import { strict as assert } from "node:assert";
+import { CATALOG, resolveModelSource } from "../../server/src/models/catalog";
+import { fitOf, memoryNeeded, recommend } from "../../server/src/models/fit";
+
+const GiB = 2 ** 30;
+const machine = (vram: number, ram = 32) => ({
+  backend: vram === 0 ? "cpu" : "cuda",
+  freeVramBytes: vram * GiB,
+  freeRamBytes: ram * GiB,
+});
+
+describe("model catalog and hardware fit", () => {
+  it("has base models for completion and instruct/reasoning models for chat", () => {
+    const ids = (role: string) => CATALOG.filter((e) => e.role === role).map((e) => e.id);
+    assert.deepEqual(ids("completion"), [
+      "qwen2.5-coder-0.5b",
+      "qwen2.5-coder-1.5b",
+      "qwen2.5-coder-3b",
+      "qwen2.5-coder-7b",
+      "deepseek-coder-1.3b-base",
+      "deepseek-coder-6.7b-base",
+    ]);
+    assert.ok(ids("chat").includes("deepseek-r1-distill-qwen-14b") && ids("chat").includes("qwen2.5-coder-7b-instruct"));
+    assert.ok(CATALOG.every((e) => e.file.endsWith(".gguf") && /^[\w.-]+\/[\w.-]+$/.test(e.repo)));
+    assert.ok(
+      CATALOG.filter((e) => e.role === "completion").every((e) => !/instruct|r1/i.test(e.id)),
+      "no instruct model for FIM",
+    );
+  });
+
+  const picks = (vram: number, ram = 32) => {
+    const r = recommend(machine(vram, ram));
+    return [r.completion?.id, r.chat?.id, r.chatOnDemand];
+  };
+
+  it("CPU only, 8 GB RAM: small and fast", () => {
+    assert.deepEqual(picks(0, 8), ["qwen2.5-coder-1.5b", "deepseek-r1-distill-qwen-1.5b", false]);
+  });
+  it("4 GB GPU: a small pair on the GPU", () => {
+    assert.deepEqual(picks(4), ["qwen2.5-coder-0.5b", "deepseek-r1-distill-qwen-1.5b", false]);
+  });
+  it("8 GB GPU: 1.5B completion beside a 4-bit 7B chat model", () => {
+    assert.deepEqual(picks(8), ["qwen2.5-coder-1.5b", "deepseek-r1-distill-qwen-7b", false]);
+  });
+  it("16 GB GPU: a 4-bit 6.7B completion model beside the 14B reasoning model", () => {
+    assert.deepEqual(picks(16), ["deepseek-coder-6.7b-base", "deepseek-r1-distill-qwen-14b", false]);
+  });
+  it("24 GB GPU: the largest of each", () => {
+    assert.deepEqual(picks(24), ["qwen2.5-coder-7b", "deepseek-r1-distill-qwen-14b", false]);
+  });
+  it("the chosen pair always fits together when not on demand", () => {
+    for (const vram of [4, 8, 16, 24]) {
+      const r = recommend(machine(vram));
+      if (!r.completion || !r.chat || r.chatOnDemand) continue;
+      assert.ok(memoryNeeded(r.completion) + memoryNeeded(r.chat) <= vram * GiB, `${vram} GB`);
+    }
+  });
+  it("marks models that don't fit", () => {
+    const big = CATALOG.find((e) => e.id === "deepseek-r1-distill-qwen-14b")!;
+    assert.equal(fitOf(big, machine(24)), "gpu");
+    assert.equal(fitOf(big, machine(4, 16)), "partial");
+    assert.equal(fitOf(big, machine(0, 4)), "too-large");
+  });
+
+  it("reads a model setting as an id, an hf: URI, a path or auto", () => {
+    const auto = CATALOG[1];
+    assert.deepEqual(resolveModelSource("qwen2.5-coder-1.5b", "/m", undefined), {
+      kind: "hub",
+      repo: "ggml-org/Qwen2.5-Coder-1.5B-Q8_0-GGUF",
+      file: "qwen2.5-coder-1.5b-q8_0.gguf",
+      path: "/m/ggml-org__Qwen2.5-Coder-1.5B-Q8_0-GGUF/qwen2.5-coder-1.5b-q8_0.gguf",
+      entry: auto,
+    });
+    assert.equal(resolveModelSource("auto", "/m", auto).kind, "hub");
+    assert.deepEqual(resolveModelSource("hf:a/b/c.gguf", "/m", undefined), {
+      kind: "hub",
+      repo: "a/b",
+      file: "c.gguf",
+      path: "/m/a__b/c.gguf",
+    });
+    assert.deepEqual(resolveModelSource("/x/y.gguf", "/m", undefined), { kind: "path", path: "/x/y.gguf" });
+    assert.deepEqual(resolveModelSource("auto", "/m", undefined), { kind: "path", path: "" });
+  });
+});
