@@ -36,6 +36,8 @@ export interface EngineStatus {
   fix?: string;
   /** For `error`: the setting that fixes it, so the client can open it. */
   setting?: string;
+  /** For `error`: the model is in the catalog or on the hub but not downloaded; the client may offer to download it. */
+  download?: ModelDownloadParams & { sizeBytes?: number };
 }
 
 /**
@@ -99,4 +101,61 @@ export interface CodeTargetArguments {
   uri: string;
   range: Range;
   diagnostic?: string;
+}
+
+/** A model file on the hub. */
+export interface ModelDownloadParams {
+  repo: string;
+  file: string;
+  /** A Hugging Face token for gated models (kept by the client in SecretStorage). */
+  token?: string;
+}
+
+export interface ModelDownloadProgress {
+  repo: string;
+  file: string;
+  receivedBytes: number;
+  totalBytes: number;
+  bytesPerSecond: number;
+}
+
+/**
+ * Client → server request: downloads a model into the models directory (resumable, SHA-256 verified), with
+ * {@link ModelDownloadProgressNotification}s; cancelling the request stops it and keeps the part for resuming.
+ * Only ever sent after the user agreed to the download.
+ */
+export namespace ModelDownloadRequest {
+  export const method = "hearth/models/download";
+  export const type = new RequestType<ModelDownloadParams, { path: string }, void>(method);
+}
+
+/** Server → client notification: download progress. */
+export namespace ModelDownloadProgressNotification {
+  export const method = "hearth/models/downloadProgress";
+  export const type = new NotificationType<ModelDownloadProgress>(method);
+}
+
+export interface CatalogListing {
+  hardware: { backend: string; freeVramBytes: number; freeRamBytes: number };
+  recommended: { completion?: string; chat?: string; chatOnDemand: boolean };
+  models: Array<{
+    id: string;
+    role: "completion" | "chat";
+    repo: string;
+    file: string;
+    parameters: number;
+    sizeBytes: number;
+    why: string;
+    license: string;
+    fit: "gpu" | "partial" | "cpu" | "too-large";
+    downloaded: boolean;
+  }>;
+  modelsDirectory: string;
+  endpoint: string;
+}
+
+/** Client → server request: the catalog with each model's fit for this machine and whether it is downloaded. */
+export namespace CatalogRequest {
+  export const method = "hearth/models/catalog";
+  export const type = new RequestType0<CatalogListing, void>(method);
 }

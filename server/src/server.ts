@@ -10,6 +10,8 @@ import { registerInlineCompletion } from "./completion/inlineCompletionFeature";
 import { ConfigurationReader } from "./configuration";
 import { LlamaEngine } from "./engine/llamaEngine";
 import type { Logger } from "./engine/logger";
+import { ModelLocator } from "./models/modelLocator";
+import { registerModels } from "./models/modelsFeature";
 import { LastCompletionMetricsRequest, StatusNotification } from "./protocol";
 
 const connection = createConnection(ProposedFeatures.all);
@@ -20,7 +22,8 @@ const log: Logger = {
   error: (message) => connection.console.error(message),
 };
 const configuration = new ConfigurationReader(connection, log);
-const engine = new LlamaEngine(log);
+const locator = new ModelLocator(() => engine.hardware());
+const engine: LlamaEngine = new LlamaEngine(log, locator);
 
 let initialized = false;
 // LSP forbids notifications before the initialize response; the first status goes out once settings are read.
@@ -31,6 +34,9 @@ configuration.onChange((settings) => engine.configure(settings));
 
 connection.onInitialize((params) => {
   const workspace = params.capabilities.workspace;
+  // The VS Code client names its storage folder as the default home of downloaded models.
+  const options = params.initializationOptions as { defaultModelsDirectory?: unknown } | undefined;
+  if (typeof options?.defaultModelsDirectory === "string") locator.defaultDirectory = options.defaultModelsDirectory;
   configuration.initialize({
     canPull: workspace?.configuration === true,
     canRegisterForChanges: workspace?.didChangeConfiguration?.dynamicRegistration === true,
@@ -65,6 +71,14 @@ registerInlineCompletion({ connection, documents, engine, configuration, log });
 
 registerChat(connection, engine, configuration.ready, log);
 registerCodeActions({ connection, documents, engine, ready: configuration.ready });
+registerModels({
+  connection,
+  locator,
+  hardware: () => engine.hardware(),
+  settings: () => configuration.settings,
+  ready: configuration.ready,
+  onDownloaded: () => engine.retryFailedLoads(),
+});
 
 connection.onRequest(LastCompletionMetricsRequest.type, () => engine.lastMetrics);
 

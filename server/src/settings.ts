@@ -28,6 +28,12 @@ export interface HearthSettings {
     /** Sampling temperature; 0 is greedy. Default 0.6 (what DeepSeek-R1 distills are tuned for). */
     temperature: number;
   };
+  models: {
+    /** Where downloaded models go. Default "": the extension's storage (or ~/.cache/hearth/models standalone). */
+    directory: string;
+    /** The Hugging Face Hub endpoint (a mirror, or a test server). Default "": HF_ENDPOINT, else huggingface.co. */
+    endpoint: string;
+  };
   engine: {
     /** CPU threads; 0 means the machine's real parallelism (node-llama-cpp's own default is far too high on small machines). */
     threads: number;
@@ -41,13 +47,14 @@ export interface HearthSettings {
 export const DEFAULT_SETTINGS: HearthSettings = {
   completion: { enabled: true, model: "", maxTokens: 128, prefixLines: 64, suffixLines: 16, timeoutMs: 3000 },
   chat: { model: "", maxTokens: 2048, temperature: 0.6 },
+  models: { directory: "", endpoint: "" },
   engine: { threads: 0, gpu: "auto", contextSize: 4096 },
 };
 
 /** Settings whose change means a model must be loaded again, per role. */
 export const SETTINGS_NEEDING_MODEL_RELOAD = {
-  completion: ["completion.model", "engine.threads", "engine.gpu", "engine.contextSize"],
-  chat: ["chat.model", "engine.threads", "engine.gpu", "engine.contextSize"],
+  completion: ["completion.model", "models.directory", "engine.threads", "engine.gpu", "engine.contextSize"],
+  chat: ["chat.model", "models.directory", "engine.threads", "engine.gpu", "engine.contextSize"],
 } as const;
 
 export type ModelRole = keyof typeof SETTINGS_NEEDING_MODEL_RELOAD;
@@ -69,6 +76,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
   };
   const completion = section("completion");
   const chat = section("chat");
+  const models = section("models");
   const engine = section("engine");
   const defaults = DEFAULT_SETTINGS;
 
@@ -126,6 +134,10 @@ export function parseSettings(raw: unknown): ParsedSettings {
         model: string(chat, "model", defaults.chat.model, "chat.model"),
         maxTokens: integer(chat, "maxTokens", defaults.chat.maxTokens, 16, 32768, "chat.maxTokens"),
         temperature: number(chat, "temperature", defaults.chat.temperature, 0, 2, "chat.temperature"),
+      },
+      models: {
+        directory: string(models, "directory", defaults.models.directory, "models.directory"),
+        endpoint: string(models, "endpoint", defaults.models.endpoint, "models.endpoint"),
       },
       engine: {
         threads: integer(engine, "threads", defaults.engine.threads, 0, 256, "engine.threads"),

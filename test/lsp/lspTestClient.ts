@@ -38,6 +38,7 @@ export const SERVER_PATH = process.env.HEARTH_SERVER_PATH ?? resolve(dirname(__f
 export interface TestSettings {
   completion?: Record<string, unknown>;
   chat?: Record<string, unknown>;
+  models?: Record<string, unknown>;
   engine?: Record<string, unknown>;
 }
 

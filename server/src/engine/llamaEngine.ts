@@ -3,6 +3,10 @@
  * chat model. Each loads on first use (never during activation) and again when a setting it depends on changes;
  * the same file for both roles is loaded once.
  */
+
+import { freemem } from "node:os";
+import type { Hardware } from "../models/fit";
+import { ModelLocator } from "../models/modelLocator";
 import type { CompletionMetrics, EngineStatus } from "../protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../settings";
 import { type ChatInput, type ChatReply, generateChat } from "./chatGeneration";
@@ -26,7 +30,15 @@ export class LlamaEngine implements ModelEngine {
   private disposed = false;
   lastMetrics: CompletionMetrics | null = null;
 
-  constructor(log: Logger) {
+  constructor(
+    log: Logger,
+    /** Where model settings point on disk; the default knows only local paths. */
+    readonly locator: ModelLocator = new ModelLocator(async () => ({
+      backend: "cpu",
+      freeVramBytes: 0,
+      freeRamBytes: freemem(),
+    })),
+  ) {
     this.runtimes = new RuntimeProvider(log);
     const deps = {
       log,
@@ -36,8 +48,17 @@ export class LlamaEngine implements ModelEngine {
         for (const listener of this.listeners) listener(status);
       },
     };
-    this.completion = new ModelSlot("completion", "hearth.completion.model", (s) => s.completion.model, prepareFimModel, deps);
-    this.chatSlot = new ModelSlot("chat", "hearth.chat.model", (s) => s.chat.model, prepareChatModel, deps);
+    const locate = (role: ModelRole) => (s: HearthSettings) =>
+      this.locator.locate(role === "chat" ? s.chat.model : s.completion.model, role, s);
+    this.completion = new ModelSlot(
+      "completion",
+      (s) => s.completion.model,
+      "hearth.completion.model",
+      locate("completion"),
+      prepareFimModel,
+      deps,
+    );
+    this.chatSlot = new ModelSlot("chat", (s) => s.chat.model, "hearth.chat.model", locate("chat"), prepareChatModel, deps);
   }
 
   status(role: ModelRole): EngineStatus {
@@ -77,6 +98,19 @@ export class LlamaEngine implements ModelEngine {
     return this.chatSlot.exclusive(() =>
       generateChat(loaded, input, { ...options, maxTokens, temperature: options.temperature ?? temperature, gate: this.gate }),
     );
+  }
+
+  /** After a download: models whose load failed try again. */
+  retryFailedLoads(): void {
+    this.completion.retryIfFailed();
+    this.chatSlot.retryIfFailed();
+  }
+
+  /** The backend and free memory, for choosing models. */
+  async hardware(): Promise<Hardware> {
+    const { runtime } = await this.runtimes.get(this.settings);
+    const vram = runtime.backend === "cpu" ? { free: 0 } : await runtime.llama.getVramState();
+    return { backend: runtime.backend, freeVramBytes: vram.free, freeRamBytes: freemem() };
   }
 
   async dispose(): Promise<void> {

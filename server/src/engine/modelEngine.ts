@@ -67,6 +67,8 @@ export class EngineError extends Error {
     message: string,
     readonly fix: string,
     readonly setting?: string,
+    /** A hub file the user may choose to download to fix this. */
+    readonly download?: { repo: string; file: string; sizeBytes?: number },
   ) {
     super(message);
     this.name = "EngineError";

@@ -37,8 +37,12 @@ export class ModelSlot<T extends PreparedModel> {
 
   constructor(
     readonly role: ModelRole,
+    /** The raw setting value (a path, catalog id, hf: URI or auto), for the idle status. */
+    private readonly currentSetting: (settings: HearthSettings) => string,
     private readonly setting: string,
-    private readonly pathOf: (settings: HearthSettings) => string,
+    private readonly locate: (
+      settings: HearthSettings,
+    ) => Promise<{ path: string; missingDownload?: { repo: string; file: string; sizeBytes?: number } }>,
     private readonly prepare: (model: LlamaModel, path: string, contextSize: number, threads: number) => Promise<T>,
     private readonly deps: SlotDependencies,
   ) {
@@ -59,6 +63,13 @@ export class ModelSlot<T extends PreparedModel> {
     } else if (!wasLoaded) {
       this.setStatus(this.idleStatus());
     }
+  }
+
+  /** Loads again if the last load failed (say, the file has just been downloaded). */
+  retryIfFailed(): void {
+    if (this.statusValue.state !== "error" || this.current === undefined) return;
+    this.current = undefined;
+    this.warmUp();
   }
 
   warmUp(): void {
@@ -93,10 +104,21 @@ export class ModelSlot<T extends PreparedModel> {
     const setStatus = (status: EngineStatus) => {
       if (generation === this.generation) this.setStatus(status);
     };
-    const path = this.pathOf(settings);
-    const name = path === "" ? undefined : basename(path);
     const role = this.role;
+    let name: string | undefined;
     try {
+      const located = await this.locate(settings);
+      const path = located.path;
+      name = path === "" ? undefined : basename(path);
+      if (located.missingDownload) {
+        const { repo, file, sizeBytes } = located.missingDownload;
+        throw new EngineError(
+          `${file} is not downloaded yet.`,
+          "Run Hearth: Select Model… or choose Download; nothing is downloaded without your consent.",
+          this.setting,
+          { repo, file, sizeBytes },
+        );
+      }
       await checkModelFile(path, role, this.setting);
       setStatus({ role, state: "loading", model: name, progress: 0 });
       const { runtime, key, threads } = await this.deps.runtimes.get(settings);
@@ -132,7 +154,15 @@ export class ModelSlot<T extends PreparedModel> {
     } catch (error) {
       const status: EngineStatus =
         error instanceof EngineError
-          ? { role, state: "error", model: name, message: error.message, fix: error.fix, setting: error.setting }
+          ? {
+              role,
+              state: "error",
+              model: name,
+              message: error.message,
+              fix: error.fix,
+              setting: error.setting,
+              download: error.download,
+            }
           : {
               role,
               state: "error",
@@ -156,7 +186,7 @@ export class ModelSlot<T extends PreparedModel> {
   }
 
   private idleStatus(): EngineStatus {
-    const path = this.settings ? this.pathOf(this.settings) : "";
+    const path = this.settings ? this.currentSetting(this.settings) : "";
     if (path === "") {
       return {
         role: this.role,

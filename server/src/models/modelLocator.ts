@@ -1,0 +1,58 @@
+/**
+ * Turns a model setting into a file on disk: a local path as it is; a catalog id, `hf:` URI or `auto` into its place
+ * in the models directory (downloaded only on the user's say-so, through ModelDownloadRequest).
+ */
+import { existsSync } from "node:fs";
+import { freemem, homedir } from "node:os";
+import { join } from "node:path";
+import type { HearthSettings } from "../settings";
+import { CATALOG, type CatalogEntry, type ModelSource, resolveModelSource } from "./catalog";
+import { type Hardware, type Recommendation, recommend } from "./fit";
+import { resolveHubEndpoint } from "./hubClient";
+
+export interface LocatedModel {
+  path: string;
+  /** Set when the model comes from the hub and is not downloaded yet. */
+  missingDownload?: { repo: string; file: string; sizeBytes?: number; entry?: CatalogEntry };
+}
+
+export class ModelLocator {
+  private recommendation: Promise<Recommendation> | undefined;
+
+  /** The client's default models directory (the extension's storage), once it has said. */
+  defaultDirectory: string | undefined;
+
+  constructor(private readonly hardware: () => Promise<Hardware>) {}
+
+  directory(settings: HearthSettings): string {
+    return settings.models.directory || this.defaultDirectory || join(homedir(), ".cache", "hearth", "models");
+  }
+
+  endpoint(settings: HearthSettings): string {
+    return resolveHubEndpoint(settings.models.endpoint);
+  }
+
+  recommend(): Promise<Recommendation> {
+    this.recommendation ??= this.hardware()
+      .catch((): Hardware => ({ backend: "cpu", freeVramBytes: 0, freeRamBytes: freemem() }))
+      .then(recommend);
+    return this.recommendation;
+  }
+
+  async locate(setting: string, role: "completion" | "chat", settings: HearthSettings): Promise<LocatedModel> {
+    const auto = setting.trim() === "auto" ? (await this.recommend())[role] : undefined;
+    const source: ModelSource = resolveModelSource(setting, this.directory(settings), auto);
+    if (source.kind === "path") return { path: source.path };
+    if (existsSync(source.path)) return { path: source.path };
+    return {
+      path: source.path,
+      missingDownload: { repo: source.repo, file: source.file, sizeBytes: source.entry?.sizeBytes, entry: source.entry },
+    };
+  }
+
+  isDownloaded(settings: HearthSettings, entry: CatalogEntry): boolean {
+    return existsSync(resolveModelSource(entry.id, this.directory(settings), undefined).path);
+  }
+}
+
+export { CATALOG };

@@ -1,0 +1,100 @@
+/**
+ * The catalog listing and model downloads, for the client's model picker. A download starts only on the client's
+ * request, which it sends only after the user agreed.
+ */
+import { type Connection, ResponseError } from "vscode-languageserver";
+import { CatalogRequest, ModelDownloadProgressNotification, ModelDownloadRequest } from "../protocol";
+import type { HearthSettings } from "../settings";
+import { CATALOG, downloadedPath } from "./catalog";
+import { downloadModel } from "./downloader";
+import { fitOf } from "./fit";
+import { downloadUrl, fetchHubFile, HubError } from "./hubClient";
+import type { ModelLocator } from "./modelLocator";
+
+/** JSON-RPC error code for a failed download; `data.fix` says what to do. */
+export const DOWNLOAD_ERROR = 1003;
+
+interface Dependencies {
+  connection: Connection;
+  locator: ModelLocator;
+  hardware: () => Promise<{ backend: string; freeVramBytes: number; freeRamBytes: number }>;
+  settings: () => HearthSettings;
+  ready: Promise<void>;
+  /** Called after a download finishes, so a model waiting for the file loads. */
+  onDownloaded(): void;
+}
+
+export function registerModels(deps: Dependencies): void {
+  const { connection, locator } = deps;
+
+  connection.onRequest(CatalogRequest.type, async () => {
+    await deps.ready;
+    const settings = deps.settings();
+    const hardware = await deps.hardware().catch(() => ({ backend: "cpu", freeVramBytes: 0, freeRamBytes: 0 }));
+    const recommendation = await locator.recommend();
+    return {
+      hardware,
+      recommended: {
+        completion: recommendation.completion?.id,
+        chat: recommendation.chat?.id,
+        chatOnDemand: recommendation.chatOnDemand,
+      },
+      models: CATALOG.map((entry) => ({
+        id: entry.id,
+        role: entry.role,
+        repo: entry.repo,
+        file: entry.file,
+        parameters: entry.parameters,
+        sizeBytes: entry.sizeBytes,
+        why: entry.why,
+        license: entry.license,
+        fit: fitOf(entry, hardware),
+        downloaded: locator.isDownloaded(settings, entry),
+      })),
+      modelsDirectory: locator.directory(settings),
+      endpoint: locator.endpoint(settings),
+    };
+  });
+
+  connection.onRequest(ModelDownloadRequest.type, async (params, token) => {
+    await deps.ready;
+    const settings = deps.settings();
+    const controller = new AbortController();
+    const cancellation = token.onCancellationRequested(() => controller.abort());
+    const location = { endpoint: locator.endpoint(settings), repo: params.repo, file: params.file };
+    try {
+      const info = await fetchHubFile(location, params.token, controller.signal);
+      const destination = downloadedPath(locator.directory(settings), params.repo, params.file);
+      let lastSent = 0;
+      await downloadModel({
+        url: downloadUrl(location),
+        destination,
+        expectedSize: info.size,
+        expectedSha256: info.sha256,
+        token: params.token,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          const now = performance.now();
+          if (now - lastSent < 200 && progress.receivedBytes < progress.totalBytes) return;
+          lastSent = now;
+          void connection.sendNotification(ModelDownloadProgressNotification.type, {
+            repo: params.repo,
+            file: params.file,
+            ...progress,
+          });
+        },
+      });
+      deps.onDownloaded();
+      return { path: destination };
+    } catch (error) {
+      if (controller.signal.aborted)
+        throw new ResponseError(-32800, "The download was cancelled; it resumes where it stopped next time.");
+      if (error instanceof HubError) throw new ResponseError(DOWNLOAD_ERROR, error.message, { fix: error.fix });
+      throw new ResponseError(DOWNLOAD_ERROR, `The download failed: ${error instanceof Error ? error.message : String(error)}`, {
+        fix: "Try again.",
+      });
+    } finally {
+      cancellation.dispose();
+    }
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * A catalog model end to end over LSP: not downloaded → a status that offers the download; the catalog listing;
+ * the download from a loopback hub with progress; then completions from the downloaded file.
+ */
+import { strict as assert } from "node:assert";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CatalogRequest,
+  type ModelDownloadProgress,
+  ModelDownloadProgressNotification,
+  ModelDownloadRequest,
+} from "../../server/src/protocol";
+import { bigramModelPath } from "../fixtures/gguf/testModels";
+import { LoopbackHub } from "../fixtures/loopbackHub";
+import { LspTestClient } from "./lspTestClient";
+
+describe("catalog models over LSP (loopback hub)", function () {
+  this.timeout(60_000);
+
+  it("offers the download, downloads with progress, then completes from the downloaded model", async () => {
+    const hub = await LoopbackHub.start();
+    // The catalog's Qwen2.5-Coder 0.5B entry, served by the hub stand-in with the bigram model's bytes.
+    hub.addFile("ggml-org/Qwen2.5-Coder-0.5B-Q8_0-GGUF", "qwen2.5-coder-0.5b-q8_0.gguf", bigramModelPath("qwen"));
+    const directory = mkdtempSync(join(tmpdir(), "hearth-models-"));
+    const client = await LspTestClient.start({
+      completion: { model: "qwen2.5-coder-0.5b" },
+      models: { directory, endpoint: hub.endpoint },
+      engine: { threads: 1 },
+    });
+    try {
+      await client.open("file:///d.ts", "  ret\n");
+      const status = await client.waitForStatus((s) => s.role === "completion" && s.state === "error");
+      assert.match(status.message ?? "", /qwen2\.5-coder-0\.5b-q8_0\.gguf is not downloaded yet/);
+      assert.deepEqual(status.download, {
+        repo: "ggml-org/Qwen2.5-Coder-0.5B-Q8_0-GGUF",
+        file: "qwen2.5-coder-0.5b-q8_0.gguf",
+        sizeBytes: 531000000,
+      });
+      assert.equal(hub.requests.length, 0, "nothing is fetched before the user agrees");
+
+      const catalog = await client.connection.sendRequest(CatalogRequest.type);
+      assert.equal(catalog.endpoint, hub.endpoint);
+      assert.equal(catalog.modelsDirectory, directory);
+      assert.ok(catalog.models.some((m) => m.id === "qwen2.5-coder-0.5b" && !m.downloaded));
+
+      const progress: ModelDownloadProgress[] = [];
+      client.connection.onNotification(ModelDownloadProgressNotification.type, (p) => {
+        progress.push(p);
+      });
+      const result = await client.connection.sendRequest(ModelDownloadRequest.type, {
+        repo: status.download!.repo,
+        file: status.download!.file,
+      });
+      assert.equal(result.path, join(directory, "ggml-org__Qwen2.5-Coder-0.5B-Q8_0-GGUF", "qwen2.5-coder-0.5b-q8_0.gguf"));
+      assert.ok(progress.length > 0 && progress.at(-1)?.receivedBytes === progress.at(-1)?.totalBytes);
+
+      await client.waitForStatus((s) => s.role === "completion" && s.state === "ready");
+      assert.equal(await client.completionText("file:///d.ts", 0, 5), "urn a+b;");
+      const after = await client.connection.sendRequest(CatalogRequest.type);
+      assert.ok(after.models.some((m) => m.id === "qwen2.5-coder-0.5b" && m.downloaded));
+    } finally {
+      await client.stop();
+      await hub.stop();
+    }
+  });
+});
