@@ -9,4 +9,6 @@ export const COMMANDS = {
   explain: "hearth.explain",
   fix: "hearth.fix",
   fixWithInstruction: "hearth.fixWithInstruction",
+  selectModel: "hearth.selectModel",
+  setHuggingFaceToken: "hearth.setHuggingFaceToken",
 } as const;

@@ -8,11 +8,15 @@ import type { ChatView } from "./chat/chatView";
 import { COMMANDS } from "./commandIds";
 import { readClientSettings, setCompletionEnabled } from "./config";
 import type { HearthClient } from "./hearthClient";
+import { setHuggingFaceToken } from "./models/modelDownloads";
+import { selectModel } from "./models/modelPicker";
 import { showEngineError } from "./statusBar";
 
-export function registerCommands(hearth: HearthClient, chat: ChatView): vscode.Disposable[] {
+export function registerCommands(hearth: HearthClient, chat: ChatView, secrets: vscode.SecretStorage): vscode.Disposable[] {
   const table: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (args?: CodeTargetArguments) => unknown> = {
     [COMMANDS.explain]: (args) => explain(chat, args),
+    [COMMANDS.selectModel]: () => selectModel(hearth, secrets),
+    [COMMANDS.setHuggingFaceToken]: () => setHuggingFaceToken(secrets),
     [COMMANDS.fix]: (args) => fix(hearth, args),
     [COMMANDS.fixWithInstruction]: (args) => fixWithInstruction(hearth, args),
     [COMMANDS.toggleInlineCompletions]: async () => {
@@ -34,7 +38,7 @@ export function registerCommands(hearth: HearthClient, chat: ChatView): vscode.D
     },
     [COMMANDS.showStatus]: async () => {
       const status = hearth.statusBar.current;
-      if (status.state === "error") return showEngineError(status);
+      if (status.state === "error") return showEngineError(status, (s) => void hearth.downloadFor(s));
       const enabled = readClientSettings().completionEnabled;
       const toggle = enabled ? "Turn Inline Completions Off" : "Turn Inline Completions On";
       const choice = await vscode.window.showQuickPick([toggle, "Restart Language Server", "Show Log", "Open Settings"], {

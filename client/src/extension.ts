@@ -14,14 +14,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ hear
   context.subscriptions.push(
     chat,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
-    ...registerCommands(hearth, chat),
+    ...registerCommands(hearth, chat, context.secrets),
   );
   // Activation waits for the server process to start, never for the model: that loads on first use.
   await hearth.start();
+  await showWalkthroughOnce(context);
   return { hearth };
 }
 
 export async function deactivate(): Promise<void> {
   await hearth?.dispose();
   hearth = undefined;
+}
+
+/** Opens the getting-started walkthrough on first install, unless a model is already configured. */
+async function showWalkthroughOnce(context: vscode.ExtensionContext): Promise<void> {
+  if (context.globalState.get<boolean>("hearth.walkthroughShown")) return;
+  await context.globalState.update("hearth.walkthroughShown", true);
+  const configured = vscode.workspace.getConfiguration("hearth").inspect<string>("completion.model");
+  if (configured?.globalValue !== undefined || configured?.workspaceValue !== undefined) return;
+  await vscode.commands.executeCommand("workbench.action.openWalkthrough", "hearth.hearth#hearth.welcome", false);
 }

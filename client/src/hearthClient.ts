@@ -4,9 +4,16 @@
  */
 import * as vscode from "vscode";
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from "vscode-languageclient/node";
-import { type ChatDelta, ChatDeltaNotification, type EngineStatus, StatusNotification } from "../../server/src/protocol";
+import {
+  CatalogRequest,
+  type ChatDelta,
+  ChatDeltaNotification,
+  type EngineStatus,
+  StatusNotification,
+} from "../../server/src/protocol";
 import { CONFIG_SECTION, readClientSettings } from "./config";
 import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
+import { downloadWithConsent } from "./models/modelDownloads";
 import { StatusBar } from "./statusBar";
 
 export class HearthClient implements vscode.Disposable {
@@ -26,6 +33,7 @@ export class HearthClient implements vscode.Disposable {
   readonly onStatus = this.statusEmitter.event;
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.statusBar.onDownload = (status) => void this.downloadFor(status);
     this.extensionScope.push(this.chatDeltaEmitter, this.statusEmitter);
     this.statusBar.setCompletionEnabled(this.settings.completionEnabled);
     this.extensionScope.push(
@@ -53,6 +61,8 @@ export class HearthClient implements vscode.Disposable {
       documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
       outputChannel: this.outputChannel,
       middleware: createInlineCompletionMiddleware(() => this.settings),
+      // Downloaded models live in the extension's storage unless hearth.models.directory says otherwise.
+      initializationOptions: { defaultModelsDirectory: vscode.Uri.joinPath(this.context.globalStorageUri, "models").fsPath },
     };
     const client = new LanguageClient("hearth", "Hearth", serverOptions, clientOptions);
     this.client = client;
@@ -64,6 +74,14 @@ export class HearthClient implements vscode.Disposable {
       client.onNotification(ChatDeltaNotification.type, (delta) => this.chatDeltaEmitter.fire(delta)),
     );
     await client.start();
+  }
+
+  /** Downloads the model a status says is missing, after asking. */
+  async downloadFor(status: EngineStatus): Promise<void> {
+    const client = this.client;
+    if (!status.download || !client) return;
+    const listing = await client.sendRequest(CatalogRequest.type);
+    await downloadWithConsent(this, this.context.secrets, status.download, listing.endpoint);
   }
 
   async restart(): Promise<void> {

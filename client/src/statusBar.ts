@@ -11,6 +11,9 @@ export class StatusBar implements vscode.Disposable {
   private completionEnabled = true;
   private lastErrorShown: string | undefined;
 
+  /** Called when the user agrees to download the model an error status names. */
+  onDownload: ((status: EngineStatus) => void) | undefined;
+
   constructor() {
     this.item.name = "Hearth";
     this.item.command = COMMANDS.showStatus;
@@ -32,7 +35,7 @@ export class StatusBar implements vscode.Disposable {
       const key = `${status.message}|${status.fix}`;
       if (key !== this.lastErrorShown) {
         this.lastErrorShown = key;
-        void showEngineError(status);
+        void showEngineError(status, this.onDownload);
       }
     } else if (status.state === "ready") {
       this.lastErrorShown = undefined;
@@ -75,13 +78,20 @@ export class StatusBar implements vscode.Disposable {
 }
 
 /** Shows an engine error with buttons that lead to the fix. */
-export async function showEngineError(status: EngineStatus): Promise<void> {
+export async function showEngineError(status: EngineStatus, onDownload?: (status: EngineStatus) => void): Promise<void> {
   const openSetting = status.setting ? "Open Setting" : undefined;
-  const choice = await vscode.window.showErrorMessage(
-    `Hearth: ${status.message ?? "The model engine failed."} ${status.fix ?? ""}`.trim(),
-    ...[openSetting, "Show Log"].filter((item): item is string => item !== undefined),
+  const download = status.download && onDownload ? "Download…" : undefined;
+  const text = `Hearth: ${status.message ?? "The model engine failed."} ${status.fix ?? ""}`.trim();
+  const buttons = [download, download ? "Select Model…" : openSetting, "Show Log"].filter(
+    (item): item is string => item !== undefined,
   );
-  if (choice === "Open Setting" && status.setting)
+  // A model that only needs downloading is not a mistake of the user's: say it as information.
+  const choice = download
+    ? await vscode.window.showInformationMessage(text, ...buttons)
+    : await vscode.window.showErrorMessage(text, ...buttons);
+  if (choice === "Download…" && onDownload) onDownload(status);
+  else if (choice === "Select Model…") await vscode.commands.executeCommand(COMMANDS.selectModel);
+  else if (choice === "Open Setting" && status.setting)
     await vscode.commands.executeCommand("workbench.action.openSettings", status.setting);
   else if (choice === "Show Log") await vscode.commands.executeCommand(COMMANDS.showLog);
 }

@@ -127,7 +127,11 @@ function renderChips(labels: string[]): void {
   chips.append(add);
 }
 
-function renderState(conversation: Conversation, list: Array<{ id: string; title: string }>, problemInfo?: { message: string; setting?: string }): void {
+function renderState(
+  conversation: Conversation,
+  list: Array<{ id: string; title: string }>,
+  problemInfo?: { message: string; setting?: string; download?: boolean },
+): void {
   streaming = undefined;
   streamingNode = undefined;
   messages.replaceChildren(...conversation.turns.map(renderTurn));
@@ -147,6 +151,11 @@ function renderState(conversation: Conversation, list: Array<{ id: string; title
   problem.hidden = !problemInfo;
   if (problemInfo) {
     problem.append(element("span", undefined, problemInfo.message));
+    if (problemInfo.download) {
+      const download = element("button", undefined, "Download…");
+      download.addEventListener("click", () => post({ type: "downloadModel" }));
+      problem.append(download);
+    }
     const setting = problemInfo.setting;
     if (setting) {
       const open = element("button", undefined, "Open Setting");

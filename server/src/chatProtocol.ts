@@ -90,7 +90,8 @@ export type WebviewToExtension =
   | { type: "insertCode"; code: string }
   | { type: "applyCode"; code: string }
   | { type: "copyCode"; code: string }
-  | { type: "openSetting"; setting: string };
+  | { type: "openSetting"; setting: string }
+  | { type: "downloadModel" };
 
 /** Messages from the extension to the chat webview. */
 export type ExtensionToWebview =
@@ -103,7 +104,7 @@ export type ExtensionToWebview =
       /** The chat model's file name and state, for the toolbar. */
       model?: string;
       /** Set when chat can't work yet (no chat model): what to say and which setting fixes it. */
-      problem?: { message: string; setting?: string };
+      problem?: { message: string; setting?: string; download?: boolean };
     }
   | { type: "delta"; delta: ChatDelta }
   | { type: "context"; labels: string[] }

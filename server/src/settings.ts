@@ -9,7 +9,7 @@ export interface HearthSettings {
   completion: {
     /** Inline completions on or off. Default true. */
     enabled: boolean;
-    /** Path of a local `.gguf` fill-in-the-middle model. Default "" (none). */
+    /** A catalog id, an `hf:user/repo/file.gguf` URI, a local `.gguf` path, or `auto` (the catalog's pick). Default "auto". */
     model: string;
     /** Most tokens generated for one suggestion. Default 128. */
     maxTokens: number;
@@ -21,7 +21,7 @@ export interface HearthSettings {
     timeoutMs: number;
   };
   chat: {
-    /** Path of a local `.gguf` chat (instruct or reasoning) model. Default "" (none). The same file as the completion model is loaded once. */
+    /** Like completion.model, for an instruct or reasoning model. Default "auto". The same file as the completion model is loaded once. */
     model: string;
     /** Most tokens in one reply, thoughts included. Default 2048. */
     maxTokens: number;
@@ -45,8 +45,8 @@ export interface HearthSettings {
 }
 
 export const DEFAULT_SETTINGS: HearthSettings = {
-  completion: { enabled: true, model: "", maxTokens: 128, prefixLines: 64, suffixLines: 16, timeoutMs: 3000 },
-  chat: { model: "", maxTokens: 2048, temperature: 0.6 },
+  completion: { enabled: true, model: "auto", maxTokens: 128, prefixLines: 64, suffixLines: 16, timeoutMs: 3000 },
+  chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
   models: { directory: "", endpoint: "" },
   engine: { threads: 0, gpu: "auto", contextSize: 4096 },
 };

@@ -102,7 +102,7 @@ describe("chat over LSP (bigram chat models)", function () {
   });
 
   it("answers with an error that names the setting when no chat model is set", async () => {
-    const client = await LspTestClient.start({ engine: { threads: 1 } });
+    const client = await LspTestClient.start({ chat: { model: "" }, engine: { threads: 1 } });
     try {
       await assert.rejects(client.chat("n1", [user("hi")]), (error: Error & { data?: { setting?: string; fix?: string } }) => {
         assert.match(error.message, /No chat model is set/);

@@ -101,7 +101,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
     void this.view?.webview.postMessage(message);
   }
 
-  private problem(): { message: string; setting?: string } | undefined {
+  private problem(): { message: string; setting?: string; download?: boolean } | undefined {
     const model = vscode.workspace.getConfiguration("hearth").get<string>("chat.model", "");
     if (model.trim() === "")
       return { message: "No chat model is set. Choose a .gguf instruct or reasoning model.", setting: "hearth.chat.model" };
@@ -185,6 +185,9 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
         return insertAtCursor(this.context.lastEditor, message.code);
       case "applyCode":
         return applyWithReview(this.context.lastEditor, message.code, this.proposals);
+      case "downloadModel":
+        if (this.chatStatus) await this.hearth.downloadFor(this.chatStatus);
+        return;
       case "openSetting":
         await vscode.commands.executeCommand("workbench.action.openSettings", message.setting);
         return;

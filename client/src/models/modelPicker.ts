@@ -1,0 +1,77 @@
+/**
+ * "Hearth: Select Model…": the catalog per role, with each model's size, fit for this machine and whether it is
+ * downloaded; a local file; or `auto`. Picking a model that isn't downloaded asks before downloading it.
+ */
+import * as vscode from "vscode";
+import { type CatalogListing, CatalogRequest } from "../../../server/src/protocol";
+import type { HearthClient } from "../hearthClient";
+import { downloadWithConsent, formatBytes } from "./modelDownloads";
+
+const FIT_TEXT: Record<CatalogListing["models"][number]["fit"], string> = {
+  gpu: "fits on the GPU",
+  partial: "partly on the CPU",
+  cpu: "runs on the CPU",
+  "too-large": "too large for this machine",
+};
+
+type Role = "completion" | "chat";
+type ModelItem = vscode.QuickPickItem & { model?: CatalogListing["models"][number]; local?: true; auto?: true };
+
+export async function selectModel(hearth: HearthClient, secrets: vscode.SecretStorage, role?: Role): Promise<void> {
+  const client = hearth.languageClient;
+  if (!client) return;
+  const config = vscode.workspace.getConfiguration("hearth");
+  const chosenRole =
+    role ??
+    (
+      await vscode.window.showQuickPick(
+        [
+          { label: "Completion model", description: config.get<string>("completion.model"), role: "completion" as const },
+          { label: "Chat model", description: config.get<string>("chat.model"), role: "chat" as const },
+        ],
+        { title: "Hearth: Select Model…" },
+      )
+    )?.role;
+  if (!chosenRole) return;
+  const listing = await client.sendRequest(CatalogRequest.type);
+  const recommended = listing.recommended[chosenRole];
+  const items: ModelItem[] = listing.models
+    .filter((model) => model.role === chosenRole)
+    .map((model) => ({
+      label: model.id,
+      description: `${model.id === recommended ? "$(star-full) recommended · " : ""}${formatBytes(model.sizeBytes)} · ${FIT_TEXT[model.fit]} · ${model.downloaded ? "downloaded" : "not downloaded"}`,
+      detail: `${model.why} (${model.license})`,
+      model,
+    }));
+  items.push(
+    { label: "auto", description: `the pick for this machine${recommended ? `: ${recommended}` : ""}`, auto: true },
+    { label: "$(folder) Local file…", description: "a .gguf file on this machine", local: true },
+  );
+  const hardware = listing.hardware;
+  const pick = await vscode.window.showQuickPick(items, {
+    title: `Hearth ${chosenRole} model — ${hardware.backend.toUpperCase()}${hardware.freeVramBytes ? `, ${formatBytes(hardware.freeVramBytes)} free VRAM` : ""}, ${formatBytes(hardware.freeRamBytes)} free RAM`,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!pick) return;
+  let value: string;
+  if (pick.local) {
+    const files = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: { "GGUF models": ["gguf"] },
+      title: "Choose a .gguf model",
+    });
+    if (!files?.[0]) return;
+    value = files[0].fsPath;
+  } else if (pick.auto) {
+    value = "auto";
+    const model = listing.models.find((m) => m.id === recommended);
+    if (model && !model.downloaded && !(await downloadWithConsent(hearth, secrets, model, listing.endpoint))) return;
+  } else if (pick.model) {
+    if (!pick.model.downloaded && !(await downloadWithConsent(hearth, secrets, pick.model, listing.endpoint))) return;
+    value = pick.model.id;
+  } else {
+    return;
+  }
+  await config.update(`${chosenRole}.model`, value, vscode.ConfigurationTarget.Global);
+}
