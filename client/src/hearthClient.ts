@@ -9,6 +9,7 @@ import {
   type ChatDelta,
   ChatDeltaNotification,
   type EngineStatus,
+  LastCompletionMetricsRequest,
   StatusNotification,
 } from "../../server/src/protocol";
 import { CONFIG_SECTION, readClientSettings } from "./config";
@@ -60,7 +61,16 @@ export class HearthClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
       outputChannel: this.outputChannel,
-      middleware: createInlineCompletionMiddleware(() => this.settings),
+      middleware: createInlineCompletionMiddleware(
+        () => this.settings,
+        (latencyMs) => {
+          // Tokens/s comes from the engine's own measurement of the same request.
+          void this.client
+            ?.sendRequest(LastCompletionMetricsRequest.type)
+            .then((metrics) => this.statusBar.setLastSuggestion(latencyMs, metrics ?? undefined))
+            .catch(() => undefined);
+        },
+      ),
       // Downloaded models live in the extension's storage unless hearth.models.directory says otherwise.
       initializationOptions: { defaultModelsDirectory: vscode.Uri.joinPath(this.context.globalStorageUri, "models").fsPath },
     };

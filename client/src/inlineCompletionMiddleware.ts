@@ -8,8 +8,12 @@ import type { ClientSettings } from "./config";
 import { remainderAfterTyping, type ShownSuggestion } from "./shownSuggestion";
 import { TypingPace } from "./typingPace";
 
+/** Told the keystroke-to-answer time of each suggestion shown, for the status bar. */
+export type SuggestionTiming = (latencyMs: number) => void;
+
 export function createInlineCompletionMiddleware(
   settings: () => ClientSettings,
+  onSuggestion?: SuggestionTiming,
 ): Pick<Middleware, "provideInlineCompletionItems"> {
   const pace = new TypingPace();
   let shown: ShownSuggestion | undefined;
@@ -30,10 +34,12 @@ export function createInlineCompletionMiddleware(
         const cancelled = await waitUnlessCancelled(delay, token);
         if (cancelled) return null;
       }
+      const started = performance.now();
       const result = await next(document, position, context, token);
       const items = Array.isArray(result) ? result : result?.items;
       const first = items?.[0]?.insertText;
       shown = typeof first === "string" ? { uri, line: position.line, linePrefix, text: first } : undefined;
+      if (shown) onSuggestion?.(performance.now() - started);
       return result;
     },
   };

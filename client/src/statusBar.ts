@@ -2,7 +2,7 @@
  * The status bar item: what the engine is doing, and on error what to do about it.
  */
 import * as vscode from "vscode";
-import type { EngineStatus } from "../../server/src/protocol";
+import type { CompletionMetrics, EngineStatus } from "../../server/src/protocol";
 import { COMMANDS } from "./commandIds";
 
 export class StatusBar implements vscode.Disposable {
@@ -10,6 +10,7 @@ export class StatusBar implements vscode.Disposable {
   private status: EngineStatus = { role: "completion", state: "idle" };
   private completionEnabled = true;
   private lastErrorShown: string | undefined;
+  private lastSuggestion = "";
 
   /** Called when the user agrees to download the model an error status names. */
   onDownload: ((status: EngineStatus) => void) | undefined;
@@ -42,6 +43,16 @@ export class StatusBar implements vscode.Disposable {
     }
   }
 
+  /** Records the last suggestion's keystroke-to-answer time and the engine's generation speed, for the tooltip. */
+  setLastSuggestion(latencyMs: number, metrics?: CompletionMetrics): void {
+    const tokensPerSecond =
+      metrics && metrics.generatedTokens > 0 && metrics.durationMs > 0
+        ? ` · ${((metrics.generatedTokens / metrics.durationMs) * 1000).toFixed(0)} tokens/s`
+        : "";
+    this.lastSuggestion = `\nLast suggestion: ${Math.round(latencyMs)} ms${tokensPerSecond}`;
+    this.render();
+  }
+
   setCompletionEnabled(enabled: boolean): void {
     this.completionEnabled = enabled;
     this.render();
@@ -64,7 +75,7 @@ export class StatusBar implements vscode.Disposable {
       this.item.tooltip = `Hearth: loading${modelText}…`;
     } else if (state === "ready") {
       this.item.text = "$(check) Hearth";
-      this.item.tooltip = `Hearth: ready —${modelText} on ${(backend ?? "cpu").toUpperCase()}${message ? `\n${message}` : ""}`;
+      this.item.tooltip = `Hearth: ready —${modelText} on ${(backend ?? "cpu").toUpperCase()}${this.lastSuggestion}${message ? `\n${message}` : ""}`;
     } else {
       this.item.text = "$(circle-outline) Hearth";
       this.item.tooltip = `Hearth:${modelText} loads when you first edit a file.`;
