@@ -22,6 +22,8 @@ describe("Explain and Fix in VS Code", function () {
       vsix: packageVsix(),
       settings: {
         "hearth.completion.enabled": false,
+        // A configured model also keeps the first-run walkthrough from taking the editor.
+        "hearth.completion.model": bigramModelPath("qwen"),
         "hearth.chat.model": bigramModelPath("qwen", "fix"),
         "hearth.engine.threads": 1,
       },
