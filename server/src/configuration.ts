@@ -26,6 +26,9 @@ export class ConfigurationReader {
     return this.current;
   }
 
+  /** Goes up by one each time settings are applied, so caches keyed on it forget answers given under old settings. */
+  version = 0;
+
   onChange(listener: (settings: HearthSettings) => void): void {
     this.listeners.add(listener);
   }
@@ -67,6 +70,7 @@ export class ConfigurationReader {
     const { settings, problems } = parseSettings(raw);
     for (const problem of problems) this.log.warn(`Setting ignored: ${problem}; using the default.`);
     this.current = settings;
+    this.version++;
     for (const listener of this.listeners) listener(settings);
   }
 }

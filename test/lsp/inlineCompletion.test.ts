@@ -44,12 +44,27 @@ describe("inline completion over LSP (bigram model)", function () {
     assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
     const first = await client.lastMetrics();
     assert.ok(first && first.promptTokens > 20);
-    await client.insert(doc.id, doc.line, doc.character, "u");
-    assert.equal(await client.completionText(doc.id, doc.line, doc.character + 1), "rn a+b;");
+    // "x" does not continue the suggestion on screen, so the model runs again, on the cached prompt.
+    await client.insert(doc.id, doc.line, doc.character, "x");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character + 1), predictBigramText("qwen", "x"));
     const second = await client.lastMetrics();
     assert.ok(second, "metrics after the second request");
     assert.equal(second.promptTokens, first.promptTokens + 1);
     assert.ok(second.evaluatedPromptTokens <= 2, `re-evaluated ${second.evaluatedPromptTokens} tokens`);
+  });
+
+  it("answers from the suggestion cache without a model call: typing through, deleting back, asking again", async () => {
+    const doc = await openAt("let total = 0;\n  ret║\n");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
+    const computed = await client.lastMetrics();
+    await client.insert(doc.id, doc.line, doc.character, "ur");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character + 2), "n a+b;");
+    assert.deepEqual(await client.lastMetrics(), computed, "typing through: no model call");
+    await client.replace(doc.id, doc.line, doc.character, doc.character + 2, "");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
+    assert.deepEqual(await client.lastMetrics(), computed, "deleting back: no model call");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
+    assert.deepEqual(await client.lastMetrics(), computed, "asking again: no model call");
   });
 
   it("drops a bracket that is already after the cursor", async () => {

@@ -164,6 +164,16 @@ export class LspTestClient {
     });
   }
 
+  /** Replaces a range on one line with text (deleting when text is ""). */
+  async replace(uri: string, line: number, from: number, to: number, text: string): Promise<void> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character: from }, end: { line, character: to } }, text }],
+    });
+  }
+
   async complete(
     uri: string,
     line: number,

@@ -11,12 +11,13 @@ import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngi
 import type { HearthSettings } from "../settings";
 import { cutDocumentWindow } from "./documentWindow";
 import { postprocessCompletion, scopeEndIndex } from "./postprocess";
+import { SuggestionCache } from "./suggestionCache";
 
 export interface InlineCompletionDependencies {
   connection: Connection;
   documents: TextDocuments<TextDocument>;
   engine: ModelEngine;
-  configuration: { readonly settings: HearthSettings; readonly ready: Promise<void> };
+  configuration: { readonly settings: HearthSettings; readonly ready: Promise<void>; readonly version: number };
   log: Logger;
 }
 
@@ -27,6 +28,7 @@ export function shouldSuggestAutomatically(lineSuffix: string): boolean {
 
 export function registerInlineCompletion(deps: InlineCompletionDependencies): void {
   const inFlight = new Map<string, AbortController>();
+  const cache = new SuggestionCache();
 
   deps.documents.onDidClose((event) => {
     inFlight.get(event.document.uri)?.abort();
@@ -40,7 +42,7 @@ export function registerInlineCompletion(deps: InlineCompletionDependencies): vo
     inFlight.set(uri, controller);
     const cancellation = token.onCancellationRequested(() => controller.abort());
     try {
-      return await completeInline(deps, params, controller.signal, token);
+      return await completeInline(deps, params, controller.signal, token, cache);
     } finally {
       cancellation.dispose();
       if (inFlight.get(uri) === controller) inFlight.delete(uri);
@@ -53,6 +55,7 @@ async function completeInline(
   params: InlineCompletionParams,
   signal: AbortSignal,
   token: CancellationToken,
+  cache: SuggestionCache,
 ): Promise<InlineCompletionList | null> {
   await deps.configuration.ready;
   const settings = deps.configuration.settings.completion;
@@ -65,6 +68,16 @@ async function completeInline(
   if (!explicit && !shouldSuggestAutomatically(window.lineSuffix)) return null;
 
   const place = { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, nextLines: window.nextLines };
+  const range = { start: params.position, end: params.position };
+  // A state the model has answered before (deleting back, returning to a line, typing through) needs no model call.
+  const cacheKey = {
+    uri: `${deps.configuration.version}:${params.textDocument.uri}`,
+    prefix: window.prefix,
+    linePrefix: window.linePrefix,
+    suffix: window.suffix,
+  };
+  const cached = cache.get(cacheKey);
+  if (cached !== undefined) return { items: [{ insertText: cached, range }] };
   const multiline = window.lineSuffix.trim() === "";
   try {
     const result = await deps.engine.fillInMiddle(
@@ -82,7 +95,8 @@ async function completeInline(
     if (deps.documents.get(params.textDocument.uri)?.version !== version) return null;
     const text = postprocessCompletion(result.text, place);
     if (text === undefined) return null;
-    return { items: [{ insertText: text, range: { start: params.position, end: params.position } }] };
+    cache.set(cacheKey, text);
+    return { items: [{ insertText: text, range }] };
   } catch (error) {
     if (isAbortError(error) || signal.aborted) return null;
     // The engine's status already tells the user what to do; a failing request each keystroke would only add noise.
