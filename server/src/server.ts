@@ -70,7 +70,7 @@ documents.onDidOpen(() => {
 registerInlineCompletion({ connection, documents, engine, configuration, log });
 
 registerChat(connection, engine, configuration.ready, log);
-registerCodeActions({ connection, documents, engine, ready: configuration.ready });
+registerCodeActions({ connection, documents, engine, ready: configuration.ready, settings: () => configuration.settings });
 registerModels({
   connection,
   locator,

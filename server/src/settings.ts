@@ -28,6 +28,10 @@ export interface HearthSettings {
     /** Sampling temperature; 0 is greedy. Default 0.6 (what DeepSeek-R1 distills are tuned for). */
     temperature: number;
   };
+  privacy: {
+    /** Globs of files never completed in nor attached to chat, on top of the built-in list (.env, keys, .aws/…). Default []. */
+    excludedFiles: string[];
+  };
   models: {
     /** Where downloaded models go. Default "": the extension's storage (or ~/.cache/hearth/models standalone). */
     directory: string;
@@ -47,6 +51,7 @@ export interface HearthSettings {
 export const DEFAULT_SETTINGS: HearthSettings = {
   completion: { enabled: true, model: "auto", maxTokens: 128, prefixLines: 64, suffixLines: 16, timeoutMs: 3000 },
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
+  privacy: { excludedFiles: [] },
   models: { directory: "", endpoint: "" },
   engine: { threads: 0, gpu: "auto", contextSize: 4096 },
 };
@@ -77,6 +82,11 @@ export function parseSettings(raw: unknown): ParsedSettings {
   const completion = section("completion");
   const chat = section("chat");
   const models = section("models");
+  const privacy = section("privacy");
+  const excluded = privacy.excludedFiles;
+  if (excluded !== undefined && !(Array.isArray(excluded) && excluded.every((item) => typeof item === "string"))) {
+    problems.push("hearth.privacy.excludedFiles must be a list of glob patterns");
+  }
   const engine = section("engine");
   const defaults = DEFAULT_SETTINGS;
 
@@ -134,6 +144,10 @@ export function parseSettings(raw: unknown): ParsedSettings {
         model: string(chat, "model", defaults.chat.model, "chat.model"),
         maxTokens: integer(chat, "maxTokens", defaults.chat.maxTokens, 16, 32768, "chat.maxTokens"),
         temperature: number(chat, "temperature", defaults.chat.temperature, 0, 2, "chat.temperature"),
+      },
+      privacy: {
+        excludedFiles:
+          Array.isArray(excluded) && excluded.every((item) => typeof item === "string") ? (excluded as string[]) : [],
       },
       models: {
         directory: string(models, "directory", defaults.models.directory, "models.directory"),

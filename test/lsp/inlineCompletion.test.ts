@@ -84,6 +84,13 @@ describe("inline completion over LSP (bigram model)", function () {
     assert.equal(await client.completionText(doc.id, doc.line, doc.character, { explicit: true }), "urn a+b;");
   });
 
+  it("never completes in secrets files", async () => {
+    const before = await client.lastMetrics();
+    await client.open("file:///workspace/.env", "API_KEY=ret\n");
+    assert.equal(await client.complete("file:///workspace/.env", 0, 11, { explicit: true }), null);
+    assert.deepEqual(await client.lastMetrics(), before, "the model never saw it");
+  });
+
   it("returns nothing rather than an empty suggestion", async () => {
     const doc = await openAt("zz║\n");
     assert.equal(await client.complete(doc.id, doc.line, doc.character, { explicit: true }), null);

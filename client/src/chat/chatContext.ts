@@ -4,6 +4,12 @@
  */
 import * as vscode from "vscode";
 import type { ChatContextItem } from "../../../server/src/chatProtocol";
+import { isSensitiveFile } from "../../../server/src/privacy/sensitiveFiles";
+
+/** Secrets (.env, keys, …, plus hearth.privacy.excludedFiles) are never attached. */
+function isSensitive(uri: vscode.Uri): boolean {
+  return isSensitiveFile(uri.path, vscode.workspace.getConfiguration("hearth").get<string[]>("privacy.excludedFiles", []));
+}
 
 interface Chip {
   label: string;
@@ -41,7 +47,7 @@ export class ChatContext implements vscode.Disposable {
   private chips(): Chip[] {
     const chips: Chip[] = [];
     const editor = this.editor;
-    if (editor && editor.document.uri.scheme !== "output") {
+    if (editor && editor.document.uri.scheme !== "output" && !isSensitive(editor.document.uri)) {
       const name = vscode.workspace.asRelativePath(editor.document.uri);
       const selection = editor.selection;
       if (!selection.isEmpty) {
@@ -77,7 +83,7 @@ export class ChatContext implements vscode.Disposable {
   async pick(): Promise<void> {
     const files = await vscode.workspace.findFiles("**/*", "**/{node_modules,.git,dist,out}/**", 5000);
     const choice = await vscode.window.showQuickPick(
-      files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+      files.filter((uri) => !isSensitive(uri)).map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
       { placeHolder: "Add a file to the chat's context", matchOnDescription: true },
     );
     if (!choice) return;

@@ -15,7 +15,9 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { CHAT_MODEL_ERROR } from "../chat/chatFeature";
 import { EngineError, type ModelEngine } from "../engine/modelEngine";
+import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
 import { type CodeTargetArguments, type FixParams, FixRequest, STALE_DOCUMENT } from "../protocol";
+import type { HearthSettings } from "../settings";
 import { extractReplacement } from "./extractReplacement";
 import { fixMessage } from "./fixPrompt";
 
@@ -30,6 +32,7 @@ interface Dependencies {
   documents: TextDocuments<TextDocument>;
   engine: ModelEngine;
   ready: Promise<void>;
+  settings(): HearthSettings;
 }
 
 export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Empty];
@@ -50,7 +53,7 @@ export function registerCodeActions(deps: Dependencies): void {
 
   connection.onCodeAction((params) => {
     const document = documents.get(params.textDocument.uri);
-    if (!document) return [];
+    if (!document || isSensitiveFile(uriPath(document.uri), deps.settings().privacy.excludedFiles)) return [];
     const actions: CodeAction[] = [];
     const several = params.context.diagnostics.length > 1;
     for (const diagnostic of params.context.diagnostics) {

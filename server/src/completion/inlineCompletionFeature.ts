@@ -8,6 +8,7 @@ import { type CancellationToken, InlineCompletionTriggerKind } from "vscode-lang
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Logger } from "../engine/logger";
 import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngine";
+import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
 import type { HearthSettings } from "../settings";
 import { cutDocumentWindow } from "./documentWindow";
 import { postprocessCompletion, scopeEndIndex } from "./postprocess";
@@ -62,6 +63,8 @@ async function completeInline(
   if (!settings.enabled) return null;
   const document = deps.documents.get(params.textDocument.uri);
   if (document === undefined) return null;
+  // Secrets never reach the model.
+  if (isSensitiveFile(uriPath(document.uri), deps.configuration.settings.privacy.excludedFiles)) return null;
   const version = document.version;
   const window = cutDocumentWindow(document.getText(), params.position, settings);
   const explicit = params.context.triggerKind === InlineCompletionTriggerKind.Invoked;
