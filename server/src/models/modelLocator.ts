@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { freemem, homedir } from "node:os";
 import { join } from "node:path";
 import type { HearthSettings } from "../settings";
-import { CATALOG, type CatalogEntry, type ModelSource, resolveModelSource } from "./catalog";
+import { type CatalogEntry, type ModelSource, resolveModelSource } from "./catalog";
 import { type Hardware, type Recommendation, recommend } from "./fit";
 import { resolveHubEndpoint } from "./hubClient";
 
@@ -54,5 +54,3 @@ export class ModelLocator {
     return existsSync(resolveModelSource(entry.id, this.directory(settings), undefined).path);
   }
 }
-
-export { CATALOG };
