@@ -25,7 +25,7 @@ const modelPath = speedModelPath(testModelCacheDirectory(), ROOT);
 const client = await LspTestClient.start({
   completion: { model: modelPath, maxTokens: 8, timeoutMs: 30_000 },
   chat: { model: modelPath, maxTokens: 4000, temperature: 0 },
-  engine: { threads: THREADS, contextSize: 8192 },
+  local: { threads: THREADS, contextSize: 8192 },
 });
 const lines = Array.from({ length: 60 }, (_, i) => `  const value${i} = compute(${i}, options);`);
 const text = `function run(options) {\n${lines.join("\n")}\n  \n}\n`;

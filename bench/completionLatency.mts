@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   // --- Hearth over LSP ---
   const client = await LspTestClient.start({
     completion: { model: modelPath, maxTokens: MAX_TOKENS, prefixLines: 2000, suffixLines: 2000, timeoutMs: 30_000 },
-    engine: { threads: THREADS },
+    local: { threads: THREADS },
   });
   const uri = "file:///bench/connection.ts";
   await client.open(uri, lines.join("\n"));

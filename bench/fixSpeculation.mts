@@ -43,7 +43,7 @@ const rows: string[] = [];
 for (const benchCase of cases) {
   const engine = new LlamaEngine(log);
   engine.configure(
-    parseSettings({ chat: { model: benchCase.model, maxTokens: 96, temperature: 0 }, engine: { threads: THREADS } }).settings,
+    parseSettings({ chat: { model: benchCase.model, maxTokens: 96, temperature: 0 }, local: { threads: THREADS } }).settings,
   );
   const rates: Record<string, number[]> = { chat: [], fix: [] };
   let tokens = 0;

@@ -5,11 +5,19 @@
  * Standard LSP carries the main features (`textDocument/inlineCompletion`); the namespaces below are
  * Hearth's own additions, each named `hearth/<area>/<verb>`.
  */
-import { NotificationType, type Range, RequestType, RequestType0, type WorkspaceEdit } from "vscode-languageserver-protocol";
+import {
+  NotificationType,
+  NotificationType0,
+  type Range,
+  RequestType,
+  RequestType0,
+  type WorkspaceEdit,
+} from "vscode-languageserver-protocol";
 
 export * from "./chatProtocol";
 export {
   DEFAULT_SETTINGS,
+  type EngineKind,
   type GpuSetting,
   type HearthSettings,
   type ModelRole,
@@ -158,4 +166,20 @@ export interface CatalogListing {
 export namespace CatalogRequest {
   export const method = "hearth/models/catalog";
   export const type = new RequestType0<CatalogListing, void>(method);
+}
+
+/**
+ * Server → client request: the remote engine's API key, from the editor's secret storage (null when none is set).
+ * Asked when the remote engine connects; a client without it (any editor but VS Code) answers "method not found",
+ * and the server then uses the HEARTH_REMOTE_API_KEY environment variable instead.
+ */
+export namespace RemoteApiKeyRequest {
+  export const method = "hearth/remote/apiKey";
+  export const type = new RequestType0<string | null, void>(method);
+}
+
+/** Client → server notification: the user set or removed the remote engine's API key; the server asks again. */
+export namespace RemoteApiKeyChangedNotification {
+  export const method = "hearth/remote/apiKeyChanged";
+  export const type = new NotificationType0(method);
 }

@@ -8,11 +8,18 @@ import { CODE_ACTION_KINDS, registerCodeActions } from "./actions/codeActionsFea
 import { registerChat } from "./chat/chatFeature";
 import { registerInlineCompletion } from "./completion/inlineCompletionFeature";
 import { ConfigurationReader } from "./configuration";
+import { EngineRouter } from "./engine/engineRouter";
 import { LlamaEngine } from "./engine/llamaEngine";
 import type { Logger } from "./engine/logger";
+import { RemoteEngine } from "./engine/remote/remoteEngine";
 import { ModelLocator } from "./models/modelLocator";
 import { registerModels } from "./models/modelsFeature";
-import { LastCompletionMetricsRequest, StatusNotification } from "./protocol";
+import {
+  LastCompletionMetricsRequest,
+  RemoteApiKeyChangedNotification,
+  RemoteApiKeyRequest,
+  StatusNotification,
+} from "./protocol";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -23,7 +30,17 @@ const log: Logger = {
 };
 const configuration = new ConfigurationReader(connection, log);
 const locator = new ModelLocator(() => engine.hardware());
-const engine: LlamaEngine = new LlamaEngine(log, locator);
+const engine: EngineRouter = new EngineRouter(new LlamaEngine(log, locator), new RemoteEngine(log, remoteApiKey));
+
+/** The remote engine's key: the environment (standalone use) first, else the editor's secret storage. */
+async function remoteApiKey(): Promise<string | undefined> {
+  if (process.env.HEARTH_REMOTE_API_KEY) return process.env.HEARTH_REMOTE_API_KEY;
+  try {
+    return (await connection.sendRequest(RemoteApiKeyRequest.type)) ?? undefined;
+  } catch {
+    return undefined; // an editor without Hearth's client: no key
+  }
+}
 
 let initialized = false;
 // LSP forbids notifications before the initialize response; the first status goes out once settings are read.
@@ -80,6 +97,7 @@ registerModels({
   onDownloaded: () => engine.retryFailedLoads(),
 });
 
+connection.onNotification(RemoteApiKeyChangedNotification.type, () => engine.remote.credentialsChanged());
 connection.onRequest(LastCompletionMetricsRequest.type, () => engine.lastMetrics);
 
 connection.onShutdown(() => engine.dispose());

@@ -4,6 +4,9 @@
  */
 
 export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
+export type EngineKind = "local" | "remote";
+export type RemoteApi = "llama-server" | "openai";
+export type RemoteFimFormat = "auto" | "qwen" | "starcoder" | "deepseek";
 
 export interface HearthSettings {
   completion: {
@@ -38,7 +41,23 @@ export interface HearthSettings {
     /** The Hugging Face Hub endpoint (a mirror, or a test server). Default "": HF_ENDPOINT, else huggingface.co. */
     endpoint: string;
   };
-  engine: {
+  /** Where models run: "local" (node-llama-cpp in the language server, the default) or "remote" (an HTTP server). */
+  engine: EngineKind;
+  remote: {
+    /** The serving engine's base URL, e.g. http://gpu-box:8080. Default http://127.0.0.1:8080. */
+    url: string;
+    /** "llama-server" (token prompts on /completion, KV cache kept per slot) or "openai" (vLLM, Ollama, LM Studio…). */
+    api: RemoteApi;
+    /** Model name sent for completions, for servers hosting several. Default "": the server's default. */
+    completionModel: string;
+    /** Model name sent for chat, explain and fix. Default "": the server's default. */
+    chatModel: string;
+    /** FIM spelling for the openai API. "auto" guesses from the model name. llama-server is asked instead. */
+    fimFormat: RemoteFimFormat;
+    /** Longest wait for a reply to start, or between two streamed chunks, in seconds. Default 30. */
+    timeoutSeconds: number;
+  };
+  local: {
     /** CPU threads; 0 means the machine's real parallelism (node-llama-cpp's own default is far too high on small machines). */
     threads: number;
     /** GPU backend. Default "auto": the best one available, falling back to CPU. */
@@ -53,13 +72,22 @@ export const DEFAULT_SETTINGS: HearthSettings = {
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
   privacy: { excludedFiles: [] },
   models: { directory: "", endpoint: "" },
-  engine: { threads: 0, gpu: "auto", contextSize: 4096 },
+  engine: "local",
+  remote: {
+    url: "http://127.0.0.1:8080",
+    api: "llama-server",
+    completionModel: "",
+    chatModel: "",
+    fimFormat: "auto",
+    timeoutSeconds: 30,
+  },
+  local: { threads: 0, gpu: "auto", contextSize: 4096 },
 };
 
 /** Settings whose change means a model must be loaded again, per role. */
 export const SETTINGS_NEEDING_MODEL_RELOAD = {
-  completion: ["completion.model", "models.directory", "engine.threads", "engine.gpu", "engine.contextSize"],
-  chat: ["chat.model", "models.directory", "engine.threads", "engine.gpu", "engine.contextSize"],
+  completion: ["completion.model", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
+  chat: ["chat.model", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
 } as const;
 
 export type ModelRole = keyof typeof SETTINGS_NEEDING_MODEL_RELOAD;
@@ -87,7 +115,8 @@ export function parseSettings(raw: unknown): ParsedSettings {
   if (excluded !== undefined && !(Array.isArray(excluded) && excluded.every((item) => typeof item === "string"))) {
     problems.push("hearth.privacy.excludedFiles must be a list of glob patterns");
   }
-  const engine = section("engine");
+  const local = section("local");
+  const remote = section("remote");
   const defaults = DEFAULT_SETTINGS;
 
   const boolean = (from: Record<string, unknown>, key: string, fallback: boolean, path: string): boolean => {
@@ -123,11 +152,18 @@ export function parseSettings(raw: unknown): ParsedSettings {
     return fallback;
   };
 
-  const gpuValue = engine.gpu;
-  let gpu = defaults.engine.gpu;
+  const choice = <T extends string>(value: unknown, allowed: readonly T[], fallback: T, path: string): T => {
+    if (value === undefined || value === null) return fallback;
+    if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`hearth.${path} must be one of ${allowed.join(", ")}`);
+    return fallback;
+  };
+
+  const gpuValue = local.gpu;
+  let gpu = defaults.local.gpu;
   if (gpuValue !== undefined) {
     if (typeof gpuValue === "string" && (GPU_VALUES as readonly string[]).includes(gpuValue)) gpu = gpuValue as GpuSetting;
-    else problems.push(`hearth.engine.gpu must be one of ${GPU_VALUES.join(", ")}`);
+    else problems.push(`hearth.local.gpu must be one of ${GPU_VALUES.join(", ")}`);
   }
 
   return {
@@ -153,10 +189,24 @@ export function parseSettings(raw: unknown): ParsedSettings {
         directory: string(models, "directory", defaults.models.directory, "models.directory"),
         endpoint: string(models, "endpoint", defaults.models.endpoint, "models.endpoint"),
       },
-      engine: {
-        threads: integer(engine, "threads", defaults.engine.threads, 0, 256, "engine.threads"),
+      engine: choice(isRecord(raw) ? raw.engine : undefined, ["local", "remote"] as const, defaults.engine, "engine"),
+      remote: {
+        url: string(remote, "url", defaults.remote.url, "remote.url").replace(/\/+$/, "") || defaults.remote.url,
+        api: choice(remote.api, ["llama-server", "openai"] as const, defaults.remote.api, "remote.api"),
+        completionModel: string(remote, "completionModel", defaults.remote.completionModel, "remote.completionModel"),
+        chatModel: string(remote, "chatModel", defaults.remote.chatModel, "remote.chatModel"),
+        fimFormat: choice(
+          remote.fimFormat,
+          ["auto", "qwen", "starcoder", "deepseek"] as const,
+          defaults.remote.fimFormat,
+          "remote.fimFormat",
+        ),
+        timeoutSeconds: integer(remote, "timeoutSeconds", defaults.remote.timeoutSeconds, 1, 3600, "remote.timeoutSeconds"),
+      },
+      local: {
+        threads: integer(local, "threads", defaults.local.threads, 0, 256, "local.threads"),
         gpu,
-        contextSize: integer(engine, "contextSize", defaults.engine.contextSize, 256, 131072, "engine.contextSize"),
+        contextSize: integer(local, "contextSize", defaults.local.contextSize, 256, 131072, "local.contextSize"),
       },
     },
     problems,

@@ -41,7 +41,7 @@ describe("extension-host tests (mocha inside VS Code)", function () {
       extensionTestsEnv: {
         HEARTH_VSCODE_SETTINGS: JSON.stringify({
           "hearth.completion.model": bigramModelPath("qwen"),
-          "hearth.engine.threads": 1,
+          "hearth.local.threads": 1,
         }),
       },
     });

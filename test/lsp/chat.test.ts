@@ -25,7 +25,7 @@ describe("chat over LSP (bigram chat models)", function () {
 
   it("streams the exact predicted reply, with the completion model in the same file loaded once", async () => {
     const model = bigramModelPath("qwen");
-    const client = await LspTestClient.start({ completion: { model }, chat: { model }, engine: { threads: 1 } });
+    const client = await LspTestClient.start({ completion: { model }, chat: { model }, local: { threads: 1 } });
     try {
       const result = await client.chat("c1", [user("hello")]);
       assert.equal(result.answer, "Hi!");
@@ -42,7 +42,7 @@ describe("chat over LSP (bigram chat models)", function () {
   });
 
   it("separates the thought from the answer when only the closing tag is generated", async () => {
-    const client = await LspTestClient.start({ chat: { model: bigramModelPath("qwen", "reasoning") }, engine: { threads: 1 } });
+    const client = await LspTestClient.start({ chat: { model: bigramModelPath("qwen", "reasoning") }, local: { threads: 1 } });
     try {
       const result = await client.chat("r1", [user("is it?")]);
       assert.equal(result.thought, "go");
@@ -61,7 +61,7 @@ describe("chat over LSP (bigram chat models)", function () {
   it("stops at once when the request is cancelled, keeping nothing running", async () => {
     const client = await LspTestClient.start({
       chat: { model: bigramModelPath("qwen", "endlessChat"), maxTokens: 2048 },
-      engine: { threads: 1 },
+      local: { threads: 1 },
     });
     try {
       await client.chat("warm", [user("x")], { cancelAfterMs: 0 }).catch(() => undefined);
@@ -84,7 +84,7 @@ describe("chat over LSP (bigram chat models)", function () {
   it("says which attached context was cut to fit the model's context", async () => {
     const client = await LspTestClient.start({
       chat: { model: bigramModelPath("qwen") },
-      engine: { threads: 1, contextSize: 1024 },
+      local: { threads: 1, contextSize: 1024 },
     });
     try {
       const big = Array.from({ length: 2000 }, (_, i) => `line ${i}`).join("\n");
@@ -102,7 +102,7 @@ describe("chat over LSP (bigram chat models)", function () {
   });
 
   it("answers with an error that names the setting when no chat model is set", async () => {
-    const client = await LspTestClient.start({ chat: { model: "" }, engine: { threads: 1 } });
+    const client = await LspTestClient.start({ chat: { model: "" }, local: { threads: 1 } });
     try {
       await assert.rejects(client.chat("n1", [user("hi")]), (error: Error & { data?: { setting?: string; fix?: string } }) => {
         assert.match(error.message, /No chat model is set/);

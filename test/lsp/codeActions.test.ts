@@ -20,7 +20,7 @@ describe("Explain and Fix code actions over LSP", function () {
   let client: LspTestClient;
 
   before(async () => {
-    client = await LspTestClient.start({ chat: { model: bigramModelPath("qwen", "fix") }, engine: { threads: 1 } });
+    client = await LspTestClient.start({ chat: { model: bigramModelPath("qwen", "fix") }, local: { threads: 1 } });
     await client.open(URI, TEXT);
   });
   after(() => client.stop());

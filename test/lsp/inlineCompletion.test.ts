@@ -21,7 +21,7 @@ describe("inline completion over LSP (bigram model)", function () {
   const uri = () => `file:///workspace/file${++uriCounter}.ts`;
 
   before(async () => {
-    client = await LspTestClient.start({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } });
+    client = await LspTestClient.start({ completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } });
   });
   after(() => client.stop());
 
@@ -97,7 +97,7 @@ describe("inline completion over LSP (bigram model)", function () {
   });
 
   it("stops an endless generation at the token cap", async () => {
-    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), maxTokens: 12 }, engine: { threads: 1 } });
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), maxTokens: 12 }, local: { threads: 1 } });
     const doc = await openAt("~║\n");
     assert.equal(await client.completionText(doc.id, doc.line, doc.character), "~".repeat(12));
     assert.equal((await client.lastMetrics())?.stopReason, "maxTokens");
@@ -106,7 +106,7 @@ describe("inline completion over LSP (bigram model)", function () {
   it("stops an endless generation at the time cap, keeping what it has", async () => {
     await client.changeSettings({
       completion: { model: bigramModelPath("qwen"), maxTokens: 2048, timeoutMs: 150 },
-      engine: { threads: 1 },
+      local: { threads: 1 },
     });
     const doc = await openAt("~║\n");
     const text = await client.completionText(doc.id, doc.line, doc.character);
@@ -118,7 +118,7 @@ describe("inline completion over LSP (bigram model)", function () {
   it("stops generating promptly when the client cancels", async () => {
     await client.changeSettings({
       completion: { model: bigramModelPath("qwen"), maxTokens: 2048, timeoutMs: 60_000 },
-      engine: { threads: 1 },
+      local: { threads: 1 },
     });
     const doc = await openAt("~║\n");
     const started = performance.now();
@@ -137,15 +137,15 @@ describe("inline completion over LSP (bigram model)", function () {
     await client.insert(doc.id, doc.line, doc.character, "~");
     const newer = client.completionText(doc.id, doc.line, doc.character + 1);
     assert.equal(await older, null);
-    await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } });
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } });
     await newer.catch(() => undefined);
   });
 
   it("returns nothing while completions are disabled", async () => {
-    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), enabled: false }, engine: { threads: 1 } });
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), enabled: false }, local: { threads: 1 } });
     const doc = await openAt("  ret║\n");
     assert.equal(await client.complete(doc.id, doc.line, doc.character), null);
-    await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } });
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } });
     assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
   });
 });
@@ -154,7 +154,7 @@ describe("FIM formats recognised from the model's own vocabulary", function () {
   this.timeout(60_000);
   for (const family of ["deepseek", "starcoder"] as const) {
     it(`completes with ${family}-style FIM tokens`, async () => {
-      const client = await LspTestClient.start({ completion: { model: bigramModelPath(family) }, engine: { threads: 1 } });
+      const client = await LspTestClient.start({ completion: { model: bigramModelPath(family) }, local: { threads: 1 } });
       try {
         const doc = documentAt("let a = 0;\n║\n");
         await client.open("file:///f.ts", doc.text);
@@ -173,7 +173,7 @@ describe("model errors", function () {
   const scratch = mkdtempSync(join(tmpdir(), "hearth-models-"));
 
   async function expectError(model: string, pattern: RegExp): Promise<LspTestClient> {
-    const client = await LspTestClient.start({ completion: { model }, engine: { threads: 1 } });
+    const client = await LspTestClient.start({ completion: { model }, local: { threads: 1 } });
     await client.open("file:///e.ts", "ret\n");
     const status = await client.waitForStatus(failed);
     assert.match(`${status.message} ${status.fix}`, pattern);
@@ -187,7 +187,7 @@ describe("model errors", function () {
       /Model file not found: .*missing\.gguf.*Check the path in hearth\.completion\.model/,
     );
     try {
-      await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } });
+      await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } });
       await client.waitForStatus(ready);
       assert.equal(await client.completionText("file:///e.ts", 0, 3), "urn a+b;");
     } finally {
@@ -226,7 +226,7 @@ describe("settings through initializationOptions (clients without workspace/conf
   this.timeout(60_000);
   it("serves completions configured at initialization", async () => {
     const client = await LspTestClient.start(
-      { completion: { model: bigramModelPath("qwen") }, engine: { threads: 1 } },
+      { completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } },
       "initializationOptions",
     );
     try {

@@ -39,7 +39,10 @@ export interface TestSettings {
   completion?: Record<string, unknown>;
   chat?: Record<string, unknown>;
   models?: Record<string, unknown>;
-  engine?: Record<string, unknown>;
+  privacy?: Record<string, unknown>;
+  local?: Record<string, unknown>;
+  engine?: "local" | "remote";
+  remote?: Record<string, unknown>;
 }
 
 export class LspTestClient {

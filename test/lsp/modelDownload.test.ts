@@ -27,7 +27,7 @@ describe("catalog models over LSP (loopback hub)", function () {
     const client = await LspTestClient.start({
       completion: { model: "qwen2.5-coder-0.5b" },
       models: { directory, endpoint: hub.endpoint },
-      engine: { threads: 1 },
+      local: { threads: 1 },
     });
     try {
       await client.open("file:///d.ts", "  ret\n");

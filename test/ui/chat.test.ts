@@ -16,8 +16,8 @@ const settings = (chatModel = bigramModelPath("qwen")) => ({
   "hearth.chat.temperature": 0,
   // Room for a reply long enough (tens of seconds on this model) to be stopped by hand.
   "hearth.chat.maxTokens": 16000,
-  "hearth.engine.contextSize": 32768,
-  "hearth.engine.threads": 1,
+  "hearth.local.contextSize": 32768,
+  "hearth.local.threads": 1,
 });
 
 describe("Hearth chat view in VS Code", function () {

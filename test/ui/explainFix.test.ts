@@ -25,7 +25,7 @@ describe("Explain and Fix in VS Code", function () {
         // A configured model also keeps the first-run walkthrough from taking the editor.
         "hearth.completion.model": bigramModelPath("qwen"),
         "hearth.chat.model": bigramModelPath("qwen", "fix"),
-        "hearth.engine.threads": 1,
+        "hearth.local.threads": 1,
       },
       files: { "accept.ts": BROKEN, "reject.ts": BROKEN, "explain.ts": "function twice(n: number) {\n  return n * 2;\n}\n" },
     });

@@ -32,7 +32,7 @@ describe("choosing a model in VS Code", function () {
         "hearth.models.endpoint": hub.endpoint,
         "hearth.models.directory": modelsDirectory,
         "hearth.chat.model": "",
-        "hearth.engine.threads": 1,
+        "hearth.local.threads": 1,
       },
       files: { "pick.ts": "function add(a, b) {\n  \n}\n" },
     });

@@ -10,7 +10,7 @@ import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
 import { Workbench } from "./workbench";
 
 const ROOT = join(__dirname, "..", "..");
-const settings = () => ({ "hearth.completion.model": bigramModelPath("qwen"), "hearth.engine.threads": 1 });
+const settings = () => ({ "hearth.completion.model": bigramModelPath("qwen"), "hearth.local.threads": 1 });
 
 const FILES = {
   "add.ts": "function add(a: number, b: number) {\n  \n}\n",

@@ -10,21 +10,21 @@ describe("settings", () => {
   it("reads valid values", () => {
     const { settings, problems } = parseSettings({
       completion: { model: " /m.gguf ", enabled: false, maxTokens: 64 },
-      engine: { threads: 2, gpu: "vulkan" },
+      local: { threads: 2, gpu: "vulkan" },
     });
     assert.deepEqual(problems, []);
     assert.equal(settings.completion.model, "/m.gguf");
     assert.equal(settings.completion.enabled, false);
     assert.equal(settings.completion.maxTokens, 64);
-    assert.equal(settings.engine.threads, 2);
-    assert.equal(settings.engine.gpu, "vulkan");
+    assert.equal(settings.local.threads, 2);
+    assert.equal(settings.local.gpu, "vulkan");
   });
 
   it("reports malformed values and keeps the defaults", () => {
-    const { settings, problems } = parseSettings({ completion: { maxTokens: -3, enabled: "yes" }, engine: { gpu: "rocm" } });
+    const { settings, problems } = parseSettings({ completion: { maxTokens: -3, enabled: "yes" }, local: { gpu: "rocm" } });
     assert.equal(settings.completion.maxTokens, DEFAULT_SETTINGS.completion.maxTokens);
     assert.equal(settings.completion.enabled, true);
-    assert.equal(settings.engine.gpu, "auto");
+    assert.equal(settings.local.gpu, "auto");
     assert.equal(problems.length, 3);
     assert.match(problems.join("\n"), /hearth\.engine\.gpu must be one of auto, cuda, vulkan, metal, off/);
   });

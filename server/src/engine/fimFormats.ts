@@ -112,3 +112,37 @@ export function layoutFimPrompt(tokens: FimTokens, parts: FimPromptParts, beginn
   prompt.push(tokens.prefix, ...parts.prefix, tokens.suffix, ...parts.suffix, tokens.middle, ...parts.linePrefix);
   return prompt;
 }
+
+/**
+ * Keeps a prompt inside `budget` tokens: drops the oldest prefix tokens first, then the farthest suffix tokens.
+ * The cursor's line is never cut.
+ */
+export function fitFimParts(parts: FimPromptParts, budget: number): FimPromptParts {
+  let { prefix, suffix } = parts;
+  let excess = prefix.length + suffix.length + parts.linePrefix.length - budget;
+  if (excess > 0) {
+    const fromPrefix = Math.min(excess, prefix.length);
+    prefix = prefix.slice(fromPrefix);
+    excess -= fromPrefix;
+    if (excess > 0) suffix = suffix.slice(0, Math.max(0, suffix.length - excess));
+  }
+  return { prefix, suffix, linePrefix: parts.linePrefix };
+}
+
+/** The same layout as text, for servers that take a string prompt (OpenAI-compatible `/v1/completions`). */
+export function layoutFimText(family: FimFamily, text: { prefix: string; suffix: string; linePrefix: string }): string {
+  return `${family.prefix}${text.prefix}${family.suffix}${text.suffix}${family.middle}${text.linePrefix}`;
+}
+
+/** A FIM family by name, or guessed from a served model's name (Qwen's spelling when the name says nothing). */
+export function fimFamilyFor(setting: "auto" | FimFamily["name"], modelName: string): FimFamily {
+  const guessed: FimFamily["name"] =
+    setting !== "auto"
+      ? setting
+      : /deepseek/i.test(modelName)
+        ? "deepseek"
+        : /starcoder|stable-?code|refact/i.test(modelName)
+          ? "starcoder"
+          : "qwen";
+  return FIM_FAMILIES.find((family) => family.name === guessed) ?? FIM_FAMILIES[0]!;
+}

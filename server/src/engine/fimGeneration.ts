@@ -6,7 +6,7 @@
  */
 import type { Token } from "node-llama-cpp";
 import type { CompletionMetrics } from "../protocol";
-import { layoutFimPrompt } from "./fimFormats";
+import { fitFimParts, layoutFimPrompt } from "./fimFormats";
 import type { FimModel } from "./fimModel";
 import type { FimGenerationOptions, FimInput, FimResult } from "./modelEngine";
 
@@ -20,23 +20,15 @@ export async function generateFim(loaded: FimModel, input: FimInput, options: Fi
   const started = performance.now();
   const { model, fimSequence: sequence, fimTokens } = loaded;
   const tokenize = (text: string) => (text === "" ? [] : model.tokenize(text, false));
-  let prefix = tokenize(input.prefix);
-  let suffix = tokenize(input.suffix);
-  const linePrefix = tokenize(input.linePrefix);
-
-  // Keep the prompt inside the context: drop the oldest prefix tokens first, then the farthest suffix tokens.
-  const budget = sequence.contextSize - options.maxTokens - CONTEXT_MARGIN - 4;
-  let excess = prefix.length + suffix.length + linePrefix.length - budget;
-  if (excess > 0) {
-    const fromPrefix = Math.min(excess, prefix.length);
-    prefix = prefix.slice(fromPrefix);
-    excess -= fromPrefix;
-    if (excess > 0) suffix = suffix.slice(0, Math.max(0, suffix.length - excess));
-  }
+  // Keep the prompt inside the context, with room for generation.
+  const parts = fitFimParts(
+    { prefix: tokenize(input.prefix), suffix: tokenize(input.suffix), linePrefix: tokenize(input.linePrefix) },
+    sequence.contextSize - options.maxTokens - CONTEXT_MARGIN - 4,
+  );
 
   const beginning = model.tokens.shouldPrependBosToken ? (model.tokens.bos ?? undefined) : undefined;
   // Token ids are plain numbers in the pure layout code; node-llama-cpp brands them.
-  const prompt = layoutFimPrompt(fimTokens, { prefix, suffix, linePrefix }, beginning) as Token[];
+  const prompt = layoutFimPrompt(fimTokens, parts, beginning) as Token[];
   const head = prompt.slice(0, -1);
   const last = prompt[prompt.length - 1];
 

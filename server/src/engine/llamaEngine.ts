@@ -100,6 +100,12 @@ export class LlamaEngine implements ModelEngine {
     );
   }
 
+  /** Frees both models; they load again on next use. */
+  release(): void {
+    this.completion.release();
+    this.chatSlot.release();
+  }
+
   /** After a download: models whose load failed try again. */
   retryFailedLoads(): void {
     this.completion.retryIfFailed();

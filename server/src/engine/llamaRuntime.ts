@@ -63,11 +63,11 @@ export class RuntimeProvider {
   constructor(private readonly log: Logger) {}
 
   async get(settings: HearthSettings): Promise<{ runtime: LlamaRuntime; key: string; threads: number }> {
-    const threads = resolveThreads(settings.engine.threads);
-    const key = `${settings.engine.gpu}/${threads}`;
+    const threads = resolveThreads(settings.local.threads);
+    const key = `${settings.local.gpu}/${threads}`;
     let runtime = this.runtimes.get(key);
     if (runtime === undefined) {
-      runtime = startLlamaRuntime(settings.engine.gpu, threads, this.log);
+      runtime = startLlamaRuntime(settings.local.gpu, threads, this.log);
       this.runtimes.set(key, runtime);
       runtime.catch(() => this.runtimes.delete(key));
     }

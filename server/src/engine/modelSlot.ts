@@ -141,7 +141,7 @@ export class ModelSlot<T extends PreparedModel> {
       }
       let prepared: T;
       try {
-        prepared = await this.prepare(lease.model, path, settings.engine.contextSize, threads);
+        prepared = await this.prepare(lease.model, path, settings.local.contextSize, threads);
       } catch (error) {
         await lease.release();
         throw error;
@@ -174,6 +174,13 @@ export class ModelSlot<T extends PreparedModel> {
       setStatus(status);
       throw error instanceof EngineError ? error : new EngineError(status.message ?? "Model load failed.", status.fix ?? "");
     }
+  }
+
+  /** Frees the model (once queued requests finish), e.g. when the remote engine takes over. */
+  release(): void {
+    if (this.current === undefined) return;
+    this.unload();
+    this.setStatus(this.idleStatus());
   }
 
   private unload(): void {
@@ -218,8 +225,8 @@ export async function createContextOrExplain(
   } catch (error) {
     throw new EngineError(
       `Not enough memory for a ${contextSize}-token context with ${name}: ${error instanceof Error ? error.message : String(error)}`,
-      "Lower hearth.engine.contextSize or choose a smaller model.",
-      "hearth.engine.contextSize",
+      "Lower hearth.local.contextSize or choose a smaller model.",
+      "hearth.local.contextSize",
     );
   }
 }

@@ -1,0 +1,99 @@
+/**
+ * The engine the features use: the local one (node-llama-cpp in this process) or the remote one (HTTP to a
+ * serving engine), as `hearth.engine` says. Only the active engine's status reaches the client; switching to the
+ * remote engine frees the local models.
+ */
+import type { Hardware } from "../models/fit";
+import type { CompletionMetrics, EngineStatus } from "../protocol";
+import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../settings";
+import type { LlamaEngine } from "./llamaEngine";
+import type {
+  ChatGenerationOptions,
+  ChatInput,
+  ChatReply,
+  FimGenerationOptions,
+  FimInput,
+  FimResult,
+  ModelEngine,
+} from "./modelEngine";
+import type { RemoteEngine } from "./remote/remoteEngine";
+
+export class EngineRouter implements ModelEngine {
+  private readonly listeners = new Set<(status: EngineStatus) => void>();
+  private settings: HearthSettings = DEFAULT_SETTINGS;
+  private readonly unsubscribe: (() => void)[];
+
+  constructor(
+    readonly local: LlamaEngine,
+    readonly remote: RemoteEngine,
+  ) {
+    this.unsubscribe = [
+      local.onStatus((status) => this.forward("local", status)),
+      remote.onStatus((status) => this.forward("remote", status)),
+    ];
+  }
+
+  private get active(): ModelEngine {
+    return this.settings.engine === "remote" ? this.remote : this.local;
+  }
+
+  get lastMetrics(): CompletionMetrics | null {
+    return this.active.lastMetrics;
+  }
+
+  status(role: ModelRole): EngineStatus {
+    return this.active.status(role);
+  }
+
+  onStatus(listener: (status: EngineStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  configure(settings: HearthSettings): void {
+    const switched = settings.engine !== this.settings.engine;
+    this.settings = settings;
+    if (switched && settings.engine === "remote") this.local.release();
+    this.local.configure(settings);
+    this.remote.configure(settings);
+    if (switched) {
+      for (const role of ["completion", "chat"] as const) this.emit(this.active.status(role));
+      if (settings.engine === "remote") this.remote.warmUp("completion");
+    }
+  }
+
+  warmUp(role: ModelRole): void {
+    this.active.warmUp(role);
+  }
+
+  fillInMiddle(input: FimInput, options: FimGenerationOptions): Promise<FimResult> {
+    return this.active.fillInMiddle(input, options);
+  }
+
+  chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply> {
+    return this.active.chat(input, options);
+  }
+
+  /** This machine's hardware, for choosing local models (the catalog is about local models either way). */
+  hardware(): Promise<Hardware> {
+    return this.local.hardware();
+  }
+
+  retryFailedLoads(): void {
+    this.local.retryFailedLoads();
+  }
+
+  async dispose(): Promise<void> {
+    for (const stop of this.unsubscribe) stop();
+    this.listeners.clear();
+    await Promise.all([this.local.dispose(), this.remote.dispose()]);
+  }
+
+  private forward(from: "local" | "remote", status: EngineStatus): void {
+    if (from === (this.settings.engine === "remote" ? "remote" : "local")) this.emit(status);
+  }
+
+  private emit(status: EngineStatus): void {
+    for (const listener of this.listeners) listener(status);
+  }
+}

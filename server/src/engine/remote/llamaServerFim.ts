@@ -1,0 +1,202 @@
+/**
+ * Fill-in-the-middle over llama-server's native `/completion`, keeping the local engine's KV-cache-friendly layout.
+ *
+ * The prompt goes as token ids (`PRE prefix SUF suffix MID linePrefix`), so typing on one line changes only the
+ * prompt's tail and `cache_prompt` reuses everything before it: measured 1–2 tokens evaluated per keystroke, where
+ * `/infill` re-evaluates the whole suffix (docs/BENCHMARKS.md). Requests are pinned to one slot so that slot's cache
+ * stays this client's. The text parts are tokenized by the server with special-token parsing off, so code that
+ * happens to contain `<|fim_prefix|>` stays text.
+ */
+import type { CompletionMetrics } from "../../protocol";
+import { detectFimTokens, FIM_FAMILIES, type FimTokens, fitFimParts, layoutFimPrompt } from "../fimFormats";
+import type { FimGenerationOptions, FimInput, FimResult } from "../modelEngine";
+import { RemoteError, type RemoteHttp } from "./remoteHttp";
+
+export interface LlamaServerInfo {
+  fimTokens: FimTokens;
+  /** The beginning-of-sequence token, when the model wants one (the server adds none to token prompts). */
+  bos: number | undefined;
+  /** Context per slot, in tokens. */
+  contextSize: number;
+  slots: number;
+  /** The model file's name, for the status bar. */
+  model: string;
+}
+
+interface PropsResponse {
+  default_generation_settings?: { n_ctx?: number };
+  n_ctx?: number;
+  total_slots?: number;
+  model_path?: string;
+  model_alias?: string;
+}
+
+interface CompletionEvent {
+  content?: string;
+  stop?: boolean;
+  stop_type?: string;
+  timings?: { prompt_n?: number; predicted_n?: number };
+}
+
+/** How many tokenized texts are remembered: the prefix and suffix rarely change between keystrokes. */
+const TOKEN_CACHE_SIZE = 16;
+/** Tokens kept free beyond maxTokens, as locally. */
+const CONTEXT_MARGIN = 12;
+
+export class LlamaServerFim {
+  private info: Promise<LlamaServerInfo> | undefined;
+  private readonly tokenCache = new Map<string, number[]>();
+  /** A random slot choice per language-server process: several users on one server spread over its slots. */
+  private readonly slotSeed = Math.floor(Math.random() * 1_000_000);
+
+  constructor(private readonly http: RemoteHttp) {}
+
+  /** Learns the model's FIM tokens, BOS, context and slots from the server, once per connection. */
+  describe(signal: AbortSignal): Promise<LlamaServerInfo> {
+    if (!this.info) {
+      this.info = this.fetchInfo(signal);
+      this.info.catch(() => {
+        this.info = undefined; // ask again next time
+      });
+    }
+    return this.info;
+  }
+
+  /** The slot completions use; chat uses another one when the server has more than one, so it never evicts this cache. */
+  slotFor(purpose: "completion" | "chat", slots: number): number {
+    if (purpose === "chat") return slots > 1 ? (this.slotSeed + 1) % slots : -1;
+    return this.slotSeed % Math.max(1, slots);
+  }
+
+  async fill(input: FimInput, options: FimGenerationOptions): Promise<FimResult> {
+    const started = performance.now();
+    const info = await this.describe(options.signal);
+    // One request at a time: llama-server serves HTTP from a small thread pool (slots + 2), and parallel
+    // connections queue behind idle keep-alive ones (measured: 9 s for 20 parallel /tokenize calls, 40 ms in turn).
+    const prefix = await this.tokenize(input.prefix, options.signal);
+    const suffix = await this.tokenize(input.suffix, options.signal);
+    const linePrefix = await this.tokenize(input.linePrefix, options.signal);
+    const parts = fitFimParts({ prefix, suffix, linePrefix }, info.contextSize - options.maxTokens - CONTEXT_MARGIN);
+    const prompt = layoutFimPrompt(info.fimTokens, parts, info.bos);
+
+    let text = "";
+    let chunks = 0;
+    let stopReason: CompletionMetrics["stopReason"] = "maxTokens";
+    let timings: CompletionEvent["timings"];
+    const events = this.http.events("/completion", {
+      body: {
+        prompt,
+        n_predict: options.maxTokens,
+        t_max_predict_ms: options.timeoutMs,
+        temperature: 0,
+        top_k: 1,
+        cache_prompt: true,
+        id_slot: this.slotFor("completion", info.slots),
+        stream: true,
+      },
+      signal: options.signal,
+    });
+    for await (const raw of events) {
+      const event = raw as CompletionEvent;
+      if (typeof event.content === "string" && event.content !== "") {
+        text += event.content;
+        chunks++;
+      }
+      if (event.stop) {
+        timings = event.timings;
+        stopReason =
+          event.stop_type === "eos" || event.stop_type === "word" ? "eog" : event.stop_type === "limit" ? "maxTokens" : "timeout";
+        break;
+      }
+      if (options.signal.aborted) break;
+      if (options.isComplete?.(text)) {
+        stopReason = "scopeEnd"; // leaving the loop closes the request: the server stops generating
+        break;
+      }
+    }
+    options.signal.throwIfAborted();
+    return {
+      text,
+      metrics: {
+        promptTokens: prompt.length,
+        evaluatedPromptTokens: timings?.prompt_n ?? -1,
+        generatedTokens: timings?.predicted_n ?? chunks,
+        durationMs: performance.now() - started,
+        stopReason,
+        rawText: text,
+      },
+    };
+  }
+
+  private async tokenize(text: string, signal: AbortSignal): Promise<number[]> {
+    if (text === "") return [];
+    const cached = this.tokenCache.get(text);
+    if (cached) {
+      this.tokenCache.delete(text);
+      this.tokenCache.set(text, cached); // most recently used last
+      return cached;
+    }
+    const { tokens } = await this.http.json<{ tokens?: unknown }>("/tokenize", {
+      body: { content: text, add_special: false, parse_special: false },
+      signal,
+    });
+    if (!Array.isArray(tokens) || !tokens.every((token) => typeof token === "number")) {
+      throw new RemoteError(
+        `The server at ${this.http.url} answered /tokenize without token ids.`,
+        "Check that hearth.remote.api is right: llama-server for llama.cpp's server, openai for others.",
+        "badResponse",
+        false,
+        "hearth.remote.api",
+      );
+    }
+    this.tokenCache.set(text, tokens);
+    if (this.tokenCache.size > TOKEN_CACHE_SIZE) this.tokenCache.delete(this.tokenCache.keys().next().value as string);
+    return tokens;
+  }
+
+  private async fetchInfo(signal: AbortSignal): Promise<LlamaServerInfo> {
+    const props = await this.http.json<PropsResponse>("/props", { signal });
+    const special = async (content: string): Promise<number | undefined> => {
+      const { tokens } = await this.http.json<{ tokens: number[] }>("/tokenize", {
+        body: { content, add_special: false, parse_special: true },
+        signal,
+      });
+      return Array.isArray(tokens) && tokens.length === 1 ? tokens[0] : undefined;
+    };
+    // Ask for every spelling Hearth knows; a special token comes back as one id, plain text as several.
+    const spellings = [
+      ...new Set(FIM_FAMILIES.flatMap((family) => [family.prefix, family.suffix, family.middle, ...family.stopTokens])),
+    ];
+    const ids = new Map<string, number>();
+    for (const text of spellings) {
+      const id = await special(text);
+      if (id !== undefined) ids.set(text, id);
+    }
+    const fimTokens = detectFimTokens({ specialTokenId: (text) => ids.get(text) });
+    const modelName = (props.model_path ?? props.model_alias ?? "").split(/[\\/]/).pop() || "llama-server";
+    if (!fimTokens) {
+      throw new RemoteError(
+        `The model llama-server at ${this.http.url} serves (${modelName}) has no fill-in-the-middle tokens, so it can't complete code inline.`,
+        "Serve a base coder model (Qwen2.5-Coder, DeepSeek-Coder, StarCoder2 base) for completions; instruct and R1 models can't fill in the middle.",
+        "badResponse",
+        false,
+      );
+    }
+    const withBos = await this.http.json<{ tokens: number[] }>("/tokenize", {
+      body: { content: "a", add_special: true },
+      signal,
+    });
+    const without = await this.http.json<{ tokens: number[] }>("/tokenize", {
+      body: { content: "a", add_special: false },
+      signal,
+    });
+    const bos = withBos.tokens.length > without.tokens.length ? withBos.tokens[0] : undefined;
+    return {
+      fimTokens,
+      bos,
+      contextSize: props.default_generation_settings?.n_ctx ?? props.n_ctx ?? 4096,
+      slots: Math.max(1, props.total_slots ?? 1),
+      model: modelName,
+    };
+  }
+}

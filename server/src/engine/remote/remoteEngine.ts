@@ -1,0 +1,292 @@
+/**
+ * The remote model engine: the same features as the local one, served by llama-server, vLLM, Ollama or any
+ * OpenAI-compatible server over HTTP. Keeps a status per role from health checks and from each request's outcome;
+ * after a transient failure (server down, restarting, loading) it checks again with backoff until the server is back.
+ */
+import type { CompletionMetrics, EngineStatus } from "../../protocol";
+import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../settings";
+import type { Logger } from "../logger";
+import {
+  type ChatGenerationOptions,
+  type ChatInput,
+  type ChatReply,
+  type FimGenerationOptions,
+  type FimInput,
+  type FimResult,
+  isAbortError,
+  type ModelEngine,
+} from "../modelEngine";
+import { LlamaServerFim } from "./llamaServerFim";
+import { openAiChat } from "./openAiChat";
+import { openAiFim } from "./openAiFim";
+import { RemoteError, RemoteHttp } from "./remoteHttp";
+
+/** Health checks after a transient failure wait this long, doubling up to the maximum. */
+const BACKOFF_FIRST_MS = 1000;
+const BACKOFF_MAX_MS = 30_000;
+/** Chat requests that fail transiently before streaming anything are tried this many more times. */
+const CHAT_RETRIES = 2;
+/** Context assumed for chat budgeting when the server doesn't say. */
+const DEFAULT_REMOTE_CONTEXT = 8192;
+
+interface ModelsResponse {
+  data?: { id?: string; max_model_len?: number }[];
+}
+
+export class RemoteEngine implements ModelEngine {
+  private readonly listeners = new Set<(status: EngineStatus) => void>();
+  private statuses: Record<ModelRole, EngineStatus> = {
+    completion: { role: "completion", state: "idle" },
+    chat: { role: "chat", state: "idle" },
+  };
+  private settings: HearthSettings = DEFAULT_SETTINGS;
+  private http = this.createHttp(DEFAULT_SETTINGS);
+  private llamaServer = new LlamaServerFim(this.http);
+  private servedContext: number | undefined;
+  private backoffMs = BACKOFF_FIRST_MS;
+  private recheckTimer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+  private disposed = false;
+  /** The API key, asked once per connection (the client is asked over LSP, so not once per request). */
+  private key: Promise<string | undefined> | undefined;
+  lastMetrics: CompletionMetrics | null = null;
+
+  constructor(
+    private readonly log: Logger,
+    /** The bearer token for the server, if any; asked on each new connection setting and after a change. */
+    private readonly apiKey: () => Promise<string | undefined>,
+  ) {}
+
+  status(role: ModelRole): EngineStatus {
+    return this.statuses[role];
+  }
+
+  onStatus(listener: (status: EngineStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  configure(settings: HearthSettings): void {
+    const before = this.settings.remote;
+    this.settings = settings;
+    const after = settings.remote;
+    const connectionChanged =
+      before.url !== after.url ||
+      before.api !== after.api ||
+      before.timeoutSeconds !== after.timeoutSeconds ||
+      before.completionModel !== after.completionModel ||
+      before.chatModel !== after.chatModel;
+    if (connectionChanged) this.reconnect();
+  }
+
+  /** The API key changed: forget what the server said and ask again. */
+  credentialsChanged(): void {
+    this.reconnect();
+  }
+
+  warmUp(_role: ModelRole): void {
+    if (this.disposed || this.settings.engine !== "remote") return;
+    if (this.statuses.completion.state === "idle" || this.statuses.chat.state === "idle") void this.checkHealth();
+  }
+
+  async fillInMiddle(input: FimInput, options: FimGenerationOptions): Promise<FimResult> {
+    const { api, completionModel, fimFormat } = this.settings.remote;
+    const result = await this.track("completion", () =>
+      api === "llama-server"
+        ? this.llamaServer.fill(input, options)
+        : openAiFim(this.http, completionModel, fimFormat, input, options),
+    );
+    this.lastMetrics = result.metrics;
+    return result;
+  }
+
+  async chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply> {
+    const { maxTokens, temperature } = this.settings.chat;
+    const { api, chatModel } = this.settings.remote;
+    const info =
+      api === "llama-server"
+        ? await this.track("chat", () => this.llamaServer.describe(options.signal)).catch(() => undefined)
+        : undefined;
+    let streamed = false;
+    const run = () =>
+      openAiChat(this.http, input, {
+        ...options,
+        onDelta: (delta) => {
+          streamed = true;
+          options.onDelta(delta);
+        },
+        model: chatModel,
+        maxTokens,
+        temperature: options.temperature ?? temperature,
+        contextTokens: info?.contextSize ?? this.servedContext ?? DEFAULT_REMOTE_CONTEXT,
+        slot: info ? this.llamaServer.slotFor("chat", info.slots) : undefined,
+      });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.track("chat", run);
+      } catch (error) {
+        // Only a request that failed before answering anything is safe to repeat.
+        if (!(error instanceof RemoteError) || !error.transient || streamed || attempt >= CHAT_RETRIES) throw error;
+        this.log.warn(`Remote chat failed (${error.message}); retrying.`);
+        await delay(BACKOFF_FIRST_MS * 2 ** attempt, options.signal);
+      }
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.listeners.clear();
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+  }
+
+  private reconnect(): void {
+    this.key = undefined;
+    this.http = this.createHttp(this.settings);
+    this.llamaServer = new LlamaServerFim(this.http);
+    this.servedContext = undefined;
+    this.backoffMs = BACKOFF_FIRST_MS;
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = undefined;
+    for (const role of ["completion", "chat"] as const) this.setStatus({ role, state: "idle", model: this.serverLabel() });
+    if (this.settings.engine === "remote") void this.checkHealth();
+  }
+
+  private createHttp(settings: HearthSettings): RemoteHttp {
+    return new RemoteHttp({
+      url: settings.remote.url,
+      timeoutMs: settings.remote.timeoutSeconds * 1000,
+      apiKey: () => {
+        this.key ??= this.apiKey();
+        return this.key;
+      },
+    });
+  }
+
+  /** Asks the server whether it is up and what it serves; sets both roles' status. One check at a time. */
+  checkHealth(): Promise<void> {
+    this.checking ??= this.runHealthCheck().finally(() => {
+      this.checking = undefined;
+    });
+    return this.checking;
+  }
+
+  private async runHealthCheck(): Promise<void> {
+    const controller = new AbortController();
+    const { api, completionModel, chatModel } = this.settings.remote;
+    for (const role of ["completion", "chat"] as const) {
+      if (this.statuses[role].state !== "ready") this.setStatus({ role, state: "loading", model: this.serverLabel() });
+    }
+    try {
+      if (api === "llama-server") {
+        await this.http.json("/health", { signal: controller.signal });
+        const chatInfo = await this.http.json<{ model_path?: string }>("/props", { signal: controller.signal });
+        const chatName = (chatInfo.model_path ?? "").split(/[\\/]/).pop() || "llama-server";
+        this.ready("chat", chatName);
+        const info = await this.llamaServer.describe(controller.signal).catch((error: unknown) => {
+          this.fail("completion", error);
+          return undefined;
+        });
+        if (info) this.ready("completion", `${info.model} (${info.fimTokens.family} FIM)`);
+      } else {
+        const models = await this.http.json<ModelsResponse>("/v1/models", { signal: controller.signal });
+        const served = (models.data ?? []).map((entry) => entry.id).filter((id): id is string => typeof id === "string");
+        this.servedContext = models.data?.find((entry) => entry.id === (chatModel || served[0]))?.max_model_len;
+        for (const [role, wanted, setting] of [
+          ["completion", completionModel, "hearth.remote.completionModel"],
+          ["chat", chatModel, "hearth.remote.chatModel"],
+        ] as const) {
+          if (wanted && served.length > 0 && !served.includes(wanted)) {
+            this.fail(
+              role,
+              new RemoteError(
+                `The server at ${this.http.url} does not serve “${wanted}”. It serves: ${served.slice(0, 8).join(", ")}.`,
+                `Set ${setting} to one of those names.`,
+                "notFound",
+                false,
+                setting,
+              ),
+            );
+          } else {
+            this.ready(role, wanted || served[0] || "server default");
+          }
+        }
+      }
+    } catch (error) {
+      this.fail("completion", error);
+      this.fail("chat", error);
+    }
+  }
+
+  /** Runs one request for a role; its outcome updates the role's status (an abort says nothing about the server). */
+  private async track<T>(role: ModelRole, request: () => Promise<T>): Promise<T> {
+    try {
+      const result = await request();
+      if (this.statuses[role].state !== "ready") void this.checkHealth();
+      return result;
+    } catch (error) {
+      if (!isAbortError(error)) this.fail(role, error);
+      throw error;
+    }
+  }
+
+  private ready(role: ModelRole, model: string): void {
+    this.backoffMs = BACKOFF_FIRST_MS;
+    this.setStatus({ role, state: "ready", model, backend: this.serverLabel() });
+  }
+
+  private fail(role: ModelRole, error: unknown): void {
+    const remote = error instanceof RemoteError ? error : undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    const status: EngineStatus = {
+      role,
+      state: "error",
+      model: this.serverLabel(),
+      message,
+      fix: remote?.fix ?? "See the Hearth log for details.",
+      setting: remote?.setting,
+    };
+    const previous = this.statuses[role];
+    if (previous.state !== "error" || previous.message !== message) this.log.error(`Remote ${role}: ${message} ${status.fix}`);
+    this.setStatus(status);
+    if (remote?.transient) this.scheduleRecheck();
+  }
+
+  private scheduleRecheck(): void {
+    if (this.recheckTimer || this.disposed || this.settings.engine !== "remote") return;
+    const wait = this.backoffMs;
+    this.backoffMs = Math.min(BACKOFF_MAX_MS, this.backoffMs * 2);
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = undefined;
+      void this.checkHealth();
+    }, wait);
+  }
+
+  private serverLabel(): string {
+    try {
+      return `${this.settings.remote.api} @ ${new URL(this.settings.remote.url).host}`;
+    } catch {
+      return this.settings.remote.api;
+    }
+  }
+
+  private setStatus(status: EngineStatus): void {
+    this.statuses[status.role] = status;
+    for (const listener of this.listeners) listener(status);
+  }
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        const error = new Error("The request was cancelled.");
+        error.name = "AbortError";
+        reject(error);
+      },
+      { once: true },
+    );
+  });
+}
