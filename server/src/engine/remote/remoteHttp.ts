@@ -207,6 +207,15 @@ export class RemoteHttp {
         "hearth.remote.url",
       );
     }
+    if (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || /terminated|other side closed/i.test(errorMessage(error))) {
+      return new RemoteError(
+        `The connection to the remote engine at ${this.url} closed before the reply was complete (${code ?? "terminated"}).`,
+        "The server may have crashed or restarted; Hearth reconnects on its own. What arrived before is kept.",
+        "unreachable",
+        true,
+        "hearth.remote.url",
+      );
+    }
     return new RemoteError(
       `The connection to the remote engine at ${this.url} failed${code ? ` (${code})` : ""}: ${errorMessage(error)}.`,
       "If the server restarted, Hearth reconnects on its own; otherwise check the server's log.",
