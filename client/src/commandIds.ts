@@ -11,4 +11,5 @@ export const COMMANDS = {
   fixWithInstruction: "hearth.fixWithInstruction",
   selectModel: "hearth.selectModel",
   setHuggingFaceToken: "hearth.setHuggingFaceToken",
+  setRemoteApiKey: "hearth.setRemoteApiKey",
 } as const;

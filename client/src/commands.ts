@@ -10,13 +10,15 @@ import { readClientSettings, setCompletionEnabled } from "./config";
 import type { HearthClient } from "./hearthClient";
 import { setHuggingFaceToken } from "./models/modelDownloads";
 import { selectModel } from "./models/modelPicker";
-import { showEngineError } from "./statusBar";
+import { setRemoteApiKey } from "./remote/remoteEngine";
+import { backendLabel, showEngineError } from "./statusBar";
 
 export function registerCommands(hearth: HearthClient, chat: ChatView, secrets: vscode.SecretStorage): vscode.Disposable[] {
   const table: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (args?: CodeTargetArguments) => unknown> = {
     [COMMANDS.explain]: (args) => explain(chat, args),
     [COMMANDS.selectModel]: () => selectModel(hearth, secrets),
     [COMMANDS.setHuggingFaceToken]: () => setHuggingFaceToken(secrets),
+    [COMMANDS.setRemoteApiKey]: () => setRemoteApiKey(secrets),
     [COMMANDS.fix]: (args) => fix(hearth, args),
     [COMMANDS.fixWithInstruction]: (args) => fixWithInstruction(hearth, args),
     [COMMANDS.toggleInlineCompletions]: async () => {
@@ -42,7 +44,7 @@ export function registerCommands(hearth: HearthClient, chat: ChatView, secrets: 
       const enabled = readClientSettings().completionEnabled;
       const toggle = enabled ? "Turn Inline Completions Off" : "Turn Inline Completions On";
       const choice = await vscode.window.showQuickPick([toggle, "Restart Language Server", "Show Log", "Open Settings"], {
-        title: `Hearth — ${status.state}${status.model ? `: ${status.model}` : ""}${status.backend ? ` on ${status.backend.toUpperCase()}` : ""}`,
+        title: `Hearth — ${status.state}${status.model ? `: ${status.model}` : ""}${status.backend ? ` on ${backendLabel(status.backend)}` : ""}`,
       });
       if (choice === toggle) await vscode.commands.executeCommand(COMMANDS.toggleInlineCompletions);
       else if (choice === "Restart Language Server") await hearth.restart();

@@ -31,7 +31,9 @@ export async function deactivate(): Promise<void> {
 async function showWalkthroughOnce(context: vscode.ExtensionContext): Promise<void> {
   if (context.globalState.get<boolean>("hearth.walkthroughShown")) return;
   await context.globalState.update("hearth.walkthroughShown", true);
-  const configured = vscode.workspace.getConfiguration("hearth").inspect<string>("completion.model");
+  const config = vscode.workspace.getConfiguration("hearth");
+  if (config.get<string>("engine") === "remote") return; // models are the server's business
+  const configured = config.inspect<string>("completion.model");
   if (configured?.globalValue !== undefined || configured?.workspaceValue !== undefined) return;
   await vscode.commands.executeCommand("workbench.action.openWalkthrough", "hearth.hearth#hearth.welcome", false);
 }

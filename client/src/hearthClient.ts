@@ -15,6 +15,7 @@ import {
 import { CONFIG_SECTION, readClientSettings } from "./config";
 import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
 import { downloadWithConsent } from "./models/modelDownloads";
+import { serveRemoteApiKey, warnAboutPlainHttp } from "./remote/remoteEngine";
 import { StatusBar } from "./statusBar";
 
 export class HearthClient implements vscode.Disposable {
@@ -42,8 +43,15 @@ export class HearthClient implements vscode.Disposable {
         if (!event.affectsConfiguration(CONFIG_SECTION)) return;
         this.settings = readClientSettings();
         this.statusBar.setCompletionEnabled(this.settings.completionEnabled);
+        if (
+          event.affectsConfiguration(`${CONFIG_SECTION}.engine`) ||
+          event.affectsConfiguration(`${CONFIG_SECTION}.remote.url`)
+        ) {
+          void warnAboutPlainHttp(context.globalState);
+        }
       }),
     );
+    void warnAboutPlainHttp(context.globalState);
   }
 
   /** The running language client (for extension-host tests), or undefined between restarts. */
@@ -82,6 +90,7 @@ export class HearthClient implements vscode.Disposable {
         this.statusEmitter.fire(status);
       }),
       client.onNotification(ChatDeltaNotification.type, (delta) => this.chatDeltaEmitter.fire(delta)),
+      ...serveRemoteApiKey(client, this.context.secrets),
     );
     await client.start();
   }

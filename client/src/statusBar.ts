@@ -75,7 +75,7 @@ export class StatusBar implements vscode.Disposable {
       this.item.tooltip = `Hearth: loading${modelText}…`;
     } else if (state === "ready") {
       this.item.text = "$(check) Hearth";
-      this.item.tooltip = `Hearth: ready —${modelText} on ${(backend ?? "cpu").toUpperCase()}${this.lastSuggestion}${message ? `\n${message}` : ""}`;
+      this.item.tooltip = `Hearth: ready —${modelText} on ${backendLabel(backend ?? "cpu")}${this.lastSuggestion}${message ? `\n${message}` : ""}`;
     } else {
       this.item.text = "$(circle-outline) Hearth";
       this.item.tooltip = `Hearth:${modelText} loads when you first edit a file.`;
@@ -86,6 +86,11 @@ export class StatusBar implements vscode.Disposable {
   dispose(): void {
     this.item.dispose();
   }
+}
+
+/** GPU backends in capitals (CUDA, CPU); a remote engine's label ("llama-server @ host:port") as it is. */
+export function backendLabel(backend: string): string {
+  return /^(cpu|cuda|vulkan|metal)$/.test(backend) ? backend.toUpperCase() : backend;
 }
 
 /** Shows an engine error with buttons that lead to the fix. */

@@ -6,6 +6,7 @@
  */
 import { createParser } from "eventsource-parser";
 import { EngineError } from "../modelEngine";
+import { isLoopbackUrl } from "./loopback";
 
 export type RemoteFailure = "unreachable" | "unauthorized" | "notFound" | "timeout" | "loading" | "server" | "badResponse";
 
@@ -36,17 +37,6 @@ export interface RequestOptions {
   method?: "GET" | "POST";
   body?: unknown;
   signal: AbortSignal;
-}
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return LOOPBACK_HOSTS.has(host) || host.startsWith("127.");
-  } catch {
-    return false;
-  }
 }
 
 export class RemoteHttp {

@@ -1,0 +1,52 @@
+/**
+ * The client's part of the remote engine: the API key in VS Code's secret storage (handed to the language server
+ * only when it asks), and a one-time warning when code would travel unencrypted.
+ */
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { isPlainHttpToAnotherHost } from "../../../server/src/engine/remote/loopback";
+import { RemoteApiKeyChangedNotification, RemoteApiKeyRequest } from "../../../server/src/protocol";
+import { CONFIG_SECTION } from "../config";
+
+export const REMOTE_API_KEY_SECRET = "hearth.remote.apiKey";
+const WARNED_URLS_KEY = "hearth.remote.plainHttpWarned";
+
+/** Answers the server's key requests, and tells it when the key changes. Returns what to dispose with the client. */
+export function serveRemoteApiKey(client: LanguageClient, secrets: vscode.SecretStorage): vscode.Disposable[] {
+  return [
+    client.onRequest(RemoteApiKeyRequest.type, async () => (await secrets.get(REMOTE_API_KEY_SECRET)) ?? null),
+    secrets.onDidChange((event) => {
+      if (event.key === REMOTE_API_KEY_SECRET && client.isRunning()) {
+        void client.sendNotification(RemoteApiKeyChangedNotification.type);
+      }
+    }),
+  ];
+}
+
+export async function setRemoteApiKey(secrets: vscode.SecretStorage): Promise<void> {
+  const key = await vscode.window.showInputBox({
+    title: "Remote engine API key",
+    prompt: "Sent as a bearer token to hearth.remote.url only. Kept in VS Code's secret storage. Leave empty to remove.",
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (key === undefined) return;
+  if (key.trim() === "") await secrets.delete(REMOTE_API_KEY_SECRET);
+  else await secrets.store(REMOTE_API_KEY_SECRET, key.trim());
+  vscode.window.setStatusBarMessage(key.trim() ? "Hearth: API key saved" : "Hearth: API key removed", 3000);
+}
+
+/** Warns once per URL when the remote engine is reached over plain http:// on another machine. */
+export async function warnAboutPlainHttp(state: vscode.Memento): Promise<void> {
+  const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const url = config.get<string>("remote.url", "");
+  if (config.get<string>("engine") !== "remote" || !isPlainHttpToAnotherHost(url)) return;
+  const warned = state.get<string[]>(WARNED_URLS_KEY, []);
+  if (warned.includes(url)) return;
+  await state.update(WARNED_URLS_KEY, [...warned, url]);
+  const choice = await vscode.window.showWarningMessage(
+    `Hearth: ${url} is plain http:// to another machine, so your code travels unencrypted. Use https://, or an SSH tunnel to a loopback address.`,
+    "Open Setting",
+  );
+  if (choice === "Open Setting") await vscode.commands.executeCommand("workbench.action.openSettings", "hearth.remote.url");
+}
