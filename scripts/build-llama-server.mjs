@@ -21,6 +21,14 @@ function run(command, args, options = {}) {
   execFileSync(command, args, { stdio: ["ignore", "inherit", "inherit"], ...options });
 }
 
+/**
+ * Native CPU build without AMX: on the AMX-capable build VMs, llama.cpp's AMX kernels crash on quantized weights
+ * (SIGSEGV in ggml_backend_amx_mul_mat), and node-llama-cpp's prebuilt binaries don't use AMX either, so
+ * benchmarks stay comparable. Part of the cache key.
+ */
+const BUILD_FLAVOUR = "native-noamx";
+const NO_AMX_FLAGS = "-mno-amx-tile -mno-amx-int8 -mno-amx-bf16";
+
 /** The llama.cpp commit the bundle holds; the cache key, so a node-llama-cpp upgrade rebuilds. */
 export function bundledLlamaCommit() {
   if (!existsSync(bundlePath)) throw new Error(`llama.cpp source bundle not found at ${bundlePath}; run npm ci first`);
@@ -34,7 +42,7 @@ export function bundledLlamaCommit() {
 export function ensureLlamaServer() {
   if (process.env.HEARTH_LLAMA_SERVER) return process.env.HEARTH_LLAMA_SERVER;
   const commit = bundledLlamaCommit();
-  const folder = join(toolsDirectory(), `llama-server-${commit.slice(0, 12)}`);
+  const folder = join(toolsDirectory(), `llama-server-${commit.slice(0, 12)}-${BUILD_FLAVOUR}`);
   const binary = join(folder, "llama-server");
   if (existsSync(join(folder, ".complete"))) return binary;
 
@@ -54,6 +62,8 @@ export function ensureLlamaServer() {
     "-DLLAMA_BUILD_TESTS=OFF",
     "-DBUILD_SHARED_LIBS=OFF",
     "-DCMAKE_BUILD_TYPE=Release",
+    `-DCMAKE_C_FLAGS=${NO_AMX_FLAGS}`,
+    `-DCMAKE_CXX_FLAGS=${NO_AMX_FLAGS}`,
   ]);
   run("cmake", ["--build", join(source, "build"), "--target", "llama-server", "-j", String(Math.max(1, cpus().length))]);
   const built = join(source, "build", "bin", "llama-server");

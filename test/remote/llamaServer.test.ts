@@ -136,6 +136,28 @@ describe("remote engine: llama-server failures and reasoning", function () {
     }
   });
 
+  it("llama-server --api-key: refused without the key, served with it", async () => {
+    const server = await LlamaServerProcess.start(binary, bigramModelPath("qwen"), { extraArgs: ["--api-key", "team-key"] });
+    const previous = process.env.HEARTH_REMOTE_API_KEY;
+    let client = await LspTestClient.start({ engine: "remote", remote: { url: server.url } });
+    try {
+      await client.open("file:///k.ts", "  ret\n");
+      const refused = await client.waitForStatus((s) => s.role === "completion" && s.state === "error");
+      assert.match(refused.message ?? "", /refused the request \(401/);
+      await client.stop();
+      process.env.HEARTH_REMOTE_API_KEY = "team-key";
+      client = await LspTestClient.start({ engine: "remote", remote: { url: server.url } });
+      await client.open("file:///k.ts", "  ret\n");
+      await client.waitForStatus(completionIs("ready"));
+      assert.equal(await client.completionText("file:///k.ts", 0, 5), "urn a+b;");
+    } finally {
+      if (previous === undefined) delete process.env.HEARTH_REMOTE_API_KEY;
+      else process.env.HEARTH_REMOTE_API_KEY = previous;
+      await client.stop();
+      await server.stop();
+    }
+  });
+
   it("a server killed mid-reply gives a clear error, and Hearth recovers when it returns", async () => {
     // A long context lets the reply run for seconds (16k tokens), so the kill lands mid-stream.
     const server = await LlamaServerProcess.start(binary, bigramModelPath("qwen", "endlessChat"), { contextSize: 32768 });

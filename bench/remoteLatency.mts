@@ -1,0 +1,147 @@
+/**
+ * Keystroke-to-suggestion latency, local versus remote, in one run on the realistic-speed model:
+ * Hearth's local engine, Hearth against llama-server (token prompts on /completion, and the OpenAI-compatible
+ * /v1/completions), and llama-server's own /infill as llama.vim calls it. llama-server is built from the
+ * llama.cpp source node-llama-cpp ships and runs on 127.0.0.1 with the same thread count.
+ *
+ *   npm run bench:remote      (HEARTH_BENCH_THREADS=N to override the thread count)
+ */
+import { readFileSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
+import { join } from "node:path";
+import { speedModelPath } from "../test/fixtures/gguf/speedModel";
+import { testModelCacheDirectory } from "../test/fixtures/gguf/testModels";
+import { LlamaServerProcess, llamaServerBinary } from "../test/fixtures/llamaServer";
+import { LspTestClient, type TestSettings } from "../test/lsp/lspTestClient";
+
+const ROOT = join(import.meta.dirname, "..");
+const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
+const MAX_TOKENS = 8;
+const FILE_LINES = 160;
+const TYPED = "const total = items.length;";
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(0.95 * values.length) - 1];
+const ms = (value: number) => value.toFixed(0);
+
+interface Row {
+  path: string;
+  cold: number;
+  latency: number[];
+  evaluated: number[];
+}
+
+async function main(): Promise<void> {
+  const modelPath = speedModelPath(testModelCacheDirectory(), ROOT);
+  const material = readFileSync(join(ROOT, "node_modules/vscode-jsonrpc/lib/common/connection.js"), "utf8").split("\n");
+  const lines = material.slice(0, FILE_LINES);
+  const cursorLine = Math.floor(lines.length * 0.6);
+  const indent = "        ";
+  lines.splice(cursorLine, 0, indent);
+
+  // --no-repack: on this AMX-capable build machine (a VM) llama-server's AMX Q8_0 kernels crash (SIGSEGV in
+  // ggml_backend_amx_mul_mat); node-llama-cpp's prebuilt binaries don't use AMX either, so this keeps it comparable.
+  const server = await LlamaServerProcess.start(llamaServerBinary(), modelPath, { threads: THREADS, extraArgs: ["--no-repack"] });
+  const rows: Row[] = [];
+  try {
+    const lspRow = async (path: string, settings: TestSettings): Promise<Row> => {
+      const client = await LspTestClient.start({
+        ...settings,
+        completion: { model: modelPath, maxTokens: MAX_TOKENS, prefixLines: 2000, suffixLines: 2000, timeoutMs: 30_000 },
+      });
+      try {
+        const uri = `file:///bench/${rows.length}.ts`;
+        await client.open(uri, lines.join("\n"));
+        await client.waitForStatus((s) => s.role === "completion" && s.state === "ready", 120_000);
+        let started = performance.now();
+        await client.complete(uri, cursorLine, indent.length, { explicit: true });
+        const cold = performance.now() - started;
+        const latency: number[] = [];
+        const evaluated: number[] = [];
+        for (let typed = 1; typed <= TYPED.length; typed++) {
+          await client.insert(uri, cursorLine, indent.length + typed - 1, TYPED[typed - 1]);
+          started = performance.now();
+          await client.complete(uri, cursorLine, indent.length + typed, { explicit: true });
+          latency.push(performance.now() - started);
+          evaluated.push((await client.lastMetrics())?.evaluatedPromptTokens ?? Number.NaN);
+        }
+        return { path, cold, latency, evaluated };
+      } finally {
+        await client.stop();
+      }
+    };
+
+    rows.push(await lspRow("Hearth, local engine (node-llama-cpp)", { local: { threads: THREADS } }));
+    rows.push(
+      await lspRow("Hearth → llama-server /completion (token prompt, pinned slot)", {
+        engine: "remote",
+        remote: { url: server.url, api: "llama-server" },
+      }),
+    );
+    rows.push(
+      await lspRow("Hearth → llama-server /v1/completions (OpenAI-compatible, text FIM)", {
+        engine: "remote",
+        remote: { url: server.url, api: "openai" },
+      }),
+    );
+
+    // llama-server's /infill the way llama.vim calls it: prefix, suffix and the typed line, cache_prompt on.
+    const before = lines.slice(0, cursorLine).join("\n");
+    const after = `\n${lines.slice(cursorLine + 1).join("\n")}`;
+    const infill = async (typed: string) => {
+      const started = performance.now();
+      const response = await fetch(`${server.url}/infill`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          input_prefix: `${before}\n`,
+          input_suffix: after,
+          prompt: `${indent}${typed}`,
+          n_predict: MAX_TOKENS,
+          temperature: 0,
+          top_k: 1,
+          cache_prompt: true,
+        }),
+      });
+      const answer = (await response.json()) as { timings?: { prompt_n?: number } };
+      return { elapsed: performance.now() - started, evaluated: answer.timings?.prompt_n ?? Number.NaN };
+    };
+    const cold = (await infill("")).elapsed;
+    const latency: number[] = [];
+    const evaluated: number[] = [];
+    for (let typed = 1; typed <= TYPED.length; typed++) {
+      const result = await infill(TYPED.slice(0, typed));
+      latency.push(result.elapsed);
+      evaluated.push(result.evaluated);
+    }
+    rows.push({ path: "llama-server /infill directly (llama.vim's request)", cold, latency, evaluated });
+  } finally {
+    await server.stop();
+  }
+
+  const local = median(rows[0].latency);
+  console.log(`\nModel: random-weight Qwen2.5-Coder-0.5B dimensions (Q8_0), CPU, ${THREADS} threads; ${cpus()[0]?.model ?? "?"}`);
+  console.log(
+    `File: ${lines.length} lines; ${TYPED.length} keystrokes; ${MAX_TOKENS} tokens per suggestion; llama-server on 127.0.0.1, -np 1, same threads.\n`,
+  );
+  console.log(
+    "| path | cold (ms) | median per keystroke (ms) | p95 (ms) | × local median | prompt tokens evaluated per keystroke (median / max) |",
+  );
+  console.log("|---|---|---|---|---|---|");
+  for (const row of rows) {
+    const known = row.evaluated.filter((value) => value >= 0 && !Number.isNaN(value));
+    const evaluated = known.length ? `${median(known)} / ${Math.max(...known)}` : "not reported";
+    console.log(
+      `| ${row.path} | ${ms(row.cold)} | ${ms(median(row.latency))} | ${ms(p95(row.latency))} | ${(median(row.latency) / local).toFixed(2)} | ${evaluated} |`,
+    );
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
