@@ -26,7 +26,34 @@ describe("settings", () => {
     assert.equal(settings.completion.enabled, true);
     assert.equal(settings.local.gpu, "auto");
     assert.equal(problems.length, 3);
-    assert.match(problems.join("\n"), /hearth\.engine\.gpu must be one of auto, cuda, vulkan, metal, off/);
+    assert.match(problems.join("\n"), /hearth\.local\.gpu must be one of auto, cuda, vulkan, metal, off/);
+  });
+
+  it("reads the engine choice and the remote settings, trimming a trailing slash from the URL", () => {
+    const { settings, problems } = parseSettings({
+      engine: "remote",
+      remote: { url: "https://gpu-box:8080/", api: "openai", completionModel: "coder", fimFormat: "deepseek", timeoutSeconds: 5 },
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(settings.engine, "remote");
+    assert.deepEqual(settings.remote, {
+      url: "https://gpu-box:8080",
+      api: "openai",
+      completionModel: "coder",
+      chatModel: "",
+      fimFormat: "deepseek",
+      timeoutSeconds: 5,
+    });
+  });
+
+  it("reports a malformed engine or API and stays local", () => {
+    const { settings, problems } = parseSettings({ engine: "cloud", remote: { api: "grpc", timeoutSeconds: 0 } });
+    assert.equal(settings.engine, "local");
+    assert.equal(settings.remote.api, "llama-server");
+    assert.equal(settings.remote.timeoutSeconds, 30);
+    assert.match(problems.join("\n"), /hearth\.engine must be one of local, remote/);
+    assert.match(problems.join("\n"), /hearth\.remote\.api must be one of llama-server, openai/);
+    assert.match(problems.join("\n"), /hearth\.remote\.timeoutSeconds must be a whole number from 1 to 3600/);
   });
 
   it("knows which changes need a model reload", () => {

@@ -7,7 +7,7 @@ const LOOPBACK_HOSTS = new Set(["localhost", "[::1]", "::1"]);
 export function isLoopbackUrl(url: string): boolean {
   try {
     const host = new URL(url).hostname;
-    return LOOPBACK_HOSTS.has(host) || /^127\./.test(host);
+    return LOOPBACK_HOSTS.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
   } catch {
     return false;
   }
