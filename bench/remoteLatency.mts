@@ -43,9 +43,7 @@ async function main(): Promise<void> {
   const indent = "        ";
   lines.splice(cursorLine, 0, indent);
 
-  // --no-repack: on this AMX-capable build machine (a VM) llama-server's AMX Q8_0 kernels crash (SIGSEGV in
-  // ggml_backend_amx_mul_mat); node-llama-cpp's prebuilt binaries don't use AMX either, so this keeps it comparable.
-  const server = await LlamaServerProcess.start(llamaServerBinary(), modelPath, { threads: THREADS, extraArgs: ["--no-repack"] });
+  const server = await LlamaServerProcess.start(llamaServerBinary(), modelPath, { threads: THREADS });
   const rows: Row[] = [];
   try {
     const lspRow = async (path: string, settings: TestSettings): Promise<Row> => {

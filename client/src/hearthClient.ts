@@ -15,6 +15,7 @@ import {
 import { CONFIG_SECTION, readClientSettings } from "./config";
 import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
 import { downloadWithConsent } from "./models/modelDownloads";
+import { CrashRecovery, showGaveUp } from "./recovery/crashRecovery";
 import { serveRemoteApiKey, warnAboutPlainHttp } from "./remote/remoteEngine";
 import { StatusBar } from "./statusBar";
 
@@ -33,6 +34,32 @@ export class HearthClient implements vscode.Disposable {
   readonly onChatDelta = this.chatDeltaEmitter.event;
   /** Model status changes (both roles) from the server. */
   readonly onStatus = this.statusEmitter.event;
+  /** Restarts a dead server with backoff, and gives up after repeated deaths. */
+  private readonly recovery = new CrashRecovery({
+    onRestarting: (recentCrashes, delayMs) => {
+      this.outputChannel.warn(
+        `The language server stopped unexpectedly (${recentCrashes} recently); restarting in ${delayMs} ms.`,
+      );
+      this.statusBar.update({ role: "completion", state: "loading", model: "restarting the language server" });
+    },
+    onGaveUp: (message) => {
+      this.outputChannel.error(message);
+      this.statusBar.update(
+        {
+          role: "completion",
+          state: "error",
+          message,
+          fix: "Run Hearth: Restart Language Server once the cause is fixed.",
+        },
+        false,
+      ); // showGaveUp below notifies, with a Restart button
+      void showGaveUp(
+        message,
+        () => this.restart(),
+        () => this.outputChannel.show(true),
+      );
+    },
+  });
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.statusBar.onDownload = (status) => void this.downloadFor(status);
@@ -69,6 +96,7 @@ export class HearthClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
       outputChannel: this.outputChannel,
+      errorHandler: this.recovery,
       middleware: createInlineCompletionMiddleware(
         () => this.settings,
         (latencyMs) => {
@@ -104,6 +132,7 @@ export class HearthClient implements vscode.Disposable {
   }
 
   async restart(): Promise<void> {
+    this.recovery.reset();
     await this.stopClient();
     this.statusBar.update({ role: "completion", state: "idle" });
     await this.start();

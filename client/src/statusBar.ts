@@ -27,12 +27,12 @@ export class StatusBar implements vscode.Disposable {
   }
 
   /** Shows the completion model's status; the chat model's is shown in the chat view. */
-  update(status: EngineStatus): void {
+  update(status: EngineStatus, notify = true): void {
     if (status.role !== "completion") return;
     this.status = status;
     this.render();
     // With completions off, a missing completion model is no news worth a notification.
-    if (status.state === "error" && this.completionEnabled) {
+    if (status.state === "error" && this.completionEnabled && notify) {
       const key = `${status.message}|${status.fix}`;
       if (key !== this.lastErrorShown) {
         this.lastErrorShown = key;

@@ -3,6 +3,7 @@
  * completion through VS Code's own provider path. The settings (bigram model) come from the test launcher.
  */
 import { strict as assert } from "node:assert";
+import { readdirSync, readFileSync } from "node:fs";
 import * as vscode from "vscode";
 import type { HearthClient } from "../../../client/src/hearthClient";
 
@@ -101,5 +102,93 @@ describe("Hearth in the extension host", () => {
     } finally {
       await config.update("completion.maxTokens", undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+});
+
+/** The pid of Hearth's language server: the child of this extension host running dist/server.js. */
+function languageServerPid(): number | undefined {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      const parent = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
+      if (commandLine.includes("dist/server.js") && parent === process.pid) return Number(entry);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return undefined;
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe("Hearth when its language server dies", () => {
+  it("restarts it after kill -9 mid-completion, with the document intact, and completes again", async () => {
+    const hearth = await activatedHearth();
+    const content = "function add(a, b) {\n  ret\n}\n";
+    const document = await vscode.workspace.openTextDocument({ language: "typescript", content });
+    await vscode.window.showTextDocument(document);
+    await waitForState(hearth, "ready");
+    const before = languageServerPid();
+    assert.ok(before, "found the language server process");
+    const pending = suggestionAt(document, new vscode.Position(1, 5)).catch(() => undefined);
+    const killedAt = Date.now();
+    process.kill(before, "SIGKILL");
+    await pending; // answered or failed, never hanging
+    const after = await waitFor(() => {
+      const pid = languageServerPid();
+      return pid !== undefined && pid !== before ? pid : undefined;
+    }, "a new server process");
+    assert.notEqual(after, before);
+    let text: string | undefined;
+    await waitFor(() => hearth.languageClient?.isRunning() || undefined, "the client to run again");
+    const deadline = Date.now() + 30_000;
+    while (text !== "urn a+b;" && Date.now() < deadline) {
+      text = await suggestionAt(document, new vscode.Position(1, 5)).catch(() => undefined);
+      if (text !== "urn a+b;") await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const recoveryMs = Date.now() - killedAt;
+    assert.equal(text, "urn a+b;");
+    assert.equal(document.getText(), content, "the document is untouched");
+    console.log(`      recovery after kill -9: ${recoveryMs} ms to the next suggestion`);
+  });
+
+  it("gives up after repeated deaths, says so, and Restart brings it back", async () => {
+    const hearth = await activatedHearth();
+    const document = await vscode.workspace.openTextDocument({ language: "typescript", content: "  ret" });
+    let last: number | undefined;
+    // The first test's death still counts within the window: kill until the policy gives up.
+    for (let kills = 0; kills < 8 && hearth.statusBar.current.state !== "error"; kills++) {
+      const pid = await waitFor(() => {
+        const found = languageServerPid();
+        return found !== undefined && found !== last && hearth.languageClient?.isRunning() ? found : undefined;
+      }, "a running server");
+      last = pid;
+      process.kill(pid, "SIGKILL");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await waitFor(
+        () =>
+          hearth.statusBar.current.state === "error" ||
+          (languageServerPid() !== pid && languageServerPid() !== undefined) ||
+          undefined,
+        "a restart or giving up",
+      );
+    }
+    assert.equal(hearth.statusBar.current.state, "error");
+    assert.match(hearth.statusBar.current.message ?? "", /stopped \d+ times in 3 minutes, so it was not restarted again/);
+    assert.equal(languageServerPid(), undefined, "no server left running");
+
+    await vscode.commands.executeCommand("hearth.restartServer");
+    await vscode.window.showTextDocument(document);
+    await waitForState(hearth, "ready");
+    assert.equal(await suggestionAt(document, new vscode.Position(0, 5)), "urn a+b;");
   });
 });
