@@ -57,6 +57,22 @@ export namespace StatusNotification {
   export const type = new NotificationType<EngineStatus>(method);
 }
 
+/** How much completion work the engine holds, for the fuzz test's "no backlog" check. */
+export interface EngineLoad {
+  /** fillInMiddle calls started and neither finished nor aborted. */
+  liveCompletions: number;
+  /** The most there ever were at once. */
+  maxLiveCompletions: number;
+  /** fillInMiddle calls so far. */
+  completions: number;
+}
+
+/** Client → server request (tests and benchmarks): the engine's completion load. */
+export namespace EngineLoadRequest {
+  export const method = "hearth/debug/engineLoad";
+  export const type = new RequestType0<EngineLoad, void>(method);
+}
+
 /** Measurements of one completion, for tests and benchmarks (not telemetry: they never leave the machine). */
 export interface CompletionMetrics {
   /** Tokens in the prompt sent to the model. */

@@ -15,6 +15,7 @@ import { RemoteEngine } from "./engine/remote/remoteEngine";
 import { ModelLocator } from "./models/modelLocator";
 import { registerModels } from "./models/modelsFeature";
 import {
+  EngineLoadRequest,
   LastCompletionMetricsRequest,
   RemoteApiKeyChangedNotification,
   RemoteApiKeyRequest,
@@ -28,6 +29,10 @@ const log: Logger = {
   warn: (message) => connection.console.warn(message),
   error: (message) => connection.console.error(message),
 };
+// A bug in one request must not take every feature down with the process: log it (tests fail on this line) and go on.
+process.on("unhandledRejection", (reason) => {
+  log.error(`Unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
+});
 const configuration = new ConfigurationReader(connection, log);
 const locator = new ModelLocator(() => engine.hardware());
 const engine: EngineRouter = new EngineRouter(new LlamaEngine(log, locator), new RemoteEngine(log, remoteApiKey));
@@ -99,6 +104,7 @@ registerModels({
 
 connection.onNotification(RemoteApiKeyChangedNotification.type, () => engine.remote.credentialsChanged());
 connection.onRequest(LastCompletionMetricsRequest.type, () => engine.lastMetrics);
+connection.onRequest(EngineLoadRequest.type, () => engine.load);
 
 connection.onShutdown(() => engine.dispose());
 

@@ -9,6 +9,7 @@ import {
   createProtocolConnection,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   InitializedNotification,
   InitializeRequest,
@@ -16,6 +17,7 @@ import {
   InlineCompletionRequest,
   InlineCompletionTriggerKind,
   type ProtocolConnection,
+  type Range,
   StreamMessageReader,
   StreamMessageWriter,
 } from "vscode-languageserver-protocol/node";
@@ -27,6 +29,8 @@ import {
   ChatSendRequest,
   type ChatSendResult,
   type CompletionMetrics,
+  type EngineLoad,
+  EngineLoadRequest,
   type EngineStatus,
   LastCompletionMetricsRequest,
   StatusNotification,
@@ -165,6 +169,25 @@ export class LspTestClient {
       textDocument: { uri, version },
       contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text }],
     });
+  }
+
+  /** Replaces any range with text: the general incremental change. */
+  async change(uri: string, range: Range, text: string): Promise<void> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text }],
+    });
+  }
+
+  async close(uri: string): Promise<void> {
+    this.versions.delete(uri);
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  engineLoad(): Promise<EngineLoad> {
+    return this.connection.sendRequest(EngineLoadRequest.type);
   }
 
   /** Replaces a range on one line with text (deleting when text is ""). */

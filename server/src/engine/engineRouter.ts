@@ -4,7 +4,7 @@
  * remote engine frees the local models.
  */
 import type { Hardware } from "../models/fit";
-import type { CompletionMetrics, EngineStatus } from "../protocol";
+import type { CompletionMetrics, EngineLoad, EngineStatus } from "../protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../settings";
 import type { LlamaEngine } from "./llamaEngine";
 import type {
@@ -22,6 +22,7 @@ export class EngineRouter implements ModelEngine {
   private readonly listeners = new Set<(status: EngineStatus) => void>();
   private settings: HearthSettings = DEFAULT_SETTINGS;
   private readonly unsubscribe: (() => void)[];
+  readonly load: EngineLoad = { liveCompletions: 0, maxLiveCompletions: 0, completions: 0 };
 
   constructor(
     readonly local: LlamaEngine,
@@ -66,8 +67,24 @@ export class EngineRouter implements ModelEngine {
     this.active.warmUp(role);
   }
 
-  fillInMiddle(input: FimInput, options: FimGenerationOptions): Promise<FimResult> {
-    return this.active.fillInMiddle(input, options);
+  async fillInMiddle(input: FimInput, options: FimGenerationOptions): Promise<FimResult> {
+    // Count work that is still wanted: a call leaves the count when it ends or is aborted, whichever comes first.
+    const load = this.load;
+    let counted = true;
+    const leave = () => {
+      if (counted) load.liveCompletions--;
+      counted = false;
+    };
+    load.completions++;
+    load.liveCompletions++;
+    load.maxLiveCompletions = Math.max(load.maxLiveCompletions, load.liveCompletions);
+    options.signal.addEventListener("abort", leave, { once: true });
+    try {
+      return await this.active.fillInMiddle(input, options);
+    } finally {
+      options.signal.removeEventListener("abort", leave);
+      leave();
+    }
   }
 
   chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply> {
