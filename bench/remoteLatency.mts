@@ -33,6 +33,8 @@ interface Row {
   cold: number;
   latency: number[];
   evaluated: number[];
+  /** The engine's own time per keystroke (node-llama-cpp's, or llama-server's reported timings), where known. */
+  compute: number[];
 }
 
 async function main(): Promise<void> {
@@ -60,14 +62,18 @@ async function main(): Promise<void> {
         const cold = performance.now() - started;
         const latency: number[] = [];
         const evaluated: number[] = [];
+        const compute: number[] = [];
         for (let typed = 1; typed <= TYPED.length; typed++) {
           await client.insert(uri, cursorLine, indent.length + typed - 1, TYPED[typed - 1]);
           started = performance.now();
           await client.complete(uri, cursorLine, indent.length + typed, { explicit: true });
           latency.push(performance.now() - started);
-          evaluated.push((await client.lastMetrics())?.evaluatedPromptTokens ?? Number.NaN);
+          const metrics = await client.lastMetrics();
+          evaluated.push(metrics?.evaluatedPromptTokens ?? Number.NaN);
+          const engineMs = settings.engine === "remote" ? metrics?.serverComputeMs : metrics?.durationMs;
+          if (engineMs !== undefined) compute.push(engineMs);
         }
-        return { path, cold, latency, evaluated };
+        return { path, cold, latency, evaluated, compute };
       } finally {
         await client.stop();
       }
@@ -105,18 +111,25 @@ async function main(): Promise<void> {
           cache_prompt: true,
         }),
       });
-      const answer = (await response.json()) as { timings?: { prompt_n?: number } };
-      return { elapsed: performance.now() - started, evaluated: answer.timings?.prompt_n ?? Number.NaN };
+      const answer = (await response.json()) as { timings?: { prompt_n?: number; prompt_ms?: number; predicted_ms?: number } };
+      const timings = answer.timings;
+      return {
+        elapsed: performance.now() - started,
+        evaluated: timings?.prompt_n ?? Number.NaN,
+        compute: (timings?.prompt_ms ?? Number.NaN) + (timings?.predicted_ms ?? 0),
+      };
     };
     const cold = (await infill("")).elapsed;
     const latency: number[] = [];
     const evaluated: number[] = [];
+    const compute: number[] = [];
     for (let typed = 1; typed <= TYPED.length; typed++) {
       const result = await infill(TYPED.slice(0, typed));
       latency.push(result.elapsed);
       evaluated.push(result.evaluated);
+      compute.push(result.compute);
     }
-    rows.push({ path: "llama-server /infill directly (llama.vim's request)", cold, latency, evaluated });
+    rows.push({ path: "llama-server /infill directly (llama.vim's request)", cold, latency, evaluated, compute });
   } finally {
     await server.stop();
   }
@@ -127,14 +140,16 @@ async function main(): Promise<void> {
     `File: ${lines.length} lines; ${TYPED.length} keystrokes; ${MAX_TOKENS} tokens per suggestion; llama-server on 127.0.0.1, -np 1, same threads.\n`,
   );
   console.log(
-    "| path | cold (ms) | median per keystroke (ms) | p95 (ms) | × local median | prompt tokens evaluated per keystroke (median / max) |",
+    "| path | cold (ms) | median per keystroke (ms) | p95 (ms) | × local median | engine compute, median (ms) | everything else, median (ms) | prompt tokens evaluated per keystroke (median / max) |",
   );
-  console.log("|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const row of rows) {
     const known = row.evaluated.filter((value) => value >= 0 && !Number.isNaN(value));
     const evaluated = known.length ? `${median(known)} / ${Math.max(...known)}` : "not reported";
+    const compute = row.compute.length === row.latency.length ? median(row.compute) : undefined;
+    const overhead = compute === undefined ? undefined : median(row.latency.map((value, index) => value - row.compute[index]));
     console.log(
-      `| ${row.path} | ${ms(row.cold)} | ${ms(median(row.latency))} | ${ms(p95(row.latency))} | ${(median(row.latency) / local).toFixed(2)} | ${evaluated} |`,
+      `| ${row.path} | ${ms(row.cold)} | ${ms(median(row.latency))} | ${ms(p95(row.latency))} | ${(median(row.latency) / local).toFixed(2)} | ${compute === undefined ? "not reported" : ms(compute)} | ${overhead === undefined ? "—" : ms(overhead)} | ${evaluated} |`,
     );
   }
 }

@@ -22,11 +22,11 @@ function run(command, args, options = {}) {
 }
 
 /**
- * Native CPU build with ggml's own thread pool instead of OpenMP, as node-llama-cpp's prebuilt binaries are. With
- * OpenMP, on the AMX-capable build VMs, llama-server crashed in ggml_backend_amx_mul_mat on quantized weights, and
- * without AMX it ran prompts 3x slower than node-llama-cpp on the same machine. Part of the cache key.
+ * Native CPU build without AMX: on the AMX-capable build VMs, llama.cpp's AMX kernels crash on quantized weights
+ * (SIGSEGV in ggml_backend_amx_mul_mat; the same with OpenMP off). Part of the cache key.
  */
-const BUILD_FLAVOUR = "native-noomp";
+const BUILD_FLAVOUR = "native-noamx";
+const NO_AMX_FLAGS = "-mno-amx-tile -mno-amx-int8 -mno-amx-bf16";
 
 /** The llama.cpp commit the bundle holds; the cache key, so a node-llama-cpp upgrade rebuilds. */
 export function bundledLlamaCommit() {
@@ -61,7 +61,8 @@ export function ensureLlamaServer() {
     "-DLLAMA_BUILD_TESTS=OFF",
     "-DBUILD_SHARED_LIBS=OFF",
     "-DCMAKE_BUILD_TYPE=Release",
-    "-DGGML_OPENMP=OFF",
+    `-DCMAKE_C_FLAGS=${NO_AMX_FLAGS}`,
+    `-DCMAKE_CXX_FLAGS=${NO_AMX_FLAGS}`,
   ]);
   run("cmake", ["--build", join(source, "build"), "--target", "llama-server", "-j", String(Math.max(1, cpus().length))]);
   const built = join(source, "build", "bin", "llama-server");

@@ -86,6 +86,8 @@ export interface CompletionMetrics {
   stopReason: string;
   /** The model's raw text before post-processing. */
   rawText: string;
+  /** Remote engines that report it (llama-server): the server's own prompt + generation time, without HTTP. */
+  serverComputeMs?: number;
 }
 
 /**

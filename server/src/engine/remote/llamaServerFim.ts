@@ -35,7 +35,7 @@ interface CompletionEvent {
   content?: string;
   stop?: boolean;
   stop_type?: string;
-  timings?: { prompt_n?: number; predicted_n?: number };
+  timings?: { prompt_n?: number; predicted_n?: number; prompt_ms?: number; predicted_ms?: number };
 }
 
 /** How many tokenized texts are remembered: the prefix and suffix rarely change between keystrokes. */
@@ -124,6 +124,7 @@ export class LlamaServerFim {
         durationMs: performance.now() - started,
         stopReason,
         rawText: text,
+        serverComputeMs: timings ? (timings.prompt_ms ?? 0) + (timings.predicted_ms ?? 0) : undefined,
       },
     };
   }
