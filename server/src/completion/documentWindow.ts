@@ -16,27 +16,43 @@ export interface DocumentWindow {
   suffix: string;
 }
 
+/**
+ * Character caps, so a pathological line (a minified bundle, a 1 MB data URI) costs bounded tokenizing. They are far
+ * above what a 4k-token context holds; the engine trims to the context in tokens afterwards.
+ */
+export const WINDOW_CHAR_LIMITS = { prefix: 24_000, linePrefix: 4_000, lineSuffix: 1_000, suffix: 8_000 } as const;
+
+/** LSP's line breaks: \r\n, \n and a lone \r. */
+const LINE_BREAK = /\r\n|\r|\n/;
+
 export function cutDocumentWindow(
   text: string,
   position: { line: number; character: number },
   budget: { prefixLines: number; suffixLines: number },
 ): DocumentWindow {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(LINE_BREAK);
   const lineIndex = Math.min(position.line, lines.length - 1);
   const line = lines[lineIndex] ?? "";
   const character = Math.min(position.character, line.length);
   const firstPrefixLine = Math.max(0, lineIndex - budget.prefixLines);
-  const prefix = lines
+  const limits = WINDOW_CHAR_LIMITS;
+  let prefix = lines
     .slice(firstPrefixLine, lineIndex)
     .map((l) => `${l}\n`)
     .join("");
-  const nextLines = lines.slice(lineIndex + 1, lineIndex + 1 + budget.suffixLines);
-  const lineSuffix = line.slice(character);
+  // Over the cap, keep the nearest text and start it at a line boundary when there is one.
+  if (prefix.length > limits.prefix) {
+    const tail = prefix.slice(prefix.length - limits.prefix);
+    const lineStart = tail.indexOf("\n");
+    prefix = lineStart >= 0 && lineStart < tail.length - 1 ? tail.slice(lineStart + 1) : tail;
+  }
+  const nextLines = lines.slice(lineIndex + 1, lineIndex + 1 + budget.suffixLines).map((l) => l.slice(0, limits.suffix));
+  const lineSuffix = line.slice(character, character + limits.lineSuffix);
   return {
     prefix,
-    linePrefix: line.slice(0, character),
+    linePrefix: line.slice(Math.max(0, character - limits.linePrefix), character),
     lineSuffix,
     nextLines,
-    suffix: [lineSuffix, ...nextLines].join("\n"),
+    suffix: [lineSuffix, ...nextLines].join("\n").slice(0, limits.suffix),
   };
 }

@@ -66,7 +66,17 @@ async function completeInline(
   // Secrets never reach the model.
   if (isSensitiveFile(uriPath(document.uri), deps.configuration.settings.privacy.excludedFiles)) return null;
   const version = document.version;
-  const window = cutDocumentWindow(document.getText(), params.position, settings);
+  // Only the lines the window can use are copied out of the document, so a 10 MB file costs what a small one does.
+  const firstLine = Math.max(0, params.position.line - settings.prefixLines);
+  const nearby = document.getText({
+    start: { line: firstLine, character: 0 },
+    end: { line: params.position.line + settings.suffixLines + 1, character: 0 },
+  });
+  const window = cutDocumentWindow(
+    nearby,
+    { line: params.position.line - firstLine, character: params.position.character },
+    settings,
+  );
   const explicit = params.context.triggerKind === InlineCompletionTriggerKind.Invoked;
   if (!explicit && !shouldSuggestAutomatically(window.lineSuffix)) return null;
 

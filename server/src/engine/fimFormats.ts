@@ -114,19 +114,24 @@ export function layoutFimPrompt(tokens: FimTokens, parts: FimPromptParts, beginn
 }
 
 /**
- * Keeps a prompt inside `budget` tokens: drops the oldest prefix tokens first, then the farthest suffix tokens.
- * The cursor's line is never cut.
+ * Keeps a prompt inside `budget` tokens: drops the oldest prefix tokens first, then the farthest suffix tokens, and
+ * only then the start of the cursor's line (a line longer than the whole context).
  */
 export function fitFimParts(parts: FimPromptParts, budget: number): FimPromptParts {
-  let { prefix, suffix } = parts;
-  let excess = prefix.length + suffix.length + parts.linePrefix.length - budget;
+  let { prefix, suffix, linePrefix } = parts;
+  let excess = prefix.length + suffix.length + linePrefix.length - Math.max(0, budget);
   if (excess > 0) {
     const fromPrefix = Math.min(excess, prefix.length);
     prefix = prefix.slice(fromPrefix);
     excess -= fromPrefix;
-    if (excess > 0) suffix = suffix.slice(0, Math.max(0, suffix.length - excess));
   }
-  return { prefix, suffix, linePrefix: parts.linePrefix };
+  if (excess > 0) {
+    const fromSuffix = Math.min(excess, suffix.length);
+    suffix = suffix.slice(0, suffix.length - fromSuffix);
+    excess -= fromSuffix;
+  }
+  if (excess > 0) linePrefix = linePrefix.slice(Math.min(excess, linePrefix.length));
+  return { prefix, suffix, linePrefix };
 }
 
 /** The same layout as text, for servers that take a string prompt (OpenAI-compatible `/v1/completions`). */
