@@ -15,6 +15,7 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { CHAT_MODEL_ERROR } from "../chat/chatFeature";
 import { EngineError, type ModelEngine } from "../engine/modelEngine";
+import { isCount, isDocument, isRange, isString, optional, requireParams, shaped } from "../paramChecks";
 import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
 import { type CodeTargetArguments, type FixParams, FixRequest, STALE_DOCUMENT } from "../protocol";
 import type { HearthSettings } from "../settings";
@@ -52,6 +53,11 @@ export function registerCodeActions(deps: Dependencies): void {
   const { connection, documents } = deps;
 
   connection.onCodeAction((params) => {
+    requireParams("textDocument/codeAction", params, {
+      textDocument: isDocument,
+      range: isRange,
+      context: shaped({ diagnostics: Array.isArray }),
+    });
     const document = documents.get(params.textDocument.uri);
     if (!document || isSensitiveFile(uriPath(document.uri), deps.settings().privacy.excludedFiles)) return [];
     const actions: CodeAction[] = [];
@@ -102,6 +108,13 @@ export function registerCodeActions(deps: Dependencies): void {
   });
 
   connection.onRequest(FixRequest.type, async (params, token) => {
+    requireParams(FixRequest.method, params, {
+      uri: isString,
+      version: isCount,
+      range: isRange,
+      diagnostic: optional(isString),
+      instruction: optional(isString),
+    });
     const controller = new AbortController();
     const cancellation = token.onCancellationRequested(() => controller.abort());
     try {

@@ -5,12 +5,18 @@ import { type Connection, ResponseError } from "vscode-languageserver";
 import { ChatDeltaNotification, ChatSendRequest, type ChatSendResult } from "../chatProtocol";
 import type { Logger } from "../engine/logger";
 import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngine";
+import { arrayOf, isString, requireParams, shaped } from "../paramChecks";
 
 /** JSON-RPC error code for "the chat model is not usable"; `data` carries the fix and the setting. */
 export const CHAT_MODEL_ERROR = 1001;
 
 export function registerChat(connection: Connection, engine: ModelEngine, ready: Promise<void>, log: Logger): void {
   connection.onRequest(ChatSendRequest.type, async (params, token): Promise<ChatSendResult> => {
+    requireParams(ChatSendRequest.method, params, {
+      chatId: isString,
+      messages: arrayOf(shaped({ role: (role) => role === "user" || role === "assistant", content: isString })),
+      context: arrayOf(shaped({ label: isString, text: isString })),
+    });
     await ready;
     const controller = new AbortController();
     const cancellation = token.onCancellationRequested(() => controller.abort());

@@ -8,6 +8,7 @@ import { type CancellationToken, InlineCompletionTriggerKind } from "vscode-lang
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Logger } from "../engine/logger";
 import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngine";
+import { isDocument, isPosition, requireParams, shaped } from "../paramChecks";
 import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
 import type { HearthSettings } from "../settings";
 import { cutDocumentWindow } from "./documentWindow";
@@ -37,6 +38,11 @@ export function registerInlineCompletion(deps: InlineCompletionDependencies): vo
   });
 
   deps.connection.languages.inlineCompletion.on(async (params, token) => {
+    requireParams("textDocument/inlineCompletion", params, {
+      textDocument: isDocument,
+      position: isPosition,
+      context: shaped({ triggerKind: (kind) => kind === 1 || kind === 2 }),
+    });
     const controller = new AbortController();
     const uri = params.textDocument.uri;
     inFlight.get(uri)?.abort();
