@@ -65,7 +65,7 @@ export class LspTestClient {
   exited: string | undefined;
 
   private constructor(
-    private readonly process: ChildProcess,
+    readonly process: ChildProcess,
     readonly connection: ProtocolConnection,
     public settings: TestSettings,
   ) {}
