@@ -3,7 +3,7 @@
  * cancellation and clear errors.
  */
 import { strict as assert } from "node:assert";
-import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIGRAM_SCRIPT, predictBigramText } from "../fixtures/gguf/bigramModel";
@@ -208,7 +208,18 @@ describe("model errors", function () {
     readSync(fd, bytes, 0, bytes.length, 0);
     closeSync(fd);
     writeFileSync(path, bytes);
-    await (await expectError(path, /Could not load truncated\.gguf.*download it again/)).stop();
+    await (await expectError(path, /truncated\.gguf is damaged or incomplete.*Download it again/)).stop();
+  });
+
+  it("says when the model's architecture is unknown to this llama.cpp", async () => {
+    const path = join(scratch, "unknown-arch.gguf");
+    // The same bytes with every "llama" (the architecture and its key prefix) spelled "llxma".
+    const bytes = readFileSync(bigramModelPath("qwen"));
+    for (let at = bytes.indexOf("llama"); at >= 0; at = bytes.indexOf("llama", at + 5)) bytes.write("llxma", at, "latin1");
+    writeFileSync(path, bytes);
+    await (
+      await expectError(path, /uses the model architecture “llxma”, which this version of llama\.cpp doesn't support/)
+    ).stop();
   });
 
   it("says when the model can't fill in the middle", async () => {

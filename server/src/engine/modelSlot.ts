@@ -7,6 +7,7 @@ import type { LlamaContext, LlamaModel } from "node-llama-cpp";
 import type { EngineStatus } from "../protocol";
 import { type HearthSettings, type ModelRole, needsModelReload } from "../settings";
 import type { RuntimeProvider } from "./llamaRuntime";
+import { explainLoadFailure } from "./loadFailure";
 import type { Logger } from "./logger";
 import type { ModelCache } from "./modelCache";
 import { EngineError } from "./modelEngine";
@@ -133,11 +134,7 @@ export class ModelSlot<T extends PreparedModel> {
           setStatus({ role, state: "loading", model: name, progress });
         });
       } catch (error) {
-        throw new EngineError(
-          `Could not load ${name}: ${error instanceof Error ? error.message : String(error)}`,
-          "The file may be damaged or use an architecture this version of llama.cpp doesn't know; download it again or choose another model.",
-          this.setting,
-        );
+        throw await explainLoadFailure(path, error, this.setting);
       }
       let prepared: T;
       try {
