@@ -2,6 +2,7 @@
  * Hearth's VS Code entry point. It only wires things up; the language server does the work.
  */
 import * as vscode from "vscode";
+import { installNetworkAudit } from "../../server/src/privacy/networkAudit";
 import { CHAT_VIEW_ID, ChatView } from "./chat/chatView";
 import { registerCommands } from "./commands";
 import { HearthClient } from "./hearthClient";
@@ -9,6 +10,8 @@ import { HearthClient } from "./hearthClient";
 let hearth: HearthClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ hearth: HearthClient }> {
+  // Only calls with this bundle on the stack are Hearth's; the extension host is shared.
+  installNetworkAudit("client", (stack) => stack.includes(__filename));
   hearth = new HearthClient(context);
   const chat = new ChatView(context, hearth);
   context.subscriptions.push(

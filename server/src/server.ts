@@ -14,6 +14,7 @@ import type { Logger } from "./engine/logger";
 import { RemoteEngine } from "./engine/remote/remoteEngine";
 import { ModelLocator } from "./models/modelLocator";
 import { registerModels } from "./models/modelsFeature";
+import { installNetworkAudit } from "./privacy/networkAudit";
 import {
   EngineLoadRequest,
   LastCompletionMetricsRequest,
@@ -22,6 +23,7 @@ import {
   StatusNotification,
 } from "./protocol";
 
+installNetworkAudit("server");
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const log: Logger = {

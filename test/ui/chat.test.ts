@@ -81,6 +81,30 @@ describe("Hearth chat view in VS Code", function () {
     assert.equal(await chat.locator("body[data-pwned]").count(), 0);
   });
 
+  it("blocks inline script by its Content-Security-Policy, in the real browser", async () => {
+    const input = await workbench.chatFrame().locator("#input").elementHandle();
+    const frame = await input?.ownerFrame();
+    assert.ok(frame, "found the chat page's frame");
+    // Playwright's evaluate is not subject to the page's CSP; the <script> element it adds is.
+    const result = (await frame.evaluate(`new Promise((resolve) => {
+      const csp = document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content") ?? "";
+      let violated = "";
+      document.addEventListener("securitypolicyviolation", (event) => { violated = event.violatedDirective; });
+      const script = document.createElement("script");
+      script.textContent = "document.body.dataset.cspBroken = '1'";
+      document.body.append(script);
+      const handler = document.createElement("img");
+      handler.setAttribute("onerror", "document.body.dataset.cspBroken = '2'");
+      handler.src = "data:,";
+      document.body.append(handler);
+      setTimeout(() => resolve({ csp, violated, ran: document.body.dataset.cspBroken ?? "" }), 500);
+    })`)) as { csp: string; violated: string; ran: string };
+    assert.match(result.csp, /default-src 'none'/);
+    assert.match(result.csp, /script-src 'nonce-/);
+    assert.equal(result.ran, "", "an injected script or handler ran");
+    assert.match(result.violated, /script-src/);
+  });
+
   it("inserts a code block at the editor's cursor", async () => {
     const chat = workbench.chatFrame();
     await send("```ts\nconst answer = 42;\n```");

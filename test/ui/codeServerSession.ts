@@ -3,12 +3,14 @@
  * a fresh server, profile, extensions folder and workspace copy per session, and everything it started killed
  * by process group at the end, also on failure.
  */
+
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { NetworkAuditEntry } from "../../server/src/privacy/networkAudit";
 import CHROMIUM_ARGS from "./chromiumArgs.json";
 
 export interface Tools {
@@ -78,8 +80,11 @@ export class CodeServerSession {
       mkdirSync(join(dirs.workspace, path, ".."), { recursive: true });
       writeFileSync(join(dirs.workspace, path), text);
     }
+    const networkLog = join(root, "network.jsonl");
     const env = {
       ...process.env,
+      // Hearth's processes record their outgoing connections here (server/src/privacy/networkAudit.ts).
+      HEARTH_NETWORK_LOG: networkLog,
       PATH: `${options.tools.nodeBin}:${process.env.PATH}`,
       HOME: dirs.home,
       XDG_CONFIG_HOME: dirs.config,
@@ -150,9 +155,29 @@ export class CodeServerSession {
     }
   }
 
+  /** Outgoing connections and lookups made by Hearth's code (language server or extension), as recorded. */
+  hearthNetworkActivity(): NetworkAuditEntry[] {
+    const path = join(this.root, "network.jsonl");
+    if (!existsSync(path)) return [];
+    return readFileSync(path, "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as NetworkAuditEntry);
+  }
+
+  /**
+   * Stops the session and fails if Hearth's code opened any network connection other than to 127.0.0.1 (the
+   * tests' own loopback servers, e.g. the model hub stand-in) or looked up any host name.
+   */
   async stop(): Promise<void> {
     await this.browser.close().catch(() => undefined);
     killGroup(this.server);
+    const outside = this.hearthNetworkActivity().filter(
+      (entry) =>
+        (entry.kind === "dns" && entry.target !== "localhost") ||
+        (entry.kind === "tcp" && !/^(127\.0\.0\.1|localhost|::1):/.test(entry.target)),
+    );
+    if (outside.length > 0) throw new Error(`Hearth made network requests: ${JSON.stringify(outside)}`);
   }
 }
 

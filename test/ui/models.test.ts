@@ -84,5 +84,10 @@ describe("choosing a model in VS Code", function () {
     await workbench.goToLineEnd(2);
     await workbench.type("ret");
     await workbench.waitForGhostText("urn a+b;");
+    // The network monitor saw the download (a positive control for the "no network" check every session makes
+    // when it stops): the language server's connections, all to the loopback hub.
+    const downloads = session.hearthNetworkActivity().filter((entry) => entry.kind === "tcp" && entry.process === "server");
+    assert.ok(downloads.length > 0, "the monitor recorded the download's connections");
+    assert.ok(downloads.every((entry) => entry.target.startsWith("127.0.0.1:")));
   });
 });
