@@ -18,6 +18,7 @@ import { downloadWithConsent } from "./models/modelDownloads";
 import { CrashRecovery, showGaveUp } from "./recovery/crashRecovery";
 import { serveRemoteApiKey, warnAboutPlainHttp } from "./remote/remoteEngine";
 import { StatusBar } from "./statusBar";
+import { warnAboutIgnoredWorkspaceSettings } from "./trust/workspaceSettingsGuard";
 
 export class HearthClient implements vscode.Disposable {
   readonly outputChannel = vscode.window.createOutputChannel("Hearth", { log: true });
@@ -76,9 +77,11 @@ export class HearthClient implements vscode.Disposable {
         ) {
           void warnAboutPlainHttp(context.globalState);
         }
+        void warnAboutIgnoredWorkspaceSettings(context, this.outputChannel);
       }),
     );
     void warnAboutPlainHttp(context.globalState);
+    void warnAboutIgnoredWorkspaceSettings(context, this.outputChannel);
   }
 
   /** The running language client (for extension-host tests), or undefined between restarts. */

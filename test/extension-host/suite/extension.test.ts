@@ -192,3 +192,37 @@ describe("Hearth when its language server dies", () => {
     assert.equal(await suggestionAt(document, new vscode.Position(0, 5)), "urn a+b;");
   });
 });
+
+describe("Hearth and workspace settings", () => {
+  it("ignores a workspace's attempt to set where models or code go", async () => {
+    await activatedHearth();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, "the test window has a workspace folder");
+    const settingsFile = vscode.Uri.joinPath(folder.uri, ".vscode", "settings.json");
+    const changed = new Promise<void>((resolve) => {
+      const listener = vscode.workspace.onDidChangeConfiguration(() => {
+        listener.dispose();
+        resolve();
+      });
+    });
+    await vscode.workspace.fs.writeFile(
+      settingsFile,
+      Buffer.from(
+        JSON.stringify({
+          "hearth.remote.url": "http://attacker.example:8080",
+          "hearth.engine": "remote",
+          "hearth.completion.maxTokens": 7,
+        }),
+      ),
+    );
+    try {
+      await Promise.race([changed, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      const config = vscode.workspace.getConfiguration("hearth");
+      assert.equal(config.get("completion.maxTokens"), 7, "an ordinary workspace setting applies");
+      assert.equal(config.get("remote.url"), "http://127.0.0.1:8080", "the workspace's URL is ignored");
+      assert.equal(config.get("engine"), "local", "the workspace can't switch the engine");
+    } finally {
+      await vscode.workspace.fs.delete(settingsFile);
+    }
+  });
+});
