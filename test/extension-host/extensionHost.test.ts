@@ -41,6 +41,10 @@ describe("extension-host tests (mocha inside VS Code)", function () {
       extensionTestsEnv: {
         HEARTH_VSCODE_SETTINGS: JSON.stringify({
           "hearth.completion.model": bigramModelPath("qwen"),
+          // Replies "z" until stopped: long enough to kill the server mid-reply.
+          "hearth.chat.model": bigramModelPath("qwen", "endlessChat"),
+          "hearth.chat.maxTokens": 4096,
+          "hearth.local.contextSize": 8192,
           "hearth.local.threads": 1,
         }),
       },

@@ -6,6 +6,7 @@ import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
 import * as vscode from "vscode";
 import type { HearthClient } from "../../../client/src/hearthClient";
+import { ChatSendRequest } from "../../../server/src/protocol";
 
 const EXTENSION_ID = "hearth.hearth";
 
@@ -159,6 +160,42 @@ describe("Hearth when its language server dies", () => {
     assert.equal(text, "urn a+b;");
     assert.equal(document.getText(), content, "the document is untouched");
     console.log(`      recovery after kill -9: ${recoveryMs} ms to the next suggestion`);
+  });
+
+  it("restarts it after kill -9 mid-chat; the reply fails clearly and the next one streams", async () => {
+    const hearth = await activatedHearth();
+    await waitFor(() => hearth.languageClient?.isRunning() || undefined, "a running client");
+    const deltas: string[] = [];
+    const listener = hearth.onChatDelta((delta) => deltas.push(delta.chatId));
+    try {
+      const client = hearth.languageClient!;
+      const reply = client.sendRequest(ChatSendRequest.method, {
+        chatId: "killed",
+        messages: [{ role: "user", content: "go on" }],
+        context: [],
+      });
+      await waitFor(() => deltas.includes("killed") || undefined, "the reply to stream", 60_000);
+      const pid = languageServerPid();
+      assert.ok(pid);
+      process.kill(pid, "SIGKILL");
+      await assert.rejects(reply);
+      await waitFor(() => {
+        const next = languageServerPid();
+        return next !== undefined && next !== pid && hearth.languageClient?.isRunning() ? next : undefined;
+      }, "a restarted server");
+      const source = new vscode.CancellationTokenSource();
+      // By method name: this suite bundles its own copy of the protocol classes, which the client wouldn't recognise.
+      const again = hearth.languageClient!.sendRequest(
+        ChatSendRequest.method,
+        { chatId: "after", messages: [{ role: "user", content: "go on" }], context: [] },
+        source.token,
+      );
+      await waitFor(() => deltas.includes("after") || undefined, "the next reply to stream", 60_000);
+      source.cancel();
+      await again.catch(() => undefined);
+    } finally {
+      listener.dispose();
+    }
   });
 
   it("gives up after repeated deaths, says so, and Restart brings it back", async () => {
