@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { toolsDirectory } from "./provision-tools.mjs";
+import { ensureDebianPackages, toolsDirectory } from "./provision-tools.mjs";
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundlePath = join(repositoryRoot, "node_modules", "node-llama-cpp", "llama", "gitRelease.bundle");
@@ -45,6 +45,7 @@ export function ensureLlamaServer() {
   const binary = join(folder, "llama-server");
   if (existsSync(join(folder, ".complete"))) return binary;
 
+  ensureDebianPackages(["cmake", "build-essential", "git"]);
   const work = `${folder}.partial`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });

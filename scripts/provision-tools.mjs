@@ -25,8 +25,8 @@ function run(command, args, options = {}) {
   execFileSync(command, args, { stdio: ["ignore", "inherit", "inherit"], ...options });
 }
 
-function ensureDebianPackages() {
-  const missing = APT_PACKAGES.filter((name) => {
+export function ensureDebianPackages(packages = APT_PACKAGES) {
+  const missing = packages.filter((name) => {
     try {
       const status = execFileSync("dpkg-query", ["-W", `-f=\${Status}`, name], { stdio: ["ignore", "pipe", "ignore"] });
       return !status.toString().includes("install ok installed");
