@@ -63,8 +63,10 @@ export interface EngineLoad {
   liveCompletions: number;
   /** The most there ever were at once. */
   maxLiveCompletions: number;
-  /** fillInMiddle calls so far. */
+  /** fillInMiddle calls for requests so far. */
   completions: number;
+  /** fillInMiddle calls for speculation (the suggestion after accepting the shown one). */
+  speculativeCompletions: number;
 }
 
 /** Client → server request (tests and benchmarks): the engine's completion load. */

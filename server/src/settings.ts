@@ -22,6 +22,8 @@ export interface HearthSettings {
     suffixLines: number;
     /** Generation stops after this many milliseconds, keeping what it has. Default 3000. */
     timeoutMs: number;
+    /** While a suggestion is shown and the model is idle, compute the one after accepting it. Default true. */
+    speculate: boolean;
   };
   chat: {
     /** Like completion.model, for an instruct or reasoning model. Default "auto". The same file as the completion model is loaded once. */
@@ -68,7 +70,15 @@ export interface HearthSettings {
 }
 
 export const DEFAULT_SETTINGS: HearthSettings = {
-  completion: { enabled: true, model: "auto", maxTokens: 128, prefixLines: 64, suffixLines: 16, timeoutMs: 3000 },
+  completion: {
+    enabled: true,
+    model: "auto",
+    maxTokens: 128,
+    prefixLines: 64,
+    suffixLines: 16,
+    timeoutMs: 3000,
+    speculate: true,
+  },
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
   privacy: { excludedFiles: [] },
   models: { directory: "", endpoint: "" },
@@ -175,6 +185,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
         prefixLines: integer(completion, "prefixLines", defaults.completion.prefixLines, 0, 2000, "completion.prefixLines"),
         suffixLines: integer(completion, "suffixLines", defaults.completion.suffixLines, 0, 2000, "completion.suffixLines"),
         timeoutMs: integer(completion, "timeoutMs", defaults.completion.timeoutMs, 50, 60000, "completion.timeoutMs"),
+        speculate: boolean(completion, "speculate", defaults.completion.speculate, "completion.speculate"),
       },
       chat: {
         model: string(chat, "model", defaults.chat.model, "chat.model"),

@@ -67,6 +67,24 @@ describe("inline completion over LSP (bigram model)", function () {
     assert.deepEqual(await client.lastMetrics(), computed, "asking again: no model call");
   });
 
+  it("speculates the suggestion after accepting the shown one, so it comes with no model call", async () => {
+    const doc = await openAt("let y = 0;\n~║\n");
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen"), maxTokens: 4 }, local: { threads: 1 } });
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character), "~~~~");
+    // Speculation runs once the answer is out; wait for it to finish.
+    let load = await client.engineLoad();
+    for (let i = 0; i < 100 && (load.speculativeCompletions === 0 || load.liveCompletions > 0); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      load = await client.engineLoad();
+    }
+    assert.ok(load.speculativeCompletions > 0, "a speculative suggestion was computed");
+    // Accept (Tab inserts the suggestion), then ask at the new end of line.
+    await client.insert(doc.id, doc.line, doc.character, "~~~~");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character + 4), "~~~~");
+    assert.equal((await client.engineLoad()).completions, load.completions, "answered with no model call");
+    await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } });
+  });
+
   it("drops a bracket that is already after the cursor", async () => {
     const doc = await openAt("print(║)\n");
     assert.equal(predictBigramText("qwen", "("), "key)");

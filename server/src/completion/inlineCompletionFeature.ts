@@ -12,7 +12,8 @@ import { isDocument, isPosition, requireParams, shaped } from "../paramChecks";
 import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
 import type { HearthSettings } from "../settings";
 import { cutDocumentWindow } from "./documentWindow";
-import { postprocessCompletion, scopeEndIndex } from "./postprocess";
+import { Speculation } from "./speculation";
+import { cacheKeyFor, suggestFor } from "./suggest";
 import { SuggestionCache } from "./suggestionCache";
 
 export interface InlineCompletionDependencies {
@@ -31,6 +32,7 @@ export function shouldSuggestAutomatically(lineSuffix: string): boolean {
 export function registerInlineCompletion(deps: InlineCompletionDependencies): void {
   const inFlight = new Map<string, AbortController>();
   const cache = new SuggestionCache();
+  const speculation = new Speculation(deps.engine, cache, () => deps.configuration.settings.completion);
 
   deps.documents.onDidClose((event) => {
     inFlight.get(event.document.uri)?.abort();
@@ -49,7 +51,9 @@ export function registerInlineCompletion(deps: InlineCompletionDependencies): vo
     inFlight.set(uri, controller);
     const cancellation = token.onCancellationRequested(() => controller.abort());
     try {
-      return await completeInline(deps, params, controller.signal, token, cache);
+      // Typing wins over speculation, in any document: it holds the model.
+      speculation.cancel();
+      return await completeInline(deps, params, controller.signal, token, cache, speculation);
     } finally {
       cancellation.dispose();
       if (inFlight.get(uri) === controller) inFlight.delete(uri);
@@ -63,6 +67,7 @@ async function completeInline(
   signal: AbortSignal,
   token: CancellationToken,
   cache: SuggestionCache,
+  speculation: Speculation,
 ): Promise<InlineCompletionList | null> {
   await deps.configuration.ready;
   const settings = deps.configuration.settings.completion;
@@ -86,35 +91,32 @@ async function completeInline(
   const explicit = params.context.triggerKind === InlineCompletionTriggerKind.Invoked;
   if (!explicit && !shouldSuggestAutomatically(window.lineSuffix)) return null;
 
-  const place = { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, nextLines: window.nextLines };
   const range = { start: params.position, end: params.position };
-  // A state the model has answered before (deleting back, returning to a line, typing through) needs no model call.
-  const cacheKey = {
-    uri: `${deps.configuration.version}:${params.textDocument.uri}`,
-    prefix: window.prefix,
-    linePrefix: window.linePrefix,
-    suffix: window.suffix,
-  };
+  const cursor = { line: params.position.line - firstLine, character: params.position.character };
+  const shown = (suggestion: string) =>
+    speculation.start({
+      uri: params.textDocument.uri,
+      settingsVersion: deps.configuration.version,
+      nearby,
+      position: cursor,
+      suggestion,
+    });
+  // A state the model has answered before (deleting back, returning to a line, typing through, or speculated after
+  // accepting the previous suggestion) needs no model call.
+  const cacheKey = cacheKeyFor(params.textDocument.uri, deps.configuration.version, window);
   const cached = cache.get(cacheKey);
-  if (cached !== undefined) return { items: [{ insertText: cached, range }] };
-  const multiline = window.lineSuffix.trim() === "";
+  if (cached !== undefined) {
+    shown(cached);
+    return { items: [{ insertText: cached, range }] };
+  }
   try {
-    const result = await deps.engine.fillInMiddle(
-      { prefix: window.prefix, linePrefix: window.linePrefix, suffix: window.suffix },
-      {
-        maxTokens: settings.maxTokens,
-        timeoutMs: settings.timeoutMs,
-        signal,
-        // Stop as soon as the suggestion is known to end: one line inside a line, or when the code block closes.
-        isComplete: multiline ? (text) => scopeEndIndex(text, place, true) !== undefined : (text) => text.includes("\n"),
-      },
-    );
+    const { text } = await suggestFor(deps.engine, window, settings, signal);
     if (token.isCancellationRequested) return null;
     // A suggestion computed for an older version of the document would land in the wrong place.
     if (deps.documents.get(params.textDocument.uri)?.version !== version) return null;
-    const text = postprocessCompletion(result.text, place);
     if (text === undefined) return null;
     cache.set(cacheKey, text);
+    shown(text);
     return { items: [{ insertText: text, range }] };
   } catch (error) {
     if (isAbortError(error) || signal.aborted) return null;

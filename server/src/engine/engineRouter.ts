@@ -22,7 +22,7 @@ export class EngineRouter implements ModelEngine {
   private readonly listeners = new Set<(status: EngineStatus) => void>();
   private settings: HearthSettings = DEFAULT_SETTINGS;
   private readonly unsubscribe: (() => void)[];
-  readonly load: EngineLoad = { liveCompletions: 0, maxLiveCompletions: 0, completions: 0 };
+  readonly load: EngineLoad = { liveCompletions: 0, maxLiveCompletions: 0, completions: 0, speculativeCompletions: 0 };
 
   constructor(
     readonly local: LlamaEngine,
@@ -38,9 +38,8 @@ export class EngineRouter implements ModelEngine {
     return this.settings.engine === "remote" ? this.remote : this.local;
   }
 
-  get lastMetrics(): CompletionMetrics | null {
-    return this.active.lastMetrics;
-  }
+  /** The last requested (not speculative) completion's measurements. */
+  lastMetrics: CompletionMetrics | null = null;
 
   status(role: ModelRole): EngineStatus {
     return this.active.status(role);
@@ -75,12 +74,15 @@ export class EngineRouter implements ModelEngine {
       if (counted) load.liveCompletions--;
       counted = false;
     };
-    load.completions++;
+    if (options.speculative) load.speculativeCompletions++;
+    else load.completions++;
     load.liveCompletions++;
     load.maxLiveCompletions = Math.max(load.maxLiveCompletions, load.liveCompletions);
     options.signal.addEventListener("abort", leave, { once: true });
     try {
-      return await this.active.fillInMiddle(input, options);
+      const result = await this.active.fillInMiddle(input, options);
+      if (!options.speculative) this.lastMetrics = result.metrics;
+      return result;
     } finally {
       options.signal.removeEventListener("abort", leave);
       leave();

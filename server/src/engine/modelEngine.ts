@@ -25,6 +25,8 @@ export interface FimGenerationOptions {
   timeoutMs: number;
   /** Aborts prompt evaluation (between chunks) and generation (between tokens). */
   signal: AbortSignal;
+  /** A guess at a suggestion nobody asked for yet (speculation): it doesn't set the reported metrics. */
+  speculative?: boolean;
   /** Called with the text so far after each token; true ends generation early (e.g. the code block has closed). */
   isComplete?: (textSoFar: string) => boolean;
 }
