@@ -87,6 +87,45 @@ describe("Hearth in the extension host", () => {
     assert.equal(document.getText(), "  return a+b;");
   });
 
+  it("after Tab, the next suggestion is already there: speculation, no model call", async () => {
+    const hearth = await activatedHearth();
+    const config = vscode.workspace.getConfiguration("hearth");
+    await config.update("completion.maxTokens", 4, vscode.ConfigurationTarget.Global);
+    const load = () =>
+      hearth.languageClient!.sendRequest<{ completions: number; speculativeCompletions: number; liveCompletions: number }>(
+        "hearth/debug/engineLoad",
+      );
+    try {
+      const document = await vscode.workspace.openTextDocument({ language: "typescript", content: "~" });
+      const editor = await vscode.window.showTextDocument(document);
+      editor.selection = new vscode.Selection(0, 1, 0, 1);
+      const deadline = Date.now() + 20_000;
+      let text = await suggestionAt(document, new vscode.Position(0, 1));
+      while (text !== "~~~~" && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        text = await suggestionAt(document, new vscode.Position(0, 1));
+      }
+      assert.equal(text, "~~~~");
+      // Let the speculation that the answer started finish.
+      let counts = await load();
+      while ((counts.speculativeCompletions === 0 || counts.liveCompletions > 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        counts = await load();
+      }
+      const modelCalls = counts.completions;
+      while (document.getText() !== "~~~~~" && Date.now() < deadline) {
+        await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await vscode.commands.executeCommand("editor.action.inlineSuggest.commit");
+      }
+      assert.equal(document.getText(), "~~~~~", "Tab accepted the suggestion");
+      assert.equal(await suggestionAt(document, new vscode.Position(0, 5)), "~~~~");
+      assert.equal((await load()).completions, modelCalls, "the suggestion after Tab needed no model call");
+    } finally {
+      await config.update("completion.maxTokens", undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it("passes configuration changes to the server", async () => {
     const config = vscode.workspace.getConfiguration("hearth");
     const document = await vscode.workspace.openTextDocument({ language: "typescript", content: "  ret" });
