@@ -203,3 +203,29 @@ export namespace RemoteApiKeyChangedNotification {
   export const method = "hearth/remote/apiKeyChanged";
   export const type = new NotificationType0(method);
 }
+
+/** A piece of another file the user viewed or edited recently, offered as completion context. */
+export interface ContextChunkParams {
+  uri: string;
+  /** Workspace-relative path, as the model will see it. */
+  path: string;
+  /** At most 64 lines. */
+  text: string;
+  /** First line of the chunk in its file (0-based). */
+  startLine: number;
+}
+
+/**
+ * Client → server notification: code the user recently viewed, edited or jumped to a definition of, for cross-file
+ * completion context. The server keeps the 16 most recent distinct chunks and never keeps secrets files' chunks.
+ */
+export namespace ContextChunkNotification {
+  export const method = "hearth/context/chunk";
+  export const type = new NotificationType<ContextChunkParams>(method);
+}
+
+/** Client → server request (tests): the last completion prompt as text, special tokens spelled out; null before any. */
+export namespace LastPromptRequest {
+  export const method = "hearth/debug/lastPrompt";
+  export const type = new RequestType0<string | null, void>(method);
+}

@@ -8,6 +8,7 @@ import { CODE_ACTION_KINDS, registerCodeActions } from "./actions/codeActionsFea
 import { registerChat } from "./chat/chatFeature";
 import { registerInlineCompletion } from "./completion/inlineCompletionFeature";
 import { ConfigurationReader } from "./configuration";
+import { CompletionContext } from "./context/contextFeature";
 import { EngineRouter } from "./engine/engineRouter";
 import { LlamaEngine } from "./engine/llamaEngine";
 import type { Logger } from "./engine/logger";
@@ -18,6 +19,7 @@ import { installNetworkAudit } from "./privacy/networkAudit";
 import {
   EngineLoadRequest,
   LastCompletionMetricsRequest,
+  LastPromptRequest,
   RemoteApiKeyChangedNotification,
   RemoteApiKeyRequest,
   StatusNotification,
@@ -61,6 +63,7 @@ connection.onInitialize((params) => {
   // The VS Code client names its storage folder as the default home of downloaded models.
   const options = params.initializationOptions as { defaultModelsDirectory?: unknown } | undefined;
   if (typeof options?.defaultModelsDirectory === "string") locator.defaultDirectory = options.defaultModelsDirectory;
+  completionContext.setWorkspace(params.workspaceFolders?.[0] ?? undefined);
   configuration.initialize({
     canPull: workspace?.configuration === true,
     canRegisterForChanges: workspace?.didChangeConfiguration?.dynamicRegistration === true,
@@ -91,7 +94,9 @@ documents.onDidOpen(() => {
   });
 });
 
-registerInlineCompletion({ connection, documents, engine, configuration, log });
+const completionContext = new CompletionContext(() => configuration.settings);
+completionContext.register(connection);
+registerInlineCompletion({ connection, documents, engine, configuration, log, context: completionContext });
 
 registerChat(connection, engine, configuration.ready, log);
 registerCodeActions({ connection, documents, engine, ready: configuration.ready, settings: () => configuration.settings });
@@ -107,6 +112,7 @@ registerModels({
 connection.onNotification(RemoteApiKeyChangedNotification.type, () => engine.remote.credentialsChanged());
 connection.onRequest(LastCompletionMetricsRequest.type, () => engine.lastMetrics);
 connection.onRequest(EngineLoadRequest.type, () => engine.load);
+connection.onRequest(LastPromptRequest.type, () => engine.lastPromptText?.() ?? null);
 
 connection.onShutdown(() => engine.dispose());
 

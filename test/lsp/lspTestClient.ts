@@ -29,10 +29,13 @@ import {
   ChatSendRequest,
   type ChatSendResult,
   type CompletionMetrics,
+  ContextChunkNotification,
+  type ContextChunkParams,
   type EngineLoad,
   EngineLoadRequest,
   type EngineStatus,
   LastCompletionMetricsRequest,
+  LastPromptRequest,
   StatusNotification,
 } from "../../server/src/protocol";
 
@@ -111,7 +114,8 @@ export class LspTestClient {
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: null,
+      rootUri: "file:///workspace",
+      workspaceFolders: [{ uri: "file:///workspace", name: "demo-repo" }],
       capabilities: {
         workspace: mode === "pull" ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {},
         textDocument: { inlineCompletion: { dynamicRegistration: false } },
@@ -184,6 +188,14 @@ export class LspTestClient {
   async close(uri: string): Promise<void> {
     this.versions.delete(uri);
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  sendContext(chunk: ContextChunkParams): Promise<void> {
+    return this.connection.sendNotification(ContextChunkNotification.type, chunk);
+  }
+
+  lastPrompt(): Promise<string | null> {
+    return this.connection.sendRequest(LastPromptRequest.type);
   }
 
   engineLoad(): Promise<EngineLoad> {

@@ -6,6 +6,7 @@
 import type { Connection, InlineCompletionList, InlineCompletionParams, TextDocuments } from "vscode-languageserver";
 import { type CancellationToken, InlineCompletionTriggerKind } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import type { CompletionContext } from "../context/contextFeature";
 import type { Logger } from "../engine/logger";
 import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngine";
 import { isDocument, isPosition, requireParams, shaped } from "../paramChecks";
@@ -13,7 +14,7 @@ import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
 import type { HearthSettings } from "../settings";
 import { cutDocumentWindow } from "./documentWindow";
 import { Speculation } from "./speculation";
-import { cacheKeyFor, suggestFor } from "./suggest";
+import { cacheKeyFor, codeAround, suggestFor } from "./suggest";
 import { SuggestionCache } from "./suggestionCache";
 
 export interface InlineCompletionDependencies {
@@ -22,6 +23,8 @@ export interface InlineCompletionDependencies {
   engine: ModelEngine;
   configuration: { readonly settings: HearthSettings; readonly ready: Promise<void>; readonly version: number };
   log: Logger;
+  /** Cross-file context, when the client forwards any. */
+  context?: CompletionContext;
 }
 
 /** Automatic suggestions are skipped in the middle of a word: the model would only guess the word's rest. */
@@ -93,6 +96,7 @@ async function completeInline(
 
   const range = { start: params.position, end: params.position };
   const cursor = { line: params.position.line - firstLine, character: params.position.character };
+  const context = deps.context?.contextFor(params.textDocument.uri, codeAround(window));
   const shown = (suggestion: string) =>
     speculation.start({
       uri: params.textDocument.uri,
@@ -100,17 +104,18 @@ async function completeInline(
       nearby,
       position: cursor,
       suggestion,
+      context,
     });
   // A state the model has answered before (deleting back, returning to a line, typing through, or speculated after
   // accepting the previous suggestion) needs no model call.
-  const cacheKey = cacheKeyFor(params.textDocument.uri, deps.configuration.version, window);
+  const cacheKey = cacheKeyFor(params.textDocument.uri, deps.configuration.version, window, context);
   const cached = cache.get(cacheKey);
   if (cached !== undefined) {
     shown(cached);
     return { items: [{ insertText: cached, range }] };
   }
   try {
-    const { text } = await suggestFor(deps.engine, window, settings, signal);
+    const { text } = await suggestFor(deps.engine, window, settings, signal, false, context);
     if (token.isCancellationRequested) return null;
     // A suggestion computed for an older version of the document would land in the wrong place.
     if (deps.documents.get(params.textDocument.uri)?.version !== version) return null;

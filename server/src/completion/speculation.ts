@@ -6,7 +6,7 @@
  * Speculation never delays typing: any new completion request aborts it (between prompt chunks or tokens), and it
  * doesn't touch the metrics a request reports.
  */
-import type { ModelEngine } from "../engine/modelEngine";
+import type { ModelEngine, RepoContextInput } from "../engine/modelEngine";
 import type { HearthSettings } from "../settings";
 import { cutDocumentWindow } from "./documentWindow";
 import { cacheKeyFor, suggestFor } from "./suggest";
@@ -19,6 +19,8 @@ export interface ShownSuggestion {
   nearby: string;
   position: { line: number; character: number };
   suggestion: string;
+  /** The cross-file context the shown suggestion was computed with; the next one uses the same. */
+  context?: RepoContextInput;
 }
 
 /** The text the window would be cut from after accepting `accepted` at the cursor, and the cursor after it. Pure. */
@@ -72,10 +74,10 @@ export class Speculation {
         if (controller.signal.aborted) return;
         const after = afterAccepting(shown.nearby, shown.position, accepted);
         const window = cutDocumentWindow(after.nearby, after.position, settings);
-        const key = cacheKeyFor(shown.uri, shown.settingsVersion, window);
+        const key = cacheKeyFor(shown.uri, shown.settingsVersion, window, shown.context);
         if (this.cache.get(key) !== undefined) continue;
         try {
-          const { text } = await suggestFor(this.engine, window, settings, controller.signal, true);
+          const { text } = await suggestFor(this.engine, window, settings, controller.signal, true, shown.context);
           if (text !== undefined && !controller.signal.aborted) this.cache.set(key, text);
         } catch {
           return; // aborted by typing, or the engine failed: the real request will say so

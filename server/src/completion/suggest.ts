@@ -2,7 +2,7 @@
  * One suggestion for one document window: the engine call with the scope-aware stop, then the post-processing
  * filters. Shared by the request path and by speculation.
  */
-import type { FimResult, ModelEngine } from "../engine/modelEngine";
+import type { FimResult, ModelEngine, RepoContextInput } from "../engine/modelEngine";
 import type { HearthSettings } from "../settings";
 import type { DocumentWindow } from "./documentWindow";
 import { postprocessCompletion, scopeEndIndex } from "./postprocess";
@@ -14,11 +14,12 @@ export async function suggestFor(
   settings: HearthSettings["completion"],
   signal: AbortSignal,
   speculative = false,
+  context?: RepoContextInput,
 ): Promise<{ text: string | undefined; result: FimResult }> {
   const place = { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, nextLines: window.nextLines };
   const multiline = window.lineSuffix.trim() === "";
   const result = await engine.fillInMiddle(
-    { prefix: window.prefix, linePrefix: window.linePrefix, suffix: window.suffix },
+    { prefix: window.prefix, linePrefix: window.linePrefix, suffix: window.suffix, context },
     {
       maxTokens: settings.maxTokens,
       timeoutMs: settings.timeoutMs,
@@ -31,7 +32,26 @@ export async function suggestFor(
   return { text: postprocessCompletion(result.text, place), result };
 }
 
-/** The cache key of a window: suggestions are cached by what the prompt holds, per document and settings version. */
-export function cacheKeyFor(uri: string, settingsVersion: number, window: DocumentWindow): CacheKeyParts {
-  return { uri: `${settingsVersion}:${uri}`, prefix: window.prefix, linePrefix: window.linePrefix, suffix: window.suffix };
+/**
+ * The cache key of a window: suggestions are cached by what the prompt holds, per document, settings version and
+ * the cross-file context chosen.
+ */
+export function cacheKeyFor(
+  uri: string,
+  settingsVersion: number,
+  window: DocumentWindow,
+  context?: RepoContextInput,
+): CacheKeyParts {
+  const contextKey = context?.chunks.map((chunk) => chunk.id ?? chunk.path).join(",") ?? "";
+  return {
+    uri: `${settingsVersion}:${contextKey}:${uri}`,
+    prefix: window.prefix,
+    linePrefix: window.linePrefix,
+    suffix: window.suffix,
+  };
+}
+
+/** The code the cross-file context is chosen by: the lines around the cursor, not the line being typed. */
+export function codeAround(window: DocumentWindow): string {
+  return `${window.prefix.slice(-2000)}\n${window.nextLines.join("\n").slice(0, 1000)}`;
 }

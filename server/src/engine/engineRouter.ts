@@ -40,6 +40,8 @@ export class EngineRouter implements ModelEngine {
 
   /** The last requested (not speculative) completion's measurements. */
   lastMetrics: CompletionMetrics | null = null;
+  /** The last requested completion's prompt as text, for tests (debug request). */
+  lastPromptText: (() => string) | undefined;
 
   status(role: ModelRole): EngineStatus {
     return this.active.status(role);
@@ -81,7 +83,10 @@ export class EngineRouter implements ModelEngine {
     options.signal.addEventListener("abort", leave, { once: true });
     try {
       const result = await this.active.fillInMiddle(input, options);
-      if (!options.speculative) this.lastMetrics = result.metrics;
+      if (!options.speculative) {
+        this.lastMetrics = result.metrics;
+        this.lastPromptText = result.promptText;
+      }
       return result;
     } finally {
       options.signal.removeEventListener("abort", leave);

@@ -106,9 +106,16 @@ export interface FimPromptParts {
  * Lays out `PRE prefix SUF suffix MID linePrefix` (the llama.vim layout): the part typed on the current line
  * comes last, so typing on one line changes only the prompt's tail and the KV cache keeps everything before it.
  */
-export function layoutFimPrompt(tokens: FimTokens, parts: FimPromptParts, beginningOfSequence?: number): number[] {
+export function layoutFimPrompt(
+  tokens: FimTokens,
+  parts: FimPromptParts,
+  beginningOfSequence?: number,
+  /** Cross-file context in the family's repository format; it goes first, so it stays in the KV cache. */
+  context: readonly number[] = [],
+): number[] {
   const prompt: number[] = [];
   if (beginningOfSequence !== undefined) prompt.push(beginningOfSequence);
+  prompt.push(...context);
   prompt.push(tokens.prefix, ...parts.prefix, tokens.suffix, ...parts.suffix, tokens.middle, ...parts.linePrefix);
   return prompt;
 }

@@ -5,10 +5,11 @@
  * during prompt evaluation is otherwise not honoured until the whole prompt has run (seconds on a long file).
  */
 import type { Token } from "node-llama-cpp";
+import { renderRepoContext } from "../context/repoContext";
 import type { CompletionMetrics } from "../protocol";
 import { fitFimParts, layoutFimPrompt } from "./fimFormats";
 import type { FimModel } from "./fimModel";
-import type { FimGenerationOptions, FimInput, FimResult } from "./modelEngine";
+import type { FimGenerationOptions, FimInput, FimResult, RepoContextInput } from "./modelEngine";
 
 /** Prompt tokens evaluated between two abort checks. Measured (docs/BENCHMARKS.md): 64 keeps an abort under ~60 ms on a 0.5B model on 2 CPU threads and costs ~1.3x a single batch on a cold prompt; 32 halves throughput, 128 lets aborts take ~150 ms. */
 export const PROMPT_CHUNK_TOKENS = 64;
@@ -20,15 +21,18 @@ export async function generateFim(loaded: FimModel, input: FimInput, options: Fi
   const started = performance.now();
   const { model, fimSequence: sequence, fimTokens } = loaded;
   const tokenize = (text: string) => (text === "" ? [] : model.tokenize(text, false));
+  // Cross-file context first; never more than a third of the context window, or it is left out.
+  let context = input.context ? renderContextTokens(loaded, input.context) : [];
+  if (context.length > sequence.contextSize / 3) context = [];
   // Keep the prompt inside the context, with room for generation.
   const parts = fitFimParts(
     { prefix: tokenize(input.prefix), suffix: tokenize(input.suffix), linePrefix: tokenize(input.linePrefix) },
-    sequence.contextSize - options.maxTokens - CONTEXT_MARGIN - 4,
+    sequence.contextSize - options.maxTokens - CONTEXT_MARGIN - 4 - context.length,
   );
 
   const beginning = model.tokens.shouldPrependBosToken ? (model.tokens.bos ?? undefined) : undefined;
   // Token ids are plain numbers in the pure layout code; node-llama-cpp brands them.
-  const prompt = layoutFimPrompt(fimTokens, parts, beginning) as Token[];
+  const prompt = layoutFimPrompt(fimTokens, parts, beginning, context) as Token[];
   const head = prompt.slice(0, -1);
   const last = prompt[prompt.length - 1];
 
@@ -71,6 +75,7 @@ export async function generateFim(loaded: FimModel, input: FimInput, options: Fi
   options.signal.throwIfAborted();
   return {
     text,
+    promptText: () => model.detokenize(prompt, true),
     metrics: {
       promptTokens: prompt.length,
       evaluatedPromptTokens,
@@ -80,4 +85,19 @@ export async function generateFim(loaded: FimModel, input: FimInput, options: Fi
       rawText: text,
     },
   };
+}
+
+/** Context segments as tokens: special tokens by id (never parsed out of file text), text tokenized as text. */
+function renderContextTokens(loaded: FimModel, input: RepoContextInput): Token[] {
+  const tokens: Token[] = [];
+  for (const segment of renderRepoContext(loaded.fimTokens.family, input.repoName, input.chunks, input.currentPath)) {
+    if ("special" in segment) {
+      const id = loaded.specialTokenId(segment.special);
+      if (id === undefined) return []; // the vocabulary lacks the family's repository tokens: no context rather than a wrong one
+      tokens.push(id as Token);
+    } else if (segment.text !== "") {
+      tokens.push(...loaded.model.tokenize(segment.text, false));
+    }
+  }
+  return tokens;
 }

@@ -15,15 +15,18 @@ export interface FimModel extends PreparedModel {
   /** Kept between keystrokes so its KV cache survives. */
   fimSequence: LlamaContextSequence;
   fimTokens: FimTokens;
+  /** The id of a special token spelled exactly so, if the vocabulary has one. */
+  specialTokenId(text: string): number | undefined;
 }
 
 export async function prepareFimModel(model: LlamaModel, path: string, contextSize: number, threads: number): Promise<FimModel> {
   const name = basename(path);
+  const specialTokenId = (text: string) => {
+    const tokens = model.tokenize(text, true);
+    return tokens.length === 1 && model.isSpecialToken(tokens[0]) ? (tokens[0] as number) : undefined;
+  };
   const fimTokens = detectFimTokens({
-    specialTokenId: (text) => {
-      const tokens = model.tokenize(text, true);
-      return tokens.length === 1 && model.isSpecialToken(tokens[0]) ? tokens[0] : undefined;
-    },
+    specialTokenId,
     declared: { prefix: model.tokens.infill.prefix, suffix: model.tokens.infill.suffix, middle: model.tokens.infill.middle },
   });
   if (fimTokens === undefined) {
@@ -40,6 +43,7 @@ export async function prepareFimModel(model: LlamaModel, path: string, contextSi
     context,
     fimSequence: context.getSequence(),
     fimTokens,
+    specialTokenId,
     describe: () => `FIM format: ${fimTokens.family}, context ${context.contextSize} tokens`,
     dispose: () => context.dispose(),
   };

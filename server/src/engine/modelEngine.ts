@@ -4,13 +4,24 @@
  */
 
 import type { ReasoningDelta } from "../chat/reasoning";
+import type { ContextChunk } from "../context/contextStore";
 import type { CompletionMetrics, EngineStatus } from "../protocol";
 import type { HearthSettings, ModelRole } from "../settings";
 import type { ChatInput, ChatReply } from "./chatGeneration";
 
 export type { ChatInput, ChatReply } from "./chatGeneration";
 
+/** Code from other files for the prompt, rendered by the engine in its model family's repository format. */
+export interface RepoContextInput {
+  repoName: string;
+  /** The current file's path, as the model sees it. */
+  currentPath: string;
+  chunks: readonly ContextChunk[];
+}
+
 export interface FimInput {
+  /** Cross-file context, when there is any. */
+  context?: RepoContextInput;
   /** Whole lines before the cursor's line. */
   prefix: string;
   /** The cursor's line up to the cursor. */
@@ -34,6 +45,8 @@ export interface FimGenerationOptions {
 export interface FimResult {
   text: string;
   metrics: CompletionMetrics;
+  /** The prompt as text, special tokens spelled out (for tests, through a debug request). */
+  promptText?: () => string;
 }
 
 export interface ChatGenerationOptions {

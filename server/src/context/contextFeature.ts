@@ -1,0 +1,57 @@
+/**
+ * `hearth/context/chunk`: collects cross-file context the client forwards, and picks it for each completion.
+ */
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Connection } from "vscode-languageserver";
+import type { RepoContextInput } from "../engine/modelEngine";
+import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
+import { ContextChunkNotification } from "../protocol";
+import type { HearthSettings } from "../settings";
+import { ContextStore } from "./contextStore";
+
+/** Characters of context per prompt: about a thousand tokens, a quarter of a 4k window. */
+export const CONTEXT_BUDGET_CHARS = 4000;
+
+export class CompletionContext {
+  readonly store = new ContextStore();
+  private root: string | undefined;
+  repoName = "workspace";
+
+  constructor(private readonly settings: () => HearthSettings) {}
+
+  /** The workspace the paths are relative to, from the initialize request. */
+  setWorkspace(folder: { uri: string; name: string } | undefined): void {
+    if (!folder) return;
+    this.repoName = folder.name;
+    try {
+      this.root = fileURLToPath(folder.uri);
+    } catch {
+      this.root = undefined;
+    }
+  }
+
+  register(connection: Connection): void {
+    connection.onNotification(ContextChunkNotification.type, (params) => {
+      if (typeof params?.uri !== "string" || typeof params.text !== "string" || typeof params.path !== "string") return;
+      // The client filters too; the server is the last line, since any LSP client may send this.
+      if (isSensitiveFile(uriPath(params.uri), this.settings().privacy.excludedFiles)) return;
+      this.store.add({ uri: params.uri, path: params.path, text: params.text, startLine: Number(params.startLine) || 0 });
+    });
+  }
+
+  /** The context for a completion in `uri`, chosen by the code around the cursor (not the line being typed). */
+  contextFor(uri: string, around: string): RepoContextInput | undefined {
+    const excluded = this.settings().privacy.excludedFiles;
+    this.store.removeWhere((chunk) => isSensitiveFile(uriPath(chunk.uri), excluded));
+    const chunks = this.store.select(around, uri, CONTEXT_BUDGET_CHARS);
+    if (chunks.length === 0) return undefined;
+    return { repoName: this.repoName, currentPath: this.pathOf(uri), chunks };
+  }
+
+  private pathOf(uri: string): string {
+    const path = uriPath(uri);
+    if (this.root && path.startsWith(this.root)) return relative(this.root, path).split("\\").join("/");
+    return path.split(/[\\/]/).pop() ?? path;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Renders cross-file context in the model family's repository-level format, as segments: special tokens by their
+ * spelling (looked up in the vocabulary, never parsed out of file text) and plain text. Pure.
+ *
+ * - Qwen2.5-Coder: `<|repo_name|>name\n<|file_sep|>path\ncode\n…<|file_sep|>current-path\n` then the FIM prompt.
+ * - StarCoder2: `<repo_name>name<file_sep>path\ncode\n…<file_sep>current-path\n` then the FIM prompt.
+ * - DeepSeek-Coder (no repository tokens): each file as a path comment line and its code, then the current path.
+ */
+import type { FimTokens } from "../engine/fimFormats";
+import type { ContextChunk } from "./contextStore";
+
+export type Segment = { special: string } | { text: string };
+
+const REPO_TOKENS = {
+  qwen: { repoName: "<|repo_name|>", fileSep: "<|file_sep|>" },
+  starcoder: { repoName: "<repo_name>", fileSep: "<file_sep>" },
+} as const;
+
+/** A line comment for a path header, by file extension (DeepSeek's format has no special tokens). */
+export function commentFor(path: string): string {
+  const extension = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase() ?? "";
+  if (["py", "rb", "sh", "bash", "zsh", "r", "pl", "yaml", "yml", "toml", "jl", "ex", "exs", "nim", "cmake"].includes(extension))
+    return "#";
+  if (["lua", "sql", "hs", "elm", "ada"].includes(extension)) return "--";
+  if (["lisp", "clj", "scm", "el"].includes(extension)) return ";";
+  return "//";
+}
+
+export function renderRepoContext(
+  family: FimTokens["family"],
+  repoName: string,
+  chunks: readonly ContextChunk[],
+  currentPath: string,
+): Segment[] {
+  if (chunks.length === 0) return [];
+  if (family === "qwen" || family === "starcoder") {
+    const tokens = REPO_TOKENS[family];
+    const separator = family === "qwen" ? "\n" : "";
+    const segments: Segment[] = [{ special: tokens.repoName }, { text: `${repoName}${separator}` }];
+    for (const chunk of chunks) segments.push({ special: tokens.fileSep }, { text: `${chunk.path}\n${chunk.text}\n` });
+    segments.push({ special: tokens.fileSep }, { text: `${currentPath}\n` });
+    return segments;
+  }
+  // DeepSeek-Coder and unknown families: path comments, which any code model reads.
+  const comment = commentFor(currentPath);
+  const text = chunks.map((chunk) => `${commentFor(chunk.path)} ${chunk.path}\n${chunk.text}\n`).join("\n");
+  return [{ text: `${text}\n${comment} ${currentPath}\n` }];
+}
