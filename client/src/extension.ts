@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import { installNetworkAudit } from "../../server/src/privacy/networkAudit";
 import { CHAT_VIEW_ID, ChatView } from "./chat/chatView";
 import { registerCommands } from "./commands";
+import { ContextForwarder, contextSender } from "./context/contextForwarder";
 import { HearthClient } from "./hearthClient";
 
 let hearth: HearthClient | undefined;
@@ -18,6 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ hear
     chat,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
     ...registerCommands(hearth, chat, context.secrets),
+    new ContextForwarder(contextSender(() => (hearth?.languageClient?.isRunning() ? hearth.languageClient : undefined))),
   );
   // Activation waits for the server process to start, never for the model: that loads on first use.
   await hearth.start();

@@ -24,6 +24,8 @@ export interface HearthSettings {
     timeoutMs: number;
     /** While a suggestion is shown and the model is idle, compute the one after accepting it. Default true. */
     speculate: boolean;
+    /** Code from other recently viewed or edited files in the prompt. Default true. */
+    crossFileContext: boolean;
   };
   chat: {
     /** Like completion.model, for an instruct or reasoning model. Default "auto". The same file as the completion model is loaded once. */
@@ -78,6 +80,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
     suffixLines: 16,
     timeoutMs: 3000,
     speculate: true,
+    crossFileContext: true,
   },
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
   privacy: { excludedFiles: [] },
@@ -186,6 +189,12 @@ export function parseSettings(raw: unknown): ParsedSettings {
         suffixLines: integer(completion, "suffixLines", defaults.completion.suffixLines, 0, 2000, "completion.suffixLines"),
         timeoutMs: integer(completion, "timeoutMs", defaults.completion.timeoutMs, 50, 60000, "completion.timeoutMs"),
         speculate: boolean(completion, "speculate", defaults.completion.speculate, "completion.speculate"),
+        crossFileContext: boolean(
+          completion,
+          "crossFileContext",
+          defaults.completion.crossFileContext,
+          "completion.crossFileContext",
+        ),
       },
       chat: {
         model: string(chat, "model", defaults.chat.model, "chat.model"),

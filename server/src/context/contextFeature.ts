@@ -42,6 +42,7 @@ export class CompletionContext {
 
   /** The context for a completion in `uri`, chosen by the code around the cursor (not the line being typed). */
   contextFor(uri: string, around: string): RepoContextInput | undefined {
+    if (!this.settings().completion.crossFileContext) return undefined;
     const excluded = this.settings().privacy.excludedFiles;
     this.store.removeWhere((chunk) => isSensitiveFile(uriPath(chunk.uri), excluded));
     const chunks = this.store.select(around, uri, CONTEXT_BUDGET_CHARS);

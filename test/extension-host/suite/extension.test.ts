@@ -269,6 +269,32 @@ describe("Hearth when its language server dies", () => {
   });
 });
 
+describe("Hearth's cross-file context in the extension host", () => {
+  it("forwards a file the user viewed, and never a .gitignore'd one", async () => {
+    const hearth = await activatedHearth();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const write = (path: string, text: string) =>
+      vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder.uri, path), Buffer.from(text));
+    await write(".gitignore", "ignored/\n");
+    await write("lib/math.ts", "export function addNumbers(a: number, b: number) {\n  return a + b;\n}\n");
+    await write("ignored/secret.ts", "export const addNumbersSecret = addNumbers(4, 2);\n");
+    await write("src/main.ts", "const total = addNumbers(1, 2);\n  ret\n");
+    for (const path of ["lib/math.ts", "ignored/secret.ts"]) {
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, path));
+      await new Promise((resolve) => setTimeout(resolve, 1200)); // the forwarder waits for the view to settle
+    }
+    const main = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, "src/main.ts"));
+    await vscode.window.showTextDocument(main);
+    await waitForState(hearth, "ready");
+    assert.equal(await suggestionAt(main, new vscode.Position(1, 5)), "urn a+b;");
+    const prompt = (await hearth.languageClient!.sendRequest<string | null>("hearth/debug/lastPrompt")) ?? "";
+    assert.match(prompt, /<\|file_sep\|>lib\/math\.ts\nexport function addNumbers/);
+    assert.ok(!prompt.includes("addNumbersSecret"), "a .gitignore'd file was forwarded");
+    assert.match(prompt, /<\|file_sep\|>src\/main\.ts\n<\|fim_prefix\|>/);
+  });
+});
+
 describe("Hearth and workspace settings", () => {
   it("ignores a workspace's attempt to set where models or code go", async () => {
     await activatedHearth();

@@ -1,0 +1,151 @@
+/**
+ * Forwards editor context to the language server for cross-file completions: what the user looks at (visible
+ * ranges), what they edit (lines around each change), and the definitions of identifiers near the cursor (asked of
+ * VS Code's own definition providers, so every language with a language server helps). Secrets files and
+ * `.gitignore`d paths are never forwarded.
+ */
+import ignore, { type Ignore } from "ignore";
+import * as vscode from "vscode";
+import { isSensitiveFile } from "../../../server/src/privacy/sensitiveFiles";
+import { ContextChunkNotification, type ContextChunkParams } from "../../../server/src/protocol";
+import { CONFIG_SECTION } from "../config";
+
+const CHUNK_LINES = 64;
+const EDIT_CONTEXT_LINES = 16;
+const DEFINITION_LINES = 24;
+const MAX_CHUNK_CHARS = 4000;
+/** Definitions are asked for at most this many identifiers, and given up on after this long. */
+const DEFINITION_IDENTIFIERS = 3;
+const DEFINITION_TIMEOUT_MS = 300;
+
+type Send = (chunk: ContextChunkParams) => void;
+
+export class ContextForwarder implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly ignores = new Map<string, Promise<Ignore | undefined>>();
+
+  constructor(private readonly send: Send) {
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.later("view", 300, () => this.forwardVisible(editor))),
+      vscode.window.onDidChangeTextEditorVisibleRanges((event) =>
+        this.later("view", 750, () => this.forwardVisible(event.textEditor)),
+      ),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        const change = event.contentChanges[0];
+        if (change)
+          this.later(`edit:${event.document.uri}`, 1000, () => this.forwardAround(event.document, change.range.start.line));
+      }),
+      vscode.window.onDidChangeTextEditorSelection((event) =>
+        this.later("definitions", 800, () => void this.forwardDefinitions(event.textEditor)),
+      ),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (document.uri.path.endsWith("/.gitignore")) this.ignores.clear();
+      }),
+    );
+  }
+
+  private later(key: string, delayMs: number, run: () => void): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (enabled()) run();
+      }, delayMs),
+    );
+  }
+
+  private forwardVisible(editor: vscode.TextEditor): void {
+    const range = editor.visibleRanges[0];
+    if (!range) return;
+    const middle = Math.floor((range.start.line + range.end.line) / 2);
+    void this.forwardLines(editor.document, middle - CHUNK_LINES / 2, CHUNK_LINES);
+  }
+
+  private forwardAround(document: vscode.TextDocument, line: number): void {
+    void this.forwardLines(document, line - EDIT_CONTEXT_LINES, EDIT_CONTEXT_LINES * 2 + 1);
+  }
+
+  private async forwardDefinitions(editor: vscode.TextEditor): Promise<void> {
+    const position = editor.selection.active;
+    const line = editor.document.lineAt(position.line).text;
+    const identifiers = [...line.matchAll(/[A-Za-z_$][\w$]*/g)]
+      .sort((a, b) => Math.abs((a.index ?? 0) - position.character) - Math.abs((b.index ?? 0) - position.character))
+      .slice(0, DEFINITION_IDENTIFIERS);
+    for (const match of identifiers) {
+      const at = new vscode.Position(position.line, (match.index ?? 0) + 1);
+      const found = await Promise.race([
+        vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+          "vscode.executeDefinitionProvider",
+          editor.document.uri,
+          at,
+        ),
+        new Promise<undefined>((resolve) => setTimeout(resolve, DEFINITION_TIMEOUT_MS)),
+      ]).catch(() => undefined);
+      for (const location of found ?? []) {
+        const uri = "targetUri" in location ? location.targetUri : location.uri;
+        const range = "targetRange" in location ? location.targetRange : location.range;
+        if (uri.toString() === editor.document.uri.toString()) continue;
+        const document = await vscode.workspace.openTextDocument(uri).then(undefined, () => undefined);
+        if (document) await this.forwardLines(document, range.start.line - 2, DEFINITION_LINES);
+      }
+    }
+  }
+
+  private async forwardLines(document: vscode.TextDocument, firstLine: number, count: number): Promise<void> {
+    if (document.uri.scheme !== "file" && document.uri.scheme !== "untitled") return;
+    if (!(await this.mayForward(document.uri))) return;
+    const start = Math.max(0, Math.min(firstLine, document.lineCount - 1));
+    const end = Math.min(document.lineCount, start + count);
+    const text = document
+      .getText(new vscode.Range(start, 0, end, 0))
+      .slice(0, MAX_CHUNK_CHARS)
+      .replace(/\n$/, "");
+    if (text.trim() === "") return;
+    this.send({ uri: document.uri.toString(), path: vscode.workspace.asRelativePath(document.uri), text, startLine: start });
+  }
+
+  /** Never secrets files (built-in list plus hearth.privacy.excludedFiles) nor what the workspace's .gitignore ignores. */
+  private async mayForward(uri: vscode.Uri): Promise<boolean> {
+    const excluded = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string[]>("privacy.excludedFiles", []);
+    if (isSensitiveFile(uri.fsPath, excluded)) return false;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) return true;
+    const rules = await this.ignoreRules(folder);
+    const relative = vscode.workspace.asRelativePath(uri, false);
+    return !(rules?.ignores(relative) ?? false);
+  }
+
+  private ignoreRules(folder: vscode.WorkspaceFolder): Promise<Ignore | undefined> {
+    const key = folder.uri.toString();
+    let rules = this.ignores.get(key);
+    if (!rules) {
+      rules = Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, ".gitignore"))).then(
+        (bytes) => ignore().add(Buffer.from(bytes).toString("utf8")),
+        () => undefined,
+      );
+      this.ignores.set(key, rules);
+    }
+    return rules;
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+function enabled(): boolean {
+  const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  return config.get<boolean>("completion.enabled", true) && config.get<boolean>("completion.crossFileContext", true);
+}
+
+/** Sends chunks over the running language client, if there is one. */
+export function contextSender(
+  client: () =>
+    | { sendNotification: (type: typeof ContextChunkNotification.type, params: ContextChunkParams) => unknown }
+    | undefined,
+): Send {
+  return (chunk) => void client()?.sendNotification(ContextChunkNotification.type, chunk);
+}
