@@ -58,6 +58,30 @@ describe("cross-file context (bigram model)", function () {
     }
   });
 
+  it("new context is evaluated while the user is idle, so the next keystroke doesn't pay for it", async () => {
+    const uri = "file:///workspace/src/idle.ts";
+    await client.open(uri, "const total = addNumbers(1, 2);\n  ret\n");
+    await client.completionText(uri, 1, 5);
+    const before = await client.engineLoad();
+    await client.sendContext({
+      uri: "file:///workspace/lib/more.ts",
+      path: "lib/more.ts",
+      text: `export function addNumbersTwice(a: number) {\n${"  // padding line\n".repeat(30)}  return addNumbers(a, a);\n}`,
+      startLine: 0,
+    });
+    // Wait for the pre-evaluation (300 ms after the last chunk) to run and finish.
+    let load = await client.engineLoad();
+    for (let i = 0; i < 100 && (load.speculativeCompletions === before.speculativeCompletions || load.liveCompletions > 0); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      load = await client.engineLoad();
+    }
+    await client.insert(uri, 1, 5, "x");
+    await client.completionText(uri, 1, 6);
+    assert.match((await client.lastPrompt()) ?? "", /<\|file_sep\|>lib\/more\.ts/);
+    const metrics = await client.lastMetrics();
+    assert.ok(metrics && metrics.evaluatedPromptTokens <= 2, `the keystroke evaluated ${metrics?.evaluatedPromptTokens} tokens`);
+  });
+
   it("a new chunk re-evaluates from itself on, not the chunks before it", async () => {
     const uri = "file:///workspace/src/growing.ts";
     await client.open(uri, "const total = addNumbers(1, 2);\n  ret\n");

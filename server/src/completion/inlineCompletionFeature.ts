@@ -12,7 +12,7 @@ import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngi
 import { isDocument, isPosition, requireParams, shaped } from "../paramChecks";
 import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
 import type { HearthSettings } from "../settings";
-import { cutDocumentWindow } from "./documentWindow";
+import { cutDocumentWindow, type DocumentWindow } from "./documentWindow";
 import { Speculation } from "./speculation";
 import { cacheKeyFor, codeAround, suggestFor } from "./suggest";
 import { SuggestionCache } from "./suggestionCache";
@@ -32,10 +32,30 @@ export function shouldSuggestAutomatically(lineSuffix: string): boolean {
   return !/^[\p{L}\p{N}_$]/u.test(lineSuffix);
 }
 
+/** How long after the last context change the prompt is pre-evaluated. */
+const PREFILL_DELAY_MS = 300;
+
+/** The last window a completion was asked for: what pre-evaluation warms. */
+interface LastAsked {
+  last?: { uri: string; window: DocumentWindow };
+}
+
 export function registerInlineCompletion(deps: InlineCompletionDependencies): void {
   const inFlight = new Map<string, AbortController>();
   const cache = new SuggestionCache();
   const speculation = new Speculation(deps.engine, cache, () => deps.configuration.settings.completion);
+  const asked: LastAsked = {};
+  // New cross-file context is evaluated while the user is idle, for the window last asked about, so the next
+  // keystroke doesn't pay for it.
+  let prefillTimer: NodeJS.Timeout | undefined;
+  deps.context?.onChange(() => {
+    clearTimeout(prefillTimer);
+    prefillTimer = setTimeout(() => {
+      const last = asked.last;
+      if (!last || inFlight.size > 0 || !deps.configuration.settings.completion.enabled) return;
+      speculation.prefill(last.window, deps.context?.contextFor(last.uri, codeAround(last.window)));
+    }, PREFILL_DELAY_MS);
+  });
 
   deps.documents.onDidClose((event) => {
     inFlight.get(event.document.uri)?.abort();
@@ -56,7 +76,7 @@ export function registerInlineCompletion(deps: InlineCompletionDependencies): vo
     try {
       // Typing wins over speculation, in any document: it holds the model.
       speculation.cancel();
-      return await completeInline(deps, params, controller.signal, token, cache, speculation);
+      return await completeInline(deps, params, controller.signal, token, cache, speculation, asked);
     } finally {
       cancellation.dispose();
       if (inFlight.get(uri) === controller) inFlight.delete(uri);
@@ -71,6 +91,7 @@ async function completeInline(
   token: CancellationToken,
   cache: SuggestionCache,
   speculation: Speculation,
+  asked: LastAsked,
 ): Promise<InlineCompletionList | null> {
   await deps.configuration.ready;
   const settings = deps.configuration.settings.completion;
@@ -96,6 +117,7 @@ async function completeInline(
 
   const range = { start: params.position, end: params.position };
   const cursor = { line: params.position.line - firstLine, character: params.position.character };
+  asked.last = { uri: params.textDocument.uri, window };
   const context = deps.context?.contextFor(params.textDocument.uri, codeAround(window));
   const shown = (suggestion: string) =>
     speculation.start({

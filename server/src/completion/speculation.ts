@@ -8,7 +8,7 @@
  */
 import type { ModelEngine, RepoContextInput } from "../engine/modelEngine";
 import type { HearthSettings } from "../settings";
-import { cutDocumentWindow } from "./documentWindow";
+import { cutDocumentWindow, type DocumentWindow } from "./documentWindow";
 import { cacheKeyFor, suggestFor } from "./suggest";
 import type { SuggestionCache } from "./suggestionCache";
 
@@ -52,6 +52,34 @@ export class Speculation {
     private readonly cache: SuggestionCache,
     private readonly settings: () => HearthSettings["completion"],
   ) {}
+
+  /**
+   * Evaluates a prompt without generating (new cross-file context for the last window asked about), so the next
+   * keystroke doesn't pay for it. Same rules as speculation: any request cancels it.
+   */
+  prefill(window: DocumentWindow, context: RepoContextInput | undefined): void {
+    this.cancel();
+    const controller = new AbortController();
+    this.controller = controller;
+    const settings = this.settings();
+    setImmediate(() => {
+      this.engine
+        .fillInMiddle(
+          { prefix: window.prefix, linePrefix: window.linePrefix, suffix: window.suffix, context },
+          {
+            maxTokens: settings.maxTokens,
+            timeoutMs: settings.timeoutMs,
+            signal: controller.signal,
+            speculative: true,
+            evaluateOnly: true,
+          },
+        )
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.controller === controller) this.controller = undefined;
+        });
+    });
+  }
 
   /** Typing wins: stop whatever is being speculated. */
   cancel(): void {

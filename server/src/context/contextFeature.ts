@@ -18,7 +18,14 @@ export class CompletionContext {
   private root: string | undefined;
   repoName = "workspace";
 
+  private readonly listeners = new Set<() => void>();
+
   constructor(private readonly settings: () => HearthSettings) {}
+
+  /** Called after a chunk arrives. */
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
+  }
 
   /** The workspace the paths are relative to, from the initialize request. */
   setWorkspace(folder: { uri: string; name: string } | undefined): void {
@@ -37,6 +44,7 @@ export class CompletionContext {
       // The client filters too; the server is the last line, since any LSP client may send this.
       if (isSensitiveFile(uriPath(params.uri), this.settings().privacy.excludedFiles)) return;
       this.store.add({ uri: params.uri, path: params.path, text: params.text, startLine: Number(params.startLine) || 0 });
+      for (const listener of this.listeners) listener();
     });
   }
 

@@ -44,6 +44,19 @@ export async function generateFim(loaded: FimModel, input: FimInput, options: Fi
     await sequence.evaluateWithoutGeneratingNewTokens(head.slice(index, index + PROMPT_CHUNK_TOKENS));
   }
   options.signal.throwIfAborted();
+  if (options.evaluateOnly) {
+    return {
+      text: "",
+      metrics: {
+        promptTokens: prompt.length,
+        evaluatedPromptTokens,
+        generatedTokens: 0,
+        durationMs: performance.now() - started,
+        stopReason: "evaluateOnly",
+        rawText: "",
+      },
+    };
+  }
 
   const stopTokens = new Set<number>(fimTokens.stopTokens);
   const deadline = performance.now() + options.timeoutMs;

@@ -38,6 +38,8 @@ export interface FimGenerationOptions {
   signal: AbortSignal;
   /** A guess at a suggestion nobody asked for yet (speculation): it doesn't set the reported metrics. */
   speculative?: boolean;
+  /** Only bring the KV cache up to date with the prompt (context that just changed); generate nothing. */
+  evaluateOnly?: boolean;
   /** Called with the text so far after each token; true ends generation early (e.g. the code block has closed). */
   isComplete?: (textSoFar: string) => boolean;
 }
