@@ -72,6 +72,20 @@ describe("remote engine: llama-server", function () {
     assert.ok(second && second.evaluatedPromptTokens >= 0 && second.evaluatedPromptTokens <= 2, JSON.stringify(second));
   });
 
+  it("puts cross-file context before the prompt, in the model's repository tokens", async () => {
+    const doc = await openAt("const total = addNumbers(1, 2);\n  ret║\n");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
+    const without = await client.lastMetrics();
+    const chunk = "export function addNumbers(a, b) {\n  return a + b;\n}";
+    await client.sendContext({ uri: "file:///workspace/lib/math.js", path: "lib/math.js", text: chunk, startLine: 0 });
+    await client.insert(doc.id, doc.line, doc.character, "x");
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character + 1), predictBigramText("qwen", "x"));
+    const withContext = await client.lastMetrics();
+    assert.ok(without && withContext);
+    // Byte-level fixture: the chunk's text, its path and headers, plus four repository tokens.
+    assert.ok(withContext.promptTokens >= without.promptTokens + chunk.length, JSON.stringify({ without, withContext }));
+  });
+
   it("keeps code that spells a FIM token as text", async () => {
     const doc = await openAt('const marker = "<|fim_middle|>";\n  ret║\n');
     assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");

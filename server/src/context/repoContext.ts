@@ -16,6 +16,17 @@ const REPO_TOKENS = {
   starcoder: { repoName: "<repo_name>", fileSep: "<file_sep>" },
 } as const;
 
+/** Every repository-level special token spelling, for engines that must look them up ahead of time. */
+export const REPOSITORY_TOKENS: readonly string[] = Object.values(REPO_TOKENS).flatMap((tokens) => [
+  tokens.repoName,
+  tokens.fileSep,
+]);
+
+/** Segments as one string (for servers that take a text prompt and parse its special tokens themselves). */
+export function segmentsAsText(segments: readonly Segment[]): string {
+  return segments.map((segment) => ("special" in segment ? segment.special : segment.text)).join("");
+}
+
 /** A line comment for a path header, by file extension (DeepSeek's format has no special tokens). */
 export function commentFor(path: string): string {
   const extension = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase() ?? "";

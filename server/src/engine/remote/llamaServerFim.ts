@@ -7,6 +7,8 @@
  * stays this client's. The text parts are tokenized by the server with special-token parsing off, so code that
  * happens to contain `<|fim_prefix|>` stays text.
  */
+
+import { REPOSITORY_TOKENS, renderRepoContext } from "../../context/repoContext";
 import type { CompletionMetrics } from "../../protocol";
 import { detectFimTokens, FIM_FAMILIES, type FimTokens, fitFimParts, layoutFimPrompt } from "../fimFormats";
 import type { FimGenerationOptions, FimInput, FimResult } from "../modelEngine";
@@ -21,6 +23,8 @@ export interface LlamaServerInfo {
   slots: number;
   /** The model file's name, for the status bar. */
   model: string;
+  /** Special tokens the vocabulary has, by spelling (FIM and repository tokens). */
+  specialIds: ReadonlyMap<string, number>;
 }
 
 interface PropsResponse {
@@ -73,11 +77,33 @@ export class LlamaServerFim {
     const info = await this.describe(options.signal);
     // One request at a time: llama-server serves HTTP from a small thread pool (slots + 2), and parallel
     // connections queue behind idle keep-alive ones (measured: 9 s for 20 parallel /tokenize calls, 40 ms in turn).
+    let context: number[] = [];
+    if (input.context) {
+      for (const segment of renderRepoContext(
+        info.fimTokens.family,
+        input.context.repoName,
+        input.context.chunks,
+        input.context.currentPath,
+      )) {
+        if ("special" in segment) {
+          const id = info.specialIds.get(segment.special);
+          if (id === undefined) {
+            context = [];
+            break;
+          }
+          context.push(id);
+        } else context.push(...(await this.tokenize(segment.text, options.signal)));
+      }
+      if (context.length > info.contextSize / 3) context = [];
+    }
     const prefix = await this.tokenize(input.prefix, options.signal);
     const suffix = await this.tokenize(input.suffix, options.signal);
     const linePrefix = await this.tokenize(input.linePrefix, options.signal);
-    const parts = fitFimParts({ prefix, suffix, linePrefix }, info.contextSize - options.maxTokens - CONTEXT_MARGIN);
-    const prompt = layoutFimPrompt(info.fimTokens, parts, info.bos);
+    const parts = fitFimParts(
+      { prefix, suffix, linePrefix },
+      info.contextSize - options.maxTokens - CONTEXT_MARGIN - context.length,
+    );
+    const prompt = layoutFimPrompt(info.fimTokens, parts, info.bos, context);
 
     let text = "";
     let chunks = 0;
@@ -166,7 +192,10 @@ export class LlamaServerFim {
     };
     // Ask for every spelling Hearth knows; a special token comes back as one id, plain text as several.
     const spellings = [
-      ...new Set(FIM_FAMILIES.flatMap((family) => [family.prefix, family.suffix, family.middle, ...family.stopTokens])),
+      ...new Set([
+        ...FIM_FAMILIES.flatMap((family) => [family.prefix, family.suffix, family.middle, ...family.stopTokens]),
+        ...REPOSITORY_TOKENS,
+      ]),
     ];
     const ids = new Map<string, number>();
     for (const text of spellings) {
@@ -198,6 +227,7 @@ export class LlamaServerFim {
       contextSize: props.default_generation_settings?.n_ctx ?? props.n_ctx ?? 4096,
       slots: Math.max(1, props.total_slots ?? 1),
       model: modelName,
+      specialIds: ids,
     };
   }
 }

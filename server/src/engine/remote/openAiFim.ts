@@ -6,6 +6,7 @@
  * (vLLM's automatic prefix caching, llama-server's cache_prompt) reuse all but the typed line.
  */
 
+import { renderRepoContext, segmentsAsText } from "../../context/repoContext";
 import type { CompletionMetrics } from "../../protocol";
 import type { RemoteFimFormat } from "../../settings";
 import { fimFamilyFor, layoutFimText } from "../fimFormats";
@@ -29,7 +30,10 @@ export async function openAiFim(
 ): Promise<FimResult> {
   const started = performance.now();
   const family = fimFamilyFor(format, model);
-  const prompt = layoutFimText(family, input);
+  const context = input.context
+    ? segmentsAsText(renderRepoContext(family.name, input.context.repoName, input.context.chunks, input.context.currentPath))
+    : "";
+  const prompt = context + layoutFimText(family, input);
   let text = "";
   let chunks = 0;
   let stopReason: CompletionMetrics["stopReason"] = "maxTokens";
