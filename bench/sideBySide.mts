@@ -158,9 +158,9 @@ async function main(): Promise<void> {
     `Replay: ${keystrokes.length - 1} keystrokes retyping a function in vscode-jsonrpc's connection.js, ${PAUSE_MS} ms pause after each answer; context: 64 lines each of messages.js and events.js; ${MAX_TOKENS} tokens per suggestion.\n`,
   );
   console.log(
-    "| engine | median (ms) | p95 (ms) | prompt tokens evaluated per keystroke (median / max) | zero-wait keystrokes |",
+    "| engine | median (ms) | p95 (ms) | prompt tokens evaluated per keystroke (median / max) | answered with zero model wait | skipped (mid-word) |",
   );
-  console.log("|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|");
   for (const row of rows) {
     const known = row.evaluated.filter((value) => !Number.isNaN(value));
     console.log(
