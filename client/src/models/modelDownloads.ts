@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import { ResponseError } from "vscode-languageclient";
 import { ModelDownloadProgressNotification, ModelDownloadRequest } from "../../../server/src/protocol";
 import type { HearthClient } from "../hearthClient";
+import { askForSecret } from "../secretInput";
 
 export const TOKEN_SECRET = "hearth.huggingFaceToken";
 
@@ -68,15 +69,10 @@ export async function downloadWithConsent(
   }
 }
 
-export async function setHuggingFaceToken(secrets: vscode.SecretStorage): Promise<void> {
-  const token = await vscode.window.showInputBox({
+export function setHuggingFaceToken(secrets: vscode.SecretStorage): Promise<void> {
+  return askForSecret(secrets, TOKEN_SECRET, {
     title: "Hugging Face token",
-    prompt: "For gated models only. Kept in VS Code's secret storage and sent only to the configured hub.",
-    password: true,
-    ignoreFocusOut: true,
+    prompt: "For gated models only. Kept in VS Code's secret storage and sent only to the configured hub. Leave empty to remove.",
+    name: "token",
   });
-  if (token === undefined) return;
-  if (token.trim() === "") await secrets.delete(TOKEN_SECRET);
-  else await secrets.store(TOKEN_SECRET, token.trim());
-  vscode.window.setStatusBarMessage(token.trim() ? "Hearth: token saved" : "Hearth: token removed", 3000);
 }

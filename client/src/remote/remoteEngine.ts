@@ -7,6 +7,7 @@ import type { LanguageClient } from "vscode-languageclient/node";
 import { isPlainHttpToAnotherHost } from "../../../server/src/engine/remote/loopback";
 import { RemoteApiKeyChangedNotification, RemoteApiKeyRequest } from "../../../server/src/protocol";
 import { CONFIG_SECTION } from "../config";
+import { askForSecret } from "../secretInput";
 
 export const REMOTE_API_KEY_SECRET = "hearth.remote.apiKey";
 const WARNED_URLS_KEY = "hearth.remote.plainHttpWarned";
@@ -23,17 +24,12 @@ export function serveRemoteApiKey(client: LanguageClient, secrets: vscode.Secret
   ];
 }
 
-export async function setRemoteApiKey(secrets: vscode.SecretStorage): Promise<void> {
-  const key = await vscode.window.showInputBox({
+export function setRemoteApiKey(secrets: vscode.SecretStorage): Promise<void> {
+  return askForSecret(secrets, REMOTE_API_KEY_SECRET, {
     title: "Remote engine API key",
     prompt: "Sent as a bearer token to hearth.remote.url only. Kept in VS Code's secret storage. Leave empty to remove.",
-    password: true,
-    ignoreFocusOut: true,
+    name: "API key",
   });
-  if (key === undefined) return;
-  if (key.trim() === "") await secrets.delete(REMOTE_API_KEY_SECRET);
-  else await secrets.store(REMOTE_API_KEY_SECRET, key.trim());
-  vscode.window.setStatusBarMessage(key.trim() ? "Hearth: API key saved" : "Hearth: API key removed", 3000);
 }
 
 /** Warns once per URL when the remote engine is reached over plain http:// on another machine. */
