@@ -5,7 +5,7 @@
 import { basename } from "node:path";
 import type { ChatWrapper, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { loadLlamaModule } from "./llamaRuntime";
-import { createContextOrExplain, type PreparedModel } from "./modelSlot";
+import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
 
 export interface ChatModel extends PreparedModel {
   name: string;
@@ -35,6 +35,7 @@ export async function prepareChatModel(
     sequence: context.getSequence(),
     fixSequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor() }),
     wrapper,
+    notice: contextNotice(context, contextSize, model),
     describe: () => `chat template: ${wrapper.wrapperName}, context ${context.contextSize} tokens`,
     dispose: () => context.dispose(),
   };

@@ -6,7 +6,7 @@ import { basename } from "node:path";
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { detectFimTokens, type FimTokens } from "./fimFormats";
 import { EngineError } from "./modelEngine";
-import { createContextOrExplain, type PreparedModel } from "./modelSlot";
+import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
 
 export interface FimModel extends PreparedModel {
   name: string;
@@ -44,6 +44,7 @@ export async function prepareFimModel(model: LlamaModel, path: string, contextSi
     fimSequence: context.getSequence(),
     fimTokens,
     specialTokenId,
+    notice: contextNotice(context, contextSize, model),
     describe: () => `FIM format: ${fimTokens.family}, context ${context.contextSize} tokens`,
     dispose: () => context.dispose(),
   };

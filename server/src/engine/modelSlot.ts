@@ -19,6 +19,8 @@ const PROGRESS_INTERVAL_MS = 150;
 export interface PreparedModel {
   /** One line for the log. */
   describe(): string;
+  /** Something the user should know about how it was loaded (a context reduced to fit memory). */
+  notice?: string;
   dispose(): Promise<void>;
 }
 
@@ -146,7 +148,9 @@ export class ModelSlot<T extends PreparedModel> {
       this.deps.log.info(
         `Loaded ${name} for ${role} in ${Math.round(performance.now() - started)} ms on ${runtime.backend} with ${threads} threads (${prepared.describe()}).`,
       );
-      setStatus({ role, state: "ready", model: name, backend: runtime.backend, message: runtime.fallbackReason });
+      const message = [runtime.fallbackReason, prepared.notice].filter(Boolean).join(" ") || undefined;
+      if (prepared.notice) this.deps.log.warn(prepared.notice);
+      setStatus({ role, state: "ready", model: name, backend: runtime.backend, message });
       return { prepared, release: lease.release };
     } catch (error) {
       const status: EngineStatus =
@@ -210,20 +214,53 @@ export class ModelSlot<T extends PreparedModel> {
 }
 
 /** Creates a context, turning an out-of-memory failure into advice. */
+/** The smallest context worth having; below it, not enough memory is an error. */
+const MIN_CONTEXT = 1024;
+
+/**
+ * Creates a context of the requested size, or, when memory runs short, the largest that fits (halving down to 1,024
+ * tokens); the caller tells the user through contextNotice().
+ */
 export async function createContextOrExplain(
-  model: LlamaModel,
+  model: Pick<LlamaModel, "createContext" | "trainContextSize">,
   name: string,
   contextSize: number,
   threads: number,
   sequences = 1,
 ): Promise<LlamaContext> {
-  try {
-    return await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize), threads, sequences });
-  } catch (error) {
-    throw new EngineError(
-      `Not enough memory for a ${contextSize}-token context with ${name}: ${error instanceof Error ? error.message : String(error)}`,
-      "Lower hearth.local.contextSize or choose a smaller model.",
-      "hearth.local.contextSize",
-    );
+  let size = Math.min(contextSize, model.trainContextSize);
+  for (;;) {
+    try {
+      return await model.createContext({ contextSize: size, threads, sequences });
+    } catch (error) {
+      if (size / 2 >= MIN_CONTEXT && isOutOfMemory(error)) {
+        size = Math.floor(size / 2);
+        continue;
+      }
+      throw new EngineError(
+        `Not enough memory for a ${size}-token context with ${name}: ${error instanceof Error ? error.message : String(error)}`,
+        "Lower hearth.local.contextSize, close other programs, or choose a smaller model.",
+        "hearth.local.contextSize",
+      );
+    }
   }
+}
+
+/** What to tell the user when the context had to be smaller than asked, or undefined. */
+export function contextNotice(
+  context: Pick<LlamaContext, "contextSize">,
+  requested: number,
+  model: Pick<LlamaModel, "trainContextSize">,
+): string | undefined {
+  const wanted = Math.min(requested, model.trainContextSize);
+  return context.contextSize < wanted
+    ? `Context reduced to ${context.contextSize} tokens to fit in memory (hearth.local.contextSize asks for ${requested}).`
+    : undefined;
+}
+
+function isOutOfMemory(error: unknown): boolean {
+  return (
+    (error instanceof Error && error.name === "InsufficientMemoryError") ||
+    /memory|VRAM|failed to allocate|too large/i.test(error instanceof Error ? error.message : String(error))
+  );
 }
