@@ -28,7 +28,7 @@ export class ModelCache {
     const key = `${runtimeKey}\u0000${path}`;
     let entry = this.entries.get(key);
     if (entry === undefined) {
-      const created: Entry = { model: runtime.llama.loadModel({ modelPath: path, onLoadProgress: onProgress }), users: 0 };
+      const created: Entry = { model: loadWithFallback(runtime, path, onProgress), users: 0 };
       entry = created;
       this.entries.set(key, created);
       created.model.catch(() => {
@@ -59,3 +59,27 @@ export class ModelCache {
     };
   }
 }
+
+/**
+ * Loads with node-llama-cpp's automatic GPU offload; if the GPU runs out of memory anyway (another program took
+ * VRAM meanwhile), loads again on the CPU and says so through `cpuFallback`.
+ */
+async function loadWithFallback(
+  runtime: LlamaRuntime,
+  path: string,
+  onProgress: (fraction: number) => void,
+): Promise<LlamaModel> {
+  try {
+    return await runtime.llama.loadModel({ modelPath: path, onLoadProgress: onProgress });
+  } catch (error) {
+    const outOfMemory =
+      (error instanceof Error && error.name === "InsufficientMemoryError") || /VRAM|out of memory/i.test(String(error));
+    if (runtime.backend === "cpu" || !outOfMemory) throw error;
+    const model = await runtime.llama.loadModel({ modelPath: path, onLoadProgress: onProgress, gpuLayers: 0 });
+    cpuFallbacks.add(model);
+    return model;
+  }
+}
+
+/** Models that had to be loaded on the CPU because the GPU was out of memory. */
+export const cpuFallbacks = new WeakSet<LlamaModel>();

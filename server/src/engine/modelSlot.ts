@@ -9,7 +9,7 @@ import { type HearthSettings, type ModelRole, needsModelReload } from "../settin
 import type { RuntimeProvider } from "./llamaRuntime";
 import { explainLoadFailure } from "./loadFailure";
 import type { Logger } from "./logger";
-import type { ModelCache } from "./modelCache";
+import { cpuFallbacks, type ModelCache } from "./modelCache";
 import { EngineError } from "./modelEngine";
 import { checkModelFile } from "./modelFileCheck";
 
@@ -148,9 +148,12 @@ export class ModelSlot<T extends PreparedModel> {
       this.deps.log.info(
         `Loaded ${name} for ${role} in ${Math.round(performance.now() - started)} ms on ${runtime.backend} with ${threads} threads (${prepared.describe()}).`,
       );
-      const message = [runtime.fallbackReason, prepared.notice].filter(Boolean).join(" ") || undefined;
+      const onCpu = cpuFallbacks.has(lease.model)
+        ? "The GPU had too little free memory for this model, so it runs on the CPU (slower); close programs using the GPU and restart Hearth to use it."
+        : undefined;
+      const message = [runtime.fallbackReason, onCpu, prepared.notice].filter(Boolean).join(" ") || undefined;
       if (prepared.notice) this.deps.log.warn(prepared.notice);
-      setStatus({ role, state: "ready", model: name, backend: runtime.backend, message });
+      setStatus({ role, state: "ready", model: name, backend: onCpu ? "cpu" : runtime.backend, message });
       return { prepared, release: lease.release };
     } catch (error) {
       const status: EngineStatus =
