@@ -85,6 +85,18 @@ describe("inline completion over LSP (bigram model)", function () {
     await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } });
   });
 
+  it("Enter deep in a file keeps the prompt's start in the KV cache (the prefix window starts on an aligned line)", async () => {
+    const lines = Array.from({ length: 150 }, (_, i) => `let v${i} = ${i};`);
+    const doc = await openAt(`${lines.join("\n")}\n  ret║\n${lines.slice(0, 20).join("\n")}\n`);
+    assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
+    await client.insert(doc.id, doc.line, doc.character, "\n");
+    await client.completionText(doc.id, doc.line + 1, 0, { explicit: true });
+    const metrics = await client.lastMetrics();
+    assert.ok(metrics, "metrics");
+    // Only the finished line and what follows the prefix (the suffix window) are evaluated again, not the prefix.
+    assert.ok(metrics.evaluatedPromptTokens < metrics.promptTokens / 2, JSON.stringify(metrics));
+  });
+
   it("drops a bracket that is already after the cursor", async () => {
     const doc = await openAt("print(║)\n");
     assert.equal(predictBigramText("qwen", "("), "key)");

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { cutDocumentWindow } from "../../server/src/completion/documentWindow";
+import { cutDocumentWindow, prefixWindowStart } from "../../server/src/completion/documentWindow";
 import { documentAt } from "./cursorFixture";
 
 describe("document window", () => {
@@ -35,5 +35,13 @@ describe("document window", () => {
 
   it("counts UTF-16 code units, as LSP positions do", () => {
     assert.equal(cutDocumentWindow("😀x", { line: 0, character: 2 }, budget).linePrefix, "😀");
+  });
+
+  it("starts the prefix window on an aligned line, so moving down a line keeps its start", () => {
+    assert.equal(prefixWindowStart(10, 64), 0);
+    assert.equal(prefixWindowStart(100, 64), 32);
+    assert.equal(prefixWindowStart(101, 64), 32);
+    assert.equal(prefixWindowStart(111, 64), 32);
+    assert.equal(prefixWindowStart(112, 64), 48);
   });
 });

@@ -22,6 +22,18 @@ export interface DocumentWindow {
  */
 export const WINDOW_CHAR_LIMITS = { prefix: 24_000, linePrefix: 4_000, lineSuffix: 1_000, suffix: 8_000 } as const;
 
+/**
+ * The prefix window starts on a multiple of this many lines, so pressing Enter (or moving down a line) changes only
+ * the prompt's end, not its start: the prefix holds `prefixLines` to `prefixLines + 15` lines.
+ */
+export const WINDOW_ALIGN_LINES = 16;
+
+/** The first line of the prefix window for a cursor on `line` (0-based, absolute). */
+export function prefixWindowStart(line: number, prefixLines: number): number {
+  const start = Math.max(0, line - prefixLines);
+  return start - (start % WINDOW_ALIGN_LINES);
+}
+
 /** LSP's line breaks: \r\n, \n and a lone \r. */
 const LINE_BREAK = /\r\n|\r|\n/;
 

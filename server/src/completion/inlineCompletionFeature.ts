@@ -12,7 +12,7 @@ import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngi
 import { isDocument, isPosition, requireParams, shaped } from "../paramChecks";
 import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
 import type { HearthSettings } from "../settings";
-import { cutDocumentWindow, type DocumentWindow } from "./documentWindow";
+import { cutDocumentWindow, type DocumentWindow, prefixWindowStart } from "./documentWindow";
 import { Speculation } from "./speculation";
 import { cacheKeyFor, codeAround, suggestFor } from "./suggest";
 import { SuggestionCache } from "./suggestionCache";
@@ -102,15 +102,16 @@ async function completeInline(
   if (isSensitiveFile(uriPath(document.uri), deps.configuration.settings.privacy.excludedFiles)) return null;
   const version = document.version;
   // Only the lines the window can use are copied out of the document, so a 10 MB file costs what a small one does.
-  const firstLine = Math.max(0, params.position.line - settings.prefixLines);
+  const firstLine = prefixWindowStart(params.position.line, settings.prefixLines);
   const nearby = document.getText({
     start: { line: firstLine, character: 0 },
     end: { line: params.position.line + settings.suffixLines + 1, character: 0 },
   });
+  // Every line of `nearby` before the cursor is prefix: its start is already aligned.
   const window = cutDocumentWindow(
     nearby,
     { line: params.position.line - firstLine, character: params.position.character },
-    settings,
+    { prefixLines: params.position.line - firstLine, suffixLines: settings.suffixLines },
   );
   const explicit = params.context.triggerKind === InlineCompletionTriggerKind.Invoked;
   if (!explicit && !shouldSuggestAutomatically(window.lineSuffix)) return null;
@@ -124,6 +125,7 @@ async function completeInline(
       uri: params.textDocument.uri,
       settingsVersion: deps.configuration.version,
       nearby,
+      firstLine,
       position: cursor,
       suggestion,
       context,

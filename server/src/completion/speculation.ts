@@ -8,7 +8,7 @@
  */
 import type { ModelEngine, RepoContextInput } from "../engine/modelEngine";
 import type { HearthSettings } from "../settings";
-import { cutDocumentWindow, type DocumentWindow } from "./documentWindow";
+import { cutDocumentWindow, type DocumentWindow, prefixWindowStart } from "./documentWindow";
 import { cacheKeyFor, suggestFor } from "./suggest";
 import type { SuggestionCache } from "./suggestionCache";
 
@@ -17,6 +17,8 @@ export interface ShownSuggestion {
   settingsVersion: number;
   /** The lines the window was cut from, and the cursor within them. */
   nearby: string;
+  /** The document line `nearby` starts at. */
+  firstLine: number;
   position: { line: number; character: number };
   suggestion: string;
   /** The cross-file context the shown suggestion was computed with; the next one uses the same. */
@@ -101,7 +103,19 @@ export class Speculation {
       for (const accepted of acceptances) {
         if (controller.signal.aborted) return;
         const after = afterAccepting(shown.nearby, shown.position, accepted);
-        const window = cutDocumentWindow(after.nearby, after.position, settings);
+        // Cut the window the request after Tab will cut: its prefix starts on the aligned line for the new cursor.
+        const line = shown.firstLine + after.position.line;
+        const skip = prefixWindowStart(line, settings.prefixLines) - shown.firstLine;
+        if (skip < 0) continue;
+        const nearby = after.nearby
+          .split(/(?<=\r\n|\r(?!\n)|\n)/)
+          .slice(skip)
+          .join("");
+        const window = cutDocumentWindow(
+          nearby,
+          { line: after.position.line - skip, character: after.position.character },
+          { prefixLines: after.position.line - skip, suffixLines: settings.suffixLines },
+        );
         const key = cacheKeyFor(shown.uri, shown.settingsVersion, window, shown.context);
         if (this.cache.get(key) !== undefined) continue;
         try {
