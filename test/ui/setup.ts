@@ -3,10 +3,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { CodeServerSession, Tools } from "./codeServerSession";
 
-const ROOT = join(__dirname, "..", "..");
+// __filename, not __dirname: tsx defines only the former when an ESM benchmark imports this file.
+const ROOT = join(dirname(__filename), "..", "..");
 
 /** Packages the VSIX the way users get it (once per run). */
 export function packageVsix(): string {
