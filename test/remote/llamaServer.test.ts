@@ -150,6 +150,24 @@ describe("remote engine: llama-server failures and reasoning", function () {
     }
   });
 
+  it("a chat-only model: chat works and stays ready; completions say the model can't fill in the middle", async () => {
+    const server = await LlamaServerProcess.start(binary, bigramModelPath("none"));
+    const client = await LspTestClient.start({ engine: "remote", remote: { url: server.url } });
+    try {
+      await client.open("file:///c.ts", "  ret\n");
+      const completion = await client.waitForStatus((s) => s.role === "completion" && s.state === "error");
+      assert.match(completion.message ?? "", /has no fill-in-the-middle tokens/);
+      const result = await client.chat("n1", [user("hello")]);
+      assert.equal(result.answer, "Hi!");
+      const chatStatuses = client.statuses.filter((s) => s.role === "chat");
+      assert.equal(chatStatuses.at(-1)?.state, "ready", JSON.stringify(chatStatuses));
+      assert.ok(!chatStatuses.some((s) => s.state === "error"), "chat was never marked failed");
+    } finally {
+      await client.stop();
+      await server.stop();
+    }
+  });
+
   it("llama-server --api-key: refused without the key, served with it", async () => {
     const server = await LlamaServerProcess.start(binary, bigramModelPath("qwen"), { extraArgs: ["--api-key", "team-key"] });
     const previous = process.env.HEARTH_REMOTE_API_KEY;

@@ -15,7 +15,8 @@ import type { FimGenerationOptions, FimInput, FimResult } from "../modelEngine";
 import { RemoteError, type RemoteHttp } from "./remoteHttp";
 
 export interface LlamaServerInfo {
-  fimTokens: FimTokens;
+  /** Undefined for a model without FIM tokens (an instruct model): it can still chat, but not complete inline. */
+  fimTokens: FimTokens | undefined;
   /** The beginning-of-sequence token, when the model wants one (the server adds none to token prompts). */
   bos: number | undefined;
   /** Context per slot, in tokens. */
@@ -72,9 +73,24 @@ export class LlamaServerFim {
     return this.slotSeed % Math.max(1, slots);
   }
 
+  /** The server's info, failing with what to do when its model can't fill in the middle. */
+  async describeForCompletion(signal: AbortSignal): Promise<LlamaServerInfo & { fimTokens: FimTokens }> {
+    const info = await this.describe(signal);
+    const fimTokens = info.fimTokens;
+    if (!fimTokens) {
+      throw new RemoteError(
+        `The model llama-server at ${this.http.url} serves (${info.model}) has no fill-in-the-middle tokens, so it can't complete code inline.`,
+        "Serve a base coder model (Qwen2.5-Coder, DeepSeek-Coder, StarCoder2 base) for completions; instruct and R1 models can't fill in the middle.",
+        "badResponse",
+        false,
+      );
+    }
+    return { ...info, fimTokens };
+  }
+
   async fill(input: FimInput, options: FimGenerationOptions): Promise<FimResult> {
     const started = performance.now();
-    const info = await this.describe(options.signal);
+    const info = await this.describeForCompletion(options.signal);
     // One request at a time: llama-server serves HTTP from a small thread pool (slots + 2), and parallel
     // connections queue behind idle keep-alive ones (measured: 9 s for 20 parallel /tokenize calls, 40 ms in turn).
     let context: number[] = [];
@@ -204,14 +220,6 @@ export class LlamaServerFim {
     }
     const fimTokens = detectFimTokens({ specialTokenId: (text) => ids.get(text) });
     const modelName = (props.model_path ?? props.model_alias ?? "").split(/[\\/]/).pop() || "llama-server";
-    if (!fimTokens) {
-      throw new RemoteError(
-        `The model llama-server at ${this.http.url} serves (${modelName}) has no fill-in-the-middle tokens, so it can't complete code inline.`,
-        "Serve a base coder model (Qwen2.5-Coder, DeepSeek-Coder, StarCoder2 base) for completions; instruct and R1 models can't fill in the middle.",
-        "badResponse",
-        false,
-      );
-    }
     const withBos = await this.http.json<{ tokens: number[] }>("/tokenize", {
       body: { content: "a", add_special: true },
       signal,

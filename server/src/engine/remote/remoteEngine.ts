@@ -105,7 +105,8 @@ export class RemoteEngine implements ModelEngine {
     const { api, chatModel } = this.settings.remote;
     const info =
       api === "llama-server"
-        ? await this.track("chat", () => this.llamaServer.describe(options.signal)).catch(() => undefined)
+        ? // Only for the context size and slots: a failure here is the chat request's to report, not this lookup's.
+          await this.llamaServer.describe(options.signal).catch(() => undefined)
         : undefined;
     let streamed = false;
     const run = () =>
@@ -182,7 +183,7 @@ export class RemoteEngine implements ModelEngine {
         const chatInfo = await this.http.json<{ model_path?: string }>("/props", { signal: controller.signal });
         const chatName = (chatInfo.model_path ?? "").split(/[\\/]/).pop() || "llama-server";
         this.ready("chat", chatName);
-        const info = await this.llamaServer.describe(controller.signal).catch((error: unknown) => {
+        const info = await this.llamaServer.describeForCompletion(controller.signal).catch((error: unknown) => {
           this.fail("completion", error);
           return undefined;
         });
