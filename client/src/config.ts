@@ -11,6 +11,8 @@ export interface ClientSettings {
   completionEnabled: boolean;
   /** `hearth.completion.disabledLanguages`: language ids that never get ghost text. */
   disabledLanguages: ReadonlySet<string>;
+  /** `hearth.completion.suggestionCache`: typing through a shown suggestion keeps it without a request. */
+  suggestionCache: boolean;
 }
 
 export function readClientSettings(): ClientSettings {
@@ -18,6 +20,7 @@ export function readClientSettings(): ClientSettings {
   return {
     completionEnabled: config.get<boolean>("completion.enabled", true),
     disabledLanguages: new Set(config.get<string[]>("completion.disabledLanguages", ["plaintext"])),
+    suggestionCache: config.get<boolean>("completion.suggestionCache", true),
   };
 }
 

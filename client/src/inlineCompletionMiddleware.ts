@@ -26,8 +26,14 @@ export function createInlineCompletionMiddleware(
       const linePrefix = document.lineAt(position.line).text.slice(0, position.character);
       const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
 
-      const remainder = explicit ? undefined : remainderAfterTyping(shown, uri, position.line, linePrefix);
-      if (remainder !== undefined) return [new vscode.InlineCompletionItem(remainder, new vscode.Range(position, position))];
+      const remainder =
+        explicit || !current.suggestionCache ? undefined : remainderAfterTyping(shown, uri, position.line, linePrefix);
+      // Each item replaces the line up to the cursor with itself plus the suggestion. VS Code then keeps showing it,
+      // with no request, while the user types through it or deletes back along the line (an item anchored at the
+      // cursor would be dropped by the first Backspace and have to be asked for again).
+      const lineAnchored = (text: string) =>
+        new vscode.InlineCompletionItem(linePrefix + text, new vscode.Range(position.line, 0, position.line, position.character));
+      if (remainder !== undefined) return [lineAnchored(remainder)];
 
       if (!explicit) {
         const delay = pace.keystroke(performance.now());
@@ -40,7 +46,12 @@ export function createInlineCompletionMiddleware(
       const first = items?.[0]?.insertText;
       shown = typeof first === "string" ? { uri, line: position.line, linePrefix, text: first } : undefined;
       if (shown) onSuggestion?.(performance.now() - started);
-      return result;
+      if (!items) return result;
+      return items.map((item) =>
+        typeof item.insertText === "string" && (item.range === undefined || item.range.isEmpty)
+          ? lineAnchored(item.insertText)
+          : item,
+      );
     },
   };
 }

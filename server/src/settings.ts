@@ -26,6 +26,8 @@ export interface HearthSettings {
     speculate: boolean;
     /** Code from other recently viewed or edited files in the prompt. Default true. */
     crossFileContext: boolean;
+    /** Reuse suggestions already computed (typing through, deleting back, after Tab). Off only to compare. Default true. */
+    suggestionCache: boolean;
   };
   chat: {
     /** Like completion.model, for an instruct or reasoning model. Default "auto". The same file as the completion model is loaded once. */
@@ -81,6 +83,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
     timeoutMs: 3000,
     speculate: true,
     crossFileContext: true,
+    suggestionCache: true,
   },
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
   privacy: { excludedFiles: [] },
@@ -194,6 +197,12 @@ export function parseSettings(raw: unknown): ParsedSettings {
           "crossFileContext",
           defaults.completion.crossFileContext,
           "completion.crossFileContext",
+        ),
+        suggestionCache: boolean(
+          completion,
+          "suggestionCache",
+          defaults.completion.suggestionCache,
+          "completion.suggestionCache",
         ),
       },
       chat: {

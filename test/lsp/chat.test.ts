@@ -35,7 +35,7 @@ describe("chat over LSP (bigram chat models)", function () {
       await client.open("file:///a.ts", "  ret\n");
       assert.equal(await client.completionText("file:///a.ts", 0, 5), "urn a+b;");
       const loads = client.logs.join("").match(/Loaded bigram-qwen-v\d+\.gguf for (completion|chat)/g) ?? [];
-      assert.deepEqual(loads.sort(), ["Loaded bigram-qwen-v2.gguf for chat", "Loaded bigram-qwen-v2.gguf for completion"]);
+      assert.deepEqual(loads.sort(), ["Loaded bigram-qwen-v3.gguf for chat", "Loaded bigram-qwen-v3.gguf for completion"]);
     } finally {
       await client.stop();
     }

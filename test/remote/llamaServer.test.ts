@@ -56,7 +56,7 @@ describe("remote engine: llama-server", function () {
   it("reports the served model and its FIM format as ready", async () => {
     await openAt("x║\n");
     const status = client.statuses.filter((s) => s.role === "completion").at(-1);
-    assert.match(status?.model ?? "", /bigram-qwen-v2\.gguf \(qwen FIM\)/);
+    assert.match(status?.model ?? "", /bigram-qwen-v3\.gguf \(qwen FIM\)/);
     assert.match(status?.backend ?? "", /llama-server @ 127\.0\.0\.1:\d+/);
   });
 

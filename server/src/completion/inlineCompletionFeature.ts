@@ -32,6 +32,9 @@ export function shouldSuggestAutomatically(lineSuffix: string): boolean {
   return !/^[\p{L}\p{N}_$]/u.test(lineSuffix);
 }
 
+/** Suggestions besides the greedy one on an explicit request (Alt+] / Alt+[ cycle through them in VS Code). */
+export const EXPLICIT_ALTERNATIVES = 2;
+
 /** How long after the last context change the prompt is pre-evaluated. */
 const PREFILL_DELAY_MS = 300;
 
@@ -133,20 +136,23 @@ async function completeInline(
   // A state the model has answered before (deleting back, returning to a line, typing through, or speculated after
   // accepting the previous suggestion) needs no model call.
   const cacheKey = cacheKeyFor(params.textDocument.uri, deps.configuration.version, window, context);
-  const cached = cache.get(cacheKey);
+  // An explicit request (Alt+\, Alt+]) asks for alternatives, which only the model can give.
+  const cached = settings.suggestionCache && !explicit ? cache.get(cacheKey) : undefined;
   if (cached !== undefined) {
     shown(cached);
     return { items: [{ insertText: cached, range }] };
   }
   try {
-    const { text } = await suggestFor(deps.engine, window, settings, signal, false, context);
+    const alternatives = explicit ? EXPLICIT_ALTERNATIVES : 0;
+    const { text, others } = await suggestFor(deps.engine, window, settings, signal, false, context, alternatives);
     if (token.isCancellationRequested) return null;
     // A suggestion computed for an older version of the document would land in the wrong place.
     if (deps.documents.get(params.textDocument.uri)?.version !== version) return null;
-    if (text === undefined) return null;
-    cache.set(cacheKey, text);
-    shown(text);
-    return { items: [{ insertText: text, range }] };
+    const candidates = [...(text === undefined ? [] : [text]), ...others];
+    if (candidates.length === 0) return null;
+    if (settings.suggestionCache && text !== undefined) cache.set(cacheKey, text);
+    shown(candidates[0]);
+    return { items: candidates.map((insertText) => ({ insertText, range })) };
   } catch (error) {
     if (isAbortError(error) || signal.aborted) return null;
     // The engine's status already tells the user what to do; a failing request each keystroke would only add noise.

@@ -93,7 +93,8 @@ export class Speculation {
   start(shown: ShownSuggestion): void {
     this.cancel();
     const settings = this.settings();
-    if (!settings.speculate) return;
+    // Speculated suggestions are served from the cache: without it they would be wasted work.
+    if (!settings.speculate || !settings.suggestionCache) return;
     const controller = new AbortController();
     this.controller = controller;
     const firstLine = shown.suggestion.split("\n")[0] ?? "";

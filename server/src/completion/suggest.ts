@@ -15,7 +15,8 @@ export async function suggestFor(
   signal: AbortSignal,
   speculative = false,
   context?: RepoContextInput,
-): Promise<{ text: string | undefined; result: FimResult }> {
+  alternatives = 0,
+): Promise<{ text: string | undefined; others: string[]; result: FimResult }> {
   const place = { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, nextLines: window.nextLines };
   const multiline = window.lineSuffix.trim() === "";
   const result = await engine.fillInMiddle(
@@ -25,11 +26,19 @@ export async function suggestFor(
       timeoutMs: settings.timeoutMs,
       signal,
       speculative,
+      alternatives,
       // Stop as soon as the suggestion is known to end: one line inside a line, or when the code block closes.
       isComplete: multiline ? (text) => scopeEndIndex(text, place, true) !== undefined : (text) => text.includes("\n"),
     },
   );
-  return { text: postprocessCompletion(result.text, place), result };
+  const text = postprocessCompletion(result.text, place);
+  // Alternatives go through the same filters; one that ends up empty or equal to another is not a choice.
+  const others: string[] = [];
+  for (const raw of result.alternatives ?? []) {
+    const other = postprocessCompletion(raw, place);
+    if (other !== undefined && other !== text && !others.includes(other)) others.push(other);
+  }
+  return { text, others, result };
 }
 
 /**

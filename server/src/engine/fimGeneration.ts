@@ -58,12 +58,50 @@ export async function generateFim(loaded: FimModel, input: FimInput, options: Fi
     };
   }
 
-  const stopTokens = new Set<number>(fimTokens.stopTokens);
   const deadline = performance.now() + options.timeoutMs;
-  const generated: Token[] = [];
-  let text = "";
+  const greedy = await continueGreedily(loaded, [last], [], options, deadline);
+  const alternatives = options.alternatives
+    ? await generateAlternatives(loaded, [...head, last], greedy.tokens[0], options, deadline)
+    : undefined;
+  const { text, stopReason } = greedy;
+  const generated = greedy.tokens;
+  options.signal.throwIfAborted();
+  return {
+    text,
+    alternatives,
+    promptText: () => model.detokenize(prompt, true),
+    metrics: {
+      promptTokens: prompt.length,
+      evaluatedPromptTokens,
+      generatedTokens: generated.length,
+      durationMs: performance.now() - started,
+      stopReason,
+      rawText: text,
+    },
+  };
+}
+
+interface Continuation {
+  tokens: Token[];
+  text: string;
+  stopReason: CompletionMetrics["stopReason"];
+}
+
+/** Generates greedily after evaluating `input`; `start` are tokens already chosen (a branch's first token). */
+async function continueGreedily(
+  loaded: FimModel,
+  input: Token[],
+  start: Token[],
+  options: FimGenerationOptions,
+  deadline: number,
+): Promise<Continuation> {
+  const { model, fimSequence: sequence, fimTokens } = loaded;
+  const stopTokens = new Set<number>(fimTokens.stopTokens);
+  const generated: Token[] = [...start];
+  let text = model.detokenize(generated);
   let stopReason: CompletionMetrics["stopReason"] = "maxTokens";
-  for await (const token of sequence.evaluate([last], { temperature: 0, yieldEogToken: true })) {
+  if (generated.length >= options.maxTokens) return { tokens: generated, text, stopReason };
+  for await (const token of sequence.evaluate(input, { temperature: 0, yieldEogToken: true })) {
     if (model.isEogToken(token) || stopTokens.has(token)) {
       stopReason = "eog";
       break;
@@ -85,19 +123,48 @@ export async function generateFim(loaded: FimModel, input: FimInput, options: Fi
       break;
     }
   }
-  options.signal.throwIfAborted();
-  return {
-    text,
-    promptText: () => model.detokenize(prompt, true),
-    metrics: {
-      promptTokens: prompt.length,
-      evaluatedPromptTokens,
-      generatedTokens: generated.length,
-      durationMs: performance.now() - started,
-      stopReason,
-      rawText: text,
-    },
-  };
+  return { tokens: generated, text, stopReason };
+}
+
+/**
+ * A first token below this probability is not offered as an alternative: it is rarely what the user wants, and
+ * each alternative costs a whole generation.
+ */
+const MIN_ALTERNATIVE_PROBABILITY = 0.03;
+
+/**
+ * Other suggestions for the same prompt (Alt+] in VS Code): each starts with one of the next most likely first
+ * tokens and goes on greedily, so they differ where the model was least sure. Runs after the greedy suggestion,
+ * within the same deadline; the sequence is put back to the prompt after each, so the KV cache stays warm.
+ */
+async function generateAlternatives(
+  loaded: FimModel,
+  prompt: Token[],
+  greedyFirst: Token | undefined,
+  options: FimGenerationOptions,
+  deadline: number,
+): Promise<string[]> {
+  const { model, fimSequence: sequence, fimTokens } = loaded;
+  const head = prompt.slice(0, -1);
+  await sequence.adaptStateToTokens(head, false);
+  // Probabilities of the first token; the token this step samples is not used, only the distribution.
+  const steps = sequence.evaluateWithMetadata(prompt.slice(-1), { probabilities: true }, { temperature: 1 });
+  const first = await steps.next();
+  await steps.return();
+  if (first.done) return [];
+  const stopTokens = new Set<number>(fimTokens.stopTokens);
+  const firstTokens: Token[] = [];
+  for (const [token, probability] of first.value.probabilities) {
+    if (probability < MIN_ALTERNATIVE_PROBABILITY || firstTokens.length >= (options.alternatives ?? 0)) break;
+    if (token !== greedyFirst && !model.isEogToken(token) && !stopTokens.has(token)) firstTokens.push(token);
+  }
+  const texts: string[] = [];
+  for (const token of firstTokens) {
+    if (options.signal.aborted || performance.now() >= deadline) break;
+    await sequence.adaptStateToTokens(prompt, false);
+    texts.push((await continueGreedily(loaded, [token], [token], options, deadline)).text);
+  }
+  return texts;
 }
 
 /** Context segments as tokens: special tokens by id (never parsed out of file text), text tokenized as text. */

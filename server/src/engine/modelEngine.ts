@@ -42,11 +42,15 @@ export interface FimGenerationOptions {
   evaluateOnly?: boolean;
   /** Called with the text so far after each token; true ends generation early (e.g. the code block has closed). */
   isComplete?: (textSoFar: string) => boolean;
+  /** Up to this many other suggestions besides the greedy one (explicit requests; local engine only). */
+  alternatives?: number;
 }
 
 export interface FimResult {
   text: string;
   metrics: CompletionMetrics;
+  /** Other suggestions, raw, most likely first (when asked for and the engine can). */
+  alternatives?: string[];
   /** The prompt as text, special tokens spelled out (for tests, through a debug request). */
   promptText?: () => string;
 }

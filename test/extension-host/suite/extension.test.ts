@@ -38,8 +38,10 @@ async function suggestionAt(document: vscode.TextDocument, position: vscode.Posi
     source.token,
   );
   const items = Array.isArray(result) ? result : result?.items;
-  const text = items?.[0]?.insertText;
-  return typeof text === "string" ? text : text?.value;
+  const item = items?.[0];
+  const text = typeof item?.insertText === "string" ? item.insertText : item?.insertText.value;
+  // Items replace the line up to the cursor (so VS Code keeps them while typing and deleting); the suggestion is the rest.
+  return item?.range ? text?.slice(document.getText(item.range).length) : text;
 }
 
 describe("Hearth in the extension host", () => {
