@@ -16,6 +16,7 @@ const FILES = {
   "add.ts": "function add(a: number, b: number) {\n  \n}\n",
   "through.ts": "let x = 0;\n\n",
   "toggle.ts": "let y = 1;\n\n",
+  "choices.ts": "let z = 2;\n\n",
 };
 
 describe("Hearth in VS Code (code-server + Chromium)", function () {
@@ -68,9 +69,35 @@ describe("Hearth in VS Code (code-server + Chromium)", function () {
       await session.page.waitForTimeout(30);
     }
     assert.deepEqual([...new Set(samples)], ["rn a+b;"]);
+    // Deleting back along the line keeps the suggestion too: VS Code holds it, nothing blinks.
+    await session.page.keyboard.press("Backspace");
+    samples.length = 0;
+    for (let i = 0; i < 10; i++) {
+      samples.push(await workbench.ghostText());
+      await session.page.waitForTimeout(30);
+    }
+    // (The first frames may still show the text before the key was painted; never nothing.)
+    assert.ok(!samples.includes(""), `the ghost text blinked out: ${JSON.stringify(samples)}`);
+    assert.deepEqual([...new Set(samples.slice(-5))], ["urn a+b;"]);
     await session.page.keyboard.press("Escape");
     await workbench.waitForGhostText("");
-    assert.equal(await workbench.editorText(), "let x = 0;\nretu\n");
+    assert.equal(await workbench.editorText(), "let x = 0;\nret\n");
+  });
+
+  it("cycles to another candidate with Alt+] and Alt+[, and Tab accepts the one shown", async () => {
+    await workbench.openFile("choices.ts");
+    await workbench.goToLineEnd(2);
+    await workbench.type("mark@");
+    await workbench.waitForGhostText("QZ");
+    await session.page.keyboard.press("Alt+BracketRight");
+    await workbench.waitForGhostText("VW");
+    await session.page.keyboard.press("Alt+BracketLeft");
+    await workbench.waitForGhostText("QZ");
+    await session.page.keyboard.press("Alt+BracketRight");
+    await workbench.waitForGhostText("VW");
+    await session.page.keyboard.press("Tab");
+    await workbench.waitForGhostText("");
+    assert.equal(await workbench.editorText(), "let z = 2;\nmark@VW\n");
   });
 
   it("turns suggestions off and on again from the command palette", async () => {
