@@ -37,10 +37,12 @@ describe("cross-file context (bigram model)", function () {
     const prompt = (await client.lastPrompt()) ?? "";
     assert.ok(
       prompt.includes(
-        "<|repo_name|>demo-repo\n<|file_sep|>lib/math.ts\nexport function addNumbers(a: number, b: number) {\n  return a + b;\n}\n<|file_sep|>src/main.ts\n<|fim_prefix|>const total = addNumbers(1, 2);\n",
+        "<|repo_name|>demo-repo\n<|file_sep|>lib/math.ts\nexport function addNumbers(a: number, b: number) {\n  return a + b;\n}\n<|file_sep|>src/main.ts\n<|fim_prefix|><|fim_suffix|>",
       ),
       prompt,
     );
+    // The lines of the cursor's 16-line block come after the middle token (Enter then costs one token).
+    assert.ok(prompt.endsWith("<|fim_middle|>const total = addNumbers(1, 2);\n  ret"), prompt);
     assert.ok(!prompt.includes("Lorem"), "a chunk sharing no identifier with the cursor's code is left out");
     assert.ok(!prompt.includes("API_KEY"), "a secrets file's chunk never reaches the model");
   });

@@ -101,7 +101,8 @@ describe("fuzz: a seeded storm of edits and requests", function () {
       const request = (uri: string, thenEdit: boolean) => {
         const document = mirror.get(uri)!;
         const position = requestPosition(document);
-        const linePrefix = document.getText({ start: { line: position.line, character: 0 }, end: position });
+        const blockStart = { line: position.line - (position.line % 16), character: 0 };
+        const blockPrefix = document.getText({ start: blockStart, end: position }).replace(/\r\n|\r/g, "\n");
         const state = `${uri}\u0000${document.version}\u0000${document.getText()}\u0000${position.line}:${position.character}`;
         const stateByText = `${uri}\u0000${document.getText()}\u0000${position.line}:${position.character}`;
         const explicit = rand() < 0.4;
@@ -115,8 +116,9 @@ describe("fuzz: a seeded storm of edits and requests", function () {
               const text = typeof item === "string" ? item : item?.value;
               if (text === undefined) return;
               suggestions++;
-              // The bigram model's answer depends only on the last byte before the cursor (or the FIM middle token).
-              const expected = predictBigramText("qwen", linePrefix === "" ? "fim-middle" : linePrefix);
+              // The bigram model's answer depends only on the prompt's last token: the last byte before the cursor
+              // within its 16-line block (which goes after the FIM middle token), or that token itself.
+              const expected = predictBigramText("qwen", blockPrefix === "" ? "fim-middle" : blockPrefix);
               if (!expected.startsWith(text))
                 failures.push(`${state}: got ${JSON.stringify(text)}, expected a prefix of ${JSON.stringify(expected)}`);
               // Edited while it was computed: only a repeat of an earlier answer for the same text may come back.

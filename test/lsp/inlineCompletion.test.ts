@@ -85,16 +85,25 @@ describe("inline completion over LSP (bigram model)", function () {
     await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } });
   });
 
-  it("Enter deep in a file keeps the prompt's start in the KV cache (the prefix window starts on an aligned line)", async () => {
+  it("Enter deep in a file evaluates only the line break (the cursor's 16-line block sits after the middle token)", async () => {
     const lines = Array.from({ length: 150 }, (_, i) => `let v${i} = ${i};`);
     const doc = await openAt(`${lines.join("\n")}\n  ret║\n${lines.slice(0, 20).join("\n")}\n`);
+    assert.equal(doc.line % 16, 6, "the cursor is inside a block, as most Enters are");
     assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
     await client.insert(doc.id, doc.line, doc.character, "\n");
     await client.completionText(doc.id, doc.line + 1, 0, { explicit: true });
     const metrics = await client.lastMetrics();
     assert.ok(metrics, "metrics");
-    // Only the finished line and what follows the prefix (the suffix window) are evaluated again, not the prefix.
-    assert.ok(metrics.evaluatedPromptTokens < metrics.promptTokens / 2, JSON.stringify(metrics));
+    // Neither the prefix nor the suffix window is evaluated again: the prompt only grew by the line break.
+    assert.ok(metrics.evaluatedPromptTokens <= 2, JSON.stringify(metrics));
+    const prompt = (await client.lastPrompt()) ?? "";
+    assert.ok(prompt.includes("let v143 = 143;\n<|fim_suffix|>"), "the prefix ends on the block boundary");
+    assert.ok(
+      prompt.endsWith(
+        "<|fim_middle|>let v144 = 144;\nlet v145 = 145;\nlet v146 = 146;\nlet v147 = 147;\nlet v148 = 148;\nlet v149 = 149;\n  ret\n",
+      ),
+      prompt.slice(-200),
+    );
   });
 
   it("drops a bracket that is already after the cursor", async () => {
@@ -104,7 +113,8 @@ describe("inline completion over LSP (bigram model)", function () {
   });
 
   it("answers an explicit request on an empty line", async () => {
-    const doc = await openAt("let a = 0;\n║\n");
+    // On the first line of a 16-line block the prompt ends on the middle token itself.
+    const doc = await openAt("║\nlet a = 0;\n");
     assert.equal(await client.completionText(doc.id, doc.line, doc.character, { explicit: true }), "x=1");
   });
 
@@ -186,7 +196,7 @@ describe("FIM formats recognised from the model's own vocabulary", function () {
     it(`completes with ${family}-style FIM tokens`, async () => {
       const client = await LspTestClient.start({ completion: { model: bigramModelPath(family) }, local: { threads: 1 } });
       try {
-        const doc = documentAt("let a = 0;\n║\n");
+        const doc = documentAt("║\nlet a = 0;\n");
         await client.open("file:///f.ts", doc.text);
         await client.waitForStatus(ready);
         // "x=1" follows only the family's own middle token, so this proves the prompt used the right spelling.

@@ -51,7 +51,9 @@ describe("huge and odd documents", function () {
     const line = `${"x".repeat(1_000_000)} ret`;
     const result = await suggest(line, 0, line.length);
     assert.equal(result.text, "urn a+b;");
-    assert.ok(result.ms < 3000, `${result.ms} ms`);
+    // Bounded by the window's character cap on the cursor's line, not by the line: a guard, not a speed test.
+    const metrics = await client.lastMetrics();
+    assert.ok(metrics && metrics.promptTokens <= 4_100, JSON.stringify(metrics));
   });
 
   it("NUL and other binary bytes before the cursor", async () => {

@@ -9,7 +9,7 @@
 import type { ModelEngine, RepoContextInput } from "../engine/modelEngine";
 import type { HearthSettings } from "../settings";
 import { cutDocumentWindow, type DocumentWindow, prefixWindowStart } from "./documentWindow";
-import { cacheKeyFor, suggestFor } from "./suggest";
+import { cacheKeyFor, fimInputOf, suggestFor } from "./suggest";
 import type { SuggestionCache } from "./suggestionCache";
 
 export interface ShownSuggestion {
@@ -66,16 +66,13 @@ export class Speculation {
     const settings = this.settings();
     setImmediate(() => {
       this.engine
-        .fillInMiddle(
-          { prefix: window.prefix, linePrefix: window.linePrefix, suffix: window.suffix, context },
-          {
-            maxTokens: settings.maxTokens,
-            timeoutMs: settings.timeoutMs,
-            signal: controller.signal,
-            speculative: true,
-            evaluateOnly: true,
-          },
-        )
+        .fillInMiddle(fimInputOf(window, context), {
+          maxTokens: settings.maxTokens,
+          timeoutMs: settings.timeoutMs,
+          signal: controller.signal,
+          speculative: true,
+          evaluateOnly: true,
+        })
         .catch(() => undefined)
         .finally(() => {
           if (this.controller === controller) this.controller = undefined;

@@ -2,9 +2,9 @@
  * One suggestion for one document window: the engine call with the scope-aware stop, then the post-processing
  * filters. Shared by the request path and by speculation.
  */
-import type { FimResult, ModelEngine, RepoContextInput } from "../engine/modelEngine";
+import type { FimInput, FimResult, ModelEngine, RepoContextInput } from "../engine/modelEngine";
 import type { HearthSettings } from "../settings";
-import type { DocumentWindow } from "./documentWindow";
+import { type DocumentWindow, WINDOW_ALIGN_LINES } from "./documentWindow";
 import { postprocessCompletion, scopeEndIndex } from "./postprocess";
 import type { CacheKeyParts } from "./suggestionCache";
 
@@ -19,18 +19,15 @@ export async function suggestFor(
 ): Promise<{ text: string | undefined; others: string[]; result: FimResult }> {
   const place = { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, nextLines: window.nextLines };
   const multiline = window.lineSuffix.trim() === "";
-  const result = await engine.fillInMiddle(
-    { prefix: window.prefix, linePrefix: window.linePrefix, suffix: window.suffix, context },
-    {
-      maxTokens: settings.maxTokens,
-      timeoutMs: settings.timeoutMs,
-      signal,
-      speculative,
-      alternatives,
-      // Stop as soon as the suggestion is known to end: one line inside a line, or when the code block closes.
-      isComplete: multiline ? (text) => scopeEndIndex(text, place, true) !== undefined : (text) => text.includes("\n"),
-    },
-  );
+  const result = await engine.fillInMiddle(fimInputOf(window, context), {
+    maxTokens: settings.maxTokens,
+    timeoutMs: settings.timeoutMs,
+    signal,
+    speculative,
+    alternatives,
+    // Stop as soon as the suggestion is known to end: one line inside a line, or when the code block closes.
+    isComplete: multiline ? (text) => scopeEndIndex(text, place, true) !== undefined : (text) => text.includes("\n"),
+  });
   const text = postprocessCompletion(result.text, place);
   // Alternatives go through the same filters; one that ends up empty or equal to another is not a choice.
   const others: string[] = [];
@@ -39,6 +36,25 @@ export async function suggestFor(
     if (other !== undefined && other !== text && !others.includes(other)) others.push(other);
   }
   return { text, others, result };
+}
+
+/**
+ * The engine's input for a window. The lines of the cursor's 16-line block that come before it go after the middle
+ * token, with the cursor's line: the prompt is `PRE block-aligned prefix SUF suffix MID lines of this block, line
+ * so far`. To the model that is the same text (a middle it has begun), but Enter only appends a line break to the
+ * prompt instead of moving a line before the suffix, which re-evaluated the whole suffix window. The prefix window
+ * starts on a block boundary (`prefixWindowStart`), so its line count modulo the block size is the cursor's place
+ * in its block; the prompt's start moves once per 16 lines.
+ */
+export function fimInputOf(window: DocumentWindow, context?: RepoContextInput): FimInput {
+  const lines = window.prefix.split(/(?<=\n)/).filter((line) => line !== "");
+  const inBlock = lines.length % WINDOW_ALIGN_LINES;
+  return {
+    prefix: lines.slice(0, lines.length - inBlock).join(""),
+    linePrefix: lines.slice(lines.length - inBlock).join("") + window.linePrefix,
+    suffix: window.suffix,
+    context,
+  };
 }
 
 /**

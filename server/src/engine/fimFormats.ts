@@ -98,7 +98,7 @@ export interface FimPromptParts {
   prefix: readonly number[];
   /** Tokens of the text after the cursor (windowed). */
   suffix: readonly number[];
-  /** Tokens of the cursor's line up to the cursor. */
+  /** Tokens of the text typed in the cursor's block up to the cursor (see FimInput.linePrefix). */
   linePrefix: readonly number[];
 }
 

@@ -22,9 +22,9 @@ export interface RepoContextInput {
 export interface FimInput {
   /** Cross-file context, when there is any. */
   context?: RepoContextInput;
-  /** Whole lines before the cursor's line. */
+  /** Whole lines before the text typed so far (before the cursor's 16-line block; see completion/suggest.ts). */
   prefix: string;
-  /** The cursor's line up to the cursor. */
+  /** What goes after the middle token: the cursor's block of lines up to the cursor, its line last. */
   linePrefix: string;
   /** Everything after the cursor (windowed). */
   suffix: string;
