@@ -42,6 +42,7 @@ export function createInlineCompletionMiddleware(
       }
       const started = performance.now();
       const result = await next(document, position, context, token);
+      if (!token.isCancellationRequested) pace.answered(performance.now() - started);
       const items = Array.isArray(result) ? result : result?.items;
       const first = items?.[0]?.insertText;
       shown = typeof first === "string" ? { uri, line: position.line, linePrefix, text: first } : undefined;

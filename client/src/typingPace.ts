@@ -1,7 +1,9 @@
 /**
- * How long to wait after a keystroke before asking the model, adapted to how fast the user types.
- * A fast typist's next key usually comes soon, so waiting a little saves a request that would be aborted anyway;
- * a slow typist gets the request almost at once. Pure, so it can be unit-tested.
+ * How long to wait after a keystroke before asking the model, adapted to how fast the user types and how fast the
+ * model answers. A fast typist's next key usually comes soon, so waiting a little saves a request that would be
+ * aborted anyway; a slow typist gets the request almost at once; and when answers typically arrive well before the
+ * next key (a GPU, a warm cache), there is nothing to save, so the wait is the shortest. Pure, so it can be
+ * unit-tested.
  */
 
 export interface TypingPaceOptions {
@@ -20,6 +22,7 @@ export const DEFAULT_TYPING_PACE: TypingPaceOptions = { minDelayMs: 15, maxDelay
 export class TypingPace {
   private lastKeyAt: number | undefined;
   private typicalGapMs: number | undefined;
+  private typicalAnswerMs: number | undefined;
 
   constructor(private readonly options: TypingPaceOptions = DEFAULT_TYPING_PACE) {}
 
@@ -36,9 +39,17 @@ export class TypingPace {
     return this.delayMs();
   }
 
+  /** Records how long a request took from asking to answer (model or cache). */
+  answered(latencyMs: number): void {
+    if (!(latencyMs >= 0)) return;
+    this.typicalAnswerMs = this.typicalAnswerMs === undefined ? latencyMs : 0.7 * this.typicalAnswerMs + 0.3 * latencyMs;
+  }
+
   delayMs(): number {
     const { minDelayMs, maxDelayMs, fractionOfGap } = this.options;
     if (this.typicalGapMs === undefined) return Math.round((minDelayMs + maxDelayMs) / 2);
+    // The answer usually lands before half the gap to the next key: a request now is not wasted.
+    if (this.typicalAnswerMs !== undefined && minDelayMs + this.typicalAnswerMs < this.typicalGapMs / 2) return minDelayMs;
     return Math.round(Math.min(maxDelayMs, Math.max(minDelayMs, this.typicalGapMs * fractionOfGap)));
   }
 }

@@ -23,6 +23,19 @@ describe("adaptive debounce", () => {
     assert.equal(glacial.delayMs(), 90);
   });
 
+  it("waits the least when answers come well before the next key, and as before when they don't", () => {
+    const quickModel = new TypingPace();
+    const slowModel = new TypingPace();
+    for (let i = 0; i < 10; i++) {
+      quickModel.keystroke(i * 200);
+      quickModel.answered(40);
+      slowModel.keystroke(i * 200);
+      slowModel.answered(400);
+    }
+    assert.equal(quickModel.delayMs(), 15);
+    assert.equal(slowModel.delayMs(), 90);
+  });
+
   it("does not count a pause as a typing gap", () => {
     const pace = new TypingPace();
     for (let i = 0; i < 5; i++) pace.keystroke(i * 100);
