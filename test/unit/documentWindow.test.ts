@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { cutDocumentWindow, prefixWindowStart } from "../../server/src/completion/documentWindow";
+import { fimInputOf } from "../../server/src/completion/suggest";
 import { documentAt } from "./cursorFixture";
 
 describe("document window", () => {
@@ -43,5 +44,32 @@ describe("document window", () => {
     assert.equal(prefixWindowStart(101, 64), 32);
     assert.equal(prefixWindowStart(111, 64), 32);
     assert.equal(prefixWindowStart(112, 64), 48);
+  });
+});
+
+describe("FIM input of a window: the cursor's 16-line block after the middle token", () => {
+  const numbered = (count: number) => Array.from({ length: count }, (_, i) => `l${i}\n`).join("");
+
+  it("moves the block's lines before the cursor into the part after the middle token", () => {
+    const { text, line, character } = documentAt(`${numbered(19)}  ret║\nnext`);
+    const input = fimInputOf(cutDocumentWindow(text, { line, character }, { prefixLines: 64, suffixLines: 1 }));
+    assert.equal(input.prefix, numbered(16));
+    assert.equal(input.linePrefix, "l16\nl17\nl18\n  ret");
+    assert.equal(input.suffix, "\nnext");
+  });
+
+  it("Enter only appends to the part after the middle token; the 16th line moves the block", () => {
+    const cut = (document: string) => {
+      const { text, line, character } = documentAt(document);
+      return fimInputOf(cutDocumentWindow(text, { line, character }, { prefixLines: 64, suffixLines: 1 }));
+    };
+    const before = cut(`${numbered(20)}x = 1;║\nnext`);
+    const after = cut(`${numbered(20)}x = 1;\n║\nnext`);
+    assert.equal(after.prefix, before.prefix);
+    assert.equal(after.linePrefix, `${before.linePrefix}\n`);
+    assert.equal(after.suffix, before.suffix);
+    const atBlock = cut(`${numbered(32)}║\nnext`);
+    assert.equal(atBlock.prefix, numbered(32));
+    assert.equal(atBlock.linePrefix, "");
   });
 });
