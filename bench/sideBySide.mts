@@ -104,11 +104,20 @@ async function main(): Promise<void> {
       else hearth.skipped++;
       hearth.evaluated.push(0);
     } else {
-      hearth.evaluated.push((await client.lastMetrics())?.evaluatedPromptTokens ?? Number.NaN);
+      const metrics = await client.lastMetrics();
+      hearth.evaluated.push(metrics?.evaluatedPromptTokens ?? Number.NaN);
+      if (process.env.HEARTH_BENCH_DEBUG)
+        console.log(
+          `${keystroke.line}:${keystroke.character} ${hearth.latency.at(-1)?.toFixed(0)} ms, server ${metrics?.durationMs.toFixed(0)} ms, ${metrics?.evaluatedPromptTokens} evaluated, ${metrics?.generatedTokens} generated (${metrics?.stopReason})`,
+        );
     }
     await sleep(PAUSE_MS);
   }
   await client.stop();
+  if (process.env.HEARTH_BENCH_ONLY === "hearth") {
+    console.log(`Hearth: median ${median(hearth.latency).toFixed(0)} ms, p95 ${p95(hearth.latency).toFixed(0)} ms`);
+    return;
+  }
 
   // --- llama-server, as llama.vscode calls it ---
   const server = await LlamaServerProcess.start(llamaServerBinary(), modelPath, { threads: THREADS });

@@ -2,13 +2,13 @@
  * Forwards editor context to the language server for cross-file completions: what the user looks at (visible
  * ranges), what they edit (lines around each change), and the definitions of identifiers near the cursor (asked of
  * VS Code's own definition providers, so every language with a language server helps). Secrets files and
- * `.gitignore`d paths are never forwarded.
+ * git-ignored paths (`.gitignore` at any depth, `.git/info/exclude`) are never forwarded.
  */
-import ignore, { type Ignore } from "ignore";
 import * as vscode from "vscode";
 import { isSensitiveFile } from "../../../server/src/privacy/sensitiveFiles";
 import { ContextChunkNotification, type ContextChunkParams } from "../../../server/src/protocol";
 import { CONFIG_SECTION } from "../config";
+import { GitIgnoredPaths } from "./gitIgnored";
 
 const CHUNK_LINES = 64;
 const EDIT_CONTEXT_LINES = 16;
@@ -23,7 +23,8 @@ type Send = (chunk: ContextChunkParams) => void;
 export class ContextForwarder implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly ignores = new Map<string, Promise<Ignore | undefined>>();
+  /** Per workspace folder. */
+  private readonly ignored = new Map<string, GitIgnoredPaths>();
 
   constructor(private readonly send: Send) {
     this.disposables.push(
@@ -39,9 +40,21 @@ export class ContextForwarder implements vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection((event) =>
         this.later("definitions", 800, () => void this.forwardDefinitions(event.textEditor)),
       ),
+    );
+    // Rule files change on disk too (git checkout, another editor): any change re-reads them all.
+    const watcher = vscode.workspace.createFileSystemWatcher("**/{.gitignore,.git/info/exclude}");
+    const forget = () => {
+      for (const paths of this.ignored.values()) paths.clear();
+    };
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(forget),
+      watcher.onDidChange(forget),
+      watcher.onDidDelete(forget),
       vscode.workspace.onDidSaveTextDocument((document) => {
-        if (document.uri.path.endsWith("/.gitignore")) this.ignores.clear();
+        if (/\/\.gitignore$|\/\.git\/info\/exclude$/.test(document.uri.path)) forget();
       }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.ignored.clear()),
     );
   }
 
@@ -106,28 +119,27 @@ export class ContextForwarder implements vscode.Disposable {
     this.send({ uri: document.uri.toString(), path: vscode.workspace.asRelativePath(document.uri), text, startLine: start });
   }
 
-  /** Never secrets files (built-in list plus hearth.privacy.excludedFiles) nor what the workspace's .gitignore ignores. */
+  /** Never secrets files (built-in list plus hearth.privacy.excludedFiles) nor what git ignores in the workspace. */
   private async mayForward(uri: vscode.Uri): Promise<boolean> {
     const excluded = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string[]>("privacy.excludedFiles", []);
     if (isSensitiveFile(uri.fsPath, excluded)) return false;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return true;
-    const rules = await this.ignoreRules(folder);
     const relative = vscode.workspace.asRelativePath(uri, false);
-    return !(rules?.ignores(relative) ?? false);
+    return !(await this.ignoredIn(folder).isIgnored(relative));
   }
 
-  private ignoreRules(folder: vscode.WorkspaceFolder): Promise<Ignore | undefined> {
+  private ignoredIn(folder: vscode.WorkspaceFolder): GitIgnoredPaths {
     const key = folder.uri.toString();
-    let rules = this.ignores.get(key);
-    if (!rules) {
-      rules = Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, ".gitignore"))).then(
-        (bytes) => ignore().add(Buffer.from(bytes).toString("utf8")),
-        () => undefined,
-      );
-      this.ignores.set(key, rules);
+    let paths = this.ignored.get(key);
+    if (!paths) {
+      paths = new GitIgnoredPaths(async (relativePath) => {
+        const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, relativePath));
+        return Buffer.from(bytes).toString("utf8");
+      });
+      this.ignored.set(key, paths);
     }
-    return rules;
+    return paths;
   }
 
   dispose(): void {

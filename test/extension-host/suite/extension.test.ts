@@ -272,7 +272,7 @@ describe("Hearth when its language server dies", () => {
 });
 
 describe("Hearth's cross-file context in the extension host", () => {
-  it("forwards a file the user viewed, and never a .gitignore'd one", async () => {
+  it("forwards a file the user viewed, and never a git-ignored one (root, nested .gitignore, .git/info/exclude)", async () => {
     const hearth = await activatedHearth();
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);
@@ -281,8 +281,14 @@ describe("Hearth's cross-file context in the extension host", () => {
     await write(".gitignore", "ignored/\n");
     await write("lib/math.ts", "export function addNumbers(a: number, b: number) {\n  return a + b;\n}\n");
     await write("ignored/secret.ts", "export const addNumbersSecret = addNumbers(4, 2);\n");
+    // Written after the forwarder has read (and cached) the rule files for earlier tests: the watcher must notice.
+    await write("packages/api/.gitignore", "/generated\n");
+    await write("packages/api/generated/client.ts", "export const addNumbersGenerated = addNumbers(5, 6);\n");
+    await write(".git/info/exclude", "scratch.ts\n");
+    await write("scratch.ts", "export const addNumbersScratch = addNumbers(7, 8);\n");
     await write("src/main.ts", "const total = addNumbers(1, 2);\n  ret\n");
-    for (const path of ["lib/math.ts", "ignored/secret.ts"]) {
+    await new Promise((resolve) => setTimeout(resolve, 500)); // file watcher events
+    for (const path of ["lib/math.ts", "ignored/secret.ts", "packages/api/generated/client.ts", "scratch.ts"]) {
       await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, path));
       await new Promise((resolve) => setTimeout(resolve, 1200)); // the forwarder waits for the view to settle
     }
@@ -293,6 +299,8 @@ describe("Hearth's cross-file context in the extension host", () => {
     const prompt = (await hearth.languageClient!.sendRequest<string | null>("hearth/debug/lastPrompt")) ?? "";
     assert.match(prompt, /<\|file_sep\|>lib\/math\.ts\nexport function addNumbers/);
     assert.ok(!prompt.includes("addNumbersSecret"), "a .gitignore'd file was forwarded");
+    assert.ok(!prompt.includes("addNumbersGenerated"), "a file ignored by a nested .gitignore was forwarded");
+    assert.ok(!prompt.includes("addNumbersScratch"), "a file in .git/info/exclude was forwarded");
     assert.match(prompt, /<\|file_sep\|>src\/main\.ts\n<\|fim_prefix\|>/);
   });
 });
