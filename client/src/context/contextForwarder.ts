@@ -42,7 +42,7 @@ export class ContextForwarder implements vscode.Disposable {
       ),
     );
     // Rule files change on disk too (git checkout, another editor): any change re-reads them all.
-    const watcher = vscode.workspace.createFileSystemWatcher("**/{.gitignore,.git/info/exclude}");
+    const watcher = vscode.workspace.createFileSystemWatcher("**/.gitignore");
     const forget = () => {
       for (const paths of this.ignored.values()) paths.clear();
     };
@@ -54,7 +54,7 @@ export class ContextForwarder implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((document) => {
         if (/\/\.gitignore$|\/\.git\/info\/exclude$/.test(document.uri.path)) forget();
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.ignored.clear()),
+      vscode.workspace.onDidChangeWorkspaceFolders(forget),
     );
   }
 
@@ -133,10 +133,17 @@ export class ContextForwarder implements vscode.Disposable {
     const key = folder.uri.toString();
     let paths = this.ignored.get(key);
     if (!paths) {
-      paths = new GitIgnoredPaths(async (relativePath) => {
+      const created = new GitIgnoredPaths(async (relativePath) => {
         const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, relativePath));
         return Buffer.from(bytes).toString("utf8");
       });
+      // The workspace-wide watcher doesn't report changes inside .git; a watcher based there does.
+      const exclude = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.joinPath(folder.uri, ".git", "info"), "exclude"),
+      );
+      const forget = () => created.clear();
+      this.disposables.push(exclude, exclude.onDidCreate(forget), exclude.onDidChange(forget), exclude.onDidDelete(forget));
+      paths = created;
       this.ignored.set(key, paths);
     }
     return paths;
