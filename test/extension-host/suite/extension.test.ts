@@ -299,13 +299,18 @@ describe("Hearth's cross-file context in the extension host", () => {
       await new Promise((resolve) => setTimeout(resolve, 1200)); // the forwarder waits for the view to settle
     };
     await view("lib/math.ts"); // the forwarder reads (and caches) the rule files now
-    // Rule files written after that: the file watcher must make the forwarder read them again.
+    await view("ignored/secret.ts");
+    // Rule files written after that: the file watchers must make the forwarder read them again. One at a time, so
+    // each is noticed by its own watcher (the one for .git/info/exclude is separate).
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 1000)); // file watcher events
     await write("packages/api/.gitignore", "/generated\n");
     await write("packages/api/generated/client.ts", "export const addNumbersGenerated = addNumbers(5, 6);\n");
+    await settle();
+    await view("packages/api/generated/client.ts");
     await write(".git/info/exclude", "scratch.ts\n");
     await write("scratch.ts", "export const addNumbersScratch = addNumbers(7, 8);\n");
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // file watcher events
-    for (const path of ["ignored/secret.ts", "packages/api/generated/client.ts", "scratch.ts"]) await view(path);
+    await settle();
+    await view("scratch.ts");
     const main = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, "src/main.ts"));
     await vscode.window.showTextDocument(main);
     await waitForState(hearth, "ready");
