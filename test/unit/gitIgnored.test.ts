@@ -1,12 +1,17 @@
 import { strict as assert } from "node:assert";
 import { GitIgnoredPaths } from "../../client/src/context/gitIgnored";
 
-/** A workspace's rule files, as the forwarder would read them. */
+/** A workspace's rule files, as the forwarder would read them; the stamp is the text itself. */
 function workspace(files: Record<string, string>): { paths: GitIgnoredPaths; reads: string[] } {
   const reads: string[] = [];
-  const paths = new GitIgnoredPaths(async (path) => {
-    reads.push(path);
-    return files[path];
+  const paths = new GitIgnoredPaths({
+    stamp: async (path) => files[path],
+    read: async (path) => {
+      reads.push(path);
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT ${path}`);
+      return text;
+    },
   });
   return { paths, reads };
 }
@@ -46,19 +51,34 @@ describe("git-ignored paths (what cross-file context never forwards)", () => {
     assert.equal(await paths.isIgnored("local.ts"), false);
   });
 
-  it("reads each rule file once until told they changed", async () => {
-    const { paths, reads } = workspace({ ".gitignore": "dist/\n" });
+  it("reads a rule file again only when it changed, and notices one appear or go", async () => {
+    const files: Record<string, string> = { ".gitignore": "dist/\n" };
+    const reads: string[] = [];
+    const paths = new GitIgnoredPaths({
+      stamp: async (path) => files[path],
+      read: async (path) => {
+        reads.push(path);
+        return files[path] ?? "";
+      },
+    });
     await paths.isIgnored("src/a.ts");
     await paths.isIgnored("src/b.ts");
-    assert.equal(reads.filter((path) => path === ".gitignore").length, 1);
-    paths.clear();
-    await paths.isIgnored("src/a.ts");
-    assert.equal(reads.filter((path) => path === ".gitignore").length, 2);
+    assert.deepEqual(reads, [".gitignore"]);
+    files[".git/info/exclude"] = "src/b.ts\n";
+    assert.equal(await paths.isIgnored("src/b.ts"), true);
+    files[".gitignore"] = "dist/\nsrc/a.ts\n";
+    assert.equal(await paths.isIgnored("src/a.ts"), true);
+    assert.deepEqual(reads, [".gitignore", ".git/info/exclude", ".gitignore"]);
+    delete files[".gitignore"];
+    assert.equal(await paths.isIgnored("src/a.ts"), false);
   });
 
   it("treats an unreadable rule file as absent", async () => {
-    const paths = new GitIgnoredPaths(async () => {
-      throw new Error("EACCES");
+    const paths = new GitIgnoredPaths({
+      stamp: async () => "1",
+      read: async () => {
+        throw new Error("EACCES");
+      },
     });
     assert.equal(await paths.isIgnored("src/main.ts"), false);
   });

@@ -40,21 +40,7 @@ export class ContextForwarder implements vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection((event) =>
         this.later("definitions", 800, () => void this.forwardDefinitions(event.textEditor)),
       ),
-    );
-    // Rule files change on disk too (git checkout, another editor): any change re-reads them all.
-    const watcher = vscode.workspace.createFileSystemWatcher("**/.gitignore");
-    const forget = () => {
-      for (const paths of this.ignored.values()) paths.clear();
-    };
-    this.disposables.push(
-      watcher,
-      watcher.onDidCreate(forget),
-      watcher.onDidChange(forget),
-      watcher.onDidDelete(forget),
-      vscode.workspace.onDidSaveTextDocument((document) => {
-        if (/\/\.gitignore$|\/\.git\/info\/exclude$/.test(document.uri.path)) forget();
-      }),
-      vscode.workspace.onDidChangeWorkspaceFolders(forget),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.ignored.clear()),
     );
   }
 
@@ -133,17 +119,15 @@ export class ContextForwarder implements vscode.Disposable {
     const key = folder.uri.toString();
     let paths = this.ignored.get(key);
     if (!paths) {
-      const created = new GitIgnoredPaths(async (relativePath) => {
-        const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, relativePath));
-        return Buffer.from(bytes).toString("utf8");
+      const at = (relativePath: string) => vscode.Uri.joinPath(folder.uri, relativePath);
+      paths = new GitIgnoredPaths({
+        stamp: (relativePath) =>
+          Promise.resolve(vscode.workspace.fs.stat(at(relativePath))).then(
+            (stat) => `${stat.mtime}:${stat.size}`,
+            () => undefined,
+          ),
+        read: async (relativePath) => Buffer.from(await vscode.workspace.fs.readFile(at(relativePath))).toString("utf8"),
       });
-      // The workspace-wide watcher doesn't report changes inside .git; a watcher based there does.
-      const exclude = vscode.workspace.createFileSystemWatcher(
-        new vscode.RelativePattern(vscode.Uri.joinPath(folder.uri, ".git", "info"), "exclude"),
-      );
-      const forget = () => created.clear();
-      this.disposables.push(exclude, exclude.onDidCreate(forget), exclude.onDidChange(forget), exclude.onDidDelete(forget));
-      paths = created;
       this.ignored.set(key, paths);
     }
     return paths;

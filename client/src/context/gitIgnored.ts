@@ -2,45 +2,49 @@
  * Which workspace paths git ignores, so their code never reaches the model as context: `.git/info/exclude`, the
  * root `.gitignore` and every nested `.gitignore` on the way to the file, with git's precedence (a deeper file
  * overrides a shallower one, `!` re-includes, and nothing under an ignored directory can be re-included).
- * Rule files are read through a callback and cached, so this module is pure and unit-tested.
+ * Rule files are read through callbacks and cached by a stamp (modification time and size) checked on every use:
+ * file watchers don't report inside `.git` and can lag, and a stale rule would leak an ignored file. Pure otherwise,
+ * and unit-tested.
  *
  * Not covered: the user's global excludes file (core.excludesFile) and repositories nested inside the folder.
  */
 import ignore, { type Ignore } from "ignore";
 
-/** Reads a file by its path relative to the workspace folder ("a/.gitignore"); undefined when there is none. */
-export type ReadRelativeFile = (relativePath: string) => Promise<string | undefined>;
+/** Rule files by their path relative to the workspace folder ("a/.gitignore"). */
+export interface RuleFiles {
+  /** Something that changes when the file does (modification time and size); undefined when there is no file. */
+  stamp(relativePath: string): Promise<string | undefined>;
+  read(relativePath: string): Promise<string>;
+}
+
+type Lookup = Map<string, Promise<Ignore | undefined>>;
 
 export class GitIgnoredPaths {
-  private readonly rules = new Map<string, Promise<Ignore | undefined>>();
+  private readonly cache = new Map<string, { stamp: string; rules: Promise<Ignore | undefined> }>();
 
-  constructor(private readonly read: ReadRelativeFile) {}
-
-  /** Forgets every rule file read (one was saved, created or deleted). */
-  clear(): void {
-    this.rules.clear();
-  }
+  constructor(private readonly files: RuleFiles) {}
 
   /** Whether git would ignore `relativePath` (forward slashes, relative to the folder). */
   async isIgnored(relativePath: string): Promise<boolean> {
     const segments = relativePath.split("/").filter((segment) => segment !== "" && segment !== ".");
     if (segments.length === 0 || segments.includes("..")) return false;
+    const lookup: Lookup = new Map(); // each rule file is checked once per question
     // Each directory on the way first: a file inside an ignored directory is ignored whatever deeper rules say.
     for (let depth = 1; depth <= segments.length; depth++) {
       const isDirectory = depth < segments.length;
-      if (await this.matches(segments.slice(0, depth), isDirectory)) return true;
+      if (await this.matches(segments.slice(0, depth), isDirectory, lookup)) return true;
     }
     return false;
   }
 
   /** The last rule that decides about this path wins, from `.git/info/exclude` down to its own directory's file. */
-  private async matches(segments: string[], isDirectory: boolean): Promise<boolean> {
+  private async matches(segments: string[], isDirectory: boolean, lookup: Lookup): Promise<boolean> {
     const levels: { directory: string[]; rules: Ignore | undefined }[] = [
-      { directory: [], rules: await this.rulesFrom(".git/info/exclude") },
+      { directory: [], rules: await this.rulesFrom(".git/info/exclude", lookup) },
     ];
     for (let depth = 0; depth < segments.length; depth++) {
       const directory = segments.slice(0, depth);
-      levels.push({ directory, rules: await this.rulesFrom([...directory, ".gitignore"].join("/")) });
+      levels.push({ directory, rules: await this.rulesFrom([...directory, ".gitignore"].join("/"), lookup) });
     }
     let ignored = false;
     for (const { directory, rules } of levels) {
@@ -53,15 +57,28 @@ export class GitIgnoredPaths {
     return ignored;
   }
 
-  private rulesFrom(relativePath: string): Promise<Ignore | undefined> {
-    let rules = this.rules.get(relativePath);
+  private rulesFrom(relativePath: string, lookup: Lookup): Promise<Ignore | undefined> {
+    let rules = lookup.get(relativePath);
     if (!rules) {
-      rules = this.read(relativePath).then(
-        (text) => (text === undefined ? undefined : ignore().add(text)),
-        () => undefined,
-      );
-      this.rules.set(relativePath, rules);
+      rules = this.currentRules(relativePath);
+      lookup.set(relativePath, rules);
     }
+    return rules;
+  }
+
+  private async currentRules(relativePath: string): Promise<Ignore | undefined> {
+    const stamp = await this.files.stamp(relativePath).catch(() => undefined);
+    if (stamp === undefined) {
+      this.cache.delete(relativePath);
+      return undefined;
+    }
+    const cached = this.cache.get(relativePath);
+    if (cached?.stamp === stamp) return cached.rules;
+    const rules = this.files.read(relativePath).then(
+      (text) => ignore().add(text),
+      () => undefined,
+    );
+    this.cache.set(relativePath, { stamp, rules });
     return rules;
   }
 }

@@ -300,17 +300,16 @@ describe("Hearth's cross-file context in the extension host", () => {
     };
     await view("lib/math.ts"); // the forwarder reads (and caches) the rule files now
     await view("ignored/secret.ts");
-    // Rule files written after that: the file watchers must make the forwarder read them again. One at a time, so
-    // each is noticed by its own watcher (the one for .git/info/exclude is separate).
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 1000)); // file watcher events
+    // Rule files written after that must be noticed (the forwarder checks their stamps on every use).
     await write("packages/api/.gitignore", "/generated\n");
     await write("packages/api/generated/client.ts", "export const addNumbersGenerated = addNumbers(5, 6);\n");
-    await settle();
     await view("packages/api/generated/client.ts");
     await write(".git/info/exclude", "scratch.ts\n");
     await write("scratch.ts", "export const addNumbersScratch = addNumbers(7, 8);\n");
-    await settle();
     await view("scratch.ts");
+    await write(".git/info/exclude", "scratch.ts\nother.ts\n"); // an existing rule file changed
+    await write("other.ts", "export const addNumbersOther = addNumbers(9, 9);\n");
+    await view("other.ts");
     const main = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, "src/main.ts"));
     await vscode.window.showTextDocument(main);
     await waitForState(hearth, "ready");
@@ -320,6 +319,7 @@ describe("Hearth's cross-file context in the extension host", () => {
     assert.ok(!prompt.includes("addNumbersSecret"), "a .gitignore'd file was forwarded");
     assert.ok(!prompt.includes("addNumbersGenerated"), "a file ignored by a nested .gitignore was forwarded");
     assert.ok(!prompt.includes("addNumbersScratch"), "a file in .git/info/exclude was forwarded");
+    assert.ok(!prompt.includes("addNumbersOther"), "a file added to .git/info/exclude later was forwarded");
     assert.match(prompt, /<\|file_sep\|>src\/main\.ts\n<\|fim_prefix\|>/);
   });
 });
