@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
+import { CHAT_SCRIPTS } from "../fixtures/gguf/bigramModel";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { CodeServerSession } from "./codeServerSession";
 import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
@@ -117,6 +118,22 @@ describe("Hearth chat view in VS Code", function () {
       undefined,
       { timeout: 10_000 },
     );
+  });
+
+  it("shows a model's reply that is HTML as text, never as an element", async () => {
+    session.writeSettings(settings(bigramModelPath("qwen", "html")));
+    try {
+      const chat = workbench.chatFrame();
+      await chat.locator("#model", { hasText: "html" }).waitFor({ timeout: 30_000 });
+      await chat.locator("#new-chat").click();
+      await send("show me an image tag");
+      const reply = chat.locator(".turn.assistant:not(.streaming) .markdown", { hasText: CHAT_SCRIPTS.html }).last();
+      await reply.waitFor({ timeout: 60_000 });
+      assert.equal((await reply.textContent())?.trim(), CHAT_SCRIPTS.html);
+      assert.equal(await chat.locator(".turn.assistant img").count(), 0, "the model's HTML became an element");
+    } finally {
+      session.writeSettings(settings());
+    }
   });
 
   it("stops a reply that would go on forever", async () => {
