@@ -36,6 +36,14 @@ describe("completion choices over LSP (bigram model)", function () {
       explicit?.items.map((item) => item.insertText),
       [writes, runnerUp],
     );
+    assert.equal((await client.lastMetrics())?.generatedTokens, writes.length + runnerUp.length, "both generated");
+    // Asked again (Alt+] after the first was shown): the greedy one comes from the cache, only the runner-up is generated.
+    const again = await client.complete(doc.id, doc.line, doc.character, { explicit: true });
+    assert.deepEqual(
+      again?.items.map((item) => item.insertText),
+      [writes, runnerUp],
+    );
+    assert.equal((await client.lastMetrics())?.generatedTokens, runnerUp.length, "only the alternative generated");
     // The greedy suggestion is unchanged, and automatic requests (every keystroke) don't pay for alternatives.
     const fresh = await openAt("const tag = 2;\nmark@║\n");
     const automatic = await client.complete(fresh.id, fresh.line, fresh.character);

@@ -136,19 +136,24 @@ async function completeInline(
   // A state the model has answered before (deleting back, returning to a line, typing through, or speculated after
   // accepting the previous suggestion) needs no model call.
   const cacheKey = cacheKeyFor(params.textDocument.uri, deps.configuration.version, window, context);
-  // An explicit request (Alt+\, Alt+]) asks for alternatives, which only the model can give.
-  const cached = settings.suggestionCache && !explicit ? cache.get(cacheKey) : undefined;
-  if (cached !== undefined) {
+  const cached = settings.suggestionCache ? cache.get(cacheKey) : undefined;
+  if (cached !== undefined && !explicit) {
     shown(cached);
     return { items: [{ insertText: cached, range }] };
   }
   try {
-    const alternatives = explicit ? EXPLICIT_ALTERNATIVES : 0;
-    const { text, others } = await suggestFor(deps.engine, window, settings, signal, false, context, alternatives);
+    // An explicit request (Alt+\, Alt+]) asks for alternatives, which only the model can give; a cached greedy
+    // suggestion is not generated again.
+    const { text: generated, others } = await suggestFor(deps.engine, window, settings, signal, {
+      context,
+      alternatives: explicit ? EXPLICIT_ALTERNATIVES : 0,
+      alternativesOnly: cached !== undefined,
+    });
+    const text = cached ?? generated;
     if (token.isCancellationRequested) return null;
     // A suggestion computed for an older version of the document would land in the wrong place.
     if (deps.documents.get(params.textDocument.uri)?.version !== version) return null;
-    const candidates = [...(text === undefined ? [] : [text]), ...others];
+    const candidates = [...(text === undefined ? [] : [text]), ...others.filter((other) => other !== text)];
     if (candidates.length === 0) return null;
     if (settings.suggestionCache && text !== undefined) cache.set(cacheKey, text);
     shown(candidates[0]);

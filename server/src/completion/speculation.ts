@@ -117,7 +117,10 @@ export class Speculation {
         const key = cacheKeyFor(shown.uri, shown.settingsVersion, window, shown.context);
         if (this.cache.get(key) !== undefined) continue;
         try {
-          const { text } = await suggestFor(this.engine, window, settings, controller.signal, true, shown.context);
+          const { text } = await suggestFor(this.engine, window, settings, controller.signal, {
+            speculative: true,
+            context: shown.context,
+          });
           if (text !== undefined && !controller.signal.aborted) this.cache.set(key, text);
         } catch {
           return; // aborted by typing, or the engine failed: the real request will say so

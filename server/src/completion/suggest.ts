@@ -8,14 +8,22 @@ import { type DocumentWindow, WINDOW_ALIGN_LINES } from "./documentWindow";
 import { postprocessCompletion, scopeEndIndex } from "./postprocess";
 import type { CacheKeyParts } from "./suggestionCache";
 
+export interface SuggestOptions {
+  /** Speculation: a guess nobody asked for yet. */
+  speculative?: boolean;
+  context?: RepoContextInput;
+  /** Other candidates wanted besides the greedy one (explicit requests). */
+  alternatives?: number;
+  /** The greedy suggestion is known (cached): only the alternatives are generated, and `text` is undefined. */
+  alternativesOnly?: boolean;
+}
+
 export async function suggestFor(
   engine: ModelEngine,
   window: DocumentWindow,
   settings: HearthSettings["completion"],
   signal: AbortSignal,
-  speculative = false,
-  context?: RepoContextInput,
-  alternatives = 0,
+  { speculative = false, context, alternatives = 0, alternativesOnly = false }: SuggestOptions = {},
 ): Promise<{ text: string | undefined; others: string[]; result: FimResult }> {
   const place = { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, nextLines: window.nextLines };
   const multiline = window.lineSuffix.trim() === "";
@@ -25,10 +33,11 @@ export async function suggestFor(
     signal,
     speculative,
     alternatives,
+    alternativesOnly,
     // Stop as soon as the suggestion is known to end: one line inside a line, or when the code block closes.
     isComplete: multiline ? (text) => scopeEndIndex(text, place, true) !== undefined : (text) => text.includes("\n"),
   });
-  const text = postprocessCompletion(result.text, place);
+  const text = alternativesOnly ? undefined : postprocessCompletion(result.text, place);
   // Alternatives go through the same filters; one that ends up empty or equal to another is not a choice.
   const others: string[] = [];
   for (const raw of result.alternatives ?? []) {

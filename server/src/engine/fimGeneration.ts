@@ -59,21 +59,22 @@ export async function generateFim(loaded: FimModel, input: FimInput, options: Fi
   }
 
   const deadline = performance.now() + options.timeoutMs;
-  const greedy = await continueGreedily(loaded, [last], [], options, deadline);
+  const greedy: Continuation = options.alternativesOnly
+    ? { tokens: [], text: "", stopReason: "eog" }
+    : await continueGreedily(loaded, [last], [], options, deadline);
   const alternatives = options.alternatives
     ? await generateAlternatives(loaded, [...head, last], greedy.tokens[0], options, deadline)
     : undefined;
   const { text, stopReason } = greedy;
-  const generated = greedy.tokens;
   options.signal.throwIfAborted();
   return {
     text,
-    alternatives,
+    alternatives: alternatives?.texts,
     promptText: () => model.detokenize(prompt, true),
     metrics: {
       promptTokens: prompt.length,
       evaluatedPromptTokens,
-      generatedTokens: generated.length,
+      generatedTokens: greedy.tokens.length + (alternatives?.generatedTokens ?? 0),
       durationMs: performance.now() - started,
       stopReason,
       rawText: text,
@@ -136,6 +137,7 @@ const MIN_ALTERNATIVE_PROBABILITY = 0.03;
  * Other suggestions for the same prompt (Alt+] in VS Code): each starts with one of the next most likely first
  * tokens and goes on greedily, so they differ where the model was least sure. Runs after the greedy suggestion,
  * within the same deadline; the sequence is put back to the prompt after each, so the KV cache stays warm.
+ * With `alternativesOnly` the greedy suggestion was not generated here; its first token is the most likely one.
  */
 async function generateAlternatives(
   loaded: FimModel,
@@ -143,7 +145,7 @@ async function generateAlternatives(
   greedyFirst: Token | undefined,
   options: FimGenerationOptions,
   deadline: number,
-): Promise<string[]> {
+): Promise<{ texts: string[]; generatedTokens: number }> {
   const { model, fimSequence: sequence, fimTokens } = loaded;
   const head = prompt.slice(0, -1);
   await sequence.adaptStateToTokens(head, false);
@@ -151,20 +153,25 @@ async function generateAlternatives(
   const steps = sequence.evaluateWithMetadata(prompt.slice(-1), { probabilities: true }, { temperature: 1 });
   const first = await steps.next();
   await steps.return();
-  if (first.done) return [];
+  if (first.done) return { texts: [], generatedTokens: 0 };
+  const ranked = [...first.value.probabilities];
+  const greedy = options.alternativesOnly ? ranked[0]?.[0] : greedyFirst;
   const stopTokens = new Set<number>(fimTokens.stopTokens);
   const firstTokens: Token[] = [];
-  for (const [token, probability] of first.value.probabilities) {
+  for (const [token, probability] of ranked) {
     if (probability < MIN_ALTERNATIVE_PROBABILITY || firstTokens.length >= (options.alternatives ?? 0)) break;
-    if (token !== greedyFirst && !model.isEogToken(token) && !stopTokens.has(token)) firstTokens.push(token);
+    if (token !== greedy && !model.isEogToken(token) && !stopTokens.has(token)) firstTokens.push(token);
   }
   const texts: string[] = [];
+  let generatedTokens = 0;
   for (const token of firstTokens) {
     if (options.signal.aborted || performance.now() >= deadline) break;
     await sequence.adaptStateToTokens(prompt, false);
-    texts.push((await continueGreedily(loaded, [token], [token], options, deadline)).text);
+    const branch = await continueGreedily(loaded, [token], [token], options, deadline);
+    texts.push(branch.text);
+    generatedTokens += branch.tokens.length;
   }
-  return texts;
+  return { texts, generatedTokens };
 }
 
 /** Context segments as tokens: special tokens by id (never parsed out of file text), text tokenized as text. */

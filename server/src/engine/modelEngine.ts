@@ -44,6 +44,8 @@ export interface FimGenerationOptions {
   isComplete?: (textSoFar: string) => boolean;
   /** Up to this many other suggestions besides the greedy one (explicit requests; local engine only). */
   alternatives?: number;
+  /** The greedy suggestion is known already (cached): generate only the alternatives; `text` is then "". */
+  alternativesOnly?: boolean;
 }
 
 export interface FimResult {

@@ -90,6 +90,11 @@ export class RemoteEngine implements ModelEngine {
   }
 
   async fillInMiddle(input: FimInput, options: FimGenerationOptions): Promise<FimResult> {
+    // Remote engines offer one candidate: with the greedy one known, there is nothing to ask the server.
+    if (options.alternativesOnly) {
+      const metrics = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0, rawText: "" };
+      return { text: "", alternatives: [], metrics: { ...metrics, stopReason: "eog" } };
+    }
     const { api, completionModel, fimFormat } = this.settings.remote;
     const result = await this.track("completion", () =>
       api === "llama-server"
