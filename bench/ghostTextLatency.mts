@@ -10,21 +10,14 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { speedModelPath } from "../test/fixtures/gguf/speedModel";
 import { testModelCacheDirectory } from "../test/fixtures/gguf/testModels";
-import { CodeServerSession } from "../test/ui/codeServerSession";
-import { packageVsix, provisionedTools } from "../test/ui/setup";
 import { Workbench } from "../test/ui/workbench";
+import { median, startEditor } from "./support.mjs";
 
 const ROOT = join(import.meta.dirname, "..");
 const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
 const ROUNDS = Number(process.env.HEARTH_BENCH_ROUNDS ?? 8);
 const READ_TEXT = `[...document.querySelectorAll(".monaco-editor .view-lines .view-line")].map((line) => line.innerText).join("\\n")`;
 const GHOST = `[...document.querySelectorAll(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text")].map((e) => e.innerText).join("")`;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function main(): Promise<void> {
   const model = speedModelPath(testModelCacheDirectory(), ROOT);
@@ -35,12 +28,7 @@ async function main(): Promise<void> {
     "hearth.local.threads": THREADS,
   });
   const lines = Array.from({ length: 30 }, (_, i) => `const value${i} = compute(${i});`).join("\n");
-  const session = await CodeServerSession.start({
-    tools: provisionedTools(),
-    vsix: packageVsix(),
-    settings: settings(true),
-    files: { "main.ts": `${lines}\n\n` },
-  });
+  const session = await startEditor(settings(true), { "main.ts": `${lines}\n\n` });
   const results: Record<string, number[]> = { on: [], off: [] };
   try {
     const workbench = new Workbench(session.page);

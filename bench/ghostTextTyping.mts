@@ -13,9 +13,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { BIGRAM_SCRIPT, REAL_SIZE, writeBigramModel } from "../test/fixtures/gguf/bigramModel";
 import { testModelCacheDirectory } from "../test/fixtures/gguf/testModels";
-import { CodeServerSession } from "../test/ui/codeServerSession";
-import { packageVsix, provisionedTools } from "../test/ui/setup";
 import { Workbench } from "../test/ui/workbench";
+import { median, percentile, sleep, startEditor } from "./support.mjs";
 
 const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
 const ROUNDS = Number(process.env.HEARTH_BENCH_ROUNDS ?? 4);
@@ -28,14 +27,6 @@ const TYPED = SUGGESTION.slice(0, -1);
 
 const READ_GHOST = `[...document.querySelectorAll(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text")]
   .map((element) => element.innerText).join("").replace(/\\u00a0/g, " ")`;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const p90 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(0.9 * values.length) - 1];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Mode = "cache on" | "cache off";
 interface Timings {
@@ -54,12 +45,7 @@ async function main(): Promise<void> {
     "hearth.local.threads": THREADS,
   });
   const lines = Array.from({ length: 30 }, (_, i) => `const value${i} = compute(${i});`).join("\n");
-  const session = await CodeServerSession.start({
-    tools: provisionedTools(),
-    vsix: packageVsix(),
-    settings: settings(true),
-    files: { "main.ts": `${lines}\n\n` },
-  });
+  const session = await startEditor(settings(true), { "main.ts": `${lines}\n\n` });
   const results: Record<Mode, Timings> = {
     "cache on": { typing: [], deleting: [], missed: 0 },
     "cache off": { typing: [], deleting: [], missed: 0 },
@@ -119,7 +105,8 @@ async function main(): Promise<void> {
   console.log("|---|---|---|---|");
   for (const mode of ["cache on", "cache off"] as const) {
     const row = results[mode];
-    const cell = (values: number[]) => (values.length ? `${median(values).toFixed(0)} / ${p90(values).toFixed(0)}` : "—");
+    const cell = (values: number[]) =>
+      values.length ? `${median(values).toFixed(0)} / ${percentile(values, 90).toFixed(0)}` : "—";
     console.log(`| ${mode.replace("cache ", "")} | ${cell(row.typing)} | ${cell(row.deleting)} | ${row.missed} |`);
   }
 }

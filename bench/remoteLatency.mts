@@ -13,6 +13,7 @@ import { speedModelPath } from "../test/fixtures/gguf/speedModel";
 import { testModelCacheDirectory } from "../test/fixtures/gguf/testModels";
 import { LlamaServerProcess, llamaServerBinary } from "../test/fixtures/llamaServer";
 import { LspTestClient, type TestSettings } from "../test/lsp/lspTestClient";
+import { median, percentile } from "./support.mjs";
 
 const ROOT = join(import.meta.dirname, "..");
 const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
@@ -20,12 +21,6 @@ const MAX_TOKENS = 8;
 const FILE_LINES = 160;
 const TYPED = "const total = items.length;";
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(0.95 * values.length) - 1];
 const ms = (value: number) => value.toFixed(0);
 
 interface Row {
@@ -149,7 +144,7 @@ async function main(): Promise<void> {
     const compute = row.compute.length === row.latency.length ? median(row.compute) : undefined;
     const overhead = compute === undefined ? undefined : median(row.latency.map((value, index) => value - row.compute[index]));
     console.log(
-      `| ${row.path} | ${ms(row.cold)} | ${ms(median(row.latency))} | ${ms(p95(row.latency))} | ${(median(row.latency) / local).toFixed(2)} | ${compute === undefined ? "not reported" : ms(compute)} | ${overhead === undefined ? "—" : ms(overhead)} | ${evaluated} |`,
+      `| ${row.path} | ${ms(row.cold)} | ${ms(median(row.latency))} | ${ms(percentile(row.latency, 95))} | ${(median(row.latency) / local).toFixed(2)} | ${compute === undefined ? "not reported" : ms(compute)} | ${overhead === undefined ? "—" : ms(overhead)} | ${evaluated} |`,
     );
   }
 }

@@ -14,6 +14,7 @@ import { speedModelPath } from "../test/fixtures/gguf/speedModel";
 import { testModelCacheDirectory } from "../test/fixtures/gguf/testModels";
 import { LlamaServerProcess, llamaServerBinary } from "../test/fixtures/llamaServer";
 import { LspTestClient } from "../test/lsp/lspTestClient";
+import { median, percentile, sleep } from "./support.mjs";
 
 const ROOT = join(import.meta.dirname, "..");
 const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
@@ -22,14 +23,6 @@ const MAX_TOKENS = 16;
 /** A human pause after each suggestion is shown, before the next key. */
 const PAUSE_MS = 150;
 const MATERIAL = join(ROOT, "node_modules/vscode-jsonrpc/lib/common");
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(0.95 * values.length) - 1];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Keystroke {
   /** The document's text after this keystroke, and the cursor. */
@@ -115,7 +108,7 @@ async function main(): Promise<void> {
   }
   await client.stop();
   if (process.env.HEARTH_BENCH_ONLY === "hearth") {
-    console.log(`Hearth: median ${median(hearth.latency).toFixed(0)} ms, p95 ${p95(hearth.latency).toFixed(0)} ms`);
+    console.log(`Hearth: median ${median(hearth.latency).toFixed(0)} ms, p95 ${percentile(hearth.latency, 95).toFixed(0)} ms`);
     return;
   }
 
@@ -173,7 +166,7 @@ async function main(): Promise<void> {
   for (const row of rows) {
     const known = row.evaluated.filter((value) => !Number.isNaN(value));
     console.log(
-      `| ${row.path} | ${median(row.latency).toFixed(0)} | ${p95(row.latency).toFixed(0)} | ${median(known)} / ${Math.max(...known)} | ${((100 * row.zeroWait) / row.latency.length).toFixed(0)}% | ${((100 * row.skipped) / row.latency.length).toFixed(0)}% |`,
+      `| ${row.path} | ${median(row.latency).toFixed(0)} | ${percentile(row.latency, 95).toFixed(0)} | ${median(known)} / ${Math.max(...known)} | ${((100 * row.zeroWait) / row.latency.length).toFixed(0)}% | ${((100 * row.skipped) / row.latency.length).toFixed(0)}% |`,
     );
   }
   console.log(`\nHearth median / llama-server median = ${(median(hearth.latency) / median(llama.latency)).toFixed(2)}`);
