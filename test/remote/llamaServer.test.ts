@@ -4,7 +4,7 @@
  * APIs, exact chat, cancellation that stops the server generating, and recovery after the server dies.
  */
 import { strict as assert } from "node:assert";
-import { predictBigramText } from "../fixtures/gguf/bigramModel";
+import { BIGRAM_SCRIPT, predictBigramText } from "../fixtures/gguf/bigramModel";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { LlamaServerProcess, llamaServerBinary } from "../fixtures/llamaServer";
 import type { LspTestClient as Client } from "../lsp/lspTestClient";
@@ -70,6 +70,17 @@ describe("remote engine: llama-server", function () {
     const second = await client.lastMetrics();
     assert.equal(second?.promptTokens, first.promptTokens + 1);
     assert.ok(second && second.evaluatedPromptTokens >= 0 && second.evaluatedPromptTokens <= 2, JSON.stringify(second));
+  });
+
+  it("offers the runner-up's continuation as a second candidate on an explicit request, as the local engine does", async () => {
+    const { writes, runnerUp } = BIGRAM_SCRIPT.branch;
+    const doc = await openAt("const tag = 1;\nmark@║\n");
+    const candidates = async () =>
+      (await client.complete(doc.id, doc.line, doc.character, { explicit: true }))?.items.map((item) => item.insertText);
+    assert.deepEqual(await candidates(), [writes, runnerUp]);
+    // Asked again, the greedy one comes from the cache and only the alternative is generated.
+    assert.deepEqual(await candidates(), [writes, runnerUp]);
+    assert.equal((await client.lastMetrics())?.generatedTokens, runnerUp.length);
   });
 
   it("puts cross-file context before the prompt, in the model's repository tokens", async () => {

@@ -9,7 +9,13 @@ import { renderRepoContext } from "../context/repoContext";
 import type { CompletionMetrics } from "../protocol";
 import { fitFimParts, layoutFimPrompt } from "./fimFormats";
 import type { FimModel } from "./fimModel";
-import type { FimGenerationOptions, FimInput, FimResult, RepoContextInput } from "./modelEngine";
+import {
+  type FimGenerationOptions,
+  type FimInput,
+  type FimResult,
+  MIN_ALTERNATIVE_PROBABILITY,
+  type RepoContextInput,
+} from "./modelEngine";
 
 /** Prompt tokens evaluated between two abort checks. Measured (docs/BENCHMARKS.md): 64 keeps an abort under ~60 ms on a 0.5B model on 2 CPU threads and costs ~1.3x a single batch on a cold prompt; 32 halves throughput, 128 lets aborts take ~150 ms. */
 export const PROMPT_CHUNK_TOKENS = 64;
@@ -126,12 +132,6 @@ async function continueGreedily(
   }
   return { tokens: generated, text, stopReason };
 }
-
-/**
- * A first token below this probability is not offered as an alternative: it is rarely what the user wants, and
- * each alternative costs a whole generation.
- */
-const MIN_ALTERNATIVE_PROBABILITY = 0.03;
 
 /**
  * Other suggestions for the same prompt (Alt+] in VS Code): each starts with one of the next most likely first

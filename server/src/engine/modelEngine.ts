@@ -48,6 +48,12 @@ export interface FimGenerationOptions {
   alternativesOnly?: boolean;
 }
 
+/**
+ * A first token below this probability is not offered as an alternative: it is rarely what the user wants, and
+ * each alternative costs a whole generation.
+ */
+export const MIN_ALTERNATIVE_PROBABILITY = 0.03;
+
 export interface FimResult {
   text: string;
   metrics: CompletionMetrics;

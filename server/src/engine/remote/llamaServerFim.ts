@@ -12,6 +12,7 @@ import { REPOSITORY_TOKENS, renderRepoContext } from "../../context/repoContext"
 import type { CompletionMetrics } from "../../protocol";
 import { detectFimTokens, FIM_FAMILIES, type FimTokens, fitFimParts, layoutFimPrompt } from "../fimFormats";
 import type { FimGenerationOptions, FimInput, FimResult } from "../modelEngine";
+import { llamaServerAlternatives } from "./llamaServerAlternatives";
 import { RemoteError, type RemoteHttp } from "./remoteHttp";
 
 export interface LlamaServerInfo {
@@ -123,6 +124,37 @@ export class LlamaServerFim {
 
     let text = "";
     let chunks = 0;
+    let stopReason: CompletionMetrics["stopReason"] = "eog";
+    let timings: CompletionEvent["timings"];
+    const slot = this.slotFor("completion", info.slots);
+    if (!options.alternativesOnly) ({ text, chunks, stopReason, timings } = await this.generate(prompt, slot, options));
+    const alternatives = options.alternatives
+      ? await llamaServerAlternatives(this.http, prompt, slot, options, started + options.timeoutMs)
+      : undefined;
+    options.signal.throwIfAborted();
+    return {
+      text,
+      alternatives: alternatives?.texts,
+      metrics: {
+        promptTokens: prompt.length,
+        evaluatedPromptTokens: timings?.prompt_n ?? -1,
+        generatedTokens: (timings?.predicted_n ?? chunks) + (alternatives?.generatedTokens ?? 0),
+        durationMs: performance.now() - started,
+        stopReason,
+        rawText: text,
+        serverComputeMs: timings ? (timings.prompt_ms ?? 0) + (timings.predicted_ms ?? 0) : undefined,
+      },
+    };
+  }
+
+  /** The greedy suggestion, streamed, so it can stop as soon as it is complete. */
+  private async generate(
+    prompt: number[],
+    slot: number,
+    options: FimGenerationOptions,
+  ): Promise<{ text: string; chunks: number; stopReason: CompletionMetrics["stopReason"]; timings: CompletionEvent["timings"] }> {
+    let text = "";
+    let chunks = 0;
     let stopReason: CompletionMetrics["stopReason"] = "maxTokens";
     let timings: CompletionEvent["timings"];
     const events = this.http.events("/completion", {
@@ -133,7 +165,7 @@ export class LlamaServerFim {
         temperature: 0,
         top_k: 1,
         cache_prompt: true,
-        id_slot: this.slotFor("completion", info.slots),
+        id_slot: slot,
         stream: true,
       },
       signal: options.signal,
@@ -156,19 +188,7 @@ export class LlamaServerFim {
         break;
       }
     }
-    options.signal.throwIfAborted();
-    return {
-      text,
-      metrics: {
-        promptTokens: prompt.length,
-        evaluatedPromptTokens: timings?.prompt_n ?? -1,
-        generatedTokens: timings?.predicted_n ?? chunks,
-        durationMs: performance.now() - started,
-        stopReason,
-        rawText: text,
-        serverComputeMs: timings ? (timings.prompt_ms ?? 0) + (timings.predicted_ms ?? 0) : undefined,
-      },
-    };
+    return { text, chunks, stopReason, timings };
   }
 
   private async tokenize(text: string, signal: AbortSignal): Promise<number[]> {

@@ -90,8 +90,8 @@ export class RemoteEngine implements ModelEngine {
   }
 
   async fillInMiddle(input: FimInput, options: FimGenerationOptions): Promise<FimResult> {
-    // Remote engines offer one candidate: with the greedy one known, there is nothing to ask the server.
-    if (options.alternativesOnly) {
+    // OpenAI-compatible servers offer one candidate: with the greedy one known, there is nothing to ask them.
+    if (options.alternativesOnly && this.settings.remote.api !== "llama-server") {
       const metrics = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0, rawText: "" };
       return { text: "", alternatives: [], metrics: { ...metrics, stopReason: "eog" } };
     }
