@@ -5,11 +5,11 @@
  *  - llama-server driven the way llama.vscode drives it: `/infill` with `input_extra` chunks of the other files,
  *    `cache_prompt`, llama.vscode's default windows (256 lines before, 64 after).
  *
- *   npm run bench:side-by-side      (HEARTH_BENCH_THREADS=N, HEARTH_BENCH_KEYSTROKES=N)
+ *   npm run bench:side-by-side      (HEARTH_BENCH_THREADS=N, HEARTH_BENCH_KEYSTROKES=N, HEARTH_BENCH_MODEL=file.gguf)
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { speedModelPath } from "../test/fixtures/gguf/speedModel";
 import { testModelCacheDirectory } from "../test/fixtures/gguf/testModels";
 import { LlamaServerProcess, llamaServerBinary } from "../test/fixtures/llamaServer";
@@ -56,7 +56,8 @@ function replay(source: string): { keystrokes: Keystroke[]; file: string } {
 }
 
 async function main(): Promise<void> {
-  const modelPath = speedModelPath(testModelCacheDirectory(), ROOT);
+  // A real coder model (a FIM-capable base GGUF) measures the zero-wait share; the default's random weights can't.
+  const modelPath = process.env.HEARTH_BENCH_MODEL ?? speedModelPath(testModelCacheDirectory(), ROOT);
   const connection = readFileSync(join(MATERIAL, "connection.js"), "utf8");
   const others = ["messages.js", "events.js"].map((name) => ({
     name,
@@ -155,7 +156,8 @@ async function main(): Promise<void> {
     { path: "Hearth language server (LSP; cache, speculation, cross-file context)", ...hearth },
     { path: "llama-server /infill as llama.vscode calls it (input_extra, cache_prompt)", ...llama, zeroWait: 0, skipped: 0 },
   ];
-  console.log(`\nModel: random-weight Qwen2.5-Coder-0.5B dimensions (Q8_0), CPU, ${THREADS} threads; ${cpus()[0]?.model ?? "?"}`);
+  const modelName = process.env.HEARTH_BENCH_MODEL ? basename(modelPath) : "random-weight Qwen2.5-Coder-0.5B dimensions (Q8_0)";
+  console.log(`\nModel: ${modelName}, CPU, ${THREADS} threads; ${cpus()[0]?.model ?? "?"}`);
   console.log(
     `Replay: ${keystrokes.length - 1} keystrokes retyping a function in vscode-jsonrpc's connection.js, ${PAUSE_MS} ms pause after each answer; context: 64 lines each of messages.js and events.js; ${MAX_TOKENS} tokens per suggestion.\n`,
   );
