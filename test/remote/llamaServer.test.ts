@@ -78,6 +78,8 @@ describe("remote engine: llama-server", function () {
     const candidates = async () =>
       (await client.complete(doc.id, doc.line, doc.character, { explicit: true }))?.items.map((item) => item.insertText);
     assert.deepEqual(await candidates(), [writes, runnerUp]);
+    // Counted as locally: the tokens of both texts, not the end-of-generation tokens.
+    assert.equal((await client.lastMetrics())?.generatedTokens, writes.length + runnerUp.length);
     // Asked again, the greedy one comes from the cache and only the alternative is generated.
     assert.deepEqual(await candidates(), [writes, runnerUp]);
     assert.equal((await client.lastMetrics())?.generatedTokens, runnerUp.length);

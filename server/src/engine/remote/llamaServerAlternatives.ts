@@ -56,7 +56,7 @@ export async function llamaServerAlternatives(
       signal: options.signal,
     });
     texts.push(`${start.token}${rest.content ?? ""}`);
-    // llama-server counts the end-of-generation token it stopped at; the local engine doesn't.
+    // llama-server counts the end-of-generation token it stopped at; the local engine doesn't (see llamaServerFim).
     generatedTokens += 1 + Math.max(0, (rest.timings?.predicted_n ?? 0) - (rest.stop_type === "eos" ? 1 : 0));
   }
   return { texts, generatedTokens };

@@ -177,7 +177,11 @@ export class LlamaServerFim {
         chunks++;
       }
       if (event.stop) {
-        timings = event.timings;
+        // llama-server counts the end-of-generation token it stopped at; the local engine's count doesn't.
+        timings =
+          event.stop_type === "eos" && event.timings?.predicted_n
+            ? { ...event.timings, predicted_n: event.timings.predicted_n - 1 }
+            : event.timings;
         stopReason =
           event.stop_type === "eos" || event.stop_type === "word" ? "eog" : event.stop_type === "limit" ? "maxTokens" : "timeout";
         break;
