@@ -2,13 +2,15 @@
 // llama.cpp commit, cached outside the repository. The remote-engine tests and the local-vs-remote benchmark run it.
 // The build machines can't download the web UI, so it is built without it (the API is all Hearth needs).
 //
-//   node scripts/build-llama-server.mjs      prints the binary's path
+//   node scripts/build-llama-server.mjs      prints the binary's path, and nothing else, on stdout
+//
+// Callers read that path from stdout, so everything the build tools print goes to stderr.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ensureDebianPackages, toolsDirectory } from "./provision-tools.mjs";
+import { ensureCommands, toolsDirectory } from "./provision-tools.mjs";
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundlePath = join(repositoryRoot, "node_modules", "node-llama-cpp", "llama", "gitRelease.bundle");
@@ -17,8 +19,9 @@ function log(message) {
   process.stderr.write(`[llama-server] ${message}\n`);
 }
 
+/** Runs a build tool with its stdout sent to our stderr: stdout carries only the binary's path. */
 function run(command, args, options = {}) {
-  execFileSync(command, args, { stdio: ["ignore", "inherit", "inherit"], ...options });
+  execFileSync(command, args, { stdio: ["ignore", 2, 2], ...options });
 }
 
 /**
@@ -45,10 +48,23 @@ export function ensureLlamaServer() {
   const binary = join(folder, "llama-server");
   if (existsSync(join(folder, ".complete"))) return binary;
 
-  ensureDebianPackages(["cmake", "build-essential", "git"]);
+  ensureCommands({ cmake: "cmake", git: "git", "c++": "build-essential", make: "build-essential" });
   const work = `${folder}.partial`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
+  try {
+    buildInto(work, commit, folder);
+  } catch (error) {
+    rmSync(work, { recursive: true, force: true }); // a failed build leaves nothing a later run could mistake for one
+    throw error;
+  }
+  rmSync(folder, { recursive: true, force: true });
+  renameSync(work, folder);
+  writeFileSync(join(folder, ".complete"), "");
+  return binary;
+}
+
+function buildInto(work, commit, folder) {
   const source = join(work, "src");
   log(`building llama-server from llama.cpp ${commit.slice(0, 12)} (once, ~5 min on 2 cores; cached in ${folder})`);
   run("git", ["clone", "--quiet", bundlePath, source]);
@@ -70,10 +86,6 @@ export function ensureLlamaServer() {
   if (!existsSync(built)) throw new Error(`The build finished but ${built} does not exist`);
   renameSync(built, join(work, "llama-server"));
   rmSync(source, { recursive: true, force: true });
-  rmSync(folder, { recursive: true, force: true });
-  renameSync(work, folder);
-  run("touch", [join(folder, ".complete")]);
-  return binary;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
