@@ -2,10 +2,10 @@
  * The command table: every command Hearth contributes, in one place.
  */
 import * as vscode from "vscode";
-import type { CodeTargetArguments } from "../../server/src/protocol";
+import { COMMANDS } from "../../server/src/shared/commands";
+import type { CodeTargetArguments } from "../../server/src/shared/protocol";
 import { explain, fix, fixWithInstruction } from "./actions/explainAndFix";
 import type { ChatView } from "./chat/chatView";
-import { COMMANDS } from "./commandIds";
 import { readClientSettings, setCompletionEnabled } from "./config";
 import type { HearthClient } from "./hearthClient";
 import { setHuggingFaceToken } from "./models/modelDownloads";

@@ -2,7 +2,7 @@
  * Hearth's VS Code entry point. It only wires things up; the language server does the work.
  */
 import * as vscode from "vscode";
-import { installNetworkAudit } from "../../server/src/privacy/networkAudit";
+import { installNetworkAudit } from "../../server/src/shared/networkAudit";
 import { CHAT_VIEW_ID, ChatView } from "./chat/chatView";
 import { registerCommands } from "./commands";
 import { ContextForwarder, contextSender } from "./context/contextForwarder";

@@ -11,7 +11,7 @@ import {
   type EngineStatus,
   LastCompletionMetricsRequest,
   StatusNotification,
-} from "../../server/src/protocol";
+} from "../../server/src/shared/protocol";
 import { CONFIG_SECTION, readClientSettings } from "./config";
 import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
 import { downloadWithConsent } from "./models/modelDownloads";
@@ -131,7 +131,7 @@ export class HearthClient implements vscode.Disposable {
     const client = this.client;
     if (!status.download || !client) return;
     const listing = await client.sendRequest(CatalogRequest.type);
-    await downloadWithConsent(this, this.context.secrets, status.download, listing.endpoint);
+    await downloadWithConsent(this.languageClient, this.context.secrets, status.download, listing.endpoint);
   }
 
   async restart(): Promise<void> {

@@ -2,8 +2,8 @@
  * The status bar item: what the engine is doing, and on error what to do about it.
  */
 import * as vscode from "vscode";
-import type { CompletionMetrics, EngineStatus } from "../../server/src/protocol";
-import { COMMANDS } from "./commandIds";
+import { COMMANDS } from "../../server/src/shared/commands";
+import type { CompletionMetrics, EngineStatus } from "../../server/src/shared/protocol";
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("hearth.status", vscode.StatusBarAlignment.Right, 100);

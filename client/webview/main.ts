@@ -3,7 +3,7 @@
  * `ready` and after every change, and streams deltas while a reply is generated.
  */
 import createDOMPurify from "dompurify";
-import type { ChatDelta, ChatTurn, Conversation, ExtensionToWebview } from "../../server/src/chatProtocol";
+import type { ChatDelta, ChatTurn, Conversation, ExtensionToWebview } from "../../server/src/shared/chatProtocol";
 import { createMarkdownRenderer } from "./markdown";
 import { post } from "./vscodeApi";
 

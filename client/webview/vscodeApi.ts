@@ -1,5 +1,5 @@
 /** The typed channel from the webview to the extension. */
-import type { WebviewToExtension } from "../../server/src/chatProtocol";
+import type { WebviewToExtension } from "../../server/src/shared/chatProtocol";
 
 interface VsCodeApi {
   postMessage(message: WebviewToExtension): void;

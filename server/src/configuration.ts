@@ -3,8 +3,8 @@
  * otherwise taken from `initializationOptions` (for editors that can't answer configuration requests).
  */
 import { type Connection, DidChangeConfigurationNotification } from "vscode-languageserver";
-import type { Logger } from "./engine/logger";
-import { DEFAULT_SETTINGS, type HearthSettings, parseSettings } from "./settings";
+import type { Logger } from "./logger";
+import { DEFAULT_SETTINGS, type HearthSettings, parseSettings } from "./shared/settings";
 
 export class ConfigurationReader {
   private current: HearthSettings = DEFAULT_SETTINGS;

@@ -10,12 +10,12 @@ import { registerInlineCompletion } from "./completion/inlineCompletionFeature";
 import { ConfigurationReader } from "./configuration";
 import { CompletionContext } from "./context/contextFeature";
 import { EngineRouter } from "./engine/engineRouter";
-import { LlamaEngine } from "./engine/llamaEngine";
-import type { Logger } from "./engine/logger";
+import { LlamaEngine } from "./engine/local/llamaEngine";
 import { RemoteEngine } from "./engine/remote/remoteEngine";
+import type { Logger } from "./logger";
 import { ModelLocator } from "./models/modelLocator";
 import { registerModels } from "./models/modelsFeature";
-import { installNetworkAudit } from "./privacy/networkAudit";
+import { installNetworkAudit } from "./shared/networkAudit";
 import {
   EngineLoadRequest,
   LastCompletionMetricsRequest,
@@ -23,7 +23,7 @@ import {
   RemoteApiKeyChangedNotification,
   RemoteApiKeyRequest,
   StatusNotification,
-} from "./protocol";
+} from "./shared/protocol";
 
 installNetworkAudit("server");
 const connection = createConnection(ProposedFeatures.all);
@@ -39,7 +39,7 @@ process.on("unhandledRejection", (reason) => {
 });
 const configuration = new ConfigurationReader(connection, log);
 const locator = new ModelLocator(() => engine.hardware());
-const engine: EngineRouter = new EngineRouter(new LlamaEngine(log, locator), new RemoteEngine(log, remoteApiKey));
+const engine: EngineRouter = new EngineRouter(new LlamaEngine(log, locator.locateRole), new RemoteEngine(log, remoteApiKey));
 
 /** The remote engine's key: the environment (standalone use) first, else the editor's secret storage. */
 async function remoteApiKey(): Promise<string | undefined> {

@@ -2,7 +2,7 @@
  * Chat over LSP with generated bigram chat models: exact streamed replies, reasoning split, Stop, clear errors.
  */
 import { strict as assert } from "node:assert";
-import type { ChatDelta } from "../../server/src/protocol";
+import type { ChatDelta } from "../../server/src/shared/protocol";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { LspTestClient } from "./lspTestClient";
 

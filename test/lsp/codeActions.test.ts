@@ -3,7 +3,8 @@
  */
 import { strict as assert } from "node:assert";
 import { type CodeAction, CodeActionRequest, CodeActionResolveRequest, type Diagnostic } from "vscode-languageserver-protocol";
-import { FixRequest, STALE_DOCUMENT } from "../../server/src/protocol";
+import { HearthErrorCodes } from "../../server/src/shared/errors";
+import { FixRequest } from "../../server/src/shared/protocol";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { LspTestClient } from "./lspTestClient";
 
@@ -80,7 +81,7 @@ describe("Explain and Fix code actions over LSP", function () {
     await assert.rejects(
       client.connection.sendRequest(CodeActionResolveRequest.type, fix),
       (error: Error & { code?: number }) => {
-        assert.equal(error.code, STALE_DOCUMENT);
+        assert.equal(error.code, HearthErrorCodes.staleDocument);
         assert.match(error.message, /changed after the fix was asked for.*Run Fix again/);
         return true;
       },

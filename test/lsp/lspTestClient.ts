@@ -37,7 +37,7 @@ import {
   LastCompletionMetricsRequest,
   LastPromptRequest,
   StatusNotification,
-} from "../../server/src/protocol";
+} from "../../server/src/shared/protocol";
 
 /** The server under test: the build in dist/, or another (e.g. one unpacked from a VSIX) named by HEARTH_SERVER_PATH. */
 export const SERVER_PATH = process.env.HEARTH_SERVER_PATH ?? resolve(dirname(__filename), "..", "..", "dist", "server.js");

@@ -11,7 +11,7 @@ import {
   type ModelDownloadProgress,
   ModelDownloadProgressNotification,
   ModelDownloadRequest,
-} from "../../server/src/protocol";
+} from "../../server/src/shared/protocol";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { LoopbackHub } from "../fixtures/loopbackHub";
 import { LspTestClient } from "./lspTestClient";

@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import type { NetworkAuditEntry } from "../../server/src/privacy/networkAudit";
+import type { NetworkAuditEntry } from "../../server/src/shared/networkAudit";
 import CHROMIUM_ARGS from "./chromiumArgs.json";
 
 export interface Tools {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ChatHistoryStore } from "../../client/src/chat/chatHistoryStore";
-import { budgetChat, SYSTEM_PROMPT } from "../../server/src/chat/chatPrompt";
+import { budgetChat, SYSTEM_PROMPT } from "../../server/src/core/chatPrompt";
 
 /** One token per character keeps the arithmetic visible. */
 const count = (text: string) => text.length;

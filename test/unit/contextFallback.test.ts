@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { LlamaContext } from "node-llama-cpp";
-import { contextNotice, createContextOrExplain } from "../../server/src/engine/modelSlot";
+import { contextNotice, createContextOrExplain } from "../../server/src/engine/local/modelSlot";
 
 /** A model whose context creation fails above a size, the way node-llama-cpp reports too little memory. */
 function modelFitting(largest: number) {

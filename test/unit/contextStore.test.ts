@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { ContextStore, MAX_CHUNK_LINES } from "../../server/src/context/contextStore";
-import { commentFor, renderRepoContext } from "../../server/src/context/repoContext";
+import { ContextStore, MAX_CHUNK_LINES } from "../../server/src/core/contextStore";
+import { commentFor, renderRepoContext } from "../../server/src/core/repoContext";
 
 const chunk = (path: string, text: string, startLine = 0) => ({ uri: `file:///w/${path}`, path, text, startLine });
 

@@ -1,7 +1,7 @@
 /**
  * Cursor-marker fixtures: `║` marks the cursor in a document, so a test reads like the editor it describes.
  */
-import type { CompletionPlace } from "../../server/src/completion/postprocess";
+import type { CompletionPlace } from "../../server/src/core/postprocess";
 
 export const CURSOR = "║";
 

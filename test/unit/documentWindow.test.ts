@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { cutDocumentWindow, prefixWindowStart } from "../../server/src/completion/documentWindow";
-import { fimInputOf } from "../../server/src/completion/suggest";
+import { cutDocumentWindow, prefixWindowStart } from "../../server/src/core/documentWindow";
+import { fimInputOf } from "../../server/src/core/fimInput";
 import { documentAt } from "./cursorFixture";
 
 describe("document window", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { extractReplacement } from "../../server/src/actions/extractReplacement";
+import { extractReplacement } from "../../server/src/core/extractReplacement";
 
 describe("extracting the replacement from a fix answer", () => {
   it("takes the fenced block", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { detectFimTokens, FIM_FAMILIES, layoutFimPrompt } from "../../server/src/engine/fimFormats";
+import { detectFimTokens, FIM_FAMILIES, layoutFimPrompt } from "../../server/src/core/fimFormats";
 
 function vocabulary(specials: string[], declared?: { prefix: number; suffix: number; middle: number }) {
   const ids = new Map(specials.map((text, index) => [text, 1000 + index]));

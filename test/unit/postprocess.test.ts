@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { postprocessCompletion, scopeEndIndex } from "../../server/src/completion/postprocess";
-import { dropSuffixOverlap } from "../../server/src/completion/postprocess/dropSuffixOverlap";
-import { singleLineInsideLine } from "../../server/src/completion/postprocess/singleLineInsideLine";
-import { stopAtScopeEnd } from "../../server/src/completion/postprocess/stopAtScopeEnd";
-import { trimTrailingWhitespace } from "../../server/src/completion/postprocess/trimTrailingWhitespace";
+import { postprocessCompletion, scopeEndIndex } from "../../server/src/core/postprocess";
+import { dropSuffixOverlap } from "../../server/src/core/postprocess/dropSuffixOverlap";
+import { singleLineInsideLine } from "../../server/src/core/postprocess/singleLineInsideLine";
+import { stopAtScopeEnd } from "../../server/src/core/postprocess/stopAtScopeEnd";
+import { trimTrailingWhitespace } from "../../server/src/core/postprocess/trimTrailingWhitespace";
 import { placeAt } from "./cursorFixture";
 
 describe("post-processing filters", () => {

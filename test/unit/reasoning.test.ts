@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ReasoningStream, splitReasoning } from "../../server/src/chat/reasoning";
+import { ReasoningStream, splitReasoning } from "../../server/src/core/reasoning";
 
 describe("reasoning segments", () => {
   it("splits an opened and closed thought from the answer", () => {

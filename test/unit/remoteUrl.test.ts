@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { fimFamilyFor, layoutFimText } from "../../server/src/engine/fimFormats";
-import { isLoopbackUrl, isPlainHttpToAnotherHost } from "../../server/src/engine/remote/loopback";
+import { fimFamilyFor, layoutFimText } from "../../server/src/core/fimFormats";
+import { isLoopbackUrl, isPlainHttpToAnotherHost } from "../../server/src/shared/loopback";
 
 describe("remote engine: URLs and FIM text", () => {
   it("tells loopback URLs from others", () => {

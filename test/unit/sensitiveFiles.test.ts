@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { isSensitiveFile, uriPath } from "../../server/src/privacy/sensitiveFiles";
+import { isSensitiveFile, uriPath } from "../../server/src/shared/sensitiveFiles";
 
 describe("sensitive files", () => {
   it("recognises secrets and credentials by default", () => {

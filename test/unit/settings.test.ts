@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { DEFAULT_SETTINGS, needsModelReload, parseSettings } from "../../server/src/settings";
+import { DEFAULT_SETTINGS, needsModelReload, parseSettings } from "../../server/src/shared/settings";
 
 describe("settings", () => {
   it("fills every missing value with its default", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { cutDocumentWindow } from "../../server/src/completion/documentWindow";
 import { afterAccepting } from "../../server/src/completion/speculation";
+import { cutDocumentWindow } from "../../server/src/core/documentWindow";
 
 describe("speculation: the state after accepting a suggestion", () => {
   const budget = { prefixLines: 64, suffixLines: 16 };

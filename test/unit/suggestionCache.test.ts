@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { SuggestionCache } from "../../server/src/completion/suggestionCache";
+import { SuggestionCache } from "../../server/src/core/suggestionCache";
 
 describe("suggestion cache", () => {
   const at = (linePrefix: string) => ({ uri: "file:///a.ts", prefix: "let a = 1;\n", linePrefix, suffix: "\n}" });

@@ -4,9 +4,9 @@
  * it for confirmation (the edit is annotated `needsConfirmation`) before anything changes.
  */
 import * as vscode from "vscode";
-import { ResponseError } from "vscode-languageclient";
-import { explainMessage } from "../../../server/src/actions/fixPrompt";
-import { type CodeTargetArguments, FixRequest, STALE_DOCUMENT } from "../../../server/src/protocol";
+import { explainMessage } from "../../../server/src/shared/codePrompts";
+import { describeError, HearthErrorCodes, readResponseError } from "../../../server/src/shared/errors";
+import { type CodeTargetArguments, FixRequest } from "../../../server/src/shared/protocol";
 import type { ChatView } from "../chat/chatView";
 import type { HearthClient } from "../hearthClient";
 import { type EditorTarget, targetAtCursor } from "./codeTarget";
@@ -68,19 +68,19 @@ export async function fix(hearth: HearthClient, args?: CodeTargetArguments, inst
     // The change is annotated needsConfirmation, so VS Code shows it for review; nothing changes until Accept.
     await vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit), { isRefactoring: true });
   } catch (error) {
-    if (error instanceof ResponseError && error.code === STALE_DOCUMENT) {
-      const again = await vscode.window.showWarningMessage(`Hearth: ${error.message}`, "Fix Again");
+    const failure = readResponseError(error);
+    if (failure.code === HearthErrorCodes.staleDocument) {
+      const again = await vscode.window.showWarningMessage(`Hearth: ${failure.message}`, "Fix Again");
       if (again) await fix(hearth, undefined, instruction);
       return;
     }
-    if (error instanceof ResponseError && error.code === -32800) return; // cancelled by the user
-    const data = error instanceof ResponseError ? (error.data as { fix?: string; setting?: string } | undefined) : undefined;
+    if (failure.code === HearthErrorCodes.cancelled) return; // cancelled by the user
     const choice = await vscode.window.showErrorMessage(
-      `Hearth: ${error instanceof Error ? error.message : String(error)} ${data?.fix ?? ""}`.trim(),
-      ...(data?.setting ? ["Open Setting"] : []),
+      `Hearth: ${describeError(failure)}`,
+      ...(failure.setting ? ["Open Setting"] : []),
     );
-    if (choice === "Open Setting" && data?.setting)
-      await vscode.commands.executeCommand("workbench.action.openSettings", data.setting);
+    if (choice === "Open Setting" && failure.setting)
+      await vscode.commands.executeCommand("workbench.action.openSettings", failure.setting);
   }
 }
 

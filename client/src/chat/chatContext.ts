@@ -3,8 +3,8 @@
  * with @. Text is read when a message is sent, so it is always current.
  */
 import * as vscode from "vscode";
-import type { ChatContextItem } from "../../../server/src/chatProtocol";
-import { isSensitiveFile } from "../../../server/src/privacy/sensitiveFiles";
+import type { ChatContextItem } from "../../../server/src/shared/chatProtocol";
+import { isSensitiveFile } from "../../../server/src/shared/sensitiveFiles";
 
 /** Secrets (.env, keys, …, plus hearth.privacy.excludedFiles) are never attached. */
 function isSensitive(uri: vscode.Uri): boolean {

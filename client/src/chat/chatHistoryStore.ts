@@ -1,7 +1,7 @@
 /**
  * Conversations persisted per workspace (VS Code's workspace state), so they survive a window reload.
  */
-import type { Conversation } from "../../../server/src/chatProtocol";
+import type { Conversation } from "../../../server/src/shared/chatProtocol";
 
 /** The part of vscode.Memento the store needs (tests pass a Map-backed one). */
 export interface KeyValueStore {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
-import { ResponseError } from "vscode-languageclient";
+import { describeError, readResponseError } from "../../../server/src/shared/errors";
 import {
   type ChatContextItem,
   type ChatDelta,
@@ -14,7 +14,7 @@ import {
   type EngineStatus,
   type ExtensionToWebview,
   type WebviewToExtension,
-} from "../../../server/src/protocol";
+} from "../../../server/src/shared/protocol";
 import type { HearthClient } from "../hearthClient";
 import { ChatContext } from "./chatContext";
 import { ChatHistoryStore } from "./chatHistoryStore";
@@ -235,12 +235,10 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
       if (result.truncated.length > 0)
         this.post({ type: "notice", text: `Cut to fit the model's context: ${result.truncated.join(", ")}.` });
     } catch (error) {
-      const fix = error instanceof ResponseError ? (error.data as { fix?: string } | undefined)?.fix : undefined;
-      const message = error instanceof Error ? error.message : String(error);
       conversation.turns.push({
         role: "assistant",
         content: "",
-        note: running.token.isCancellationRequested ? "Stopped." : `${message} ${fix ?? ""}`.trim(),
+        note: running.token.isCancellationRequested ? "Stopped." : describeError(readResponseError(error)),
       });
     } finally {
       running.dispose();

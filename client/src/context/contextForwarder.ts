@@ -5,8 +5,8 @@
  * git-ignored paths (`.gitignore` at any depth, `.git/info/exclude`) are never forwarded.
  */
 import * as vscode from "vscode";
-import { isSensitiveFile } from "../../../server/src/privacy/sensitiveFiles";
-import { ContextChunkNotification, type ContextChunkParams } from "../../../server/src/protocol";
+import { ContextChunkNotification, type ContextChunkParams } from "../../../server/src/shared/protocol";
+import { isSensitiveFile } from "../../../server/src/shared/sensitiveFiles";
 import { CONFIG_SECTION } from "../config";
 import { GitIgnoredPaths } from "./gitIgnored";
 

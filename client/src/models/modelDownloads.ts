@@ -3,9 +3,9 @@
  * cancellable progress notification with speed and time left. A cancelled download resumes next time.
  */
 import * as vscode from "vscode";
-import { ResponseError } from "vscode-languageclient";
-import { ModelDownloadProgressNotification, ModelDownloadRequest } from "../../../server/src/protocol";
-import type { HearthClient } from "../hearthClient";
+import type { BaseLanguageClient } from "vscode-languageclient";
+import { describeError, HearthErrorCodes, readResponseError } from "../../../server/src/shared/errors";
+import { ModelDownloadProgressNotification, ModelDownloadRequest } from "../../../server/src/shared/protocol";
 import { askForSecret } from "../secretInput";
 
 export const TOKEN_SECRET = "hearth.huggingFaceToken";
@@ -14,14 +14,13 @@ export function formatBytes(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 2 ** 20))} MB`;
 }
 
-/** Asks, then downloads; resolves true when the file is in place. */
+/** Asks, then downloads through `client` (none while the server is down); resolves true when the file is in place. */
 export async function downloadWithConsent(
-  hearth: HearthClient,
+  client: BaseLanguageClient | undefined,
   secrets: vscode.SecretStorage,
   target: { repo: string; file: string; sizeBytes?: number },
   endpoint: string,
 ): Promise<boolean> {
-  const client = hearth.languageClient;
   if (!client) return false;
   const size = target.sizeBytes ? ` (about ${formatBytes(target.sizeBytes)})` : "";
   const answer = await vscode.window.showInformationMessage(
@@ -59,12 +58,12 @@ export async function downloadWithConsent(
     void vscode.window.showInformationMessage(`Hearth: ${target.file} is downloaded and verified.`);
     return true;
   } catch (error) {
-    if (error instanceof ResponseError && error.code === -32800) {
+    const failure = readResponseError(error);
+    if (failure.code === HearthErrorCodes.cancelled) {
       void vscode.window.showInformationMessage("Hearth: download cancelled; it resumes where it stopped next time.");
       return false;
     }
-    const fix = error instanceof ResponseError ? (error.data as { fix?: string } | undefined)?.fix : undefined;
-    void vscode.window.showErrorMessage(`Hearth: ${error instanceof Error ? error.message : String(error)} ${fix ?? ""}`.trim());
+    void vscode.window.showErrorMessage(`Hearth: ${describeError(failure)}`);
     return false;
   }
 }

@@ -3,7 +3,7 @@
  * downloaded; a local file; or `auto`. Picking a model that isn't downloaded asks before downloading it.
  */
 import * as vscode from "vscode";
-import { type CatalogListing, CatalogRequest } from "../../../server/src/protocol";
+import { type CatalogListing, CatalogRequest } from "../../../server/src/shared/protocol";
 import type { HearthClient } from "../hearthClient";
 import { downloadWithConsent, formatBytes } from "./modelDownloads";
 
@@ -66,9 +66,11 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
   } else if (pick.auto) {
     value = "auto";
     const model = listing.models.find((m) => m.id === recommended);
-    if (model && !model.downloaded && !(await downloadWithConsent(hearth, secrets, model, listing.endpoint))) return;
+    if (model && !model.downloaded && !(await downloadWithConsent(hearth.languageClient, secrets, model, listing.endpoint)))
+      return;
   } else if (pick.model) {
-    if (!pick.model.downloaded && !(await downloadWithConsent(hearth, secrets, pick.model, listing.endpoint))) return;
+    if (!pick.model.downloaded && !(await downloadWithConsent(hearth.languageClient, secrets, pick.model, listing.endpoint)))
+      return;
     value = pick.model.id;
   } else {
     return;

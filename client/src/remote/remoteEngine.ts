@@ -4,8 +4,8 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { isPlainHttpToAnotherHost } from "../../../server/src/engine/remote/loopback";
-import { RemoteApiKeyChangedNotification, RemoteApiKeyRequest } from "../../../server/src/protocol";
+import { isPlainHttpToAnotherHost } from "../../../server/src/shared/loopback";
+import { RemoteApiKeyChangedNotification, RemoteApiKeyRequest } from "../../../server/src/shared/protocol";
 import { CONFIG_SECTION } from "../config";
 import { askForSecret } from "../secretInput";
 

@@ -8,19 +8,19 @@ import {
   CodeActionKind,
   type Connection,
   type Range,
-  ResponseError,
   type TextDocuments,
   type WorkspaceEdit,
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { CHAT_MODEL_ERROR } from "../chat/chatFeature";
-import { EngineError, type ModelEngine } from "../engine/modelEngine";
+import { extractReplacement } from "../core/extractReplacement";
+import { EngineError } from "../engine/engineError";
+import type { ModelEngine } from "../engine/modelEngine";
 import { isCount, isDocument, isRange, isString, optional, requireParams, shaped } from "../paramChecks";
-import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
-import { type CodeTargetArguments, type FixParams, FixRequest, STALE_DOCUMENT } from "../protocol";
-import type { HearthSettings } from "../settings";
-import { extractReplacement } from "./extractReplacement";
-import { fixMessage } from "./fixPrompt";
+import { fixMessage } from "../shared/codePrompts";
+import { actionableError, HearthErrorCodes } from "../shared/errors";
+import { type CodeTargetArguments, type FixParams, FixRequest } from "../shared/protocol";
+import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
+import type { HearthSettings } from "../shared/settings";
 
 /** Lines of surrounding code given to the model with a fix. */
 const SURROUNDING_LINES = 20;
@@ -125,9 +125,9 @@ export function registerCodeActions(deps: Dependencies): void {
   });
 }
 
-function staleError(): ResponseError<void> {
-  return new ResponseError(
-    STALE_DOCUMENT,
+function staleError() {
+  return actionableError(
+    HearthErrorCodes.staleDocument,
     "The document changed after the fix was asked for, so it was not applied. Run Fix again on the current text.",
   );
 }
@@ -135,7 +135,7 @@ function staleError(): ResponseError<void> {
 export async function computeFix(deps: Dependencies, params: FixParams, signal: AbortSignal): Promise<WorkspaceEdit> {
   await deps.ready;
   const document = deps.documents.get(params.uri);
-  if (!document) throw new ResponseError(STALE_DOCUMENT, "The document is no longer open.");
+  if (!document) throw actionableError(HearthErrorCodes.staleDocument, "The document is no longer open.");
   if (document.version !== params.version) throw staleError();
   const range = wholeLines(document, params.range);
   const lines = document.getText().split(/\r?\n/);
@@ -158,13 +158,12 @@ export async function computeFix(deps: Dependencies, params: FixParams, signal: 
     );
     answer = reply.answer;
   } catch (error) {
-    if (error instanceof EngineError)
-      throw new ResponseError(CHAT_MODEL_ERROR, error.message, { fix: error.fix, setting: error.setting });
+    if (error instanceof EngineError) throw actionableError(HearthErrorCodes.chatModel, error.message, error.data);
     throw error;
   }
   const replacement = extractReplacement(answer);
   if (replacement === "")
-    throw new ResponseError(CHAT_MODEL_ERROR, "The model proposed no code for this fix.", {
+    throw actionableError(HearthErrorCodes.chatModel, "The model proposed no code for this fix.", {
       fix: "Try again, or pick a stronger chat model.",
     });
   // The user may have typed while the model worked: never apply a fix computed for older text.

@@ -1,14 +1,13 @@
 /**
  * `hearth/chat/send`: answers a conversation with the chat model, streaming deltas as notifications.
  */
-import { type Connection, ResponseError } from "vscode-languageserver";
-import { ChatDeltaNotification, ChatSendRequest, type ChatSendResult } from "../chatProtocol";
-import type { Logger } from "../engine/logger";
-import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngine";
+import type { Connection } from "vscode-languageserver";
+import { EngineError, isAbortError } from "../engine/engineError";
+import type { ModelEngine } from "../engine/modelEngine";
+import type { Logger } from "../logger";
 import { arrayOf, isString, requireParams, shaped } from "../paramChecks";
-
-/** JSON-RPC error code for "the chat model is not usable"; `data` carries the fix and the setting. */
-export const CHAT_MODEL_ERROR = 1001;
+import { ChatDeltaNotification, ChatSendRequest, type ChatSendResult } from "../shared/chatProtocol";
+import { actionableError, HearthErrorCodes } from "../shared/errors";
 
 export function registerChat(connection: Connection, engine: ModelEngine, ready: Promise<void>, log: Logger): void {
   connection.onRequest(ChatSendRequest.type, async (params, token): Promise<ChatSendResult> => {
@@ -40,12 +39,16 @@ export function registerChat(connection: Connection, engine: ModelEngine, ready:
         return { answer: "", thought: "", thoughtMs: 0, stopReason: "aborted", truncated: [] };
       }
       if (error instanceof EngineError) {
-        throw new ResponseError(CHAT_MODEL_ERROR, error.message, { fix: error.fix, setting: error.setting });
+        throw actionableError(HearthErrorCodes.chatModel, error.message, error.data);
       }
       log.error(`Chat failed: ${error instanceof Error ? error.stack : String(error)}`);
-      throw new ResponseError(CHAT_MODEL_ERROR, `Chat failed: ${error instanceof Error ? error.message : String(error)}`, {
-        fix: "See the Hearth log for details.",
-      });
+      throw actionableError(
+        HearthErrorCodes.chatModel,
+        `Chat failed: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          fix: "See the Hearth log for details.",
+        },
+      );
     } finally {
       cancellation.dispose();
     }

@@ -6,16 +6,17 @@
 import type { Connection, InlineCompletionList, InlineCompletionParams, TextDocuments } from "vscode-languageserver";
 import { type CancellationToken, InlineCompletionTriggerKind } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import type { CompletionContext } from "../context/contextFeature";
-import type { Logger } from "../engine/logger";
-import { EngineError, isAbortError, type ModelEngine } from "../engine/modelEngine";
+import { cutDocumentWindow, type DocumentWindow, prefixWindowStart } from "../core/documentWindow";
+import { type CrossFileContext, cacheKeyFor } from "../core/fimInput";
+import { SuggestionCache } from "../core/suggestionCache";
+import { EngineError, isAbortError } from "../engine/engineError";
+import type { ModelEngine } from "../engine/modelEngine";
+import type { Logger } from "../logger";
 import { isDocument, isPosition, requireParams, shaped } from "../paramChecks";
-import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
-import type { HearthSettings } from "../settings";
-import { cutDocumentWindow, type DocumentWindow, prefixWindowStart } from "./documentWindow";
+import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
+import type { HearthSettings } from "../shared/settings";
 import { Speculation } from "./speculation";
-import { cacheKeyFor, codeAround, suggestFor } from "./suggest";
-import { SuggestionCache } from "./suggestionCache";
+import { codeAround, suggestFor } from "./suggest";
 
 export interface InlineCompletionDependencies {
   connection: Connection;
@@ -24,7 +25,7 @@ export interface InlineCompletionDependencies {
   configuration: { readonly settings: HearthSettings; readonly ready: Promise<void>; readonly version: number };
   log: Logger;
   /** Cross-file context, when the client forwards any. */
-  context?: CompletionContext;
+  context?: CrossFileContext;
 }
 
 /** Automatic suggestions are skipped in the middle of a word: the model would only guess the word's rest. */

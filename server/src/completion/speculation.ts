@@ -6,11 +6,13 @@
  * Speculation never delays typing: any new completion request aborts it (between prompt chunks or tokens), and it
  * doesn't touch the metrics a request reports.
  */
+
+import { cutDocumentWindow, type DocumentWindow, prefixWindowStart } from "../core/documentWindow";
+import { cacheKeyFor, fimInputOf } from "../core/fimInput";
+import type { SuggestionCache } from "../core/suggestionCache";
 import type { ModelEngine, RepoContextInput } from "../engine/modelEngine";
-import type { HearthSettings } from "../settings";
-import { cutDocumentWindow, type DocumentWindow, prefixWindowStart } from "./documentWindow";
-import { cacheKeyFor, fimInputOf, suggestFor } from "./suggest";
-import type { SuggestionCache } from "./suggestionCache";
+import type { HearthSettings } from "../shared/settings";
+import { suggestFor } from "./suggest";
 
 export interface ShownSuggestion {
   uri: string;

@@ -2,11 +2,12 @@
  * One suggestion for one document window: the engine call with the scope-aware stop, then the post-processing
  * filters. Shared by the request path and by speculation.
  */
-import type { FimInput, FimResult, ModelEngine, RepoContextInput } from "../engine/modelEngine";
-import type { HearthSettings } from "../settings";
-import { type DocumentWindow, WINDOW_ALIGN_LINES } from "./documentWindow";
-import { postprocessCompletion, scopeEndIndex } from "./postprocess";
-import type { CacheKeyParts } from "./suggestionCache";
+
+import type { DocumentWindow } from "../core/documentWindow";
+import { fimInputOf, type RepoContextInput } from "../core/fimInput";
+import { postprocessCompletion, scopeEndIndex } from "../core/postprocess";
+import type { FimResult, ModelEngine } from "../engine/modelEngine";
+import type { HearthSettings } from "../shared/settings";
 
 export interface SuggestOptions {
   /** Speculation: a guess nobody asked for yet. */
@@ -45,44 +46,6 @@ export async function suggestFor(
     if (other !== undefined && other !== text && !others.includes(other)) others.push(other);
   }
   return { text, others, result };
-}
-
-/**
- * The engine's input for a window. The lines of the cursor's 16-line block that come before it go after the middle
- * token, with the cursor's line: the prompt is `PRE block-aligned prefix SUF suffix MID lines of this block, line
- * so far`. To the model that is the same text (a middle it has begun), but Enter only appends a line break to the
- * prompt instead of moving a line before the suffix, which re-evaluated the whole suffix window. The prefix window
- * starts on a block boundary (`prefixWindowStart`), so its line count modulo the block size is the cursor's place
- * in its block; the prompt's start moves once per 16 lines.
- */
-export function fimInputOf(window: DocumentWindow, context?: RepoContextInput): FimInput {
-  const lines = window.prefix.split(/(?<=\n)/).filter((line) => line !== "");
-  const inBlock = lines.length % WINDOW_ALIGN_LINES;
-  return {
-    prefix: lines.slice(0, lines.length - inBlock).join(""),
-    linePrefix: lines.slice(lines.length - inBlock).join("") + window.linePrefix,
-    suffix: window.suffix,
-    context,
-  };
-}
-
-/**
- * The cache key of a window: suggestions are cached by what the prompt holds, per document, settings version and
- * the cross-file context chosen.
- */
-export function cacheKeyFor(
-  uri: string,
-  settingsVersion: number,
-  window: DocumentWindow,
-  context?: RepoContextInput,
-): CacheKeyParts {
-  const contextKey = context?.chunks.map((chunk) => chunk.id ?? chunk.path).join(",") ?? "";
-  return {
-    uri: `${settingsVersion}:${contextKey}:${uri}`,
-    prefix: window.prefix,
-    linePrefix: window.linePrefix,
-    suffix: window.suffix,
-  };
 }
 
 /** The code the cross-file context is chosen by: the lines around the cursor, not the line being typed. */

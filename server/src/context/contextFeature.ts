@@ -4,16 +4,16 @@
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Connection } from "vscode-languageserver";
-import type { RepoContextInput } from "../engine/modelEngine";
-import { isSensitiveFile, uriPath } from "../privacy/sensitiveFiles";
-import { ContextChunkNotification } from "../protocol";
-import type { HearthSettings } from "../settings";
-import { ContextStore } from "./contextStore";
+import { ContextStore } from "../core/contextStore";
+import type { CrossFileContext, RepoContextInput } from "../core/fimInput";
+import { ContextChunkNotification } from "../shared/protocol";
+import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
+import type { HearthSettings } from "../shared/settings";
 
 /** Characters of context per prompt: about a thousand tokens, a quarter of a 4k window. */
 export const CONTEXT_BUDGET_CHARS = 4000;
 
-export class CompletionContext {
+export class CompletionContext implements CrossFileContext {
   readonly store = new ContextStore();
   private root: string | undefined;
   repoName = "workspace";

@@ -3,10 +3,9 @@
  * serving engine), as `hearth.engine` says. Only the active engine's status reaches the client; switching to the
  * remote engine frees the local models.
  */
-import type { Hardware } from "../models/fit";
-import type { CompletionMetrics, EngineLoad, EngineStatus } from "../protocol";
-import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../settings";
-import type { LlamaEngine } from "./llamaEngine";
+import type { CompletionMetrics, EngineLoad, EngineStatus, Hardware } from "../shared/protocol";
+import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../shared/settings";
+import type { LlamaEngine } from "./local/llamaEngine";
 import type {
   ChatGenerationOptions,
   ChatInput,

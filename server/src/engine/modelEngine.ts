@@ -3,32 +3,22 @@
  * a remote one (HTTP to llama-server, vLLM, Ollama) can stand behind the same interface.
  */
 
-import type { ReasoningDelta } from "../chat/reasoning";
-import type { ContextChunk } from "../context/contextStore";
-import type { CompletionMetrics, EngineStatus } from "../protocol";
-import type { HearthSettings, ModelRole } from "../settings";
-import type { ChatInput, ChatReply } from "./chatGeneration";
+import type { FimInput } from "../core/fimInput";
+import type { ReasoningDelta } from "../core/reasoning";
+import type { ChatContextItem, ChatMessage } from "../shared/chatProtocol";
+import type { CompletionMetrics, EngineStatus } from "../shared/protocol";
+import type { HearthSettings, ModelRole } from "../shared/settings";
 
-export type { ChatInput, ChatReply } from "./chatGeneration";
+export type { FimInput, RepoContextInput } from "../core/fimInput";
 
-/** Code from other files for the prompt, rendered by the engine in its model family's repository format. */
-export interface RepoContextInput {
-  repoName: string;
-  /** The current file's path, as the model sees it. */
-  currentPath: string;
-  chunks: readonly ContextChunk[];
+/** Where a model setting points: a file on disk, or a hub file that is not downloaded yet (at `path` once it is). */
+export interface LocatedModel {
+  path: string;
+  missingDownload?: { repo: string; file: string; sizeBytes?: number };
 }
 
-export interface FimInput {
-  /** Cross-file context, when there is any. */
-  context?: RepoContextInput;
-  /** Whole lines before the text typed so far (before the cursor's 16-line block; see completion/suggest.ts). */
-  prefix: string;
-  /** What goes after the middle token: the cursor's block of lines up to the cursor, its line last. */
-  linePrefix: string;
-  /** Everything after the cursor (windowed). */
-  suffix: string;
-}
+/** Resolves a role's model setting (a path, catalog id, `hf:` URI or `auto`) for the local engine. */
+export type LocateModel = (role: ModelRole, settings: HearthSettings) => Promise<LocatedModel>;
 
 export interface FimGenerationOptions {
   maxTokens: number;
@@ -90,20 +80,20 @@ export interface ModelEngine {
   dispose(): Promise<void>;
 }
 
-/** An error the user can fix, carrying the fix and the setting to open. */
-export class EngineError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-    readonly setting?: string,
-    /** A hub file the user may choose to download to fix this. */
-    readonly download?: { repo: string; file: string; sizeBytes?: number },
-  ) {
-    super(message);
-    this.name = "EngineError";
-  }
+export interface ChatInput {
+  messages: ChatMessage[];
+  context: ChatContextItem[];
 }
 
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === "AbortError" || (error as { code?: string }).code === "ABORT_ERR");
+export interface ChatReply {
+  answer: string;
+  thought: string;
+  thoughtMs: number;
+  stopReason: string;
+  truncated: string[];
+  promptTokens: number;
+  evaluatedPromptTokens: number;
+  generatedTokens: number;
+  /** Time spent generating (after the prompt), in milliseconds. */
+  generationMs: number;
 }

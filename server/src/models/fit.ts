@@ -1,16 +1,8 @@
 /**
  * Which catalog models fit this machine, and which to recommend per role. Pure: the hardware is passed in.
  */
+import type { Hardware } from "../shared/protocol";
 import { CATALOG, type CatalogEntry } from "./catalog";
-
-export interface Hardware {
-  /** `cuda`, `vulkan`, `metal` or `cpu`. */
-  backend: string;
-  /** Free GPU memory in bytes (0 on CPU). */
-  freeVramBytes: number;
-  /** Free system memory in bytes. */
-  freeRamBytes: number;
-}
 
 export type Fit = "gpu" | "partial" | "cpu" | "too-large";
 

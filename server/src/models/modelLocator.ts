@@ -5,13 +5,14 @@
 import { existsSync } from "node:fs";
 import { freemem, homedir } from "node:os";
 import { join } from "node:path";
-import type { HearthSettings } from "../settings";
+import type { LocatedModel as EngineLocatedModel, LocateModel } from "../engine/modelEngine";
+import { cpuOnlyHardware, type Hardware } from "../shared/protocol";
+import type { HearthSettings } from "../shared/settings";
 import { type CatalogEntry, type ModelSource, resolveModelSource } from "./catalog";
-import { type Hardware, type Recommendation, recommend } from "./fit";
+import { type Recommendation, recommend } from "./fit";
 import { resolveHubEndpoint } from "./hubClient";
 
-export interface LocatedModel {
-  path: string;
+export interface LocatedModel extends EngineLocatedModel {
   /** Set when the model comes from the hub and is not downloaded yet. */
   missingDownload?: { repo: string; file: string; sizeBytes?: number; entry?: CatalogEntry };
 }
@@ -34,10 +35,14 @@ export class ModelLocator {
 
   recommend(): Promise<Recommendation> {
     this.recommendation ??= this.hardware()
-      .catch((): Hardware => ({ backend: "cpu", freeVramBytes: 0, freeRamBytes: freemem() }))
+      .catch(() => cpuOnlyHardware(freemem()))
       .then(recommend);
     return this.recommendation;
   }
+
+  /** The local engine's view: a role's model setting, resolved. */
+  readonly locateRole: LocateModel = (role, settings) =>
+    this.locate(role === "chat" ? settings.chat.model : settings.completion.model, role, settings);
 
   async locate(setting: string, role: "completion" | "chat", settings: HearthSettings): Promise<LocatedModel> {
     const auto = setting.trim() === "auto" ? (await this.recommend())[role] : undefined;

@@ -2,17 +2,17 @@
  * The catalog listing and model downloads, for the client's model picker. A download starts only on the client's
  * request, which it sends only after the user agreed.
  */
-import { type Connection, ResponseError } from "vscode-languageserver";
-import { CatalogRequest, ModelDownloadProgressNotification, ModelDownloadRequest } from "../protocol";
-import type { HearthSettings } from "../settings";
+
+import { freemem } from "node:os";
+import type { Connection } from "vscode-languageserver";
+import { actionableError, HearthErrorCodes } from "../shared/errors";
+import { CatalogRequest, cpuOnlyHardware, ModelDownloadProgressNotification, ModelDownloadRequest } from "../shared/protocol";
+import type { HearthSettings } from "../shared/settings";
 import { CATALOG, downloadedPath } from "./catalog";
 import { downloadModel } from "./downloader";
 import { fitOf } from "./fit";
 import { downloadUrl, fetchHubFile, HubError } from "./hubClient";
 import type { ModelLocator } from "./modelLocator";
-
-/** JSON-RPC error code for a failed download; `data.fix` says what to do. */
-export const DOWNLOAD_ERROR = 1003;
 
 interface Dependencies {
   connection: Connection;
@@ -30,7 +30,7 @@ export function registerModels(deps: Dependencies): void {
   connection.onRequest(CatalogRequest.type, async () => {
     await deps.ready;
     const settings = deps.settings();
-    const hardware = await deps.hardware().catch(() => ({ backend: "cpu", freeVramBytes: 0, freeRamBytes: 0 }));
+    const hardware = await deps.hardware().catch(() => cpuOnlyHardware(freemem()));
     const recommendation = await locator.recommend();
     return {
       hardware,
@@ -88,11 +88,15 @@ export function registerModels(deps: Dependencies): void {
       return { path: destination };
     } catch (error) {
       if (controller.signal.aborted)
-        throw new ResponseError(-32800, "The download was cancelled; it resumes where it stopped next time.");
-      if (error instanceof HubError) throw new ResponseError(DOWNLOAD_ERROR, error.message, { fix: error.fix });
-      throw new ResponseError(DOWNLOAD_ERROR, `The download failed: ${error instanceof Error ? error.message : String(error)}`, {
-        fix: "Try again.",
-      });
+        throw actionableError(HearthErrorCodes.cancelled, "The download was cancelled; it resumes where it stopped next time.");
+      if (error instanceof HubError) throw actionableError(HearthErrorCodes.download, error.message, { fix: error.fix });
+      throw actionableError(
+        HearthErrorCodes.download,
+        `The download failed: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          fix: "Try again.",
+        },
+      );
     } finally {
       cancellation.dispose();
     }

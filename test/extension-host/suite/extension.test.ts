@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
 import * as vscode from "vscode";
 import type { HearthClient } from "../../../client/src/hearthClient";
-import { ChatSendRequest } from "../../../server/src/protocol";
+import { ChatSendRequest } from "../../../server/src/shared/protocol";
 
 const EXTENSION_ID = "hearth.hearth";
 

@@ -8,9 +8,9 @@
  * happens to contain `<|fim_prefix|>` stays text.
  */
 
-import { REPOSITORY_TOKENS, renderRepoContext } from "../../context/repoContext";
-import type { CompletionMetrics } from "../../protocol";
-import { detectFimTokens, FIM_FAMILIES, type FimTokens, fitFimParts, layoutFimPrompt } from "../fimFormats";
+import { detectFimTokens, FIM_FAMILIES, type FimTokens, fitFimParts, layoutFimPrompt } from "../../core/fimFormats";
+import { REPOSITORY_TOKENS, renderRepoContext } from "../../core/repoContext";
+import type { CompletionMetrics } from "../../shared/protocol";
 import type { FimGenerationOptions, FimInput, FimResult } from "../modelEngine";
 import { llamaServerAlternatives } from "./llamaServerAlternatives";
 import { RemoteError, type RemoteHttp } from "./remoteHttp";

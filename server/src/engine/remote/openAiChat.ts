@@ -3,8 +3,8 @@
  * `reasoning_content` / `reasoning` deltas (llama-server's and vLLM's reasoning parsers, Ollama) or as `<think>` text
  * in the content; both go through the same tolerant split as local generation.
  */
-import { budgetChat } from "../../chat/chatPrompt";
-import { ReasoningStream } from "../../chat/reasoning";
+import { budgetChat } from "../../core/chatPrompt";
+import { ReasoningStream } from "../../core/reasoning";
 import type { ChatGenerationOptions, ChatInput, ChatReply } from "../modelEngine";
 import type { RemoteHttp } from "./remoteHttp";
 

@@ -6,10 +6,10 @@
  * (vLLM's automatic prefix caching, llama-server's cache_prompt) reuse all but the typed line.
  */
 
-import { renderRepoContext, segmentsAsText } from "../../context/repoContext";
-import type { CompletionMetrics } from "../../protocol";
-import type { RemoteFimFormat } from "../../settings";
-import { fimFamilyFor, layoutFimText } from "../fimFormats";
+import { fimFamilyFor, layoutFimText } from "../../core/fimFormats";
+import { renderRepoContext, segmentsAsText } from "../../core/repoContext";
+import type { CompletionMetrics } from "../../shared/protocol";
+import type { RemoteFimFormat } from "../../shared/settings";
 import type { FimGenerationOptions, FimInput, FimResult } from "../modelEngine";
 import type { RemoteHttp } from "./remoteHttp";
 

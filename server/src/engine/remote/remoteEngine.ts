@@ -3,18 +3,19 @@
  * OpenAI-compatible server over HTTP. Keeps a status per role from health checks and from each request's outcome;
  * after a transient failure (server down, restarting, loading) it checks again with backoff until the server is back.
  */
-import type { CompletionMetrics, EngineStatus } from "../../protocol";
-import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../settings";
-import type { Logger } from "../logger";
-import {
-  type ChatGenerationOptions,
-  type ChatInput,
-  type ChatReply,
-  type FimGenerationOptions,
-  type FimInput,
-  type FimResult,
-  isAbortError,
-  type ModelEngine,
+
+import type { Logger } from "../../logger";
+import type { CompletionMetrics, EngineStatus } from "../../shared/protocol";
+import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
+import { abortError, isAbortError } from "../engineError";
+import type {
+  ChatGenerationOptions,
+  ChatInput,
+  ChatReply,
+  FimGenerationOptions,
+  FimInput,
+  FimResult,
+  ModelEngine,
 } from "../modelEngine";
 import { LlamaServerFim } from "./llamaServerFim";
 import { openAiChat } from "./openAiChat";
@@ -288,9 +289,7 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
       "abort",
       () => {
         clearTimeout(timer);
-        const error = new Error("The request was cancelled.");
-        error.name = "AbortError";
-        reject(error);
+        reject(abortError());
       },
       { once: true },
     );

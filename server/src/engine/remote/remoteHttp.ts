@@ -5,8 +5,8 @@
  * Aborting a streaming request closes its connection; llama-server and vLLM stop generating when that happens.
  */
 import { createParser } from "eventsource-parser";
-import { EngineError } from "../modelEngine";
-import { isLoopbackUrl } from "./loopback";
+import { isLoopbackUrl } from "../../shared/loopback";
+import { abortError, EngineError } from "../engineError";
 
 export type RemoteFailure = "unreachable" | "unauthorized" | "notFound" | "timeout" | "loading" | "server" | "badResponse";
 
@@ -287,9 +287,7 @@ class RequestTimer {
   }
 
   abortError(): Error {
-    const error = new Error("The request was cancelled.");
-    error.name = "AbortError";
-    return error;
+    return abortError();
   }
 
   restart(): void {

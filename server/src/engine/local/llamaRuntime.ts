@@ -4,8 +4,8 @@
  */
 import { availableParallelism } from "node:os";
 import type { Llama } from "node-llama-cpp";
-import type { GpuSetting, HearthSettings } from "../settings";
-import type { Logger } from "./logger";
+import type { Logger } from "../../logger";
+import type { GpuSetting, HearthSettings } from "../../shared/settings";
 
 export type LlamaModule = typeof import("node-llama-cpp");
 

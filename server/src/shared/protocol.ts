@@ -114,15 +114,12 @@ export interface FixParams {
 /**
  * Client → server request: computes a fix with the chat model and returns it as a WorkspaceEdit whose change is
  * annotated `needsConfirmation`, so VS Code shows it for review before anything changes. Errors: the document
- * changed since `version` (code {@link STALE_DOCUMENT}), or the chat model is unusable.
+ * changed since `version` (`HearthErrorCodes.staleDocument`), or the chat model is unusable (`chatModel`).
  */
 export namespace FixRequest {
   export const method = "hearth/fix/compute";
   export const type = new RequestType<FixParams, WorkspaceEdit, void>(method);
 }
-
-/** JSON-RPC error code: the document changed since the request was made. */
-export const STALE_DOCUMENT = 1002;
 
 /** Arguments of the `hearth.explain` and `hearth.fixWithInstruction` commands that code actions carry. */
 export interface CodeTargetArguments {
@@ -163,8 +160,23 @@ export namespace ModelDownloadProgressNotification {
   export const type = new NotificationType<ModelDownloadProgress>(method);
 }
 
+/** What the machine offers local models. */
+export interface Hardware {
+  /** `cuda`, `vulkan`, `metal` or `cpu`. */
+  backend: string;
+  /** Free GPU memory in bytes (0 on CPU). */
+  freeVramBytes: number;
+  /** Free system memory in bytes. */
+  freeRamBytes: number;
+}
+
+/** The hardware to assume when the GPU can't be asked (no runtime yet, or it failed): the CPU and its free memory. */
+export function cpuOnlyHardware(freeRamBytes: number): Hardware {
+  return { backend: "cpu", freeVramBytes: 0, freeRamBytes };
+}
+
 export interface CatalogListing {
-  hardware: { backend: string; freeVramBytes: number; freeRamBytes: number };
+  hardware: Hardware;
   recommended: { completion?: string; chat?: string; chatOnDemand: boolean };
   models: Array<{
     id: string;

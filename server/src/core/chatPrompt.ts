@@ -2,7 +2,7 @@
  * Fits a conversation and its attached context into the model's context window, and renders the context into
  * the last user message. Pure: token counting is passed in.
  */
-import type { ChatContextItem, ChatMessage } from "../chatProtocol";
+import type { ChatContextItem, ChatMessage } from "../shared/chatProtocol";
 
 export const SYSTEM_PROMPT =
   "You are Hearth, a coding assistant that runs on the user's own machine. Answer precisely and briefly. " +

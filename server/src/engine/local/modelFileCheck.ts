@@ -4,7 +4,7 @@
  */
 import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { EngineError } from "./modelEngine";
+import { EngineError } from "../engineError";
 
 /**
  * @param role "completion" or "chat", for the messages

@@ -6,8 +6,9 @@
  * - StarCoder2: `<repo_name>name<file_sep>path\ncode\n…<file_sep>current-path\n` then the FIM prompt.
  * - DeepSeek-Coder (no repository tokens): each file as a path comment line and its code, then the current path.
  */
-import type { FimTokens } from "../engine/fimFormats";
+
 import type { ContextChunk } from "./contextStore";
+import type { FimTokens } from "./fimFormats";
 
 export type Segment = { special: string } | { text: string };
 

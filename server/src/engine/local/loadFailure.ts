@@ -4,8 +4,8 @@
  */
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
+import { EngineError } from "../engineError";
 import { loadLlamaModule } from "./llamaRuntime";
-import { EngineError } from "./modelEngine";
 
 const GIB = 1024 ** 3;
 

@@ -5,20 +5,18 @@
  * during prompt evaluation is otherwise not honoured until the whole prompt has run (seconds on a long file).
  */
 import type { Token } from "node-llama-cpp";
-import { renderRepoContext } from "../context/repoContext";
-import type { CompletionMetrics } from "../protocol";
-import { fitFimParts, layoutFimPrompt } from "./fimFormats";
-import type { FimModel } from "./fimModel";
+import { fitFimParts, layoutFimPrompt } from "../../core/fimFormats";
+import { renderRepoContext } from "../../core/repoContext";
+import type { CompletionMetrics } from "../../shared/protocol";
 import {
   type FimGenerationOptions,
   type FimInput,
   type FimResult,
   MIN_ALTERNATIVE_PROBABILITY,
   type RepoContextInput,
-} from "./modelEngine";
-
-/** Prompt tokens evaluated between two abort checks. Measured (docs/BENCHMARKS.md): 64 keeps an abort under ~60 ms on a 0.5B model on 2 CPU threads and costs ~1.3x a single batch on a cold prompt; 32 halves throughput, 128 lets aborts take ~150 ms. */
-export const PROMPT_CHUNK_TOKENS = 64;
+} from "../modelEngine";
+import type { FimModel } from "./fimModel";
+import { evaluatePrompt } from "./promptEvaluation";
 
 /** Tokens kept free for generation beyond maxTokens, so the prompt never fills the context exactly. */
 const CONTEXT_MARGIN = 8;
@@ -43,12 +41,7 @@ export async function generateFim(loaded: FimModel, input: FimInput, options: Fi
   const last = prompt[prompt.length - 1];
 
   // Reuse the longest common prefix with what the sequence already holds; evaluate the rest in abortable chunks.
-  await sequence.adaptStateToTokens(head, false);
-  const evaluatedPromptTokens = head.length - sequence.nextTokenIndex + 1;
-  for (let index = sequence.nextTokenIndex; index < head.length; index += PROMPT_CHUNK_TOKENS) {
-    options.signal.throwIfAborted();
-    await sequence.evaluateWithoutGeneratingNewTokens(head.slice(index, index + PROMPT_CHUNK_TOKENS));
-  }
+  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal);
   options.signal.throwIfAborted();
   if (options.evaluateOnly) {
     return {

@@ -5,18 +5,25 @@
  */
 
 import { freemem } from "node:os";
-import type { Hardware } from "../models/fit";
-import { ModelLocator } from "../models/modelLocator";
-import type { CompletionMetrics, EngineStatus } from "../protocol";
-import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../settings";
-import { type ChatInput, type ChatReply, generateChat } from "./chatGeneration";
+import type { Logger } from "../../logger";
+import { type CompletionMetrics, cpuOnlyHardware, type EngineStatus, type Hardware } from "../../shared/protocol";
+import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
+import type {
+  ChatGenerationOptions,
+  ChatInput,
+  ChatReply,
+  FimGenerationOptions,
+  FimInput,
+  FimResult,
+  LocateModel,
+  ModelEngine,
+} from "../modelEngine";
+import { generateChat } from "./chatGeneration";
 import { type ChatModel, prepareChatModel } from "./chatModel";
 import { generateFim } from "./fimGeneration";
 import { type FimModel, prepareFimModel } from "./fimModel";
 import { RuntimeProvider } from "./llamaRuntime";
-import type { Logger } from "./logger";
 import { ModelCache } from "./modelCache";
-import type { ChatGenerationOptions, FimGenerationOptions, FimInput, FimResult, ModelEngine } from "./modelEngine";
 import { ModelSlot } from "./modelSlot";
 import { PriorityGate } from "./priorityGate";
 
@@ -32,12 +39,10 @@ export class LlamaEngine implements ModelEngine {
 
   constructor(
     log: Logger,
-    /** Where model settings point on disk; the default knows only local paths. */
-    readonly locator: ModelLocator = new ModelLocator(async () => ({
-      backend: "cpu",
-      freeVramBytes: 0,
-      freeRamBytes: freemem(),
-    })),
+    /** Where a role's model setting points on disk (the models feature's locator); the default takes it as a path. */
+    private readonly locateModel: LocateModel = async (role, settings) => ({
+      path: role === "chat" ? settings.chat.model : settings.completion.model,
+    }),
   ) {
     this.runtimes = new RuntimeProvider(log);
     const deps = {
@@ -48,8 +53,7 @@ export class LlamaEngine implements ModelEngine {
         for (const listener of this.listeners) listener(status);
       },
     };
-    const locate = (role: ModelRole) => (s: HearthSettings) =>
-      this.locator.locate(role === "chat" ? s.chat.model : s.completion.model, role, s);
+    const locate = (role: ModelRole) => (s: HearthSettings) => this.locateModel(role, s);
     this.completion = new ModelSlot(
       "completion",
       (s) => s.completion.model,
@@ -116,7 +120,7 @@ export class LlamaEngine implements ModelEngine {
   async hardware(): Promise<Hardware> {
     const { runtime } = await this.runtimes.get(this.settings);
     const vram = runtime.backend === "cpu" ? { free: 0 } : await runtime.llama.getVramState();
-    return { backend: runtime.backend, freeVramBytes: vram.free, freeRamBytes: freemem() };
+    return { ...cpuOnlyHardware(freemem()), backend: runtime.backend, freeVramBytes: vram.free };
   }
 
   async dispose(): Promise<void> {

@@ -3,17 +3,12 @@
  * prompt chunks, streaming with thoughts separated from the answer, and yielding to inline completions between tokens.
  */
 import type { ChatHistoryItem, Token } from "node-llama-cpp";
-import { budgetChat } from "../chat/chatPrompt";
-import { type ReasoningDelta, ReasoningStream } from "../chat/reasoning";
-import type { ChatContextItem, ChatMessage } from "../chatProtocol";
+import { budgetChat } from "../../core/chatPrompt";
+import { type ReasoningDelta, ReasoningStream } from "../../core/reasoning";
+import type { ChatInput, ChatReply } from "../modelEngine";
 import type { ChatModel } from "./chatModel";
-import { PROMPT_CHUNK_TOKENS } from "./fimGeneration";
 import type { PriorityGate } from "./priorityGate";
-
-export interface ChatInput {
-  messages: ChatMessage[];
-  context: ChatContextItem[];
-}
+import { evaluatePrompt } from "./promptEvaluation";
 
 export interface ChatOptions {
   /** `fix` uses the sequence with prompt-lookup decoding. Default `chat`. */
@@ -23,19 +18,6 @@ export interface ChatOptions {
   signal: AbortSignal;
   gate: PriorityGate;
   onDelta(delta: ReasoningDelta): void;
-}
-
-export interface ChatReply {
-  answer: string;
-  thought: string;
-  thoughtMs: number;
-  stopReason: string;
-  truncated: string[];
-  promptTokens: number;
-  evaluatedPromptTokens: number;
-  generatedTokens: number;
-  /** Time spent generating (after the prompt), in milliseconds. */
-  generationMs: number;
 }
 
 export async function generateChat(loaded: ChatModel, input: ChatInput, options: ChatOptions): Promise<ChatReply> {
@@ -66,13 +48,8 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
 
   // The prompt-lookup predictor drafts from these tokens (a no-op on a sequence without a predictor).
   sequence.tokenPredictor?.updateInputTokens?.(prompt.slice());
-  await sequence.adaptStateToTokens(head, false);
-  const evaluatedPromptTokens = head.length - sequence.nextTokenIndex + 1;
-  for (let index = sequence.nextTokenIndex; index < head.length; index += PROMPT_CHUNK_TOKENS) {
-    options.signal.throwIfAborted();
-    await options.gate.whenClear();
-    await sequence.evaluateWithoutGeneratingNewTokens(head.slice(index, index + PROMPT_CHUNK_TOKENS));
-  }
+  // Completions go first: the chat prompt waits for the gate before each chunk.
+  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, () => options.gate.whenClear());
 
   const stream = new ReasoningStream(startsInThought);
   const started = performance.now();

@@ -4,8 +4,8 @@
  */
 import { basename } from "node:path";
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
-import { detectFimTokens, type FimTokens } from "./fimFormats";
-import { EngineError } from "./modelEngine";
+import { detectFimTokens, type FimTokens } from "../../core/fimFormats";
+import { EngineError } from "../engineError";
 import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
 
 export interface FimModel extends PreparedModel {

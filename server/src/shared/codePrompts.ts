@@ -1,7 +1,7 @@
 /**
  * The prompts for "Fix with Hearth" and "Explain with Hearth". Pure.
  */
-import type { ChatContextItem } from "../chatProtocol";
+import type { ChatContextItem } from "./chatProtocol";
 
 export interface CodeTarget {
   /** Workspace-relative path or file name, for the model and the labels. */

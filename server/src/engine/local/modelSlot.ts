@@ -4,13 +4,14 @@
  */
 import { basename } from "node:path";
 import type { LlamaContext, LlamaModel } from "node-llama-cpp";
-import type { EngineStatus } from "../protocol";
-import { type HearthSettings, type ModelRole, needsModelReload } from "../settings";
+import type { Logger } from "../../logger";
+import type { EngineStatus } from "../../shared/protocol";
+import { type HearthSettings, type ModelRole, needsModelReload } from "../../shared/settings";
+import { EngineError } from "../engineError";
+import type { LocatedModel } from "../modelEngine";
 import type { RuntimeProvider } from "./llamaRuntime";
 import { explainLoadFailure } from "./loadFailure";
-import type { Logger } from "./logger";
 import { cpuFallbacks, type ModelCache } from "./modelCache";
-import { EngineError } from "./modelEngine";
 import { checkModelFile } from "./modelFileCheck";
 
 /** Load progress is reported at most this often, to keep status notifications cheap. */
@@ -43,9 +44,7 @@ export class ModelSlot<T extends PreparedModel> {
     /** The raw setting value (a path, catalog id, hf: URI or auto), for the idle status. */
     private readonly currentSetting: (settings: HearthSettings) => string,
     private readonly setting: string,
-    private readonly locate: (
-      settings: HearthSettings,
-    ) => Promise<{ path: string; missingDownload?: { repo: string; file: string; sizeBytes?: number } }>,
+    private readonly locate: (settings: HearthSettings) => Promise<LocatedModel>,
     private readonly prepare: (model: LlamaModel, path: string, contextSize: number, threads: number) => Promise<T>,
     private readonly deps: SlotDependencies,
   ) {
