@@ -6,7 +6,7 @@ import { COMMANDS } from "../../server/src/shared/commands";
 import type { CodeTargetArguments } from "../../server/src/shared/protocol";
 import { explain, fix, fixWithInstruction } from "./actions/explainAndFix";
 import type { ChatView } from "./chat/chatView";
-import { readClientSettings, setCompletionEnabled } from "./config";
+import { readConfig, setCompletionEnabled } from "./config";
 import type { HearthClient } from "./hearthClient";
 import { setHuggingFaceToken } from "./models/modelDownloads";
 import { selectModel } from "./models/modelPicker";
@@ -22,7 +22,7 @@ export function registerCommands(hearth: HearthClient, chat: ChatView, secrets: 
     [COMMANDS.fix]: (args) => fix(hearth, args),
     [COMMANDS.fixWithInstruction]: (args) => fixWithInstruction(hearth, args),
     [COMMANDS.toggleInlineCompletions]: async () => {
-      const enabled = !readClientSettings().completionEnabled;
+      const enabled = !readConfig().completion.enabled;
       await setCompletionEnabled(enabled);
       vscode.window.setStatusBarMessage(`Hearth: inline completions ${enabled ? "on" : "off"}`, 3000);
     },
@@ -41,7 +41,7 @@ export function registerCommands(hearth: HearthClient, chat: ChatView, secrets: 
     [COMMANDS.showStatus]: async () => {
       const status = hearth.statusBar.current;
       if (status.state === "error") return showEngineError(status, (s) => void hearth.downloadFor(s));
-      const enabled = readClientSettings().completionEnabled;
+      const enabled = readConfig().completion.enabled;
       const toggle = enabled ? "Turn Inline Completions Off" : "Turn Inline Completions On";
       const choice = await vscode.window.showQuickPick([toggle, "Restart Language Server", "Show Log", "Open Settings"], {
         title: `Hearth — ${status.state}${status.model ? `: ${status.model}` : ""}${status.backend ? ` on ${backendLabel(status.backend)}` : ""}`,

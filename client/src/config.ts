@@ -1,27 +1,18 @@
 /**
- * The client's typed view of the `hearth` settings it uses itself. The language server reads the same section
- * (see server/src/settings.ts); only client-side behaviour is read here.
+ * The client's one view of the `hearth` settings: VS Code's section run through the same parser as the language
+ * server's (server/src/shared/settings.ts), so both sides agree on every value and every default. Read settings
+ * through `readConfig()` only; package.json contributes the same keys with the same defaults (a unit test checks).
  */
 import * as vscode from "vscode";
+import { DEFAULT_SETTINGS, type HearthSettings, parseSettings } from "../../server/src/shared/settings";
 
 export const CONFIG_SECTION = "hearth";
 
-export interface ClientSettings {
-  /** `hearth.completion.enabled` */
-  completionEnabled: boolean;
-  /** `hearth.completion.disabledLanguages`: language ids that never get ghost text. */
-  disabledLanguages: ReadonlySet<string>;
-  /** `hearth.completion.suggestionCache`: typing through a shown suggestion keeps it without a request. */
-  suggestionCache: boolean;
-}
-
-export function readClientSettings(): ClientSettings {
-  const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  return {
-    completionEnabled: config.get<boolean>("completion.enabled", true),
-    disabledLanguages: new Set(config.get<string[]>("completion.disabledLanguages", ["plaintext"])),
-    suggestionCache: config.get<boolean>("completion.suggestionCache", true),
-  };
+/** The current settings, every missing or malformed value replaced by its default. */
+export function readConfig(): HearthSettings {
+  const section = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const raw = Object.fromEntries(Object.keys(DEFAULT_SETTINGS).map((key) => [key, section.get(key)]));
+  return parseSettings(raw).settings;
 }
 
 /** Turns inline completions on or off where the user set them (workspace if it overrides, else user settings). */

@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import { installNetworkAudit } from "../../server/src/shared/networkAudit";
 import { CHAT_VIEW_ID, ChatView } from "./chat/chatView";
 import { registerCommands } from "./commands";
+import { CONFIG_SECTION, readConfig } from "./config";
 import { ContextForwarder, contextSender } from "./context/contextForwarder";
 import { HearthClient } from "./hearthClient";
 
@@ -36,9 +37,8 @@ export async function deactivate(): Promise<void> {
 async function showWalkthroughOnce(context: vscode.ExtensionContext): Promise<void> {
   if (context.globalState.get<boolean>("hearth.walkthroughShown")) return;
   await context.globalState.update("hearth.walkthroughShown", true);
-  const config = vscode.workspace.getConfiguration("hearth");
-  if (config.get<string>("engine") === "remote") return; // models are the server's business
-  const configured = config.inspect<string>("completion.model");
+  if (readConfig().engine === "remote") return; // models are the server's business
+  const configured = vscode.workspace.getConfiguration(CONFIG_SECTION).inspect<string>("completion.model");
   if (configured?.globalValue !== undefined || configured?.workspaceValue !== undefined) return;
   await vscode.commands.executeCommand("workbench.action.openWalkthrough", "hearth.hearth#hearth.welcome", false);
 }

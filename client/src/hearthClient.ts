@@ -12,7 +12,7 @@ import {
   LastCompletionMetricsRequest,
   StatusNotification,
 } from "../../server/src/shared/protocol";
-import { CONFIG_SECTION, readClientSettings } from "./config";
+import { CONFIG_SECTION, readConfig } from "./config";
 import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
 import { downloadWithConsent } from "./models/modelDownloads";
 import { CrashRecovery, showGaveUp } from "./recovery/crashRecovery";
@@ -28,7 +28,7 @@ export class HearthClient implements vscode.Disposable {
   private clientScope: vscode.Disposable[] = [];
   /** Disposed with the extension. */
   private readonly extensionScope: vscode.Disposable[] = [this.outputChannel, this.statusBar];
-  private settings = readClientSettings();
+  private settings = readConfig();
   private readonly chatDeltaEmitter = new vscode.EventEmitter<ChatDelta>();
   private readonly statusEmitter = new vscode.EventEmitter<EngineStatus>();
   /** Chat deltas from the server, whichever server process is running. */
@@ -65,12 +65,12 @@ export class HearthClient implements vscode.Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {
     this.statusBar.onDownload = (status) => void this.downloadFor(status);
     this.extensionScope.push(this.chatDeltaEmitter, this.statusEmitter);
-    this.statusBar.setCompletionEnabled(this.settings.completionEnabled);
+    this.statusBar.setCompletionEnabled(this.settings.completion.enabled);
     this.extensionScope.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!event.affectsConfiguration(CONFIG_SECTION)) return;
-        this.settings = readClientSettings();
-        this.statusBar.setCompletionEnabled(this.settings.completionEnabled);
+        this.settings = readConfig();
+        this.statusBar.setCompletionEnabled(this.settings.completion.enabled);
         if (
           event.affectsConfiguration(`${CONFIG_SECTION}.engine`) ||
           event.affectsConfiguration(`${CONFIG_SECTION}.remote.url`)

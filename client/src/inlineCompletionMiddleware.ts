@@ -4,7 +4,7 @@
  */
 import * as vscode from "vscode";
 import type { Middleware } from "vscode-languageclient";
-import type { ClientSettings } from "./config";
+import type { HearthSettings } from "../../server/src/shared/settings";
 import { remainderAfterTyping, type ShownSuggestion } from "./shownSuggestion";
 import { TypingPace } from "./typingPace";
 
@@ -12,7 +12,7 @@ import { TypingPace } from "./typingPace";
 export type SuggestionTiming = (latencyMs: number) => void;
 
 export function createInlineCompletionMiddleware(
-  settings: () => ClientSettings,
+  settings: () => HearthSettings,
   onSuggestion?: SuggestionTiming,
 ): Pick<Middleware, "provideInlineCompletionItems"> {
   const pace = new TypingPace();
@@ -21,13 +21,13 @@ export function createInlineCompletionMiddleware(
   return {
     async provideInlineCompletionItems(document, position, context, token, next) {
       const current = settings();
-      if (!current.completionEnabled || current.disabledLanguages.has(document.languageId)) return null;
+      if (!current.completion.enabled || current.completion.disabledLanguages.includes(document.languageId)) return null;
       const uri = document.uri.toString();
       const linePrefix = document.lineAt(position.line).text.slice(0, position.character);
       const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
 
       const remainder =
-        explicit || !current.suggestionCache ? undefined : remainderAfterTyping(shown, uri, position.line, linePrefix);
+        explicit || !current.completion.suggestionCache ? undefined : remainderAfterTyping(shown, uri, position.line, linePrefix);
       // Each item replaces the line up to the cursor with itself plus the suggestion. VS Code then keeps showing it,
       // with no request, while the user types through it or deletes back along the line (an item anchored at the
       // cursor would be dropped by the first Backspace and have to be asked for again).

@@ -5,10 +5,11 @@
 import * as vscode from "vscode";
 import type { ChatContextItem } from "../../../server/src/shared/chatProtocol";
 import { isSensitiveFile } from "../../../server/src/shared/sensitiveFiles";
+import { readConfig } from "../config";
 
 /** Secrets (.env, keys, …, plus hearth.privacy.excludedFiles) are never attached. */
 function isSensitive(uri: vscode.Uri): boolean {
-  return isSensitiveFile(uri.path, vscode.workspace.getConfiguration("hearth").get<string[]>("privacy.excludedFiles", []));
+  return isSensitiveFile(uri.path, readConfig().privacy.excludedFiles);
 }
 
 interface Chip {

@@ -15,6 +15,7 @@ import {
   type ExtensionToWebview,
   type WebviewToExtension,
 } from "../../../server/src/shared/protocol";
+import { readConfig } from "../config";
 import type { HearthClient } from "../hearthClient";
 import { ChatContext } from "./chatContext";
 import { ChatHistoryStore } from "./chatHistoryStore";
@@ -102,7 +103,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   }
 
   private problem(): { message: string; setting?: string; download?: boolean } | undefined {
-    const model = vscode.workspace.getConfiguration("hearth").get<string>("chat.model", "");
+    const model = readConfig().chat.model;
     if (model.trim() === "")
       return { message: "No chat model is set. Choose a .gguf instruct or reasoning model.", setting: "hearth.chat.model" };
     if (this.chatStatus?.state === "error") {

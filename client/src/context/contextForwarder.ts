@@ -7,7 +7,7 @@
 import * as vscode from "vscode";
 import { ContextChunkNotification, type ContextChunkParams } from "../../../server/src/shared/protocol";
 import { isSensitiveFile } from "../../../server/src/shared/sensitiveFiles";
-import { CONFIG_SECTION } from "../config";
+import { readConfig } from "../config";
 import { GitIgnoredPaths } from "./gitIgnored";
 
 const CHUNK_LINES = 64;
@@ -107,7 +107,7 @@ export class ContextForwarder implements vscode.Disposable {
 
   /** Never secrets files (built-in list plus hearth.privacy.excludedFiles) nor what git ignores in the workspace. */
   private async mayForward(uri: vscode.Uri): Promise<boolean> {
-    const excluded = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string[]>("privacy.excludedFiles", []);
+    const excluded = readConfig().privacy.excludedFiles;
     if (isSensitiveFile(uri.fsPath, excluded)) return false;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return true;
@@ -140,8 +140,8 @@ export class ContextForwarder implements vscode.Disposable {
 }
 
 function enabled(): boolean {
-  const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  return config.get<boolean>("completion.enabled", true) && config.get<boolean>("completion.crossFileContext", true);
+  const { completion } = readConfig();
+  return completion.enabled && completion.crossFileContext;
 }
 
 /** Sends chunks over the running language client, if there is one. */

@@ -4,6 +4,7 @@
  */
 import * as vscode from "vscode";
 import { type CatalogListing, CatalogRequest } from "../../../server/src/shared/protocol";
+import { CONFIG_SECTION, readConfig } from "../config";
 import type { HearthClient } from "../hearthClient";
 import { downloadWithConsent, formatBytes } from "./modelDownloads";
 
@@ -20,14 +21,14 @@ type ModelItem = vscode.QuickPickItem & { model?: CatalogListing["models"][numbe
 export async function selectModel(hearth: HearthClient, secrets: vscode.SecretStorage, role?: Role): Promise<void> {
   const client = hearth.languageClient;
   if (!client) return;
-  const config = vscode.workspace.getConfiguration("hearth");
+  const current = readConfig();
   const chosenRole =
     role ??
     (
       await vscode.window.showQuickPick(
         [
-          { label: "Completion model", description: config.get<string>("completion.model"), role: "completion" as const },
-          { label: "Chat model", description: config.get<string>("chat.model"), role: "chat" as const },
+          { label: "Completion model", description: current.completion.model, role: "completion" as const },
+          { label: "Chat model", description: current.chat.model, role: "chat" as const },
         ],
         { title: "Hearth: Select Model…" },
       )
@@ -75,5 +76,5 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
   } else {
     return;
   }
-  await config.update(`${chosenRole}.model`, value, vscode.ConfigurationTarget.Global);
+  await vscode.workspace.getConfiguration(CONFIG_SECTION).update(`${chosenRole}.model`, value, vscode.ConfigurationTarget.Global);
 }

@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { isPlainHttpToAnotherHost } from "../../../server/src/shared/loopback";
 import { RemoteApiKeyChangedNotification, RemoteApiKeyRequest } from "../../../server/src/shared/protocol";
-import { CONFIG_SECTION } from "../config";
+import { readConfig } from "../config";
 import { askForSecret } from "../secretInput";
 
 export const REMOTE_API_KEY_SECRET = "hearth.remote.apiKey";
@@ -34,9 +34,9 @@ export function setRemoteApiKey(secrets: vscode.SecretStorage): Promise<void> {
 
 /** Warns once per URL when the remote engine is reached over plain http:// on another machine. */
 export async function warnAboutPlainHttp(state: vscode.Memento): Promise<void> {
-  const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const url = config.get<string>("remote.url", "");
-  if (config.get<string>("engine") !== "remote" || !isPlainHttpToAnotherHost(url)) return;
+  const { engine, remote } = readConfig();
+  const url = remote.url;
+  if (engine !== "remote" || !isPlainHttpToAnotherHost(url)) return;
   const warned = state.get<string[]>(WARNED_URLS_KEY, []);
   if (warned.includes(url)) return;
   await state.update(WARNED_URLS_KEY, [...warned, url]);

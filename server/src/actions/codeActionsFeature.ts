@@ -17,6 +17,7 @@ import { EngineError } from "../engine/engineError";
 import type { ModelEngine } from "../engine/modelEngine";
 import { isCount, isDocument, isRange, isString, optional, requireParams, shaped } from "../paramChecks";
 import { fixMessage } from "../shared/codePrompts";
+import { COMMANDS } from "../shared/commands";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
 import { type CodeTargetArguments, type FixParams, FixRequest } from "../shared/protocol";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
@@ -24,9 +25,6 @@ import type { HearthSettings } from "../shared/settings";
 
 /** Lines of surrounding code given to the model with a fix. */
 const SURROUNDING_LINES = 20;
-
-export const EXPLAIN_COMMAND = "hearth.explain";
-export const FIX_WITH_INSTRUCTION_COMMAND = "hearth.fixWithInstruction";
 
 interface Dependencies {
   connection: Connection;
@@ -73,7 +71,7 @@ export function registerCodeActions(deps: Dependencies): void {
         title: `Explain with Hearth${suffix}`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        command: { title: "Explain with Hearth", command: EXPLAIN_COMMAND, arguments: [args] },
+        command: { title: "Explain with Hearth", command: COMMANDS.explain, arguments: [args] },
       });
     }
     if (params.context.diagnostics.length === 0 && !isEmpty(params.range)) {
@@ -82,12 +80,12 @@ export function registerCodeActions(deps: Dependencies): void {
         {
           title: "Explain with Hearth",
           kind: CodeActionKind.Empty,
-          command: { title: "Explain with Hearth", command: EXPLAIN_COMMAND, arguments: [args] },
+          command: { title: "Explain with Hearth", command: COMMANDS.explain, arguments: [args] },
         },
         {
           title: "Fix with Hearth…",
           kind: CodeActionKind.RefactorRewrite,
-          command: { title: "Fix with Hearth…", command: FIX_WITH_INSTRUCTION_COMMAND, arguments: [args] },
+          command: { title: "Fix with Hearth…", command: COMMANDS.fixWithInstruction, arguments: [args] },
         },
       );
     }

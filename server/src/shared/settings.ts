@@ -28,6 +28,8 @@ export interface HearthSettings {
     crossFileContext: boolean;
     /** Reuse suggestions already computed (typing through, deleting back, after Tab). Off only to compare. Default true. */
     suggestionCache: boolean;
+    /** Language ids that never get inline completions (the client filters; any LSP client may). Default ["plaintext"]. */
+    disabledLanguages: string[];
   };
   chat: {
     /** Like completion.model, for an instruct or reasoning model. Default "auto". The same file as the completion model is loaded once. */
@@ -84,6 +86,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
     speculate: true,
     crossFileContext: true,
     suggestionCache: true,
+    disabledLanguages: ["plaintext"],
   },
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
   privacy: { excludedFiles: [] },
@@ -127,10 +130,13 @@ export function parseSettings(raw: unknown): ParsedSettings {
   const chat = section("chat");
   const models = section("models");
   const privacy = section("privacy");
-  const excluded = privacy.excludedFiles;
-  if (excluded !== undefined && !(Array.isArray(excluded) && excluded.every((item) => typeof item === "string"))) {
-    problems.push("hearth.privacy.excludedFiles must be a list of glob patterns");
-  }
+  const strings = (from: Record<string, unknown>, key: string, fallback: string[], path: string, what: string): string[] => {
+    const value = from[key];
+    if (value === undefined || value === null) return fallback;
+    if (Array.isArray(value) && value.every((item) => typeof item === "string")) return value as string[];
+    problems.push(`hearth.${path} must be a list of ${what}`);
+    return fallback;
+  };
   const local = section("local");
   const remote = section("remote");
   const defaults = DEFAULT_SETTINGS;
@@ -204,6 +210,13 @@ export function parseSettings(raw: unknown): ParsedSettings {
           defaults.completion.suggestionCache,
           "completion.suggestionCache",
         ),
+        disabledLanguages: strings(
+          completion,
+          "disabledLanguages",
+          defaults.completion.disabledLanguages,
+          "completion.disabledLanguages",
+          "language ids",
+        ),
       },
       chat: {
         model: string(chat, "model", defaults.chat.model, "chat.model"),
@@ -211,8 +224,13 @@ export function parseSettings(raw: unknown): ParsedSettings {
         temperature: number(chat, "temperature", defaults.chat.temperature, 0, 2, "chat.temperature"),
       },
       privacy: {
-        excludedFiles:
-          Array.isArray(excluded) && excluded.every((item) => typeof item === "string") ? (excluded as string[]) : [],
+        excludedFiles: strings(
+          privacy,
+          "excludedFiles",
+          defaults.privacy.excludedFiles,
+          "privacy.excludedFiles",
+          "glob patterns",
+        ),
       },
       models: {
         directory: string(models, "directory", defaults.models.directory, "models.directory"),
