@@ -4,7 +4,7 @@
  */
 import { createConnection, ProposedFeatures, TextDocumentSyncKind, TextDocuments } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { CODE_ACTION_KINDS, registerCodeActions } from "./actions/codeActionsFeature";
+import { registerCodeActions } from "./actions/codeActionsFeature";
 import { registerChat } from "./chat/chatFeature";
 import { registerInlineCompletion } from "./completion/inlineCompletionFeature";
 import { ConfigurationReader } from "./configuration";
@@ -12,6 +12,7 @@ import { CompletionContext } from "./context/contextFeature";
 import { EngineRouter } from "./engine/engineRouter";
 import { LlamaEngine } from "./engine/local/llamaEngine";
 import { RemoteEngine } from "./engine/remote/remoteEngine";
+import { type Feature, mergeCapabilities } from "./feature";
 import type { Logger } from "./logger";
 import { ModelLocator } from "./models/modelLocator";
 import { registerModels } from "./models/modelsFeature";
@@ -70,11 +71,7 @@ connection.onInitialize((params) => {
     initializationOptions: params.initializationOptions,
   });
   return {
-    capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
-      inlineCompletionProvider: true,
-      codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: true },
-    },
+    capabilities: mergeCapabilities({ textDocumentSync: TextDocumentSyncKind.Incremental }, features),
     serverInfo: { name: "hearth", version: "0.1.0" },
   };
 });
@@ -94,27 +91,32 @@ documents.onDidOpen(() => {
   });
 });
 
-const completionContext = new CompletionContext(() => configuration.settings);
-completionContext.register(connection);
-registerInlineCompletion({ connection, documents, engine, configuration, log, context: completionContext });
-
-registerChat(connection, engine, configuration.ready, log);
-registerCodeActions({ connection, documents, engine, ready: configuration.ready, settings: () => configuration.settings });
-registerModels({
-  connection,
-  locator,
-  hardware: () => engine.hardware(),
-  settings: () => configuration.settings,
-  ready: configuration.ready,
-  onDownloaded: () => engine.retryFailedLoads(),
-});
+const settings = () => configuration.settings;
+const completionContext = new CompletionContext(settings);
+const features: Feature[] = [
+  completionContext.register(connection),
+  registerInlineCompletion({ connection, documents, engine, configuration, log, context: completionContext }),
+  registerChat({ connection, engine, ready: configuration.ready, log }),
+  registerCodeActions({ connection, documents, engine, ready: configuration.ready, settings }),
+  registerModels({
+    connection,
+    locator,
+    hardware: () => engine.hardware(),
+    settings,
+    ready: configuration.ready,
+    onDownloaded: () => engine.retryFailedLoads(),
+  }),
+];
 
 connection.onNotification(RemoteApiKeyChangedNotification.type, () => engine.remote.credentialsChanged());
 connection.onRequest(LastCompletionMetricsRequest.type, () => engine.lastMetrics);
 connection.onRequest(EngineLoadRequest.type, () => engine.load);
 connection.onRequest(LastPromptRequest.type, () => engine.lastPromptText?.() ?? null);
 
-connection.onShutdown(() => engine.dispose());
+connection.onShutdown(() => {
+  for (const feature of features) feature.dispose?.();
+  return engine.dispose();
+});
 
 documents.listen(connection);
 connection.listen();

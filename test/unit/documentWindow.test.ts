@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { cutDocumentWindow, prefixWindowStart } from "../../server/src/core/documentWindow";
+import { alignedWindow, cutDocumentWindow, prefixWindowStart } from "../../server/src/core/documentWindow";
 import { fimInputOf } from "../../server/src/core/fimInput";
 import { documentAt } from "./cursorFixture";
 
@@ -71,5 +71,28 @@ describe("FIM input of a window: the cursor's 16-line block after the middle tok
     const atBlock = cut(`${numbered(32)}║\nnext`);
     assert.equal(atBlock.prefix, numbered(32));
     assert.equal(atBlock.linePrefix, "");
+  });
+});
+
+describe("aligned window (request path and speculation)", () => {
+  const lines = Array.from({ length: 60 }, (_, index) => `line ${index + 10}`);
+  const text = lines.join("\n");
+  const budget = { prefixLines: 8, suffixLines: 2 };
+
+  it("starts the prefix on the aligned line, wherever the given text starts", () => {
+    // Document line 40 (text line 30): the prefix starts at line 32, the multiple of 16 at or before 40 - 8.
+    const window = alignedWindow(text, 10, { line: 30, character: 4 }, budget);
+    assert.equal(window?.prefix, `${lines.slice(22, 30).join("\n")}\n`);
+    assert.equal(window?.linePrefix, "line");
+    assert.deepEqual(window?.nextLines, ["line 41", "line 42"]);
+  });
+
+  it("is the plain cut when the text starts on the aligned line", () => {
+    const window = alignedWindow(text, 32, { line: 13, character: 2 }, budget);
+    assert.deepEqual(window, cutDocumentWindow(text, { line: 13, character: 2 }, { prefixLines: 13, suffixLines: 2 }));
+  });
+
+  it("is undefined when the aligned line comes before the text", () => {
+    assert.equal(alignedWindow(text, 10, { line: 3, character: 0 }, budget), undefined);
   });
 });

@@ -15,6 +15,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import { extractReplacement } from "../core/extractReplacement";
 import { EngineError } from "../engine/engineError";
 import type { ModelEngine } from "../engine/modelEngine";
+import { type Feature, withAbortSignal } from "../feature";
 import { isCount, isDocument, isRange, isString, optional, requireParams, shaped } from "../paramChecks";
 import { fixMessage } from "../shared/codePrompts";
 import { COMMANDS } from "../shared/commands";
@@ -34,7 +35,7 @@ interface Dependencies {
   settings(): HearthSettings;
 }
 
-export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Empty];
+const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Empty];
 
 function wholeLines(document: TextDocument, range: Range): Range {
   const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
@@ -47,7 +48,7 @@ function isEmpty(range: Range): boolean {
   return range.start.line === range.end.line && range.start.character === range.end.character;
 }
 
-export function registerCodeActions(deps: Dependencies): void {
+export function registerCodeActions(deps: Dependencies): Feature {
   const { connection, documents } = deps;
 
   connection.onCodeAction((params) => {
@@ -95,14 +96,8 @@ export function registerCodeActions(deps: Dependencies): void {
   connection.onCodeActionResolve(async (action, token) => {
     const data = action.data as FixParams | undefined;
     if (!data) return action;
-    const controller = new AbortController();
-    const cancellation = token.onCancellationRequested(() => controller.abort());
-    try {
-      action.edit = await computeFix(deps, data, controller.signal);
-      return action;
-    } finally {
-      cancellation.dispose();
-    }
+    action.edit = await withAbortSignal(token, (signal) => computeFix(deps, data, signal));
+    return action;
   });
 
   connection.onRequest(FixRequest.type, async (params, token) => {
@@ -113,14 +108,10 @@ export function registerCodeActions(deps: Dependencies): void {
       diagnostic: optional(isString),
       instruction: optional(isString),
     });
-    const controller = new AbortController();
-    const cancellation = token.onCancellationRequested(() => controller.abort());
-    try {
-      return await computeFix(deps, params, controller.signal);
-    } finally {
-      cancellation.dispose();
-    }
+    return withAbortSignal(token, (signal) => computeFix(deps, params, signal));
   });
+
+  return { capabilities: { codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: true } } };
 }
 
 function staleError() {

@@ -4,26 +4,37 @@
 import type { Connection } from "vscode-languageserver";
 import { EngineError, isAbortError } from "../engine/engineError";
 import type { ModelEngine } from "../engine/modelEngine";
+import { type Feature, withAbortSignal } from "../feature";
 import type { Logger } from "../logger";
 import { arrayOf, isString, requireParams, shaped } from "../paramChecks";
-import { ChatDeltaNotification, ChatSendRequest, type ChatSendResult } from "../shared/chatProtocol";
+import { ChatDeltaNotification, type ChatSendParams, ChatSendRequest, type ChatSendResult } from "../shared/chatProtocol";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
 
-export function registerChat(connection: Connection, engine: ModelEngine, ready: Promise<void>, log: Logger): void {
-  connection.onRequest(ChatSendRequest.type, async (params, token): Promise<ChatSendResult> => {
+export interface ChatDependencies {
+  connection: Connection;
+  engine: ModelEngine;
+  /** Resolves once the client's settings have been read. */
+  ready: Promise<void>;
+  log: Logger;
+}
+
+export function registerChat({ connection, engine, ready, log }: ChatDependencies): Feature {
+  connection.onRequest(ChatSendRequest.type, (params, token) => {
     requireParams(ChatSendRequest.method, params, {
       chatId: isString,
       messages: arrayOf(shaped({ role: (role) => role === "user" || role === "assistant", content: isString })),
       context: arrayOf(shaped({ label: isString, text: isString })),
     });
+    return withAbortSignal(token, (signal) => answer(params, signal));
+  });
+
+  async function answer(params: ChatSendParams, signal: AbortSignal): Promise<ChatSendResult> {
     await ready;
-    const controller = new AbortController();
-    const cancellation = token.onCancellationRequested(() => controller.abort());
     try {
       const reply = await engine.chat(
         { messages: params.messages, context: params.context },
         {
-          signal: controller.signal,
+          signal,
           onDelta: (delta) => void connection.sendNotification(ChatDeltaNotification.type, { chatId: params.chatId, ...delta }),
         },
       );
@@ -35,7 +46,7 @@ export function registerChat(connection: Connection, engine: ModelEngine, ready:
         truncated: reply.truncated,
       };
     } catch (error) {
-      if (isAbortError(error) || controller.signal.aborted) {
+      if (isAbortError(error) || signal.aborted) {
         return { answer: "", thought: "", thoughtMs: 0, stopReason: "aborted", truncated: [] };
       }
       if (error instanceof EngineError) {
@@ -45,12 +56,11 @@ export function registerChat(connection: Connection, engine: ModelEngine, ready:
       throw actionableError(
         HearthErrorCodes.chatModel,
         `Chat failed: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          fix: "See the Hearth log for details.",
-        },
+        { fix: "See the Hearth log for details." },
       );
-    } finally {
-      cancellation.dispose();
     }
-  });
+  }
+
+  // A custom request: nothing to declare in the initialize result.
+  return { capabilities: {} };
 }

@@ -6,11 +6,12 @@
 import type { Connection, InlineCompletionList, InlineCompletionParams, TextDocuments } from "vscode-languageserver";
 import { type CancellationToken, InlineCompletionTriggerKind } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { cutDocumentWindow, type DocumentWindow, prefixWindowStart } from "../core/documentWindow";
+import { alignedWindow, type DocumentWindow, prefixWindowStart } from "../core/documentWindow";
 import { type CrossFileContext, cacheKeyFor } from "../core/fimInput";
 import { SuggestionCache } from "../core/suggestionCache";
 import { EngineError, isAbortError } from "../engine/engineError";
 import type { ModelEngine } from "../engine/modelEngine";
+import { abortSignalFor, type Feature, type RequestAbort } from "../feature";
 import type { Logger } from "../logger";
 import { isDocument, isPosition, requireParams, shaped } from "../paramChecks";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
@@ -44,10 +45,10 @@ interface LastAsked {
   last?: { uri: string; window: DocumentWindow };
 }
 
-export function registerInlineCompletion(deps: InlineCompletionDependencies): void {
-  const inFlight = new Map<string, AbortController>();
+export function registerInlineCompletion(deps: InlineCompletionDependencies): Feature {
+  const inFlight = new Map<string, RequestAbort>();
   const cache = new SuggestionCache();
-  const speculation = new Speculation(deps.engine, cache, () => deps.configuration.settings.completion);
+  const speculation = new Speculation(deps.engine, cache, () => deps.configuration.settings.completion, deps.log);
   const asked: LastAsked = {};
   // New cross-file context is evaluated while the user is idle, for the window last asked about, so the next
   // keystroke doesn't pay for it.
@@ -72,20 +73,28 @@ export function registerInlineCompletion(deps: InlineCompletionDependencies): vo
       position: isPosition,
       context: shaped({ triggerKind: (kind) => kind === 1 || kind === 2 }),
     });
-    const controller = new AbortController();
+    // The newest request for a document wins: the one before it is aborted.
+    const request = abortSignalFor(token);
     const uri = params.textDocument.uri;
     inFlight.get(uri)?.abort();
-    inFlight.set(uri, controller);
-    const cancellation = token.onCancellationRequested(() => controller.abort());
+    inFlight.set(uri, request);
     try {
       // Typing wins over speculation, in any document: it holds the model.
       speculation.cancel();
-      return await completeInline(deps, params, controller.signal, token, cache, speculation, asked);
+      return await completeInline(deps, params, request.signal, token, cache, speculation, asked);
     } finally {
-      cancellation.dispose();
-      if (inFlight.get(uri) === controller) inFlight.delete(uri);
+      request.dispose();
+      if (inFlight.get(uri) === request) inFlight.delete(uri);
     }
   });
+
+  return {
+    capabilities: { inlineCompletionProvider: true },
+    dispose: () => {
+      clearTimeout(prefillTimer);
+      speculation.cancel();
+    },
+  };
 }
 
 async function completeInline(
@@ -112,16 +121,13 @@ async function completeInline(
     end: { line: params.position.line + settings.suffixLines + 1, character: 0 },
   });
   // Every line of `nearby` before the cursor is prefix: its start is already aligned.
-  const window = cutDocumentWindow(
-    nearby,
-    { line: params.position.line - firstLine, character: params.position.character },
-    { prefixLines: params.position.line - firstLine, suffixLines: settings.suffixLines },
-  );
+  const cursor = { line: params.position.line - firstLine, character: params.position.character };
+  const window = alignedWindow(nearby, firstLine, cursor, settings);
+  if (window === undefined) return null; // never: `nearby` starts on the aligned line
   const explicit = params.context.triggerKind === InlineCompletionTriggerKind.Invoked;
   if (!explicit && !shouldSuggestAutomatically(window.lineSuffix)) return null;
 
   const range = { start: params.position, end: params.position };
-  const cursor = { line: params.position.line - firstLine, character: params.position.character };
   asked.last = { uri: params.textDocument.uri, window };
   const context = deps.context?.contextFor(params.textDocument.uri, codeAround(window));
   const shown = (suggestion: string) =>

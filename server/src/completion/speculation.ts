@@ -7,10 +7,12 @@
  * doesn't touch the metrics a request reports.
  */
 
-import { cutDocumentWindow, type DocumentWindow, prefixWindowStart } from "../core/documentWindow";
+import { alignedWindow, type DocumentWindow } from "../core/documentWindow";
 import { cacheKeyFor, fimInputOf } from "../core/fimInput";
 import type { SuggestionCache } from "../core/suggestionCache";
+import { EngineError, isAbortError } from "../engine/engineError";
 import type { ModelEngine, RepoContextInput } from "../engine/modelEngine";
+import type { Logger } from "../logger";
 import type { HearthSettings } from "../shared/settings";
 import { suggestFor } from "./suggest";
 
@@ -55,7 +57,12 @@ export class Speculation {
     private readonly engine: ModelEngine,
     private readonly cache: SuggestionCache,
     private readonly settings: () => HearthSettings["completion"],
+    private readonly log: Logger,
   ) {}
+
+  private logUnexpected(error: unknown): void {
+    this.log.error(`Speculation failed: ${error instanceof Error ? error.stack : String(error)}`);
+  }
 
   /**
    * Evaluates a prompt without generating (new cross-file context for the last window asked about), so the next
@@ -75,7 +82,9 @@ export class Speculation {
           speculative: true,
           evaluateOnly: true,
         })
-        .catch(() => undefined)
+        .catch((error) => {
+          if (!isAbortError(error) && !(error instanceof EngineError)) this.logUnexpected(error);
+        })
         .finally(() => {
           if (this.controller === controller) this.controller = undefined;
         });
@@ -103,19 +112,9 @@ export class Speculation {
       for (const accepted of acceptances) {
         if (controller.signal.aborted) return;
         const after = afterAccepting(shown.nearby, shown.position, accepted);
-        // Cut the window the request after Tab will cut: its prefix starts on the aligned line for the new cursor.
-        const line = shown.firstLine + after.position.line;
-        const skip = prefixWindowStart(line, settings.prefixLines) - shown.firstLine;
-        if (skip < 0) continue;
-        const nearby = after.nearby
-          .split(/(?<=\r\n|\r(?!\n)|\n)/)
-          .slice(skip)
-          .join("");
-        const window = cutDocumentWindow(
-          nearby,
-          { line: after.position.line - skip, character: after.position.character },
-          { prefixLines: after.position.line - skip, suffixLines: settings.suffixLines },
-        );
+        // Cut the window the request after Tab will cut.
+        const window = alignedWindow(after.nearby, shown.firstLine, after.position, settings);
+        if (window === undefined) continue;
         const key = cacheKeyFor(shown.uri, shown.settingsVersion, window, shown.context);
         if (this.cache.get(key) !== undefined) continue;
         try {
@@ -124,8 +123,10 @@ export class Speculation {
             context: shown.context,
           });
           if (text !== undefined && !controller.signal.aborted) this.cache.set(key, text);
-        } catch {
-          return; // aborted by typing, or the engine failed: the real request will say so
+        } catch (error) {
+          // Aborted by typing, or the engine failed (the real request will say so); anything else is a bug.
+          if (!isAbortError(error) && !(error instanceof EngineError)) this.logUnexpected(error);
+          return;
         }
       }
       if (this.controller === controller) this.controller = undefined;

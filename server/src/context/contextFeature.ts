@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { Connection } from "vscode-languageserver";
 import { ContextStore } from "../core/contextStore";
 import type { CrossFileContext, RepoContextInput } from "../core/fimInput";
+import type { Feature } from "../feature";
 import { ContextChunkNotification } from "../shared/protocol";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
 import type { HearthSettings } from "../shared/settings";
@@ -38,7 +39,7 @@ export class CompletionContext implements CrossFileContext {
     }
   }
 
-  register(connection: Connection): void {
+  register(connection: Connection): Feature {
     connection.onNotification(ContextChunkNotification.type, (params) => {
       if (typeof params?.uri !== "string" || typeof params.text !== "string" || typeof params.path !== "string") return;
       // The client filters too; the server is the last line, since any LSP client may send this.
@@ -46,6 +47,8 @@ export class CompletionContext implements CrossFileContext {
       this.store.add({ uri: params.uri, path: params.path, text: params.text, startLine: Number(params.startLine) || 0 });
       for (const listener of this.listeners) listener();
     });
+    // A custom notification: nothing to declare in the initialize result.
+    return { capabilities: {} };
   }
 
   /** The context for a completion in `uri`, chosen by the code around the cursor (not the line being typed). */

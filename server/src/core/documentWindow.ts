@@ -68,3 +68,27 @@ export function cutDocumentWindow(
     suffix: [lineSuffix, ...nextLines].join("\n").slice(0, limits.suffix),
   };
 }
+
+/**
+ * The window for a cursor, as every completion cuts it (the request path and speculation alike): `text` holds the
+ * document from line `firstLine` on, `cursor` is relative to it, and the prefix starts on the aligned line
+ * (`prefixWindowStart`). Undefined when that line comes before `text` starts.
+ */
+export function alignedWindow(
+  text: string,
+  firstLine: number,
+  cursor: { line: number; character: number },
+  budget: { prefixLines: number; suffixLines: number },
+): DocumentWindow | undefined {
+  const skip = prefixWindowStart(firstLine + cursor.line, budget.prefixLines) - firstLine;
+  if (skip < 0) return undefined;
+  const lines =
+    skip === 0
+      ? text
+      : text
+          .split(/(?<=\r\n|\r(?!\n)|\n)/)
+          .slice(skip)
+          .join("");
+  const line = cursor.line - skip;
+  return cutDocumentWindow(lines, { line, character: cursor.character }, { prefixLines: line, suffixLines: budget.suffixLines });
+}

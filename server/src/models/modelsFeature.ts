@@ -5,8 +5,16 @@
 
 import { freemem } from "node:os";
 import type { Connection } from "vscode-languageserver";
+import { type Feature, withAbortSignal } from "../feature";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
-import { CatalogRequest, cpuOnlyHardware, ModelDownloadProgressNotification, ModelDownloadRequest } from "../shared/protocol";
+import {
+  CatalogRequest,
+  cpuOnlyHardware,
+  type Hardware,
+  type ModelDownloadParams,
+  ModelDownloadProgressNotification,
+  ModelDownloadRequest,
+} from "../shared/protocol";
 import type { HearthSettings } from "../shared/settings";
 import { CATALOG, downloadedPath } from "./catalog";
 import { downloadModel } from "./downloader";
@@ -17,14 +25,14 @@ import type { ModelLocator } from "./modelLocator";
 interface Dependencies {
   connection: Connection;
   locator: ModelLocator;
-  hardware: () => Promise<{ backend: string; freeVramBytes: number; freeRamBytes: number }>;
+  hardware: () => Promise<Hardware>;
   settings: () => HearthSettings;
   ready: Promise<void>;
   /** Called after a download finishes, so a model waiting for the file loads. */
   onDownloaded(): void;
 }
 
-export function registerModels(deps: Dependencies): void {
+export function registerModels(deps: Dependencies): Feature {
   const { connection, locator } = deps;
 
   connection.onRequest(CatalogRequest.type, async () => {
@@ -56,14 +64,16 @@ export function registerModels(deps: Dependencies): void {
     };
   });
 
-  connection.onRequest(ModelDownloadRequest.type, async (params, token) => {
+  connection.onRequest(ModelDownloadRequest.type, (params, token) =>
+    withAbortSignal(token, (signal) => download(params, signal)),
+  );
+
+  async function download(params: ModelDownloadParams, signal: AbortSignal): Promise<{ path: string }> {
     await deps.ready;
     const settings = deps.settings();
-    const controller = new AbortController();
-    const cancellation = token.onCancellationRequested(() => controller.abort());
     const location = { endpoint: locator.endpoint(settings), repo: params.repo, file: params.file };
     try {
-      const info = await fetchHubFile(location, params.token, controller.signal);
+      const info = await fetchHubFile(location, params.token, signal);
       const destination = downloadedPath(locator.directory(settings), params.repo, params.file);
       let lastSent = 0;
       await downloadModel({
@@ -72,7 +82,7 @@ export function registerModels(deps: Dependencies): void {
         expectedSize: info.size,
         expectedSha256: info.sha256,
         token: params.token,
-        signal: controller.signal,
+        signal: signal,
         onProgress: (progress) => {
           const now = performance.now();
           if (now - lastSent < 200 && progress.receivedBytes < progress.totalBytes) return;
@@ -87,18 +97,17 @@ export function registerModels(deps: Dependencies): void {
       deps.onDownloaded();
       return { path: destination };
     } catch (error) {
-      if (controller.signal.aborted)
+      if (signal.aborted)
         throw actionableError(HearthErrorCodes.cancelled, "The download was cancelled; it resumes where it stopped next time.");
       if (error instanceof HubError) throw actionableError(HearthErrorCodes.download, error.message, { fix: error.fix });
       throw actionableError(
         HearthErrorCodes.download,
         `The download failed: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          fix: "Try again.",
-        },
+        { fix: "Try again." },
       );
-    } finally {
-      cancellation.dispose();
     }
-  });
+  }
+
+  // Custom requests only: nothing to declare in the initialize result.
+  return { capabilities: {} };
 }
