@@ -12,7 +12,8 @@ const { values, positionals } = parseArgs({ options: { port: { type: "string", d
 const root = dirname(dirname(new URL(import.meta.url).pathname));
 const folder = resolve(positionals[0] ?? root);
 
-const packaged = execFileSync(process.execPath, [join(root, "scripts", "package-vsix.mjs"), "--target", "linux-x64"], {
+// This machine's target (package-vsix.mjs's default).
+const packaged = execFileSync(process.execPath, [join(root, "scripts", "package-vsix.mjs")], {
   cwd: root,
   encoding: "utf8",
   stdio: ["ignore", "pipe", "inherit"],

@@ -56,7 +56,11 @@ function addCodeActions(container: HTMLElement): void {
 
 function renderThought(thought: string, ms: number | undefined, thinking: boolean): HTMLElement {
   const details = element("details", "thought");
-  const summary = element("summary", undefined, thinking ? `Thinking… ${formatSeconds(ms ?? 0)}` : `Thought for ${formatSeconds(ms ?? 0)}`);
+  const summary = element(
+    "summary",
+    undefined,
+    thinking ? `Thinking… ${formatSeconds(ms ?? 0)}` : `Thought for ${formatSeconds(ms ?? 0)}`,
+  );
   const body = element("div", "thought-body");
   body.innerHTML = render(thought);
   details.append(summary, body);
@@ -136,7 +140,9 @@ function renderState(
   streamingNode = undefined;
   messages.replaceChildren(...conversation.turns.map(renderTurn));
   if (conversation.turns.length === 0 && !problemInfo) {
-    messages.append(element("div", "empty", "Ask about your code. The selection and the active file are attached; @ adds more files."));
+    messages.append(
+      element("div", "empty", "Ask about your code. The selection and the active file are attached; @ adds more files."),
+    );
   }
   messages.scrollTop = messages.scrollHeight;
   history.replaceChildren(
