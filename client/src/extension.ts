@@ -11,21 +11,30 @@ import { HearthClient } from "./hearthClient";
 
 let hearth: HearthClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<{ hearth: HearthClient }> {
+/** What activation returns: the client, and the context forwarder (its decisions are what tests wait on). */
+export interface HearthApi {
+  hearth: HearthClient;
+  contextForwarder: ContextForwarder;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<HearthApi> {
   // Only calls with this bundle on the stack are Hearth's; the extension host is shared.
   installNetworkAudit("client", (stack) => stack.includes(__filename));
   hearth = new HearthClient(context);
   const chat = new ChatView(context, hearth);
+  const contextForwarder = new ContextForwarder(
+    contextSender(() => (hearth?.languageClient?.isRunning() ? hearth.languageClient : undefined)),
+  );
   context.subscriptions.push(
     chat,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
     ...registerCommands(hearth, chat, context.secrets),
-    new ContextForwarder(contextSender(() => (hearth?.languageClient?.isRunning() ? hearth.languageClient : undefined))),
+    contextForwarder,
   );
   // Activation waits for the server process to start, never for the model: that loads on first use.
   await hearth.start();
   await showWalkthroughOnce(context);
-  return { hearth };
+  return { hearth, contextForwarder };
 }
 
 export async function deactivate(): Promise<void> {

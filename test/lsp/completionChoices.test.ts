@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { BIGRAM_SCRIPT } from "../fixtures/gguf/bigramModel";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { documentAt } from "../unit/cursorFixture";
-import { LspTestClient } from "./lspTestClient";
+import { LspTestClient, until } from "./lspTestClient";
 
 const ready = (status: { role: string; state: string }) => status.role === "completion" && status.state === "ready";
 
@@ -75,8 +75,8 @@ describe("completion choices over LSP (bigram model)", function () {
       completion: { model: bigramModelPath("qwen"), suggestionCache: false },
       local: { threads: 1 },
     });
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
-    await settle();
+    // Whatever the cache-on requests speculated has finished (a positive event, not a sleep).
+    await until(async () => (await client.engineLoad()).liveCompletions === 0);
     const speculatedBefore = (await client.engineLoad()).speculativeCompletions;
     try {
       assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
@@ -86,8 +86,8 @@ describe("completion choices over LSP (bigram model)", function () {
       await client.replace(doc.id, doc.line, doc.character, doc.character + 2, "");
       assert.equal(await client.completionText(doc.id, doc.line, doc.character), "urn a+b;");
       assert.equal(await countCalls(), afterFirst + 3);
-      // Speculation only feeds the cache, so it stays off too.
-      await settle();
+      // Speculation only feeds the cache, so it stays off too. It would start before the server reads its next
+      // message (setImmediate, queued before the answer was sent), so this request would already count it.
       assert.equal((await client.engineLoad()).speculativeCompletions, speculatedBefore);
     } finally {
       await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { BIGRAM_SCRIPT, predictBigramText } from "../fixtures/gguf/bigramModel";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { documentAt } from "../unit/cursorFixture";
-import { LspTestClient } from "./lspTestClient";
+import { LspTestClient, until } from "./lspTestClient";
 
 const ready = (status: { role: string; state: string }) => status.role === "completion" && status.state === "ready";
 const failed = (status: { role: string; state: string }) => status.role === "completion" && status.state === "error";
@@ -170,15 +170,31 @@ describe("inline completion over LSP (bigram model)", function () {
     assert.ok(elapsed < 1500, `took ${elapsed} ms`);
   });
 
-  it("lets the newest request for a document win", async () => {
+  it("lets the newest request for a document win: the older settles first, and one completion runs at a time", async () => {
+    await client.changeSettings({
+      completion: { model: bigramModelPath("qwen"), maxTokens: 300, timeoutMs: 60_000 },
+      local: { threads: 1 },
+    });
+    // maxLiveCompletions is the most ever live at once in this server; requests in this file never overlap.
+    assert.ok((await client.engineLoad()).maxLiveCompletions <= 1, "no earlier test left two completions live");
     const doc = await openAt("~║\n");
-    const older = client.complete(doc.id, doc.line, doc.character);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const settled: string[] = [];
+    const older = client.complete(doc.id, doc.line, doc.character).then((result) => {
+      settled.push("older");
+      return result;
+    });
+    // Wait for the engine to be generating the older suggestion (a positive event, not a sleep).
+    await until(async () => (await client.engineLoad()).liveCompletions === 1);
     await client.insert(doc.id, doc.line, doc.character, "~");
-    const newer = client.completionText(doc.id, doc.line, doc.character + 1);
+    const newer = client.completionText(doc.id, doc.line, doc.character + 1).then((text) => {
+      settled.push("newer");
+      return text;
+    });
     assert.equal(await older, null);
+    assert.match((await newer) ?? "", /^~+$/, "the newer request answers");
+    assert.deepEqual(settled, ["older", "newer"]);
+    assert.equal((await client.engineLoad()).maxLiveCompletions, 1, "the older completion was aborted, not queued behind");
     await client.changeSettings({ completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } });
-    await newer.catch(() => undefined);
   });
 
   it("returns nothing while completions are disabled", async () => {

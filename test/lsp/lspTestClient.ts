@@ -270,3 +270,12 @@ export class LspTestClient {
     this.process.kill("SIGKILL");
   }
 }
+
+/** Resolves once `condition` holds, checking it again after each answer; fails after `timeoutMs`. */
+export async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

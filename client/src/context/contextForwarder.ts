@@ -20,8 +20,17 @@ const DEFINITION_TIMEOUT_MS = 300;
 
 type Send = (chunk: ContextChunkParams) => void;
 
+/** One decision of the forwarder: a document's lines were sent, or held back (a secrets file, a git-ignored path). */
+export interface ForwardDecision {
+  uri: string;
+  forwarded: boolean;
+}
+
 export class ContextForwarder implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly decided = new vscode.EventEmitter<ForwardDecision>();
+  /** Fires after each decision, so tests wait for it instead of for a debounce to pass. */
+  readonly onDidDecide = this.decided.event;
+  private readonly disposables: vscode.Disposable[] = [this.decided];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Per workspace folder. */
   private readonly ignored = new Map<string, GitIgnoredPaths>();
@@ -94,15 +103,20 @@ export class ContextForwarder implements vscode.Disposable {
 
   private async forwardLines(document: vscode.TextDocument, firstLine: number, count: number): Promise<void> {
     if (document.uri.scheme !== "file" && document.uri.scheme !== "untitled") return;
-    if (!(await this.mayForward(document.uri))) return;
+    const allowed = await this.mayForward(document.uri);
+    if (!allowed) {
+      this.decided.fire({ uri: document.uri.toString(), forwarded: false });
+      return;
+    }
     const start = Math.max(0, Math.min(firstLine, document.lineCount - 1));
     const end = Math.min(document.lineCount, start + count);
     const text = document
       .getText(new vscode.Range(start, 0, end, 0))
       .slice(0, MAX_CHUNK_CHARS)
       .replace(/\n$/, "");
-    if (text.trim() === "") return;
-    this.send({ uri: document.uri.toString(), path: vscode.workspace.asRelativePath(document.uri), text, startLine: start });
+    if (text.trim() !== "")
+      this.send({ uri: document.uri.toString(), path: vscode.workspace.asRelativePath(document.uri), text, startLine: start });
+    this.decided.fire({ uri: document.uri.toString(), forwarded: text.trim() !== "" });
   }
 
   /** Never secrets files (built-in list plus hearth.privacy.excludedFiles) nor what git ignores in the workspace. */

@@ -5,13 +5,21 @@
 import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
 import * as vscode from "vscode";
+import type { ContextForwarder } from "../../../client/src/context/contextForwarder";
+import type { HearthApi } from "../../../client/src/extension";
 import type { HearthClient } from "../../../client/src/hearthClient";
 import { ChatSendRequest } from "../../../server/src/shared/protocol";
 
 const EXTENSION_ID = "hearth.hearth";
 
+async function activatedForwarder(): Promise<ContextForwarder> {
+  const extension = vscode.extensions.getExtension<HearthApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is installed`);
+  return (await extension.activate()).contextForwarder;
+}
+
 async function activatedHearth(): Promise<HearthClient> {
-  const extension = vscode.extensions.getExtension<{ hearth: HearthClient }>(EXTENSION_ID);
+  const extension = vscode.extensions.getExtension<HearthApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is installed`);
   const api = await extension.activate();
   return api.hearth;
@@ -294,9 +302,19 @@ describe("Hearth's cross-file context in the extension host", () => {
     await write("lib/math.ts", "export function addNumbers(a: number, b: number) {\n  return a + b;\n}\n");
     await write("ignored/secret.ts", "export const addNumbersSecret = addNumbers(4, 2);\n");
     await write("src/main.ts", "const total = addNumbers(1, 2);\n  ret\n");
+    const forwarder = await activatedForwarder();
     const view = async (path: string) => {
-      await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, path));
-      await new Promise((resolve) => setTimeout(resolve, 1200)); // the forwarder waits for the view to settle
+      const uri = vscode.Uri.joinPath(folder.uri, path).toString();
+      // The forwarder decides once the view has settled; wait for that decision rather than for time to pass.
+      const decided = new Promise<void>((resolve) => {
+        const listener = forwarder.onDidDecide((decision) => {
+          if (decision.uri !== uri) return;
+          listener.dispose();
+          resolve();
+        });
+      });
+      await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+      await decided;
     };
     await view("lib/math.ts"); // the forwarder reads (and caches) the rule files now
     await view("ignored/secret.ts");
