@@ -19,6 +19,18 @@ export interface BudgetedChat {
   truncated: string[];
 }
 
+/** Tokens kept free besides the reply, for the template's own tokens around the conversation. */
+const TEMPLATE_MARGIN_TOKENS = 16;
+
+/**
+ * How a context window is shared: the reply gets the setting's tokens but at most half the window; the
+ * conversation and its attachments get the rest.
+ */
+export function chatBudget(contextTokens: number, maxTokensSetting: number): { maxTokens: number; promptTokens: number } {
+  const maxTokens = Math.min(maxTokensSetting, Math.floor(contextTokens / 2));
+  return { maxTokens, promptTokens: contextTokens - maxTokens - TEMPLATE_MARGIN_TOKENS };
+}
+
 export function renderContextItem(item: ChatContextItem, text = item.text): string {
   return `\`${item.label}\`:\n\`\`\`${item.languageId ?? ""}\n${text}\n\`\`\``;
 }

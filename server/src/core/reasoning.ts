@@ -80,3 +80,18 @@ export class ReasoningStream {
     return deltas;
   }
 }
+
+/**
+ * The answer, the thought and how long thinking took, for a reply that has ended. `thoughtMs` is the time at which
+ * the thought ended, if that was seen (0 if not); a reply that ended still thinking, or whose thought's end was not
+ * seen, thought for all of `elapsedMs`.
+ */
+export function finishedReply(
+  split: ReasoningSplit,
+  thoughtMs: number,
+  elapsedMs: number,
+): { answer: string; thought: string; thoughtMs: number } {
+  if (split.thought === "") return { answer: split.answer.trim(), thought: "", thoughtMs: 0 };
+  const took = split.thinking || thoughtMs === 0 ? elapsedMs : thoughtMs;
+  return { answer: split.answer.trim(), thought: split.thought, thoughtMs: Math.round(took) };
+}

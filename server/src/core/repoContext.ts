@@ -58,3 +58,24 @@ export function renderRepoContext(
   const text = chunks.map((chunk) => `${commentFor(chunk.path)} ${chunk.path}\n${chunk.text}\n`).join("\n");
   return [{ text: `${text}\n${comment} ${currentPath}\n` }];
 }
+
+/**
+ * The context as token ids: special tokens by id (never parsed out of file text), text tokenized as text. No
+ * context at all (an empty list) when the vocabulary lacks the family's repository tokens, rather than a wrong one.
+ */
+export async function contextTokens(
+  family: FimTokens["family"],
+  input: { repoName: string; currentPath: string; chunks: readonly ContextChunk[] },
+  specialId: (spelling: string) => number | undefined,
+  tokenize: (text: string) => readonly number[] | Promise<readonly number[]>,
+): Promise<number[]> {
+  const tokens: number[] = [];
+  for (const segment of renderRepoContext(family, input.repoName, input.chunks, input.currentPath)) {
+    if ("special" in segment) {
+      const id = specialId(segment.special);
+      if (id === undefined) return [];
+      tokens.push(id);
+    } else if (segment.text !== "") tokens.push(...(await tokenize(segment.text)));
+  }
+  return tokens;
+}

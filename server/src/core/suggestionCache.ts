@@ -2,7 +2,9 @@
  * Suggestions already computed, so that returning to a state the model has answered (deleting back, coming back to a
  * line, typing through a suggestion) shows it with no model call. Pure LRU; keys are hashes of the prompt's parts.
  */
+
 import { createHash } from "node:crypto";
+import { LruMap } from "./lruMap";
 
 export interface CacheKeyParts {
   uri: string;
@@ -29,17 +31,19 @@ function key(parts: CacheKeyParts, linePrefix = parts.linePrefix): string {
 }
 
 export class SuggestionCache {
-  private readonly entries = new Map<string, string>();
+  private readonly entries: LruMap<string, string>;
 
-  constructor(private readonly capacity = 256) {}
+  constructor(capacity = 256) {
+    this.entries = new LruMap(capacity);
+  }
 
   /** The cached suggestion for exactly this state, or the rest of one the user has been typing through. */
   get(parts: CacheKeyParts): string | undefined {
-    const exact = this.touch(key(parts));
+    const exact = this.entries.get(key(parts));
     if (exact !== undefined) return exact;
     for (let typed = 1; typed <= Math.min(TYPE_THROUGH_LOOKBACK, parts.linePrefix.length); typed++) {
       const earlier = parts.linePrefix.slice(0, parts.linePrefix.length - typed);
-      const suggestion = this.entries.get(key(parts, earlier));
+      const suggestion = this.entries.peek(key(parts, earlier));
       if (suggestion === undefined) continue;
       const typedText = parts.linePrefix.slice(earlier.length);
       if (suggestion.startsWith(typedText) && suggestion.length > typedText.length) return suggestion.slice(typedText.length);
@@ -49,22 +53,10 @@ export class SuggestionCache {
   }
 
   set(parts: CacheKeyParts, suggestion: string): void {
-    const k = key(parts);
-    this.entries.delete(k);
-    this.entries.set(k, suggestion);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key(parts), suggestion);
   }
 
   get size(): number {
     return this.entries.size;
-  }
-
-  private touch(k: string): string | undefined {
-    const value = this.entries.get(k);
-    if (value !== undefined) {
-      this.entries.delete(k);
-      this.entries.set(k, value);
-    }
-    return value;
   }
 }

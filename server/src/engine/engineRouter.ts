@@ -3,6 +3,7 @@
  * serving engine), as `hearth.engine` says. Only the active engine's status reaches the client; switching to the
  * remote engine frees the local models.
  */
+import { Listeners } from "../core/listeners";
 import type { CompletionMetrics, EngineLoad, EngineStatus, Hardware } from "../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../shared/settings";
 import type { LlamaEngine } from "./local/llamaEngine";
@@ -18,7 +19,7 @@ import type {
 import type { RemoteEngine } from "./remote/remoteEngine";
 
 export class EngineRouter implements ModelEngine {
-  private readonly listeners = new Set<(status: EngineStatus) => void>();
+  private readonly listeners = new Listeners<EngineStatus>();
   private settings: HearthSettings = DEFAULT_SETTINGS;
   private readonly unsubscribe: (() => void)[];
   readonly load: EngineLoad = { liveCompletions: 0, maxLiveCompletions: 0, completions: 0, speculativeCompletions: 0 };
@@ -47,8 +48,7 @@ export class EngineRouter implements ModelEngine {
   }
 
   onStatus(listener: (status: EngineStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   configure(settings: HearthSettings): void {
@@ -117,6 +117,6 @@ export class EngineRouter implements ModelEngine {
   }
 
   private emit(status: EngineStatus): void {
-    for (const listener of this.listeners) listener(status);
+    this.listeners.emit(status);
   }
 }

@@ -3,8 +3,8 @@
  * prompt chunks, streaming with thoughts separated from the answer, and yielding to inline completions between tokens.
  */
 import type { ChatHistoryItem, Token } from "node-llama-cpp";
-import { budgetChat } from "../../core/chatPrompt";
-import { type ReasoningDelta, ReasoningStream } from "../../core/reasoning";
+import { budgetChat, chatBudget } from "../../core/chatPrompt";
+import { finishedReply, type ReasoningDelta, ReasoningStream } from "../../core/reasoning";
 import type { ChatInput, ChatReply } from "../modelEngine";
 import type { ChatModel } from "./chatModel";
 import type { PriorityGate } from "./priorityGate";
@@ -23,8 +23,7 @@ export interface ChatOptions {
 export async function generateChat(loaded: ChatModel, input: ChatInput, options: ChatOptions): Promise<ChatReply> {
   const { model, wrapper } = loaded;
   const sequence = options.purpose === "fix" ? loaded.fixSequence : loaded.sequence;
-  const maxTokens = Math.min(options.maxTokens, Math.floor(sequence.contextSize / 2));
-  const budget = sequence.contextSize - maxTokens - 16;
+  const { maxTokens, promptTokens: budget } = chatBudget(sequence.contextSize, options.maxTokens);
   const chat = budgetChat(input.messages, input.context, budget, (text) => model.tokenize(text).length);
   const history: ChatHistoryItem[] = [
     { type: "system", text: chat.system },
@@ -89,12 +88,8 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   } else {
     stopReason = "aborted";
   }
-  const final = stream.current;
-  if (final.thinking && final.thought !== "") thoughtMs = performance.now() - started;
   return {
-    answer: final.answer.trim(),
-    thought: final.thought,
-    thoughtMs: final.thought === "" ? 0 : Math.round(thoughtMs),
+    ...finishedReply(stream.current, thoughtMs, performance.now() - started),
     stopReason,
     truncated: chat.truncated,
     promptTokens: prompt.length,

@@ -6,7 +6,7 @@
  */
 import type { Token } from "node-llama-cpp";
 import { fitFimParts, layoutFimPrompt } from "../../core/fimFormats";
-import { renderRepoContext } from "../../core/repoContext";
+import { contextTokens } from "../../core/repoContext";
 import type { CompletionMetrics } from "../../shared/protocol";
 import {
   type FimGenerationOptions,
@@ -26,7 +26,7 @@ export async function generateFim(loaded: FimModel, input: FimInput, options: Fi
   const { model, fimSequence: sequence, fimTokens } = loaded;
   const tokenize = (text: string) => (text === "" ? [] : model.tokenize(text, false));
   // Cross-file context first; never more than a third of the context window, or it is left out.
-  let context = input.context ? renderContextTokens(loaded, input.context) : [];
+  let context = input.context ? await renderContextTokens(loaded, input.context) : [];
   if (context.length > sequence.contextSize / 3) context = [];
   // Keep the prompt inside the context, with room for generation.
   const parts = fitFimParts(
@@ -167,17 +167,13 @@ async function generateAlternatives(
   return { texts, generatedTokens };
 }
 
-/** Context segments as tokens: special tokens by id (never parsed out of file text), text tokenized as text. */
-function renderContextTokens(loaded: FimModel, input: RepoContextInput): Token[] {
-  const tokens: Token[] = [];
-  for (const segment of renderRepoContext(loaded.fimTokens.family, input.repoName, input.chunks, input.currentPath)) {
-    if ("special" in segment) {
-      const id = loaded.specialTokenId(segment.special);
-      if (id === undefined) return []; // the vocabulary lacks the family's repository tokens: no context rather than a wrong one
-      tokens.push(id as Token);
-    } else if (segment.text !== "") {
-      tokens.push(...loaded.model.tokenize(segment.text, false));
-    }
-  }
-  return tokens;
+/** The cross-file context as this model's tokens. */
+async function renderContextTokens(loaded: FimModel, input: RepoContextInput): Promise<Token[]> {
+  const tokens = await contextTokens(
+    loaded.fimTokens.family,
+    input,
+    (special) => loaded.specialTokenId(special),
+    (text) => loaded.model.tokenize(text, false),
+  );
+  return tokens as Token[];
 }

@@ -5,6 +5,7 @@
  */
 
 import { freemem } from "node:os";
+import { Listeners } from "../../core/listeners";
 import type { Logger } from "../../logger";
 import { type CompletionMetrics, cpuOnlyHardware, type EngineStatus, type Hardware } from "../../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
@@ -28,7 +29,7 @@ import { ModelSlot } from "./modelSlot";
 import { PriorityGate } from "./priorityGate";
 
 export class LlamaEngine implements ModelEngine {
-  private readonly listeners = new Set<(status: EngineStatus) => void>();
+  private readonly listeners = new Listeners<EngineStatus>();
   private readonly runtimes: RuntimeProvider;
   private readonly gate = new PriorityGate();
   private readonly completion: ModelSlot<FimModel>;
@@ -50,7 +51,7 @@ export class LlamaEngine implements ModelEngine {
       runtimes: this.runtimes,
       cache: new ModelCache(),
       onStatus: (status: EngineStatus) => {
-        for (const listener of this.listeners) listener(status);
+        this.listeners.emit(status);
       },
     };
     const locate = (role: ModelRole) => (s: HearthSettings) => this.locateModel(role, s);
@@ -70,8 +71,7 @@ export class LlamaEngine implements ModelEngine {
   }
 
   onStatus(listener: (status: EngineStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   configure(settings: HearthSettings): void {

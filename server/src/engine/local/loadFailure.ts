@@ -9,6 +9,14 @@ import { loadLlamaModule } from "./llamaRuntime";
 
 const GIB = 1024 ** 3;
 
+/** Whether node-llama-cpp or llama.cpp failed for want of memory (RAM or VRAM), by error class or message. */
+export function isOutOfMemory(error: unknown): boolean {
+  return (
+    (error instanceof Error && error.name === "InsufficientMemoryError") ||
+    /memory|VRAM|failed to allocate|too large/i.test(error instanceof Error ? error.message : String(error))
+  );
+}
+
 export async function explainLoadFailure(path: string, error: unknown, setting: string): Promise<EngineError> {
   const name = basename(path);
   const cause = error instanceof Error ? error.message : String(error);
@@ -16,10 +24,7 @@ export async function explainLoadFailure(path: string, error: unknown, setting: 
     (info) => info.size / GIB,
     () => 0,
   );
-  if (
-    (error instanceof Error && error.name === "InsufficientMemoryError") ||
-    /out of memory|insufficient memory|failed to allocate|VRAM/i.test(cause)
-  ) {
+  if (isOutOfMemory(error)) {
     return new EngineError(
       `Not enough memory to load ${name} (${sizeGb.toFixed(1)} GB): ${cause}`,
       "Close other programs that use memory, lower hearth.local.contextSize, or choose a smaller model or quantization (Hearth: Select Model… shows what fits).",

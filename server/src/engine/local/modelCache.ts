@@ -4,6 +4,7 @@
  */
 import type { LlamaModel } from "node-llama-cpp";
 import type { LlamaRuntime } from "./llamaRuntime";
+import { isOutOfMemory } from "./loadFailure";
 
 interface Entry {
   model: Promise<LlamaModel>;
@@ -72,9 +73,7 @@ async function loadWithFallback(
   try {
     return await runtime.llama.loadModel({ modelPath: path, onLoadProgress: onProgress });
   } catch (error) {
-    const outOfMemory =
-      (error instanceof Error && error.name === "InsufficientMemoryError") || /VRAM|out of memory/i.test(String(error));
-    if (runtime.backend === "cpu" || !outOfMemory) throw error;
+    if (runtime.backend === "cpu" || !isOutOfMemory(error)) throw error;
     const model = await runtime.llama.loadModel({ modelPath: path, onLoadProgress: onProgress, gpuLayers: 0 });
     cpuFallbacks.add(model);
     return model;

@@ -10,7 +10,7 @@ import { type HearthSettings, type ModelRole, needsModelReload } from "../../sha
 import { EngineError } from "../engineError";
 import type { LocatedModel } from "../modelEngine";
 import type { RuntimeProvider } from "./llamaRuntime";
-import { explainLoadFailure } from "./loadFailure";
+import { explainLoadFailure, isOutOfMemory } from "./loadFailure";
 import { cpuFallbacks, type ModelCache } from "./modelCache";
 import { checkModelFile } from "./modelFileCheck";
 
@@ -258,11 +258,4 @@ export function contextNotice(
   return context.contextSize < wanted
     ? `Context reduced to ${context.contextSize} tokens to fit in memory (hearth.local.contextSize asks for ${requested}).`
     : undefined;
-}
-
-function isOutOfMemory(error: unknown): boolean {
-  return (
-    (error instanceof Error && error.name === "InsufficientMemoryError") ||
-    /memory|VRAM|failed to allocate|too large/i.test(error instanceof Error ? error.message : String(error))
-  );
 }

@@ -9,7 +9,8 @@
  */
 
 import { detectFimTokens, FIM_FAMILIES, type FimTokens, fitFimParts, layoutFimPrompt } from "../../core/fimFormats";
-import { REPOSITORY_TOKENS, renderRepoContext } from "../../core/repoContext";
+import { LruMap } from "../../core/lruMap";
+import { contextTokens, REPOSITORY_TOKENS } from "../../core/repoContext";
 import type { CompletionMetrics } from "../../shared/protocol";
 import type { FimGenerationOptions, FimInput, FimResult } from "../modelEngine";
 import { llamaServerAlternatives } from "./llamaServerAlternatives";
@@ -51,7 +52,7 @@ const CONTEXT_MARGIN = 12;
 
 export class LlamaServerFim {
   private info: Promise<LlamaServerInfo> | undefined;
-  private readonly tokenCache = new Map<string, number[]>();
+  private readonly tokenCache = new LruMap<string, number[]>(TOKEN_CACHE_SIZE);
   /** A random slot choice per language-server process: several users on one server spread over its slots. */
   private readonly slotSeed = Math.floor(Math.random() * 1_000_000);
 
@@ -96,21 +97,12 @@ export class LlamaServerFim {
     // connections queue behind idle keep-alive ones (measured: 9 s for 20 parallel /tokenize calls, 40 ms in turn).
     let context: number[] = [];
     if (input.context) {
-      for (const segment of renderRepoContext(
+      context = await contextTokens(
         info.fimTokens.family,
-        input.context.repoName,
-        input.context.chunks,
-        input.context.currentPath,
-      )) {
-        if ("special" in segment) {
-          const id = info.specialIds.get(segment.special);
-          if (id === undefined) {
-            context = [];
-            break;
-          }
-          context.push(id);
-        } else context.push(...(await this.tokenize(segment.text, options.signal)));
-      }
+        input.context,
+        (special) => info.specialIds.get(special),
+        (text) => this.tokenize(text, options.signal),
+      );
       if (context.length > info.contextSize / 3) context = [];
     }
     const prefix = await this.tokenize(input.prefix, options.signal);
@@ -198,11 +190,7 @@ export class LlamaServerFim {
   private async tokenize(text: string, signal: AbortSignal): Promise<number[]> {
     if (text === "") return [];
     const cached = this.tokenCache.get(text);
-    if (cached) {
-      this.tokenCache.delete(text);
-      this.tokenCache.set(text, cached); // most recently used last
-      return cached;
-    }
+    if (cached) return cached;
     const { tokens } = await this.http.json<{ tokens?: unknown }>("/tokenize", {
       body: { content: text, add_special: false, parse_special: false },
       signal,
@@ -217,7 +205,6 @@ export class LlamaServerFim {
       );
     }
     this.tokenCache.set(text, tokens);
-    if (this.tokenCache.size > TOKEN_CACHE_SIZE) this.tokenCache.delete(this.tokenCache.keys().next().value as string);
     return tokens;
   }
 

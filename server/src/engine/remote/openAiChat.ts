@@ -3,8 +3,8 @@
  * `reasoning_content` / `reasoning` deltas (llama-server's and vLLM's reasoning parsers, Ollama) or as `<think>` text
  * in the content; both go through the same tolerant split as local generation.
  */
-import { budgetChat } from "../../core/chatPrompt";
-import { ReasoningStream } from "../../core/reasoning";
+import { budgetChat, chatBudget } from "../../core/chatPrompt";
+import { finishedReply, ReasoningStream } from "../../core/reasoning";
 import type { ChatGenerationOptions, ChatInput, ChatReply } from "../modelEngine";
 import type { RemoteHttp } from "./remoteHttp";
 
@@ -30,8 +30,8 @@ export interface RemoteChatOptions extends ChatGenerationOptions {
 const estimateTokens = (text: string) => Math.ceil(text.length / 3);
 
 export async function openAiChat(http: RemoteHttp, input: ChatInput, options: RemoteChatOptions): Promise<ChatReply> {
-  const maxTokens = Math.min(options.maxTokens, Math.floor(options.contextTokens / 2));
-  const chat = budgetChat(input.messages, input.context, options.contextTokens - maxTokens - 16, estimateTokens);
+  const { maxTokens, promptTokens } = chatBudget(options.contextTokens, options.maxTokens);
+  const chat = budgetChat(input.messages, input.context, promptTokens, estimateTokens);
   const started = performance.now();
   const stream = new ReasoningStream();
   let reasoning = "";
@@ -80,12 +80,8 @@ export async function openAiChat(http: RemoteHttp, input: ChatInput, options: Re
     if (!options.signal.aborted) throw error;
     stopReason = "aborted";
   }
-  const final = stream.current;
-  if (thoughtMs === 0 && final.thought !== "") thoughtMs = performance.now() - started;
   return {
-    answer: final.answer.trim(),
-    thought: final.thought,
-    thoughtMs: final.thought === "" ? 0 : Math.round(thoughtMs),
+    ...finishedReply(stream.current, thoughtMs, performance.now() - started),
     stopReason,
     truncated: chat.truncated,
     promptTokens: usage?.prompt_tokens ?? -1,

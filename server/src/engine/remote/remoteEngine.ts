@@ -4,6 +4,7 @@
  * after a transient failure (server down, restarting, loading) it checks again with backoff until the server is back.
  */
 
+import { Listeners } from "../../core/listeners";
 import type { Logger } from "../../logger";
 import type { CompletionMetrics, EngineStatus } from "../../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
@@ -35,7 +36,7 @@ interface ModelsResponse {
 }
 
 export class RemoteEngine implements ModelEngine {
-  private readonly listeners = new Set<(status: EngineStatus) => void>();
+  private readonly listeners = new Listeners<EngineStatus>();
   private statuses: Record<ModelRole, EngineStatus> = {
     completion: { role: "completion", state: "idle" },
     chat: { role: "chat", state: "idle" },
@@ -63,8 +64,7 @@ export class RemoteEngine implements ModelEngine {
   }
 
   onStatus(listener: (status: EngineStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   configure(settings: HearthSettings): void {
@@ -278,7 +278,7 @@ export class RemoteEngine implements ModelEngine {
 
   private setStatus(status: EngineStatus): void {
     this.statuses[status.role] = status;
-    for (const listener of this.listeners) listener(status);
+    this.listeners.emit(status);
   }
 }
 
