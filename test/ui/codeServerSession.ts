@@ -83,7 +83,7 @@ export class CodeServerSession {
     const networkLog = join(root, "network.jsonl");
     const env = {
       ...process.env,
-      // Hearth's processes record their outgoing connections here (server/src/privacy/networkAudit.ts).
+      // Hearth's processes record their outgoing connections here (server/src/shared/networkAudit.ts).
       HEARTH_NETWORK_LOG: networkLog,
       PATH: `${options.tools.nodeBin}:${process.env.PATH}`,
       HOME: dirs.home,
