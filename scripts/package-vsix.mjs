@@ -92,26 +92,12 @@ function binaryPackages(target, names) {
     const [os, cpu] = NPM_PLATFORM[target];
     log(`installing ${absent.join(", ")} for ${target} from the npm registry`);
     mkdirSync(cache, { recursive: true });
-    writeFileSync(join(cache, "package.json"), '{ "private": true }\n');
-    const specs = absent.map((name) => `${name}@${llamaVersion}`);
-    execFileSync(
-      "npm",
-      [
-        "install",
-        "--no-save",
-        "--no-package-lock",
-        "--ignore-scripts",
-        "--no-audit",
-        "--no-fund",
-        `--os=${os}`,
-        `--cpu=${cpu}`,
-        ...specs,
-      ],
-      {
-        cwd: cache,
-        stdio: ["ignore", 2, 2],
-      },
-    );
+    // As optional dependencies, npm installs the ones whose os/cpu match --os/--cpu (a plain install refuses them).
+    // All of them, or npm would prune the ones installed before.
+    const optionalDependencies = Object.fromEntries(missing.map((name) => [name, llamaVersion]));
+    writeFileSync(join(cache, "package.json"), `${JSON.stringify({ private: true, optionalDependencies })}\n`);
+    const flags = ["--no-package-lock", "--ignore-scripts", "--no-audit", "--no-fund", `--os=${os}`, `--cpu=${cpu}`];
+    execFileSync("npm", ["install", ...flags], { cwd: cache, stdio: ["ignore", 2, 2] });
   }
   for (const name of missing) {
     if (!existsSync(join(installed(name), "package.json")))
