@@ -3,7 +3,8 @@
  * `generateInfillCompletion`, on the realistic-speed model, in the same run. Also how fast an abort lands
  * while a long prompt is being evaluated.
  *
- *   npm run bench            (HEARTH_BENCH_THREADS=N to override the thread count)
+ *   npm run bench            (HEARTH_BENCH_THREADS=N to override the thread count; HEARTH_BENCH_GPU=cuda|vulkan|metal
+ *                             runs both sides on that backend instead of the CPU, as bench/gpu-check.sh does)
  *
  * Prints markdown tables; docs/BENCHMARKS.md keeps the last ones.
  */
@@ -17,6 +18,7 @@ import { LspTestClient } from "../test/lsp/lspTestClient";
 
 const ROOT = join(import.meta.dirname, "..");
 const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
+const GPU = (process.env.HEARTH_BENCH_GPU ?? "off") as "off" | "cuda" | "vulkan" | "metal";
 const MAX_TOKENS = 8;
 const TARGET_FILE_TOKENS = 1000;
 const TYPED = "const total = items.length;";
@@ -35,7 +37,7 @@ const ms = (value: number) => value.toFixed(0);
 
 async function main(): Promise<void> {
   const modelPath = speedModelPath(testModelCacheDirectory(), ROOT);
-  const llama = await getLlama({ gpu: false, maxThreads: THREADS, build: "never" });
+  const llama = await getLlama({ gpu: GPU === "off" ? false : GPU, maxThreads: THREADS, build: "never" });
   const model = await llama.loadModel({ modelPath });
 
   // Real source as material: lines of vscode-jsonrpc until the file is ~1,000 tokens.
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   // --- Hearth over LSP ---
   const client = await LspTestClient.start({
     completion: { model: modelPath, maxTokens: MAX_TOKENS, prefixLines: 2000, suffixLines: 2000, timeoutMs: 30_000 },
-    local: { threads: THREADS },
+    local: { threads: THREADS, gpu: GPU },
   });
   const uri = "file:///bench/connection.ts";
   await client.open(uri, lines.join("\n"));
@@ -127,7 +129,9 @@ async function main(): Promise<void> {
   await llama.dispose();
 
   const ratio = median(hearthLatency) / median(rawLatency);
-  console.log(`\nModel: random-weight Qwen2.5-Coder-0.5B dimensions (Q8_0), CPU, ${THREADS} threads; ${cpus()[0]?.model ?? "?"}`);
+  console.log(
+    `\nModel: random-weight Qwen2.5-Coder-0.5B dimensions (Q8_0), ${GPU === "off" ? "CPU" : GPU}, ${THREADS} threads; ${cpus()[0]?.model ?? "?"}`,
+  );
   console.log(
     `File: ${lines.length} lines, ${fileTokens} tokens; Hearth prompt ${promptTokens} tokens; ${TYPED.length} keystrokes; ${MAX_TOKENS} tokens generated per suggestion.\n`,
   );

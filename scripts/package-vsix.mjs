@@ -107,17 +107,12 @@ function binaryPackages(target, names) {
   return folders;
 }
 
-/** Builds one VSIX; returns its path. Expects dist/ to hold the production bundles. */
-export function packageTarget(target, { cuda = false } = {}) {
-  if (!(target in BINARIES)) throw new Error(`unknown target ${target}; one of ${Object.keys(BINARIES).join(", ")}`);
-  if (cuda && !(target in CUDA_BINARIES)) throw new Error(`no CUDA build of node-llama-cpp for ${target}`);
-  const wanted = [...BINARIES[target], ...(cuda ? CUDA_BINARIES[target] : [])].map((name) => `@node-llama-cpp/${name}`);
-  const binaries = binaryPackages(target, wanted);
-
-  const stage = join(root, ".vsix-stage", `${target}${cuda ? "-cuda" : ""}`);
-  rmSync(stage, { recursive: true, force: true });
-  mkdirSync(stage, { recursive: true });
-
+/**
+ * Copies node-llama-cpp's runtime dependency tree into `stage` (as `stage/node_modules/…`), with the given binary
+ * packages and, of other native optional packages, only those that run on the target. Leaves out what is never
+ * needed at run time (source maps, type declarations, the llama.cpp source bundle, chat templates for the CLI).
+ */
+export function stageRuntimePackages(stage, target, binaries = new Map()) {
   // source folder → folder in the stage, for every runtime package.
   const included = new Map();
   const include = (directory, destination) => {
@@ -137,12 +132,16 @@ export function packageTarget(target, { cuda = false } = {}) {
         include(found, join(stage, relative(root, found)));
     }
   };
-  const llama = join(root, "node_modules", "node-llama-cpp");
-  include(llama, join(stage, "node_modules", "node-llama-cpp"));
+  include(join(root, "node_modules", "node-llama-cpp"), join(stage, "node_modules", "node-llama-cpp"));
   for (const [name, folder] of binaries) include(folder, join(stage, "node_modules", name));
 
-  // Files inside packages that are never needed at run time.
-  const SKIP = [/\.map$/, /\.d\.ts$/, /(^|\/)llama\/gitRelease\.bundle$/, /(^|\/)node-llama-cpp\/templates\//];
+  const SKIP = [
+    /\.map$/,
+    /\.d\.ts$/,
+    /(^|\/)llama\/gitRelease\.bundle$/,
+    /(^|\/)llama\/(llama\.cpp|localBuilds)\//,
+    /(^|\/)node-llama-cpp\/templates\//,
+  ];
   for (const [directory, destination] of included) {
     cpSync(directory, destination, {
       recursive: true,
@@ -154,6 +153,21 @@ export function packageTarget(target, { cuda = false } = {}) {
       },
     });
   }
+  return included.size;
+}
+
+/** Builds one VSIX; returns its path. Expects dist/ to hold the production bundles. */
+export function packageTarget(target, { cuda = false } = {}) {
+  if (!(target in BINARIES)) throw new Error(`unknown target ${target}; one of ${Object.keys(BINARIES).join(", ")}`);
+  if (cuda && !(target in CUDA_BINARIES)) throw new Error(`no CUDA build of node-llama-cpp for ${target}`);
+  const wanted = [...BINARIES[target], ...(cuda ? CUDA_BINARIES[target] : [])].map((name) => `@node-llama-cpp/${name}`);
+  const binaries = binaryPackages(target, wanted);
+
+  const stage = join(root, ".vsix-stage", `${target}${cuda ? "-cuda" : ""}`);
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+
+  stageRuntimePackages(stage, target, binaries);
 
   for (const file of ["README.md", "LICENSE", ".vscodeignore"]) cpSync(join(root, file), join(stage, file));
   for (const file of ["dist/client.js", "dist/server.js", "dist/webview.js"]) cpSync(join(root, file), join(stage, file));
@@ -167,7 +181,7 @@ export function packageTarget(target, { cuda = false } = {}) {
   const vsce = join(root, "node_modules", "@vscode", "vsce", "vsce");
   const vsceArgs = ["package", "--target", target, "--out", out, "--allow-missing-repository", "--skip-license"];
   execFileSync(process.execPath, [vsce, ...vsceArgs, "--no-rewrite-relative-links"], { cwd: stage, stdio: ["ignore", 2, 2] });
-  log(`${relative(root, out)}: ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB, ${included.size} runtime packages`);
+  log(`${relative(root, out)}: ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`);
   return out;
 }
 

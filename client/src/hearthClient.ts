@@ -9,6 +9,7 @@ import {
   type ChatDelta,
   ChatDeltaNotification,
   type EngineStatus,
+  type InitializationOptions,
   LastCompletionMetricsRequest,
   StatusNotification,
 } from "../../server/src/shared/protocol";
@@ -111,7 +112,9 @@ export class HearthClient implements vscode.Disposable {
         },
       ),
       // Downloaded models live in the extension's storage unless hearth.models.directory says otherwise.
-      initializationOptions: { defaultModelsDirectory: vscode.Uri.joinPath(this.context.globalStorageUri, "models").fsPath },
+      initializationOptions: {
+        defaultModelsDirectory: vscode.Uri.joinPath(this.context.globalStorageUri, "models").fsPath,
+      } satisfies InitializationOptions,
     };
     const client = new LanguageClient("hearth", "Hearth", serverOptions, clientOptions);
     this.client = client;

@@ -4,6 +4,7 @@
  */
 import { type Connection, DidChangeConfigurationNotification } from "vscode-languageserver";
 import type { Logger } from "./logger";
+import type { InitializationOptions } from "./shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, parseSettings } from "./shared/settings";
 
 export class ConfigurationReader {
@@ -34,11 +35,11 @@ export class ConfigurationReader {
   }
 
   /** Call from `onInitialize`. */
-  initialize(options: { canPull: boolean; canRegisterForChanges: boolean; initializationOptions: unknown }): void {
+  initialize(options: { canPull: boolean; canRegisterForChanges: boolean; initializationOptions: InitializationOptions }): void {
     this.canPull = options.canPull;
     this.registerForChanges = options.canRegisterForChanges;
     // A pulling client's answer replaces these anyway; applying them first would only flash a wrong state.
-    if (!this.canPull) this.apply(options.initializationOptions ?? {});
+    if (!this.canPull) this.apply(options.initializationOptions);
     this.connection.onDidChangeConfiguration((change) => {
       // Push-style clients send the values; pull-style clients only say that something changed.
       if (this.canPull) void this.pull();

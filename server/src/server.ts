@@ -19,6 +19,7 @@ import { registerModels } from "./models/modelsFeature";
 import { installNetworkAudit } from "./shared/networkAudit";
 import {
   EngineLoadRequest,
+  type InitializationOptions,
   LastCompletionMetricsRequest,
   LastPromptRequest,
   RemoteApiKeyChangedNotification,
@@ -62,13 +63,14 @@ configuration.onChange((settings) => engine.configure(settings));
 connection.onInitialize((params) => {
   const workspace = params.capabilities.workspace;
   // The VS Code client names its storage folder as the default home of downloaded models.
-  const options = params.initializationOptions as { defaultModelsDirectory?: unknown } | undefined;
-  if (typeof options?.defaultModelsDirectory === "string") locator.defaultDirectory = options.defaultModelsDirectory;
+  const options: InitializationOptions =
+    typeof params.initializationOptions === "object" && params.initializationOptions !== null ? params.initializationOptions : {};
+  if (typeof options.defaultModelsDirectory === "string") locator.defaultDirectory = options.defaultModelsDirectory;
   completionContext.setWorkspace(params.workspaceFolders?.[0] ?? undefined);
   configuration.initialize({
     canPull: workspace?.configuration === true,
     canRegisterForChanges: workspace?.didChangeConfiguration?.dynamicRegistration === true,
-    initializationOptions: params.initializationOptions,
+    initializationOptions: options,
   });
   return {
     capabilities: mergeCapabilities({ textDocumentSync: TextDocumentSyncKind.Incremental }, features),

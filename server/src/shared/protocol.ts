@@ -25,6 +25,17 @@ export {
   SETTINGS_NEEDING_MODEL_RELOAD,
 } from "./settings";
 
+/**
+ * `initialize`'s initializationOptions: one object for both kinds of client. A client that can't answer
+ * `workspace/configuration` puts the `hearth` settings section here (`completion`, `chat`, … as in settings.json);
+ * the VS Code client, which answers it, names its storage folder as the default home of downloaded models.
+ */
+export interface InitializationOptions {
+  defaultModelsDirectory?: string;
+  /** The `hearth` settings section's keys, read only from a client that can't answer workspace/configuration. */
+  [section: string]: unknown;
+}
+
 /** What the model engine is doing, for the status bar. */
 export type EngineState = "idle" | "loading" | "ready" | "error" | "disabled";
 
