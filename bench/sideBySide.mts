@@ -109,7 +109,12 @@ async function main(): Promise<void> {
   }
   await client.stop();
   if (process.env.HEARTH_BENCH_ONLY === "hearth") {
-    console.log(`Hearth: median ${median(hearth.latency).toFixed(0)} ms, p95 ${percentile(hearth.latency, 95).toFixed(0)} ms`);
+    const known = hearth.evaluated.filter((value) => !Number.isNaN(value));
+    const zeroWait = ((100 * hearth.zeroWait) / hearth.latency.length).toFixed(0);
+    console.log(
+      `Hearth: median ${median(hearth.latency).toFixed(0)} ms, p95 ${percentile(hearth.latency, 95).toFixed(0)} ms, ` +
+        `${median(known)} / ${Math.max(...known)} tokens evaluated per keystroke, ${zeroWait}% with zero model wait`,
+    );
     return;
   }
 
