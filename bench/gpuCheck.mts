@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const sequence = context.getSequence();
   const vram = llama.gpu === false ? undefined : await llama.getVramState();
 
-  // A prompt of real-looking tokens (the byte tokens' ids cycle through the vocabulary's common range).
+  // A fixed prompt of ids spread over the vocabulary (the weights are random, so what the tokens say is irrelevant).
   const prompt = Array.from({ length: PROMPT_TOKENS }, (_, index) => (1000 + ((index * 7919) % 20000)) as Token);
   const promptStarted = performance.now();
   await sequence.evaluateWithoutGeneratingNewTokens(prompt);
