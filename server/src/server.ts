@@ -16,6 +16,7 @@ import { type Feature, mergeCapabilities } from "./feature";
 import type { Logger } from "./logger";
 import { ModelLocator } from "./models/modelLocator";
 import { registerModels } from "./models/modelsFeature";
+import { registerNextEdit } from "./nextEdit/nextEditFeature";
 import { installNetworkAudit } from "./shared/networkAudit";
 import {
   EngineLoadRequest,
@@ -98,6 +99,7 @@ const completionContext = new CompletionContext(settings);
 const features: Feature[] = [
   completionContext.register(connection),
   registerInlineCompletion({ connection, documents, engine, configuration, log, context: completionContext }),
+  registerNextEdit({ connection, documents, engine, configuration, log, context: completionContext }),
   registerChat({ connection, engine, ready: configuration.ready, log }),
   registerCodeActions({ connection, documents, engine, ready: configuration.ready, settings }),
   registerModels({

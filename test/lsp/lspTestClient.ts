@@ -34,8 +34,12 @@ import {
   type EngineLoad,
   EngineLoadRequest,
   type EngineStatus,
+  type InlineEdit,
+  InlineEditRequest,
   LastCompletionMetricsRequest,
+  LastNextEditRequest,
   LastPromptRequest,
+  type NextEditReport,
   StatusNotification,
 } from "../../server/src/shared/protocol";
 
@@ -45,6 +49,7 @@ export const SERVER_PATH = process.env.HEARTH_SERVER_PATH ?? resolve(dirname(__f
 export interface TestSettings {
   completion?: Record<string, unknown>;
   chat?: Record<string, unknown>;
+  nextEdit?: Record<string, unknown>;
   models?: Record<string, unknown>;
   privacy?: Record<string, unknown>;
   local?: Record<string, unknown>;
@@ -192,6 +197,23 @@ export class LspTestClient {
 
   sendContext(chunk: ContextChunkParams): Promise<void> {
     return this.connection.sendNotification(ContextChunkNotification.type, chunk);
+  }
+
+  /** The version this client last sent for a document. */
+  version(uri: string): number {
+    return this.versions.get(uri) ?? 1;
+  }
+
+  /** Next-edit suggestions at a position, for the version last sent (or the one named). */
+  inlineEdits(uri: string, line: number, character: number, version = this.version(uri)): Promise<{ edits: InlineEdit[] }> {
+    return this.connection.sendRequest(InlineEditRequest.type, {
+      textDocument: { uri, version },
+      position: { line, character },
+    });
+  }
+
+  lastNextEdit(): Promise<NextEditReport | null> {
+    return this.connection.sendRequest(LastNextEditRequest.type);
   }
 
   lastPrompt(): Promise<string | null> {

@@ -200,3 +200,17 @@ describe("next edit: filters", () => {
     assert.ok("edits" in kept && kept.edits.length === 1);
   });
 });
+
+describe("next edit: one edit per changed line", () => {
+  it("splits a run of changed lines into an edit per line when the line count holds", () => {
+    const edits = windowEdits("f(a)\ng(a)\nh(a)", "f(b)\ng(b)\nh(b)");
+    assert.deepEqual(
+      edits.map((edit) => [edit.start.line, edit.start.character, edit.text]),
+      [
+        [0, 2, "b"],
+        [1, 2, "b"],
+        [2, 2, "b"],
+      ],
+    );
+  });
+});

@@ -32,7 +32,14 @@ describe("settings", () => {
   it("reads the engine choice and the remote settings, trimming a trailing slash from the URL", () => {
     const { settings, problems } = parseSettings({
       engine: "remote",
-      remote: { url: "https://gpu-box:8080/", api: "openai", completionModel: "coder", fimFormat: "deepseek", timeoutSeconds: 5 },
+      remote: {
+        url: "https://gpu-box:8080/",
+        api: "openai",
+        completionModel: "coder",
+        nextEditModel: "sweep",
+        fimFormat: "deepseek",
+        timeoutSeconds: 5,
+      },
     });
     assert.deepEqual(problems, []);
     assert.equal(settings.engine, "remote");
@@ -41,6 +48,7 @@ describe("settings", () => {
       api: "openai",
       completionModel: "coder",
       chatModel: "",
+      nextEditModel: "sweep",
       fimFormat: "deepseek",
       timeoutSeconds: 5,
     });

@@ -58,10 +58,10 @@ export class CompletionContext implements CrossFileContext {
     this.store.removeWhere((chunk) => isSensitiveFile(uriPath(chunk.uri), excluded));
     const chunks = this.store.select(around, uri, CONTEXT_BUDGET_CHARS);
     if (chunks.length === 0) return undefined;
-    return { repoName: this.repoName, currentPath: this.pathOf(uri), chunks };
+    return { repoName: this.repoName, currentPath: this.pathFor(uri), chunks };
   }
 
-  private pathOf(uri: string): string {
+  pathFor(uri: string): string {
     const path = uriPath(uri);
     if (this.root && path.startsWith(this.root)) return relative(this.root, path).split("\\").join("/");
     return path.split(/[\\/]/).pop() ?? path;

@@ -20,6 +20,8 @@ export interface CrossFileContext {
   contextFor(uri: string, around: string): RepoContextInput | undefined;
   /** Called after the context changes. */
   onChange(listener: () => void): void;
+  /** A document's path as the model sees it (workspace-relative where possible). */
+  pathFor(uri: string): string;
 }
 
 export interface FimInput {

@@ -15,6 +15,9 @@ import type {
   FimInput,
   FimResult,
   ModelEngine,
+  NextEditInput,
+  NextEditOptions,
+  NextEditResult,
 } from "./modelEngine";
 import type { RemoteEngine } from "./remote/remoteEngine";
 
@@ -58,7 +61,7 @@ export class EngineRouter implements ModelEngine {
     this.local.configure(settings);
     this.remote.configure(settings);
     if (switched) {
-      for (const role of ["completion", "chat"] as const) this.emit(this.active.status(role));
+      for (const role of ["completion", "chat", "nextEdit"] as const) this.emit(this.active.status(role));
       if (settings.engine === "remote") this.remote.warmUp("completion");
     }
   }
@@ -95,6 +98,10 @@ export class EngineRouter implements ModelEngine {
 
   chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply> {
     return this.active.chat(input, options);
+  }
+
+  predictEdit(input: NextEditInput, options: NextEditOptions): Promise<NextEditResult> {
+    return this.active.predictEdit(input, options);
   }
 
   /** This machine's hardware, for choosing local models (the catalog is about local models either way). */

@@ -5,6 +5,7 @@
 
 import type { FimInput } from "../core/fimInput";
 import type { ReasoningDelta } from "../core/reasoning";
+import type { Segment } from "../core/repoContext";
 import type { ChatContextItem, ChatMessage } from "../shared/chatProtocol";
 import type { CompletionMetrics, EngineStatus } from "../shared/protocol";
 import type { HearthSettings, ModelRole } from "../shared/settings";
@@ -53,6 +54,43 @@ export interface FimResult {
   promptText?: () => string;
 }
 
+/** A next-edit prediction: the model rewrites the window around the cursor (see core/nextEdit/). */
+export interface NextEditInput {
+  /** The prompt, special tokens as segments of their own. */
+  prompt: readonly Segment[];
+  /** The window as it is: prompt-lookup decoding drafts from it, and the early stop compares with it. */
+  currentWindow: string;
+  /** Text that ends the rewrite (special tokens among them are matched as tokens). */
+  stops: readonly string[];
+}
+
+export interface NextEditOptions {
+  maxTokens: number;
+  /** Generation stops after this long; the rewrite is then incomplete. */
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export interface NextEditMetrics {
+  promptTokens: number;
+  /** Prompt tokens evaluated for this request (the rest came from the KV cache); -1 when the server doesn't say. */
+  evaluatedPromptTokens: number;
+  generatedTokens: number;
+  durationMs: number;
+  /**
+   * `stop`: the model ended the rewrite; `rejoined`: it was back in step with the window, the rest is a copy;
+   * `refused`: the prompt could not be sent safely (a text prompt whose code spells a control token).
+   */
+  stopReason: "stop" | "rejoined" | "maxTokens" | "timeout" | "aborted" | "refused";
+}
+
+export interface NextEditResult {
+  /** The model's rewrite of the window (complete when the stop reason is `stop` or `rejoined`). */
+  rewrite: string;
+  complete: boolean;
+  metrics: NextEditMetrics;
+}
+
 export interface ChatGenerationOptions {
   /** `fix` answers on a sequence with prompt-lookup decoding, since fixes mostly copy their input. */
   purpose?: "chat" | "fix";
@@ -75,6 +113,11 @@ export interface ModelEngine {
   chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply>;
   /** Fills in the middle. Rejects with an AbortError when aborted, or an EngineError the user can act on. */
   fillInMiddle(input: FimInput, options: FimGenerationOptions): Promise<FimResult>;
+  /**
+   * Rewrites the window around the cursor with the next-edit model. Rejects with an AbortError when aborted, or an
+   * EngineError the user can act on (no next-edit model, one whose vocabulary lacks the format's tokens).
+   */
+  predictEdit(input: NextEditInput, options: NextEditOptions): Promise<NextEditResult>;
   /** The measurements of the last fill-in-the-middle run. */
   readonly lastMetrics: CompletionMetrics | null;
   dispose(): Promise<void>;

@@ -7,7 +7,7 @@ import { freemem, homedir } from "node:os";
 import { join } from "node:path";
 import type { LocatedModel as EngineLocatedModel, LocateModel } from "../engine/modelEngine";
 import { cpuOnlyHardware, type Hardware } from "../shared/protocol";
-import type { HearthSettings } from "../shared/settings";
+import type { HearthSettings, ModelRole } from "../shared/settings";
 import { type CatalogEntry, type ModelSource, resolveModelSource } from "./catalog";
 import { type Recommendation, recommend } from "./fit";
 import { resolveHubEndpoint } from "./hubClient";
@@ -41,11 +41,11 @@ export class ModelLocator {
   }
 
   /** The local engine's view: a role's model setting, resolved. */
-  readonly locateRole: LocateModel = (role, settings) =>
-    this.locate(role === "chat" ? settings.chat.model : settings.completion.model, role, settings);
+  readonly locateRole: LocateModel = (role, settings) => this.locate(settings[role].model, role, settings);
 
-  async locate(setting: string, role: "completion" | "chat", settings: HearthSettings): Promise<LocatedModel> {
-    const auto = setting.trim() === "auto" ? (await this.recommend())[role] : undefined;
+  async locate(setting: string, role: ModelRole, settings: HearthSettings): Promise<LocatedModel> {
+    // The catalog recommends completion and chat models; a next-edit model is the user's choice.
+    const auto = setting.trim() === "auto" && role !== "nextEdit" ? (await this.recommend())[role] : undefined;
     const source: ModelSource = resolveModelSource(setting, this.directory(settings), auto);
     if (source.kind === "path") return { path: source.path };
     if (existsSync(source.path)) return { path: source.path };

@@ -6,13 +6,18 @@
  * Hearth's own additions, each named `hearth/<area>/<verb>`.
  */
 import {
+  type Command,
   NotificationType,
   NotificationType0,
+  type Position,
   type Range,
   RequestType,
   RequestType0,
+  type VersionedTextDocumentIdentifier,
   type WorkspaceEdit,
 } from "vscode-languageserver-protocol";
+
+import type { ModelRole } from "./settings";
 
 export * from "./chatProtocol";
 export {
@@ -40,8 +45,8 @@ export interface InitializationOptions {
 export type EngineState = "idle" | "loading" | "ready" | "error" | "disabled";
 
 export interface EngineStatus {
-  /** Which model this is about: the completion (FIM) model or the chat model. */
-  role: "completion" | "chat";
+  /** Which model this is about: the completion (FIM) model, the chat model or the next-edit model. */
+  role: ModelRole;
   state: EngineState;
   /** File name of the model, when one is configured. */
   model?: string;
@@ -251,4 +256,57 @@ export namespace ContextChunkNotification {
 export namespace LastPromptRequest {
   export const method = "hearth/debug/lastPrompt";
   export const type = new RequestType0<string | null, void>(method);
+}
+
+/** `textDocument/copilotInlineEdit`'s params: where the cursor is, in which version of the document. */
+export interface InlineEditParams {
+  textDocument: VersionedTextDocumentIdentifier;
+  position: Position;
+}
+
+/** One next edit: replace `range` (in the document version named) with `text`. */
+export interface InlineEdit {
+  range: Range;
+  text: string;
+  textDocument: VersionedTextDocumentIdentifier;
+  /** Run by the client (workspace/executeCommand) after accepting; Hearth's edits carry none. */
+  command?: Command;
+}
+
+/**
+ * Client → server request: next-edit suggestions, the edits the user is likely to make next anywhere in the window
+ * around the cursor (not only at it). The method and shapes are the ones Copilot's language server answers, which
+ * Neovim's sidekick.nvim and copilot-lsp already speak, so any editor gets Hearth's next edits unchanged. An empty
+ * list when there is nothing to suggest; error ContentModified (-32801) when the version named is not the
+ * document's current one (the edit would land in the wrong place). The server notices on its own when the user
+ * accepts an edit (the document changes into what it proposed) and suggests the next one on the next request.
+ */
+export namespace InlineEditRequest {
+  export const method = "textDocument/copilotInlineEdit";
+  export const type = new RequestType<InlineEditParams, { edits: InlineEdit[] }, void>(method);
+}
+
+/** Client → server notification: an edit from InlineEditRequest is on screen (accepted for compatibility; no telemetry). */
+export namespace DidShowInlineEditNotification {
+  export const method = "textDocument/didShowInlineEdit";
+  export const type = new NotificationType<{ item: Partial<InlineEdit> }>(method);
+}
+
+/** What the last next-edit prediction cost, and its prompt as text (special tokens spelled out). */
+export interface NextEditReport {
+  promptText: string;
+  promptTokens: number;
+  /** -1 when the server doesn't say. */
+  evaluatedPromptTokens: number;
+  generatedTokens: number;
+  durationMs: number;
+  stopReason: string;
+  /** Why its edits were not offered (unchanged, revertsLatestEdit, whitespaceOnly, truncated), if they weren't. */
+  dropped?: string;
+}
+
+/** Client → server request (tests, benchmarks): the last next-edit prediction's report; null before any. */
+export namespace LastNextEditRequest {
+  export const method = "hearth/debug/lastNextEdit";
+  export const type = new RequestType0<NextEditReport | null, void>(method);
 }

@@ -7,6 +7,8 @@ export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
 export type EngineKind = "local" | "remote";
 export type RemoteApi = "llama-server" | "openai";
 export type RemoteFimFormat = "auto" | "qwen" | "starcoder" | "deepseek";
+/** A next-edit model's prompt format: `auto` recognises it from the model's name (Sweep's `sweep-next-edit-*`). */
+export type NextEditFormat = "auto" | "sweep";
 
 export interface HearthSettings {
   completion: {
@@ -39,6 +41,21 @@ export interface HearthSettings {
     /** Sampling temperature; 0 is greedy. Default 0.6 (what DeepSeek-R1 distills are tuned for). */
     temperature: number;
   };
+  nextEdit: {
+    /** Next-edit suggestions (edits away from the cursor) on or off. Default true; they need a next-edit model. */
+    enabled: boolean;
+    /**
+     * The next-edit model, like completion.model (a catalog id, `hf:` URI or `.gguf` path); "" (the default) means
+     * none: the completion model's ghost text is the only suggestion.
+     */
+    model: string;
+    /** The model's prompt format. Default "auto". */
+    format: NextEditFormat;
+    /** Most tokens generated for one rewrite of the window. Default 512. */
+    maxTokens: number;
+    /** Generation stops after this many milliseconds and the suggestion is dropped. Default 5000. */
+    timeoutMs: number;
+  };
   privacy: {
     /** Globs of files never completed in nor attached to chat, on top of the built-in list (.env, keys, .aws/…). Default []. */
     excludedFiles: string[];
@@ -60,6 +77,8 @@ export interface HearthSettings {
     completionModel: string;
     /** Model name sent for chat, explain and fix. Default "": the server's default. */
     chatModel: string;
+    /** Model name sent for next-edit predictions. Default "": the server's default. */
+    nextEditModel: string;
     /** FIM spelling for the openai API. "auto" guesses from the model name. llama-server is asked instead. */
     fimFormat: RemoteFimFormat;
     /** Longest wait for a reply to start, or between two streamed chunks, in seconds. Default 30. */
@@ -89,6 +108,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
     disabledLanguages: ["plaintext"],
   },
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
+  nextEdit: { enabled: true, model: "", format: "auto", maxTokens: 512, timeoutMs: 5000 },
   privacy: { excludedFiles: [] },
   models: { directory: "", endpoint: "" },
   engine: "local",
@@ -97,6 +117,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
     api: "llama-server",
     completionModel: "",
     chatModel: "",
+    nextEditModel: "",
     fimFormat: "auto",
     timeoutSeconds: 30,
   },
@@ -107,6 +128,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
 export const SETTINGS_NEEDING_MODEL_RELOAD = {
   completion: ["completion.model", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
   chat: ["chat.model", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
+  nextEdit: ["nextEdit.model", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
 } as const;
 
 export type ModelRole = keyof typeof SETTINGS_NEEDING_MODEL_RELOAD;
@@ -130,6 +152,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
   const chat = section("chat");
   const models = section("models");
   const privacy = section("privacy");
+  const nextEdit = section("nextEdit");
   const strings = (from: Record<string, unknown>, key: string, fallback: string[], path: string, what: string): string[] => {
     const value = from[key];
     if (value === undefined || value === null) return fallback;
@@ -223,6 +246,13 @@ export function parseSettings(raw: unknown): ParsedSettings {
         maxTokens: integer(chat, "maxTokens", defaults.chat.maxTokens, 16, 32768, "chat.maxTokens"),
         temperature: number(chat, "temperature", defaults.chat.temperature, 0, 2, "chat.temperature"),
       },
+      nextEdit: {
+        enabled: boolean(nextEdit, "enabled", defaults.nextEdit.enabled, "nextEdit.enabled"),
+        model: string(nextEdit, "model", defaults.nextEdit.model, "nextEdit.model"),
+        format: choice(nextEdit.format, ["auto", "sweep"] as const, defaults.nextEdit.format, "nextEdit.format"),
+        maxTokens: integer(nextEdit, "maxTokens", defaults.nextEdit.maxTokens, 16, 4096, "nextEdit.maxTokens"),
+        timeoutMs: integer(nextEdit, "timeoutMs", defaults.nextEdit.timeoutMs, 100, 60000, "nextEdit.timeoutMs"),
+      },
       privacy: {
         excludedFiles: strings(
           privacy,
@@ -242,6 +272,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
         api: choice(remote.api, ["llama-server", "openai"] as const, defaults.remote.api, "remote.api"),
         completionModel: string(remote, "completionModel", defaults.remote.completionModel, "remote.completionModel"),
         chatModel: string(remote, "chatModel", defaults.remote.chatModel, "remote.chatModel"),
+        nextEditModel: string(remote, "nextEditModel", defaults.remote.nextEditModel, "remote.nextEditModel"),
         fimFormat: choice(
           remote.fimFormat,
           ["auto", "qwen", "starcoder", "deepseek"] as const,

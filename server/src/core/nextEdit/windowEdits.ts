@@ -1,6 +1,8 @@
 /**
  * The edits that turn the current window into the model's rewrite, as minimal ranges: a line diff (jsdiff) finds the
- * changed runs of lines, and each run is narrowed to the characters that differ. Pure; positions are relative to
+ * changed runs of lines; a run that replaces as many lines as it removes is one edit per changed line (a rename
+ * touching three lines in a row is three edits, each shown and accepted where it is), any other run is one edit;
+ * each is narrowed to the characters that differ. Pure; positions are relative to
  * the window (line 0 is its first line), in UTF-16 code units like LSP's.
  */
 import { diffArrays } from "diff";
@@ -27,7 +29,12 @@ export function windowEdits(current: string, rewritten: string): WindowEdit[] {
   let line = 0;
   let pending: { start: number; removed: string[]; added: string[] } | undefined;
   const flush = () => {
-    if (pending) edits.push(narrowed(old, pending.start, pending.removed, pending.added));
+    if (pending && pending.removed.length === pending.added.length) {
+      const { start, removed, added } = pending;
+      for (let i = 0; i < removed.length; i++) {
+        if (removed[i] !== added[i]) edits.push(narrowed(old, start + i, [removed[i]], [added[i]]));
+      }
+    } else if (pending) edits.push(narrowed(old, pending.start, pending.removed, pending.added));
     pending = undefined;
   };
   for (const part of diffArrays(old, now)) {

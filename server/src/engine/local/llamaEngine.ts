@@ -1,6 +1,6 @@
 /**
- * The local model engine: node-llama-cpp in the language-server process, with a completion (FIM) model and a
- * chat model. Each loads on first use (never during activation) and again when a setting it depends on changes;
+ * The local model engine: node-llama-cpp in the language-server process, with a completion (FIM) model, a
+ * chat model and, when one is set, a next-edit model. Each loads on first use (never during activation) and again when a setting it depends on changes;
  * the same file for both roles is loaded once.
  */
 
@@ -18,6 +18,9 @@ import type {
   FimResult,
   LocateModel,
   ModelEngine,
+  NextEditInput,
+  NextEditOptions,
+  NextEditResult,
 } from "../modelEngine";
 import { generateChat } from "./chatGeneration";
 import { type ChatModel, prepareChatModel } from "./chatModel";
@@ -26,6 +29,8 @@ import { type FimModel, prepareFimModel } from "./fimModel";
 import { RuntimeProvider } from "./llamaRuntime";
 import { ModelCache } from "./modelCache";
 import { ModelSlot } from "./modelSlot";
+import { generateNextEdit } from "./nextEditGeneration";
+import { type NextEditModel, prepareNextEditModel } from "./nextEditModel";
 import { PriorityGate } from "./priorityGate";
 
 export class LlamaEngine implements ModelEngine {
@@ -34,6 +39,7 @@ export class LlamaEngine implements ModelEngine {
   private readonly gate = new PriorityGate();
   private readonly completion: ModelSlot<FimModel>;
   private readonly chatSlot: ModelSlot<ChatModel>;
+  private readonly nextEditSlot: ModelSlot<NextEditModel>;
   private settings: HearthSettings = DEFAULT_SETTINGS;
   private disposed = false;
   lastMetrics: CompletionMetrics | null = null;
@@ -42,7 +48,7 @@ export class LlamaEngine implements ModelEngine {
     log: Logger,
     /** Where a role's model setting points on disk (the models feature's locator); the default takes it as a path. */
     private readonly locateModel: LocateModel = async (role, settings) => ({
-      path: role === "chat" ? settings.chat.model : settings.completion.model,
+      path: settings[role].model,
     }),
   ) {
     this.runtimes = new RuntimeProvider(log);
@@ -64,6 +70,14 @@ export class LlamaEngine implements ModelEngine {
       deps,
     );
     this.chatSlot = new ModelSlot("chat", (s) => s.chat.model, "hearth.chat.model", locate("chat"), prepareChatModel, deps);
+    this.nextEditSlot = new ModelSlot(
+      "nextEdit",
+      (s) => s.nextEdit.model,
+      "hearth.nextEdit.model",
+      locate("nextEdit"),
+      prepareNextEditModel,
+      deps,
+    );
   }
 
   status(role: ModelRole): EngineStatus {
@@ -78,6 +92,7 @@ export class LlamaEngine implements ModelEngine {
     this.settings = settings;
     this.completion.configure(settings);
     this.chatSlot.configure(settings);
+    this.nextEditSlot.configure(settings);
   }
 
   warmUp(role: ModelRole): void {
@@ -96,6 +111,15 @@ export class LlamaEngine implements ModelEngine {
     });
   }
 
+  async predictEdit(input: NextEditInput, options: NextEditOptions): Promise<NextEditResult> {
+    const loaded = await this.nextEditSlot.ensureLoaded();
+    options.signal.throwIfAborted();
+    return this.nextEditSlot.exclusive(() => {
+      options.signal.throwIfAborted();
+      return generateNextEdit(loaded, input, options);
+    });
+  }
+
   async chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply> {
     const loaded = await this.chatSlot.ensureLoaded();
     const { maxTokens, temperature } = this.settings.chat;
@@ -104,16 +128,18 @@ export class LlamaEngine implements ModelEngine {
     );
   }
 
-  /** Frees both models; they load again on next use. */
+  /** Frees every model; they load again on next use. */
   release(): void {
     this.completion.release();
     this.chatSlot.release();
+    this.nextEditSlot.release();
   }
 
   /** After a download: models whose load failed try again. */
   retryFailedLoads(): void {
     this.completion.retryIfFailed();
     this.chatSlot.retryIfFailed();
+    this.nextEditSlot.retryIfFailed();
   }
 
   /** The backend and free memory, for choosing models. */
@@ -126,11 +152,11 @@ export class LlamaEngine implements ModelEngine {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.listeners.clear();
-    await Promise.all([this.completion.dispose(), this.chatSlot.dispose()]);
+    await Promise.all([this.completion.dispose(), this.chatSlot.dispose(), this.nextEditSlot.dispose()]);
     await this.runtimes.dispose();
   }
 
-  private slot(role: ModelRole): ModelSlot<FimModel> | ModelSlot<ChatModel> {
-    return role === "chat" ? this.chatSlot : this.completion;
+  private slot(role: ModelRole): ModelSlot<FimModel> | ModelSlot<ChatModel> | ModelSlot<NextEditModel> {
+    return role === "chat" ? this.chatSlot : role === "nextEdit" ? this.nextEditSlot : this.completion;
   }
 }

@@ -197,6 +197,10 @@ export class ModelSlot<T extends PreparedModel> {
 
   private idleStatus(): EngineStatus {
     const path = this.settings ? this.currentSetting(this.settings) : "";
+    if (path === "" && this.role === "nextEdit") {
+      // No next-edit model is a choice, not a fault: ghost text goes on alone.
+      return { role: this.role, state: "disabled", message: "No next-edit model is set (hearth.nextEdit.model)." };
+    }
     if (path === "") {
       return {
         role: this.role,

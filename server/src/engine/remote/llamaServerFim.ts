@@ -10,7 +10,7 @@
 
 import { detectFimTokens, FIM_FAMILIES, type FimTokens, fitFimParts, layoutFimPrompt } from "../../core/fimFormats";
 import { LruMap } from "../../core/lruMap";
-import { contextTokens, REPOSITORY_TOKENS } from "../../core/repoContext";
+import { contextTokens, REPOSITORY_TOKENS, type Segment } from "../../core/repoContext";
 import type { CompletionMetrics } from "../../shared/protocol";
 import type { FimGenerationOptions, FimInput, FimResult } from "../modelEngine";
 import { llamaServerAlternatives } from "./llamaServerAlternatives";
@@ -69,10 +69,31 @@ export class LlamaServerFim {
     return this.info;
   }
 
-  /** The slot completions use; chat uses another one when the server has more than one, so it never evicts this cache. */
-  slotFor(purpose: "completion" | "chat", slots: number): number {
+  /**
+   * The slot completions use; chat and next edits use others when the server has them, so they never evict this
+   * cache (-1: whichever is free).
+   */
+  slotFor(purpose: "completion" | "chat" | "nextEdit", slots: number): number {
     if (purpose === "chat") return slots > 1 ? (this.slotSeed + 1) % slots : -1;
+    if (purpose === "nextEdit") return slots > 2 ? (this.slotSeed + 2) % slots : -1;
     return this.slotSeed % Math.max(1, slots);
+  }
+
+  /**
+   * A prompt of segments as token ids: special tokens by the id the server's vocabulary gives them, text tokenized
+   * as text. Undefined when the vocabulary lacks one of the special tokens.
+   */
+  async segmentTokens(segments: readonly Segment[], signal: AbortSignal): Promise<number[] | undefined> {
+    const info = await this.describe(signal);
+    const tokens: number[] = info.bos === undefined ? [] : [info.bos];
+    for (const segment of segments) {
+      if ("special" in segment) {
+        const id = info.specialIds.get(segment.special);
+        if (id === undefined) return undefined;
+        tokens.push(id);
+      } else tokens.push(...(await this.tokenize(segment.text, signal)));
+    }
+    return tokens;
   }
 
   /** The server's info, failing with what to do when its model can't fill in the middle. */

@@ -17,11 +17,15 @@ import type {
   FimInput,
   FimResult,
   ModelEngine,
+  NextEditInput,
+  NextEditOptions,
+  NextEditResult,
 } from "../modelEngine";
 import { LlamaServerFim } from "./llamaServerFim";
 import { openAiChat } from "./openAiChat";
 import { openAiFim } from "./openAiFim";
 import { RemoteError, RemoteHttp } from "./remoteHttp";
+import { llamaServerNextEdit, openAiNextEdit } from "./remoteNextEdit";
 
 /** Health checks after a transient failure wait this long, doubling up to the maximum. */
 const BACKOFF_FIRST_MS = 1000;
@@ -40,6 +44,7 @@ export class RemoteEngine implements ModelEngine {
   private statuses: Record<ModelRole, EngineStatus> = {
     completion: { role: "completion", state: "idle" },
     chat: { role: "chat", state: "idle" },
+    nextEdit: { role: "nextEdit", state: "idle" },
   };
   private settings: HearthSettings = DEFAULT_SETTINGS;
   private http = this.createHttp(DEFAULT_SETTINGS);
@@ -104,6 +109,22 @@ export class RemoteEngine implements ModelEngine {
     );
     this.lastMetrics = result.metrics;
     return result;
+  }
+
+  async predictEdit(input: NextEditInput, options: NextEditOptions): Promise<NextEditResult> {
+    const { api, nextEditModel } = this.settings.remote;
+    try {
+      const result =
+        api === "llama-server"
+          ? await llamaServerNextEdit(this.http, this.llamaServer, input, options)
+          : await openAiNextEdit(this.http, nextEditModel, input, options);
+      // The health check doesn't ask about next edits: an answer is what says the server serves them.
+      if (this.statuses.nextEdit.state !== "ready") this.ready("nextEdit", nextEditModel || "server default");
+      return result;
+    } catch (error) {
+      if (!isAbortError(error)) this.fail("nextEdit", error);
+      throw error;
+    }
   }
 
   async chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply> {

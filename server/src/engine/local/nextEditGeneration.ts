@@ -1,0 +1,102 @@
+/**
+ * Runs one next-edit rewrite on the next-edit sequence: the prompt's special tokens by id (never parsed out of the
+ * user's text), abortable prompt chunks, greedy generation with prompt-lookup drafts, and the early stop: once the
+ * rewrite is back in step with the window after a change, the rest is taken as copied.
+ */
+import type { Token } from "node-llama-cpp";
+import { rejoinedWindow } from "../../core/nextEdit/earlyStop";
+import { EngineError } from "../engineError";
+import type { NextEditInput, NextEditMetrics, NextEditOptions, NextEditResult } from "../modelEngine";
+import type { NextEditModel } from "./nextEditModel";
+import { evaluatePrompt } from "./promptEvaluation";
+
+export async function generateNextEdit(
+  loaded: NextEditModel,
+  input: NextEditInput,
+  options: NextEditOptions,
+): Promise<NextEditResult> {
+  const started = performance.now();
+  const { model, sequence } = loaded;
+  const prompt: Token[] = [];
+  if (model.tokens.shouldPrependBosToken && model.tokens.bos !== null) prompt.push(model.tokens.bos);
+  for (const segment of input.prompt) {
+    if ("special" in segment) {
+      const id = loaded.specialTokenId(segment.special);
+      if (id === undefined) {
+        throw new EngineError(
+          `${loaded.name} is not a next-edit model: its vocabulary has no ${segment.special} token.`,
+          'Set hearth.nextEdit.model to a next-edit model (for example sweep-next-edit-1.5B), or set it to "" to use ghost text only.',
+          "hearth.nextEdit.model",
+        );
+      }
+      prompt.push(id as Token);
+    } else if (segment.text !== "") prompt.push(...model.tokenize(segment.text, false));
+  }
+  if (prompt.length + options.maxTokens > sequence.contextSize) {
+    throw new EngineError(
+      `The next-edit prompt (${prompt.length} tokens) and its rewrite don't fit the ${sequence.contextSize}-token context.`,
+      "Raise hearth.local.contextSize.",
+      "hearth.local.contextSize",
+    );
+  }
+  const stopIds = new Set<number>();
+  const stopTexts: string[] = [];
+  for (const stop of input.stops) {
+    const id = loaded.specialTokenId(stop);
+    if (id !== undefined) stopIds.add(id);
+    else stopTexts.push(stop);
+  }
+  const head = prompt.slice(0, -1);
+  const last = prompt[prompt.length - 1];
+  // The predictor drafts continuations by finding the latest tokens in these (the current window is among them).
+  sequence.tokenPredictor?.updateInputTokens?.(prompt.slice());
+  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal);
+
+  const deadline = started + options.timeoutMs;
+  const generated: Token[] = [];
+  let text = "";
+  let stopReason: NextEditMetrics["stopReason"] = "maxTokens";
+  let rewrite: string | undefined;
+  for await (const token of sequence.evaluate([last], { temperature: 0, yieldEogToken: true })) {
+    if (model.isEogToken(token) || stopIds.has(token)) {
+      stopReason = "stop";
+      break;
+    }
+    generated.push(token);
+    text = model.detokenize(generated);
+    const stop = stopTexts.find((candidate) => text.includes(candidate));
+    if (stop !== undefined) {
+      text = text.slice(0, text.indexOf(stop));
+      stopReason = "stop";
+      break;
+    }
+    if (text.endsWith("\n")) {
+      rewrite = rejoinedWindow(text, input.currentWindow);
+      if (rewrite !== undefined) {
+        stopReason = "rejoined";
+        break;
+      }
+    }
+    if (options.signal.aborted) {
+      stopReason = "aborted";
+      break;
+    }
+    if (generated.length >= options.maxTokens) break;
+    if (performance.now() >= deadline) {
+      stopReason = "timeout";
+      break;
+    }
+  }
+  options.signal.throwIfAborted();
+  return {
+    rewrite: rewrite ?? text,
+    complete: stopReason === "stop" || stopReason === "rejoined",
+    metrics: {
+      promptTokens: prompt.length,
+      evaluatedPromptTokens,
+      generatedTokens: generated.length,
+      durationMs: performance.now() - started,
+      stopReason,
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The next-edit role's model: its own context, and a sequence that drafts tokens from the prompt (prompt-lookup
+ * decoding), since a rewrite of the window mostly copies the window, which is in the prompt.
+ */
+import { basename } from "node:path";
+import type { LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
+import { SWEEP_FILE_SEP } from "../../core/nextEdit/sweepPrompt";
+import { EngineError } from "../engineError";
+import { loadLlamaModule } from "./llamaRuntime";
+import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
+
+export interface NextEditModel extends PreparedModel {
+  name: string;
+  model: LlamaModel;
+  context: LlamaContext;
+  /** Kept between requests so the stable part of the prompt stays in its KV cache. */
+  sequence: LlamaContextSequence;
+  /** The id of a special token spelled exactly so, if the vocabulary has one. */
+  specialTokenId(text: string): number | undefined;
+}
+
+export async function prepareNextEditModel(
+  model: LlamaModel,
+  path: string,
+  contextSize: number,
+  threads: number,
+): Promise<NextEditModel> {
+  const name = basename(path);
+  const specialTokenId = (text: string) => {
+    const tokens = model.tokenize(text, true);
+    return tokens.length === 1 && model.isSpecialToken(tokens[0]) ? (tokens[0] as number) : undefined;
+  };
+  // Sweep's format (the one there is) separates its blocks with a special token the vocabulary must have.
+  if (specialTokenId(SWEEP_FILE_SEP) === undefined) {
+    throw new EngineError(
+      `${name} is not a next-edit model: its vocabulary has no ${SWEEP_FILE_SEP} token.`,
+      'Set hearth.nextEdit.model to a next-edit model (for example sweep-next-edit-1.5B), or to "" for ghost text only.',
+      "hearth.nextEdit.model",
+    );
+  }
+  const { InputLookupTokenPredictor } = await loadLlamaModule();
+  const context = await createContextOrExplain(model, name, contextSize, threads);
+  return {
+    name,
+    model,
+    context,
+    sequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor() }),
+    specialTokenId,
+    notice: contextNotice(context, contextSize, model),
+    describe: () => `next edit, context ${context.contextSize} tokens, prompt-lookup decoding`,
+    dispose: () => context.dispose(),
+  };
+}

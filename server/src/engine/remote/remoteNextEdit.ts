@@ -1,0 +1,186 @@
+/**
+ * Next-edit rewrites from a serving engine: llama-server's `/completion` with the prompt as token ids (special tokens
+ * by id, the user's text as text), or an OpenAI-compatible `/v1/completions` with the prompt as text, refused when
+ * the user's text contains a control token (the server would parse it as one). Both stream, so the early stop can
+ * close the request as soon as the rewrite is back in step with the window.
+ */
+import { rejoinedWindow } from "../../core/nextEdit/earlyStop";
+import { safeAsText } from "../../core/nextEdit/sweepPrompt";
+import { segmentsAsText } from "../../core/repoContext";
+import type { NextEditInput, NextEditMetrics, NextEditOptions, NextEditResult } from "../modelEngine";
+import type { LlamaServerFim } from "./llamaServerFim";
+import { RemoteError, type RemoteHttp } from "./remoteHttp";
+
+interface Streamed {
+  /** The text of this event. */
+  text: string;
+  /** Set when the server says the generation ended, and why. */
+  finished?: NextEditMetrics["stopReason"];
+  usage?: { promptTokens?: number; evaluatedPromptTokens?: number; generatedTokens?: number };
+}
+
+/** Reads a streamed rewrite, stopping early once it is back in step with the window. */
+async function readRewrite(
+  events: AsyncGenerator<unknown>,
+  parse: (event: unknown) => Streamed,
+  input: NextEditInput,
+  options: NextEditOptions,
+  started: number,
+  promptTokens: number,
+): Promise<NextEditResult> {
+  let text = "";
+  let chunks = 0;
+  let stopReason: NextEditMetrics["stopReason"] = "maxTokens";
+  let rewrite: string | undefined;
+  let usage: Streamed["usage"];
+  const deadline = started + options.timeoutMs;
+  for await (const raw of events) {
+    const event = parse(raw);
+    usage = event.usage ?? usage;
+    if (event.text !== "") {
+      text += event.text;
+      chunks++;
+      if (event.text.includes("\n")) {
+        rewrite = rejoinedWindow(text, input.currentWindow);
+        if (rewrite !== undefined) {
+          stopReason = "rejoined"; // leaving the loop closes the request: the server stops generating
+          break;
+        }
+      }
+    }
+    if (event.finished) {
+      stopReason = event.finished;
+      if (usage) break;
+      continue; // a usage chunk may follow
+    }
+    if (options.signal.aborted) break;
+    if (performance.now() >= deadline) {
+      stopReason = "timeout";
+      break;
+    }
+  }
+  options.signal.throwIfAborted();
+  for (const stop of input.stops) if (text.includes(stop)) text = text.slice(0, text.indexOf(stop));
+  return {
+    rewrite: rewrite ?? text,
+    complete: stopReason === "stop" || stopReason === "rejoined",
+    metrics: {
+      promptTokens: usage?.promptTokens ?? promptTokens,
+      evaluatedPromptTokens: usage?.evaluatedPromptTokens ?? -1,
+      generatedTokens: usage?.generatedTokens ?? chunks,
+      durationMs: performance.now() - started,
+      stopReason,
+    },
+  };
+}
+
+export async function llamaServerNextEdit(
+  http: RemoteHttp,
+  llamaServer: LlamaServerFim,
+  input: NextEditInput,
+  options: NextEditOptions,
+): Promise<NextEditResult> {
+  const started = performance.now();
+  const prompt = await llamaServer.segmentTokens(input.prompt, options.signal);
+  if (prompt === undefined) {
+    const specials = [...new Set(input.prompt.flatMap((segment) => ("special" in segment ? [segment.special] : [])))];
+    throw new RemoteError(
+      `The model llama-server at ${http.url} serves lacks the next-edit tokens (${specials.join(", ")}), so it is not a next-edit model.`,
+      "Serve a next-edit model (for example sweep-next-edit-1.5B), or clear hearth.remote.nextEditModel.",
+      "badResponse",
+      false,
+      "hearth.remote.nextEditModel",
+    );
+  }
+  const info = await llamaServer.describe(options.signal);
+  const events = http.events("/completion", {
+    body: {
+      prompt,
+      n_predict: options.maxTokens,
+      t_max_predict_ms: options.timeoutMs,
+      temperature: 0,
+      top_k: 1,
+      cache_prompt: true,
+      id_slot: llamaServer.slotFor("nextEdit", info.slots),
+      stop: input.stops,
+      stream: true,
+    },
+    signal: options.signal,
+  });
+  return readRewrite(
+    events,
+    (raw) => {
+      const event = raw as {
+        content?: string;
+        stop?: boolean;
+        stop_type?: string;
+        timings?: { prompt_n?: number; predicted_n?: number };
+      };
+      return {
+        text: typeof event.content === "string" ? event.content : "",
+        finished: event.stop
+          ? event.stop_type === "eos" || event.stop_type === "word"
+            ? "stop"
+            : event.stop_type === "limit"
+              ? "maxTokens"
+              : "timeout"
+          : undefined,
+        usage: event.stop
+          ? { evaluatedPromptTokens: event.timings?.prompt_n, generatedTokens: event.timings?.predicted_n }
+          : undefined,
+      };
+    },
+    input,
+    options,
+    started,
+    prompt.length,
+  );
+}
+
+export async function openAiNextEdit(
+  http: RemoteHttp,
+  model: string,
+  input: NextEditInput,
+  options: NextEditOptions,
+): Promise<NextEditResult> {
+  const started = performance.now();
+  if (!safeAsText(input.prompt)) {
+    // The file holds text that spells a control token: as a text prompt it would forge the prompt's structure.
+    const metrics = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0 };
+    return { rewrite: "", complete: false, metrics: { ...metrics, stopReason: "refused" } };
+  }
+  const events = http.events("/v1/completions", {
+    body: {
+      ...(model ? { model } : {}),
+      prompt: segmentsAsText(input.prompt),
+      max_tokens: options.maxTokens,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+      stop: input.stops.slice(0, 4),
+    },
+    signal: options.signal,
+  });
+  return readRewrite(
+    events,
+    (raw) => {
+      const chunk = raw as {
+        choices?: { text?: string; finish_reason?: string | null }[];
+        usage?: { prompt_tokens?: number; completion_tokens?: number };
+      };
+      const choice = chunk.choices?.[0];
+      const reason = choice?.finish_reason;
+      return {
+        text: typeof choice?.text === "string" ? choice.text : "",
+        finished: reason ? (reason === "length" ? "maxTokens" : "stop") : undefined,
+        usage: chunk.usage
+          ? { promptTokens: chunk.usage.prompt_tokens, generatedTokens: chunk.usage.completion_tokens }
+          : undefined,
+      };
+    },
+    input,
+    options,
+    started,
+    -1,
+  );
+}

@@ -1,0 +1,184 @@
+/**
+ * `textDocument/copilotInlineEdit`: next-edit suggestions, edits away from the cursor that follow from what the user
+ * just did. The feature follows every open document's edits (never a secrets file's), notices when the user accepts
+ * a suggestion (the document turns into what was proposed), and cancels a prediction in flight on any keystroke.
+ */
+import type { Connection, TextDocuments } from "vscode-languageserver";
+import { LSPErrorCodes, ResponseError } from "vscode-languageserver";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import type { CrossFileContext } from "../core/fimInput";
+import { EditHistory } from "../core/nextEdit/editHistory";
+import { EngineError, isAbortError } from "../engine/engineError";
+import type { ModelEngine } from "../engine/modelEngine";
+import { abortSignalFor, type Feature, type RequestAbort } from "../feature";
+import type { Logger } from "../logger";
+import { isCount, isDocument, isPosition, requireParams, shaped } from "../paramChecks";
+import {
+  DidShowInlineEditNotification,
+  type InlineEdit,
+  type InlineEditParams,
+  InlineEditRequest,
+  LastNextEditRequest,
+  type NextEditReport,
+} from "../shared/protocol";
+import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
+import type { HearthSettings } from "../shared/settings";
+import { type PredictedEdit, predictNextEdit } from "./predictNextEdit";
+
+export interface NextEditDependencies {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  engine: ModelEngine;
+  configuration: { readonly settings: HearthSettings; readonly ready: Promise<void> };
+  log: Logger;
+  context: CrossFileContext;
+  /** The clock edits are timed by (tests may pass their own). */
+  now?: () => number;
+}
+
+/** Whether next edits can be asked for with these settings: a next-edit model is set for the engine in use. */
+export function nextEditAvailable(settings: HearthSettings): boolean {
+  if (!settings.nextEdit.enabled) return false;
+  return settings.engine === "remote" ? settings.remote.nextEditModel !== "" : settings.nextEdit.model !== "";
+}
+
+export function registerNextEdit(deps: NextEditDependencies): Feature {
+  const nextEdits = new NextEdits(deps);
+  const { documents, connection } = deps;
+  documents.onDidOpen((event) => nextEdits.opened(event.document));
+  documents.onDidChangeContent((event) => nextEdits.changed(event.document));
+  documents.onDidSave((event) => nextEdits.history.saved(event.document.uri));
+  documents.onDidClose((event) => nextEdits.closed(event.document.uri));
+  connection.onRequest(InlineEditRequest.type, (params, token) => {
+    requireParams(InlineEditRequest.method, params, {
+      textDocument: (value) => isDocument(value) && shaped({ version: isCount })(value),
+      position: isPosition,
+    });
+    const request = abortSignalFor(token);
+    return nextEdits.suggest(params, request).finally(() => request.dispose());
+  });
+  connection.onNotification(DidShowInlineEditNotification.type, () => {
+    // Shown: nothing to record (no telemetry); accepted for clients that send it.
+  });
+  connection.onRequest(LastNextEditRequest.type, () => nextEdits.lastReport);
+  // A custom request: nothing to declare in the initialize result.
+  return { capabilities: {}, dispose: () => nextEdits.dispose() };
+}
+
+class NextEdits {
+  readonly history = new EditHistory();
+  private readonly inFlight = new Map<string, RequestAbort>();
+  /** The document texts the last proposal for each document would give, whole or one edit at a time. */
+  private readonly proposed = new Map<string, Set<string>>();
+  lastReport: NextEditReport | null = null;
+
+  constructor(private readonly deps: NextEditDependencies) {}
+
+  private now(): number {
+    return this.deps.now?.() ?? performance.now();
+  }
+
+  private excluded(uri: string): boolean {
+    return isSensitiveFile(uriPath(uri), this.deps.configuration.settings.privacy.excludedFiles);
+  }
+
+  opened(document: TextDocument): void {
+    if (this.excluded(document.uri)) return;
+    this.history.opened(document.uri, this.deps.context.pathFor(document.uri), document.getText());
+  }
+
+  changed(document: TextDocument): void {
+    const uri = document.uri;
+    // Any keystroke makes a prediction in flight for this document stale.
+    this.inFlight.get(uri)?.abort();
+    if (this.excluded(uri)) {
+      this.history.forget(uri);
+      return;
+    }
+    const text = document.getText();
+    const accepted = this.proposed.get(uri)?.has(text) ?? false;
+    this.proposed.delete(uri);
+    this.history.changed(uri, text, this.now(), accepted);
+  }
+
+  closed(uri: string): void {
+    this.inFlight.get(uri)?.abort();
+    this.proposed.delete(uri);
+    this.history.closed(uri);
+  }
+
+  async suggest(params: InlineEditParams, request: RequestAbort): Promise<{ edits: InlineEdit[] }> {
+    const { deps } = this;
+    const uri = params.textDocument.uri;
+    // The newest request for a document wins.
+    this.inFlight.get(uri)?.abort();
+    this.inFlight.set(uri, request);
+    try {
+      await deps.configuration.ready;
+      const settings = deps.configuration.settings;
+      const document = deps.documents.get(uri);
+      if (document === undefined) return { edits: [] };
+      const version = params.textDocument.version;
+      if (document.version !== version) throw staleVersion(version, document.version);
+      if (!nextEditAvailable(settings) || this.excluded(uri)) return { edits: [] };
+      this.history.settleIdle(this.now());
+      const text = document.getText();
+      const context = deps.context.contextFor(uri, text.slice(0, 2000));
+      const { edits, report } = await predictNextEdit(
+        deps.engine,
+        this.history,
+        {
+          uri,
+          text,
+          cursorLine: params.position.line,
+          path: deps.context.pathFor(uri),
+          relatedFiles: context?.chunks.filter((chunk) => chunk.uri !== uri) ?? [],
+        },
+        settings.nextEdit,
+        request.signal,
+      );
+      this.lastReport = report;
+      // The user typed while the model ran: the edits would land in the wrong place.
+      if (deps.documents.get(uri)?.version !== version) throw staleVersion(version, deps.documents.get(uri)?.version);
+      this.remember(uri, document, edits);
+      return { edits: edits.map((edit) => ({ ...edit, textDocument: { uri, version } })) };
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      if (isAbortError(error) || request.signal.aborted) return { edits: [] };
+      // The engine's status already tells the user what to do.
+      if (!(error instanceof EngineError))
+        deps.log.error(`Next-edit prediction failed: ${error instanceof Error ? error.stack : String(error)}`);
+      return { edits: [] };
+    } finally {
+      if (this.inFlight.get(uri) === request) this.inFlight.delete(uri);
+    }
+  }
+
+  dispose(): void {
+    for (const request of this.inFlight.values()) request.abort();
+  }
+
+  /** Remembers what accepting the proposal (or any one of its edits) makes of the document. */
+  private remember(uri: string, document: TextDocument, edits: PredictedEdit[]): void {
+    if (edits.length === 0) return;
+    const results = new Set<string>();
+    const apply = (chosen: PredictedEdit[]) => {
+      let text = document.getText();
+      const sorted = [...chosen].sort((a, b) => document.offsetAt(b.range.start) - document.offsetAt(a.range.start));
+      for (const edit of sorted) {
+        text = text.slice(0, document.offsetAt(edit.range.start)) + edit.text + text.slice(document.offsetAt(edit.range.end));
+      }
+      return text;
+    };
+    results.add(apply(edits));
+    for (const edit of edits) results.add(apply([edit]));
+    this.proposed.set(uri, results);
+  }
+}
+
+function staleVersion(asked: number, current: number | undefined): ResponseError<void> {
+  return new ResponseError(
+    LSPErrorCodes.ContentModified,
+    `textDocument/copilotInlineEdit: the document is at version ${current ?? "(closed)"}, not ${asked}; ask again.`,
+  );
+}

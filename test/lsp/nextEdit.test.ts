@@ -1,0 +1,196 @@
+/**
+ * Next-edit suggestions through the real server: `textDocument/copilotInlineEdit` in Copilot's shape, against a
+ * scripted next-edit engine on 127.0.0.1 whose rewrite is known exactly (it applies the user's latest rename to the
+ * window), and against a generated GGUF model on the local engine.
+ */
+import { strict as assert } from "node:assert";
+import { bigramModelPath } from "../fixtures/gguf/testModels";
+import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
+import { LspTestClient } from "./lspTestClient";
+
+const SOURCE = [
+  "function scale(value: number, factor: number) {",
+  "  const doubled = value * 2;",
+  '  log("scaling", value);',
+  "  return doubled * factor + value;",
+  "}",
+].join("\n");
+
+/** Types `to` over `from` at a position the way a user does: select and delete, then one character at a time. */
+async function rename(client: LspTestClient, uri: string, line: number, character: number, from: string, to: string) {
+  await client.replace(uri, line, character, character + from.length, "");
+  for (const [offset, char] of [...to].entries()) await client.insert(uri, line, character + offset, char);
+}
+
+describe("next edit (scripted engine on 127.0.0.1)", function () {
+  this.timeout(30_000);
+  let engine: ScriptedNextEditEngine;
+  let client: LspTestClient;
+
+  before(async () => {
+    engine = new ScriptedNextEditEngine();
+    const url = await engine.listen();
+    client = await LspTestClient.start({
+      engine: "remote",
+      remote: { url, api: "openai", nextEditModel: "sweep-next-edit-1.5b" },
+      completion: { enabled: false },
+    });
+  });
+  after(async () => {
+    await client.stop();
+    engine.close();
+  });
+  beforeEach(() => {
+    engine.lineDelayMs = 0;
+  });
+
+  it("a rename on one line yields the matching edits on the others, in the documented shape", async () => {
+    const uri = "file:///workspace/src/scale.ts";
+    await client.open(uri, SOURCE);
+    await rename(client, uri, 0, 15, "value", "amount");
+    const version = client.version(uri);
+    const { edits } = await client.inlineEdits(uri, 0, 21);
+    const at = (line: number, character: number, length: number) => ({
+      range: { start: { line, character }, end: { line, character: character + length } },
+      text: "amount",
+      textDocument: { uri, version },
+    });
+    assert.deepEqual(edits, [at(1, 18, 5), at(2, 17, 5), at(3, 28, 5)]);
+    const prompt = engine.seen.at(-1)?.prompt ?? "";
+    assert.ok(
+      prompt.endsWith(
+        [
+          "<|file_sep|>src/scale.ts.diff\noriginal:\nfunction scale(value: number, factor: number) {\nupdated:\nfunction scale(amount: number, factor: number) {\n",
+          `<|file_sep|>original/src/scale.ts\n${SOURCE}\n`,
+          `<|file_sep|>current/src/scale.ts\n${SOURCE.replace("(value", "(amount")}\n`,
+          "<|file_sep|>updated/src/scale.ts\n",
+        ].join(""),
+      ),
+      prompt,
+    );
+  });
+
+  it("after the user accepts the edits, the accepted edit is history and nothing is left to suggest", async () => {
+    const uri = "file:///workspace/src/accept.ts";
+    await client.open(uri, SOURCE);
+    await rename(client, uri, 0, 15, "value", "amount");
+    const { edits } = await client.inlineEdits(uri, 0, 21);
+    assert.equal(edits.length, 3);
+    // Accepting: the client applies exactly what was proposed (VS Code sends the edits in one change each).
+    for (const edit of [...edits].reverse()) await client.change(uri, edit.range, edit.text);
+    const after = await client.inlineEdits(uri, 0, 21);
+    assert.deepEqual(after.edits, []);
+    const report = await client.lastNextEdit();
+    assert.equal(report?.dropped, "unchanged");
+    assert.match(
+      report?.promptText ?? "",
+      /original:\n {2}return doubled \* factor \+ value;\nupdated:\n {2}return doubled \* factor \+ amount;\n/,
+    );
+  });
+
+  it("stops reading the rewrite once it is back in step with the window, and still gets the rest right", async () => {
+    const uri = "file:///workspace/src/long.ts";
+    const lines = ["function scale(value: number) {", "  const doubled = value * 2;"];
+    for (let i = 0; i < 18; i++) lines.push(`  const step${i} = doubled + ${i};`);
+    lines.push("}");
+    await client.open(uri, lines.join("\n"));
+    engine.lineDelayMs = 20;
+    await rename(client, uri, 0, 15, "value", "amount");
+    const { edits } = await client.inlineEdits(uri, 0, 21);
+    assert.deepEqual(
+      edits.map((edit) => [edit.range.start.line, edit.range.start.character, edit.text]),
+      [[1, 18, "amount"]],
+    );
+    const seen = engine.seen.at(-1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(seen?.closedEarly, "the request was closed early");
+    assert.ok((seen?.linesSent ?? 99) <= 5, `lines read: ${seen?.linesSent}`);
+    assert.equal((await client.lastNextEdit())?.stopReason, "rejoined");
+  });
+
+  it("a keystroke cancels a prediction in flight", async () => {
+    const uri = "file:///workspace/src/cancel.ts";
+    await client.open(uri, SOURCE);
+    await rename(client, uri, 0, 15, "value", "total");
+    engine.lineDelayMs = 300;
+    const started = performance.now();
+    const pending = client.inlineEdits(uri, 0, 20);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await client.insert(uri, 0, 20, "s");
+    const { edits } = await pending;
+    assert.deepEqual(edits, []);
+    assert.ok(performance.now() - started < 1000, "answered without waiting for the model");
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.ok(engine.seen.at(-1)?.closedEarly, "the engine's request was closed");
+  });
+
+  it("refuses a stale document version, and never predicts in a secrets file", async () => {
+    const uri = "file:///workspace/src/stale.ts";
+    await client.open(uri, SOURCE);
+    await rename(client, uri, 0, 15, "value", "size");
+    await assert.rejects(client.inlineEdits(uri, 0, 19, client.version(uri) - 1), (error: { code?: number }) => {
+      assert.equal(error.code, -32801);
+      return true;
+    });
+    const secrets = "file:///workspace/.env";
+    await client.open(secrets, "API_KEY=value\nOTHER=value");
+    await rename(client, secrets, 0, 8, "value", "hunter2");
+    const before = engine.seen.length;
+    assert.deepEqual((await client.inlineEdits(secrets, 0, 15)).edits, []);
+    assert.equal(engine.seen.length, before, "nothing was sent");
+    assert.ok(!engine.seen.some((seen) => seen.prompt.includes("hunter2")), "no edit of a secrets file is history");
+  });
+
+  it("answers malformed params with invalid params", async () => {
+    await assert.rejects(
+      client.connection.sendRequest("textDocument/copilotInlineEdit", { textDocument: { uri: "file:///x" }, position: {} }),
+      (error: { code?: number }) => error.code === -32602,
+    );
+  });
+});
+
+describe("next edit (local engine, generated model)", function () {
+  this.timeout(60_000);
+  let client: LspTestClient;
+
+  before(async () => {
+    // The "fix" script answers every prompt ending in a line break with `let x=1;`, then ends.
+    client = await LspTestClient.start({
+      completion: { enabled: false },
+      nextEdit: { model: bigramModelPath("qwen", "fix") },
+      local: { threads: 1 },
+    });
+  });
+  after(() => client.stop());
+
+  it("rewrites the window with node-llama-cpp and offers the difference as a minimal edit", async () => {
+    const uri = "file:///workspace/src/fix.ts";
+    await client.open(uri, 'let x: number = "a";');
+    const { edits } = await client.inlineEdits(uri, 0, 3);
+    assert.deepEqual(edits, [
+      {
+        range: { start: { line: 0, character: 5 }, end: { line: 0, character: 19 } },
+        text: "=1",
+        textDocument: { uri, version: 1 },
+      },
+    ]);
+    const report = await client.lastNextEdit();
+    assert.equal(report?.stopReason, "stop");
+    assert.ok(
+      report?.promptText.endsWith('<|file_sep|>current/src/fix.ts\nlet x: number = "a";\n<|file_sep|>updated/src/fix.ts\n'),
+    );
+    // The same request again reuses the KV cache: only the last prompt token is evaluated.
+    await client.inlineEdits(uri, 0, 3);
+    assert.equal((await client.lastNextEdit())?.evaluatedPromptTokens, 1);
+  });
+
+  it("reports an engine that isn't a next-edit model through the status, not as a failed request", async () => {
+    await client.changeSettings({ ...client.settings, nextEdit: { model: bigramModelPath("deepseek", "fix") } });
+    const uri = "file:///workspace/src/other.ts";
+    await client.open(uri, "let y = 2;");
+    assert.deepEqual((await client.inlineEdits(uri, 0, 0)).edits, []);
+    const status = await client.waitForStatus((s) => s.role === "nextEdit" && s.state === "error");
+    assert.match(status.message ?? "", /not a next-edit model: its vocabulary has no <\|file_sep\|> token/);
+    assert.equal(status.setting, "hearth.nextEdit.model");
+  });
+});
