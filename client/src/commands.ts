@@ -10,10 +10,16 @@ import { readConfig, setCompletionEnabled } from "./config";
 import type { HearthClient } from "./hearthClient";
 import { setHuggingFaceToken } from "./models/modelDownloads";
 import { selectModel } from "./models/modelPicker";
+import type { NextEditController } from "./nextEdit/nextEditController";
 import { setRemoteApiKey } from "./remote/remoteEngine";
 import { backendLabel, showEngineError } from "./statusBar";
 
-export function registerCommands(hearth: HearthClient, chat: ChatView, secrets: vscode.SecretStorage): vscode.Disposable[] {
+export function registerCommands(
+  hearth: HearthClient,
+  chat: ChatView,
+  nextEdits: NextEditController,
+  secrets: vscode.SecretStorage,
+): vscode.Disposable[] {
   const table: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (args?: CodeTargetArguments) => unknown> = {
     [COMMANDS.explain]: (args) => explain(chat, args),
     [COMMANDS.selectModel]: () => selectModel(hearth, secrets),
@@ -27,6 +33,9 @@ export function registerCommands(hearth: HearthClient, chat: ChatView, secrets: 
       vscode.window.setStatusBarMessage(`Hearth: inline completions ${enabled ? "on" : "off"}`, 3000);
     },
     [COMMANDS.restartServer]: () => hearth.restart(),
+    [COMMANDS.suggestNextEdit]: () => nextEdits.suggest(),
+    [COMMANDS.jumpToOrAcceptNextEdit]: () => nextEdits.jumpOrAccept(),
+    [COMMANDS.dismissNextEdit]: () => nextEdits.dismiss(),
     [COMMANDS.showLog]: () => hearth.outputChannel.show(true),
     [COMMANDS.openChat]: () => chat.show(),
     [COMMANDS.addSelectionToChat]: async () => {

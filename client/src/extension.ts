@@ -8,6 +8,7 @@ import { registerCommands } from "./commands";
 import { CONFIG_SECTION, readConfig } from "./config";
 import { ContextForwarder, contextSender } from "./context/contextForwarder";
 import { HearthClient } from "./hearthClient";
+import { NextEditController } from "./nextEdit/nextEditController";
 
 let hearth: HearthClient | undefined;
 
@@ -22,14 +23,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   installNetworkAudit("client", (stack) => stack.includes(__filename));
   hearth = new HearthClient(context);
   const chat = new ChatView(context, hearth);
+  const nextEdits = new NextEditController(context.extensionUri, () => hearth?.languageClient, readConfig);
+  // Ghost text waits while next edits are on screen, so the two never fight over Tab.
+  hearth.inlineCompletionsWait = () => nextEdits.visible;
   const contextForwarder = new ContextForwarder(
     contextSender(() => (hearth?.languageClient?.isRunning() ? hearth.languageClient : undefined)),
   );
   context.subscriptions.push(
     chat,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
-    ...registerCommands(hearth, chat, context.secrets),
+    ...registerCommands(hearth, chat, nextEdits, context.secrets),
     contextForwarder,
+    nextEdits,
   );
   // Activation waits for the server process to start, never for the model: that loads on first use.
   await hearth.start();

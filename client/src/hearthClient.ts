@@ -85,6 +85,9 @@ export class HearthClient implements vscode.Disposable {
     void warnAboutIgnoredWorkspaceSettings(context, this.outputChannel);
   }
 
+  /** True while inline completions should wait (next edits are on screen); set by the extension. */
+  inlineCompletionsWait: () => boolean = () => false;
+
   /** The running language client (for extension-host tests), or undefined between restarts. */
   get languageClient(): LanguageClient | undefined {
     return this.client;
@@ -103,6 +106,7 @@ export class HearthClient implements vscode.Disposable {
       errorHandler: this.recovery,
       middleware: createInlineCompletionMiddleware(
         () => this.settings,
+        () => this.inlineCompletionsWait(),
         (latencyMs) => {
           // Tokens/s comes from the engine's own measurement of the same request.
           void this.client

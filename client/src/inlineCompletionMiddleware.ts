@@ -13,6 +13,8 @@ export type SuggestionTiming = (latencyMs: number) => void;
 
 export function createInlineCompletionMiddleware(
   settings: () => HearthSettings,
+  /** True while another suggestion (next edits) is on screen: ghost text then waits. */
+  waiting: () => boolean,
   onSuggestion?: SuggestionTiming,
 ): Pick<Middleware, "provideInlineCompletionItems"> {
   const pace = new TypingPace();
@@ -22,6 +24,7 @@ export function createInlineCompletionMiddleware(
     async provideInlineCompletionItems(document, position, context, token, next) {
       const current = settings();
       if (!current.completion.enabled || current.completion.disabledLanguages.includes(document.languageId)) return null;
+      if (waiting()) return null;
       const uri = document.uri.toString();
       const linePrefix = document.lineAt(position.line).text.slice(0, position.character);
       const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;

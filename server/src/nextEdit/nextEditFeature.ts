@@ -22,7 +22,7 @@ import {
   type NextEditReport,
 } from "../shared/protocol";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
-import type { HearthSettings } from "../shared/settings";
+import { type HearthSettings, nextEditAvailable } from "../shared/settings";
 import { type PredictedEdit, predictNextEdit } from "./predictNextEdit";
 
 export interface NextEditDependencies {
@@ -34,12 +34,6 @@ export interface NextEditDependencies {
   context: CrossFileContext;
   /** The clock edits are timed by (tests may pass their own). */
   now?: () => number;
-}
-
-/** Whether next edits can be asked for with these settings: a next-edit model is set for the engine in use. */
-export function nextEditAvailable(settings: HearthSettings): boolean {
-  if (!settings.nextEdit.enabled) return false;
-  return settings.engine === "remote" ? settings.remote.nextEditModel !== "" : settings.nextEdit.model !== "";
 }
 
 export function registerNextEdit(deps: NextEditDependencies): Feature {

@@ -12,4 +12,7 @@ export const COMMANDS = {
   selectModel: "hearth.selectModel",
   setHuggingFaceToken: "hearth.setHuggingFaceToken",
   setRemoteApiKey: "hearth.setRemoteApiKey",
+  suggestNextEdit: "hearth.nextEdit.suggest",
+  jumpToOrAcceptNextEdit: "hearth.nextEdit.jumpOrAccept",
+  dismissNextEdit: "hearth.nextEdit.dismiss",
 } as const;

@@ -291,6 +291,12 @@ export function parseSettings(raw: unknown): ParsedSettings {
   };
 }
 
+/** Whether next edits can be asked for with these settings: a next-edit model is set for the engine in use. */
+export function nextEditAvailable(settings: HearthSettings): boolean {
+  if (!settings.nextEdit.enabled) return false;
+  return settings.engine === "remote" ? settings.remote.nextEditModel !== "" : settings.nextEdit.model !== "";
+}
+
 /** Whether two settings differ in any key that needs the role's model loaded again. */
 export function needsModelReload(before: HearthSettings, after: HearthSettings, role: ModelRole = "completion"): boolean {
   return SETTINGS_NEEDING_MODEL_RELOAD[role].some((path) => {
