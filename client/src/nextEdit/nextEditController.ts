@@ -28,6 +28,8 @@ export class NextEditController implements vscode.Disposable {
   private pending: vscode.CancellationTokenSource | undefined;
   /** Set while Hearth applies an accepted edit, so that change doesn't count as the user's. */
   private applying = false;
+  /** Tab presses in order: a fast second Tab waits for the first one's edit to land. */
+  private tabs: Promise<void> = Promise.resolve();
   private readonly decorations: NextEditDecorations;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -87,8 +89,14 @@ export class NextEditController implements vscode.Disposable {
     }
   }
 
-  /** Tab: jumps to the next edit, or accepts it when the cursor is already there. */
-  async jumpOrAccept(): Promise<void> {
+  /** Tab: jumps to the next edit, or accepts it when the cursor is already there. Presses queue up in order. */
+  jumpOrAccept(): Promise<void> {
+    const run = this.tabs.then(() => this.jumpOrAcceptNow());
+    this.tabs = run.catch(() => undefined);
+    return run;
+  }
+
+  private async jumpOrAcceptNow(): Promise<void> {
     const suggestion = this.suggestion;
     if (!suggestion || suggestion.editor !== vscode.window.activeTextEditor) return;
     const { editor, edits } = suggestion;

@@ -1,0 +1,148 @@
+/**
+ * Next edits in a real VS Code (code-server + Chromium), from a scripted next-edit engine on 127.0.0.1 whose rewrite
+ * is known exactly (it applies the user's latest rename to the lines around the cursor): after a rename the
+ * matching edits are drawn on the lines below, Tab jumps to one and Tab again accepts it, the file reads right at
+ * the end, and Esc dismisses them leaving the file as the user left it.
+ */
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
+import { CodeServerSession } from "./codeServerSession";
+import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
+import { Workbench } from "./workbench";
+
+const ROOT = join(__dirname, "..", "..");
+const SOURCE = [
+  "function scale(value: number, factor: number) {",
+  "  const doubled = value * 2;",
+  '  log("scaling", value);',
+  "  return doubled * factor + value;",
+  "}",
+  "",
+].join("\n");
+
+/** The texts of the next-edit decorations drawn beside the code (Monaco renders `after` text as CSS content). */
+const READ_INSERTED = `[...document.querySelectorAll(".monaco-editor .view-lines span")]
+  .map((element) => getComputedStyle(element, "::after").content)
+  .filter((content) => content && content !== "none" && content !== "normal")
+  .map((content) => content.replace(/^"|"$/g, "").replace(/\\u00a0/g, " "))`;
+
+describe("next edits in VS Code (code-server + Chromium)", function () {
+  this.timeout(120_000);
+  let engine: ScriptedNextEditEngine;
+  let session: CodeServerSession;
+  let workbench: Workbench;
+  let settings: Record<string, unknown>;
+
+  before(async function () {
+    this.timeout(600_000);
+    engine = new ScriptedNextEditEngine();
+    const url = await engine.listen();
+    settings = {
+      "hearth.engine": "remote",
+      "hearth.remote.url": url,
+      "hearth.remote.api": "openai",
+      "hearth.remote.nextEditModel": "sweep-next-edit-1.5b",
+      "hearth.completion.enabled": false,
+    };
+    session = await CodeServerSession.start({
+      tools: provisionedTools(),
+      vsix: packageVsix(),
+      settings,
+      files: { "scale.ts": SOURCE, "dismiss.ts": SOURCE },
+    });
+    workbench = new Workbench(session.page);
+    // The language server is up and talking to the engine once its status names the served model (edits made before it
+    // starts get no suggestion, as for a user who types in the first seconds). It names the model the server lists.
+    await session.page
+      .locator('.statusbar-item[aria-label^="Hearth completions off sweep-next-edit-1.5b"]')
+      .first()
+      .waitFor({ timeout: 60_000 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `next edit ${this.currentTest.title}`);
+  });
+
+  after(async () => {
+    await session?.stop();
+    engine?.close();
+  });
+
+  const inserted = (): Promise<string[]> => session.page.evaluate(READ_INSERTED);
+  async function waitForInserted(count: number): Promise<void> {
+    try {
+      await session.page.waitForFunction(
+        `(${READ_INSERTED}).filter((text) => text === "amount").length === ${count}`,
+        undefined,
+        {
+          timeout: 20_000,
+        },
+      );
+    } catch {
+      throw new Error(`next edits drawn: ${JSON.stringify(await inserted())}, expected ${count} × "amount"`);
+    }
+  }
+  const cursorIs = (line: number, column: number) =>
+    session.page.locator("#status\\.editor\\.selection", { hasText: `Ln ${line}, Col ${column}` }).waitFor({ timeout: 10_000 });
+
+  /** Renames `value` in the signature the way a user does: select the word, type the new name. */
+  async function renameParameter(file: string): Promise<void> {
+    await workbench.openFile(file);
+    await session.page.locator(".monaco-editor .view-lines").first().click();
+    await session.page.keyboard.press("Control+G");
+    const input = session.page.locator(".quick-input-widget input");
+    await input.waitFor();
+    await input.fill(":1:16");
+    await session.page.keyboard.press("Enter");
+    await cursorIs(1, 16);
+    await session.page.keyboard.press("Control+Shift+ArrowRight");
+    await workbench.type("amount");
+  }
+
+  it("draws the matching edits after a rename; Tab jumps, Tab accepts, and the file reads right", async () => {
+    await renameParameter("scale.ts");
+    await waitForInserted(3);
+    if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+      // The README's pictures of next edits (light and dark theme) come from this very moment of the test.
+      const editor = session.page.locator(".part.editor");
+      await editor.screenshot({ path: join(ROOT, "docs", "images", "next-edit.png") });
+      session.writeSettings({ ...settings, "workbench.colorTheme": "Default Dark Modern" });
+      await session.page.locator(".monaco-workbench.vs-dark").waitFor({ timeout: 10_000 });
+      await session.page.waitForTimeout(500);
+      await editor.screenshot({ path: join(ROOT, "docs", "images", "next-edit-dark.png") });
+      session.writeSettings(settings);
+      await session.page.locator(".monaco-workbench.vs").waitFor({ timeout: 10_000 });
+    }
+    await cursorIs(1, 22);
+    await session.page.keyboard.press("Tab");
+    await cursorIs(2, 19); // jumped to the first edit; nothing changed yet
+    await waitForInserted(3);
+    await session.page.keyboard.press("Tab");
+    await waitForInserted(2); // accepted: the other two stay, where they now are
+    await session.page.keyboard.press("Tab");
+    await cursorIs(3, 18);
+    await session.page.keyboard.press("Tab");
+    await waitForInserted(1);
+    // Two quick presses: the second waits for the first.
+    await session.page.keyboard.press("Tab");
+    await session.page.keyboard.press("Tab");
+    await waitForInserted(0);
+    assert.equal(await workbench.editorText(), SOURCE.replace(/value/g, "amount"));
+    // Each accepted edit is one undo step.
+    await session.page.keyboard.press("Control+Z");
+    await session.page.waitForFunction(
+      `[...document.querySelectorAll(".monaco-editor .view-line")].some((line) => line.textContent.replace(/\\u00a0/g, " ") === "  return doubled * factor + value;")`,
+      undefined,
+      { timeout: 10_000 },
+    );
+  });
+
+  it("Esc dismisses the edits and leaves the file as the user left it", async () => {
+    await renameParameter("dismiss.ts");
+    await waitForInserted(3);
+    await session.page.keyboard.press("Escape");
+    await waitForInserted(0);
+    assert.equal(await workbench.editorText(), SOURCE.replace("(value", "(amount"));
+  });
+});
