@@ -60,7 +60,7 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
     assert.ok(
       prompt.endsWith(
         [
-          "<|file_sep|>src/scale.ts.diff\noriginal:\nfunction scale(value: number, factor: number) {\nupdated:\nfunction scale(amount: number, factor: number) {\n",
+          // The edit being typed is the original → current pair, not a .diff block yet (see sweepPrompt.ts).
           `<|file_sep|>original/src/scale.ts\n${SOURCE}\n`,
           `<|file_sep|>current/src/scale.ts\n${SOURCE.replace("(value", "(amount")}\n`,
           "<|file_sep|>updated/src/scale.ts\n",
@@ -68,6 +68,7 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
       ),
       prompt,
     );
+    assert.ok(!prompt.includes(".diff"), prompt);
   });
 
   it("after the user accepts the edits, the accepted edit is history and nothing is left to suggest", async () => {
@@ -182,6 +183,23 @@ describe("next edit (local engine, generated model)", function () {
     // The same request again reuses the KV cache: only the last prompt token is evaluated.
     await client.inlineEdits(uri, 0, 3);
     assert.equal((await client.lastNextEdit())?.evaluatedPromptTokens, 1);
+  });
+
+  it("a keystroke re-evaluates the prompt only from the typed character on", async () => {
+    const uri = "file:///workspace/src/typing.ts";
+    const lines = Array.from({ length: 12 }, (_, i) => `const value${i} = compute(${i});`);
+    await client.open(uri, lines.join("\n"));
+    await client.insert(uri, 5, lines[5].length, " ");
+    await client.inlineEdits(uri, 5, lines[5].length + 1);
+    await client.insert(uri, 5, lines[5].length + 1, "/");
+    await client.inlineEdits(uri, 5, lines[5].length + 2);
+    const report = await client.lastNextEdit();
+    const prompt = report?.promptText ?? "";
+    // One token per byte in this vocabulary, the separators one each: what follows the typed "/" in the prompt.
+    const after = prompt.slice(prompt.lastIndexOf(`${lines[5]} /`) + lines[5].length + 1);
+    const tail = Buffer.byteLength(after) - ("<|file_sep|>".length - 1);
+    assert.ok(report && report.evaluatedPromptTokens <= tail + 1, `evaluated ${report?.evaluatedPromptTokens}, tail ${tail}`);
+    assert.ok(report && report.evaluatedPromptTokens < report.promptTokens / 3, JSON.stringify(report));
   });
 
   it("reports an engine that isn't a next-edit model through the status, not as a failed request", async () => {

@@ -19,6 +19,7 @@ describe("next edit: edit history", () => {
       history.recent(3).map((edit) => [edit.before, edit.after, edit.startLine]),
       [[["function f(a) {"], ["function f(abc) {"], 0]],
     );
+    assert.deepEqual(history.settledEdits(3), [], "the edit in progress is not settled");
     // After a pause, the next keystroke starts a new edit.
     history.changed("u", "function f(abc) {\n  return ab;\n}", 100 + PAUSE);
     assert.deepEqual(

@@ -45,7 +45,8 @@ export async function predictNextEdit(
   const prompt = sweepPrompt({
     path: input.path,
     relatedFiles: input.relatedFiles.slice(-RELATED_CHUNKS),
-    edits: history.recent(SWEEP_MAX_EDITS),
+    // Settled edits only: the one in progress is the original → current pair, so typing leaves the history alone.
+    edits: history.settledEdits(SWEEP_MAX_EDITS),
     originalWindow: original,
     currentWindow: window.text,
   });

@@ -130,6 +130,15 @@ export class EditHistory {
     return all.slice(Math.max(0, all.length - limit));
   }
 
+  /**
+   * The settled edits, oldest first: what a prompt lists as history. The edit in progress is left out on purpose:
+   * the prompt shows it as the window before and after (original → current), and listing it too would change the
+   * prompt's early part on every keystroke, so each keystroke would re-evaluate the history and both windows.
+   */
+  settledEdits(limit: number): RecordedEdit[] {
+    return this.settled.slice(Math.max(0, this.settled.length - limit));
+  }
+
   /** The document's text before its latest edit and that edit (for the window "as it was"), if it has one. */
   latest(uri: string): { before: string; change: LineChange } | undefined {
     const state = this.documents.get(uri);

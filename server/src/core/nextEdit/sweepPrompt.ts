@@ -10,7 +10,10 @@
  *   <|file_sep|>current/{path}\n{window now}\n
  *   <|file_sep|>updated/{path}\n
  *
- * Everything stable comes first and the window now last, so a keystroke re-evaluates from the current window on.
+ * Everything stable comes first and the window now last, so a keystroke re-evaluates from the current window on:
+ * the history lists settled edits only, and the edit being typed is the difference between the original and the
+ * current window (public clients also list it as the last `.diff` block, which would change the prompt's early
+ * part with every keystroke; once it settles, it is listed as they do).
  * Pure; special tokens are segments of their own, never parsed out of the user's text.
  */
 import type { Segment } from "../repoContext";
