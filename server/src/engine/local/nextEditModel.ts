@@ -9,6 +9,12 @@ import { EngineError } from "../engineError";
 import { loadLlamaModule } from "./llamaRuntime";
 import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
 
+/**
+ * A rewrite copies whole lines of the window: draft up to 16 tokens at a time (node-llama-cpp's default is 3, made
+ * for chat), from a match of at least 2 tokens so a common single token doesn't draft from the wrong place.
+ */
+export const PROMPT_LOOKUP = { patternLength: { min: 2 }, predictionLength: { max: 16 } } as const;
+
 export interface NextEditModel extends PreparedModel {
   name: string;
   model: LlamaModel;
@@ -44,7 +50,7 @@ export async function prepareNextEditModel(
     name,
     model,
     context,
-    sequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor() }),
+    sequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor(PROMPT_LOOKUP) }),
     specialTokenId,
     notice: contextNotice(context, contextSize, model),
     describe: () => `next edit, context ${context.contextSize} tokens, prompt-lookup decoding`,
