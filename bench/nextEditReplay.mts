@@ -147,15 +147,17 @@ async function main(): Promise<void> {
   ];
 
   // --- Table 1: the prompt part, through the language server ---
-  const client = await LspTestClient.start({
-    completion: { enabled: false },
-    // At most 16 generated tokens: the suggestion's prompt part plus a little (the speed model's text is noise).
-    nextEdit: { model: modelPath, maxTokens: 16, timeoutMs: 60_000 },
-    local: { threads: THREADS },
-  });
   const promptRows: string[] = [];
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   for (const [index, refactoring] of refactorings.entries()) {
+    // A server per refactoring: the edit history spans files, and one refactoring's edits settling must not change
+    // the next one's prompt mid-measurement (a real session pays that once, on the first request after the pause).
+    const client = await LspTestClient.start({
+      completion: { enabled: false },
+      // At most 16 generated tokens: the suggestion's prompt part plus a little (the speed model's text is noise).
+      nextEdit: { model: modelPath, maxTokens: 16, timeoutMs: 60_000 },
+      local: { threads: THREADS },
+    });
     const { line, character, replaced, typed } = refactoring;
     // A user typing at a steady pace: the edit is typed at 120 ms a key, then the client asks (its 250 ms pause).
     // The request before the edit warms the window, as the previous suggestion in this file would have.
@@ -193,8 +195,8 @@ async function main(): Promise<void> {
     promptRows.push(
       `| ${refactoring.name} | ${coldReport?.promptTokens} | ${Math.round(cold)} | ${pacedReport?.evaluatedPromptTokens} | ${Math.round(pacedMs)} | ${median(evaluated)} / ${Math.max(...evaluated)} | ${Math.round(median(latency))} |`,
     );
+    await client.stop();
   }
-  await client.stop();
 
   // --- Table 2: the generation part, from measured per-token and per-batch costs ---
   const llama = await getLlama({ gpu: false, maxThreads: THREADS, build: "never" });
