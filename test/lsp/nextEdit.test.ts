@@ -5,16 +5,11 @@
  */
 import { strict as assert } from "node:assert";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
+import { SCALE_SOURCE } from "../fixtures/nextEditSources";
 import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
 import { LspTestClient } from "./lspTestClient";
 
-const SOURCE = [
-  "function scale(value: number, factor: number) {",
-  "  const doubled = value * 2;",
-  '  log("scaling", value);',
-  "  return doubled * factor + value;",
-  "}",
-].join("\n");
+const SOURCE = SCALE_SOURCE;
 
 /** Types `to` over `from` at a position the way a user does: select and delete, then one character at a time. */
 async function rename(client: LspTestClient, uri: string, line: number, character: number, from: string, to: string) {

@@ -6,20 +6,14 @@
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
+import { SCALE_SOURCE } from "../fixtures/nextEditSources";
 import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
 import { CodeServerSession } from "./codeServerSession";
 import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
 import { Workbench } from "./workbench";
 
 const ROOT = join(__dirname, "..", "..");
-const SOURCE = [
-  "function scale(value: number, factor: number) {",
-  "  const doubled = value * 2;",
-  '  log("scaling", value);',
-  "  return doubled * factor + value;",
-  "}",
-  "",
-].join("\n");
+const SOURCE = `${SCALE_SOURCE}\n`;
 
 /** The texts of the next-edit decorations drawn beside the code (Monaco renders `after` text as CSS content). */
 const READ_INSERTED = `[...document.querySelectorAll(".monaco-editor .view-lines span")]
