@@ -105,4 +105,24 @@ describe("Explain and Fix code actions over LSP", function () {
       },
     ]);
   });
+
+  it("fits the fix to the code it replaces: its indentation, and a CRLF line left whole", async () => {
+    const uri = "file:///workspace/indented.ts";
+    await client.open(uri, 'function f() {\r\n    let x: number = "a";\r\n}\r\n');
+    const edit = await client.connection.sendRequest(FixRequest.type, {
+      uri,
+      version: 1,
+      range: { start: { line: 1, character: 8 }, end: { line: 1, character: 9 } },
+    });
+    const change = edit.documentChanges?.[0];
+    assert.ok(change && "edits" in change);
+    // The model answers `let x=1;` without indentation; the line's "\r\n" stays outside the replaced range.
+    assert.deepEqual(change.edits, [
+      {
+        range: { start: { line: 1, character: 0 }, end: { line: 1, character: 24 } },
+        newText: "    let x=1;",
+        annotationId: "hearth.fix",
+      },
+    ]);
+  });
 });

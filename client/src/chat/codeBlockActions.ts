@@ -3,6 +3,7 @@
  * changes without Accept, and a document edited meanwhile is not overwritten).
  */
 import * as vscode from "vscode";
+import { fitReplacement } from "../../../server/src/shared/replacementFit";
 
 export const PROPOSAL_SCHEME = "hearth-proposal";
 
@@ -60,7 +61,9 @@ export async function applyWithReview(
     ? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length))
     : editor.selection;
   const before = document.getText();
-  const proposed = before.slice(0, document.offsetAt(range.start)) + code + before.slice(document.offsetAt(range.end));
+  // A code block has no final line break, and small models drop indentation: fit it to what it replaces.
+  const fitted = fitReplacement(document.getText(range), code);
+  const proposed = before.slice(0, document.offsetAt(range.start)) + fitted + before.slice(document.offsetAt(range.end));
   const proposalUri = proposals.propose(document.uri, proposed);
   const name = vscode.workspace.asRelativePath(document.uri);
   await vscode.commands.executeCommand("vscode.diff", document.uri, proposalUri, `${name} ↔ Hearth's proposal`, {
@@ -76,6 +79,6 @@ export async function applyWithReview(
     return;
   }
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(document.uri, range, code);
+  edit.replace(document.uri, range, fitted);
   if (!(await vscode.workspace.applyEdit(edit))) void vscode.window.showErrorMessage(`Hearth: could not change ${name}.`);
 }

@@ -21,6 +21,7 @@ import { fixMessage } from "../shared/codePrompts";
 import { COMMANDS } from "../shared/commands";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
 import { type CodeTargetArguments, type FixParams, FixRequest } from "../shared/protocol";
+import { fitReplacement } from "../shared/replacementFit";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
 import type { HearthSettings } from "../shared/settings";
 
@@ -39,9 +40,10 @@ const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewri
 
 function wholeLines(document: TextDocument, range: Range): Range {
   const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
-  const endOffset =
-    endLine + 1 < document.lineCount ? document.offsetAt({ line: endLine + 1, character: 0 }) - 1 : document.getText().length;
-  return { start: { line: range.start.line, character: 0 }, end: document.positionAt(endOffset) };
+  // The end of the last line's text, before its line break (both characters of a CRLF).
+  const lineText = document.getText({ start: { line: endLine, character: 0 }, end: { line: endLine + 1, character: 0 } });
+  const length = lineText.replace(/(\r\n|\r|\n)$/, "").length;
+  return { start: { line: range.start.line, character: 0 }, end: { line: endLine, character: length } };
 }
 
 function isEmpty(range: Range): boolean {
@@ -161,7 +163,8 @@ export async function computeFix(deps: Dependencies, params: FixParams, signal: 
     documentChanges: [
       {
         textDocument: { uri: params.uri, version: params.version },
-        edits: [{ range, newText: replacement, annotationId: "hearth.fix" }],
+        // In the original's line breaks and indentation, whatever the model's code block had.
+        edits: [{ range, newText: fitReplacement(document.getText(range), replacement), annotationId: "hearth.fix" }],
       },
     ],
     changeAnnotations: {

@@ -3,6 +3,8 @@
  * suggestion did, found by the common prefix and suffix. Pure; lines split on LSP's line breaks.
  */
 
+export { lineBreakOf } from "../../shared/replacementFit";
+
 /** LSP's line breaks: \r\n, \n and a lone \r. */
 export const LINE_BREAK = /\r\n|\r|\n/;
 
@@ -36,14 +38,4 @@ export function lineChange(before: string, after: string): LineChange | undefine
     newEnd--;
   }
   return { startLine: start, before: old.slice(start, oldEnd), after: now.slice(start, newEnd) };
-}
-
-/** The line break a document uses most ("\n" when it has none). */
-export function lineBreakOf(text: string): "\n" | "\r\n" | "\r" {
-  const crlf = text.split("\r\n").length - 1;
-  const lf = text.split("\n").length - 1 - crlf;
-  const cr = text.split("\r").length - 1 - crlf;
-  if (crlf > lf && crlf >= cr) return "\r\n";
-  if (cr > lf) return "\r";
-  return "\n";
 }
