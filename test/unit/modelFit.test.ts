@@ -21,7 +21,9 @@ describe("model catalog and hardware fit", () => {
       "deepseek-coder-6.7b-base",
     ]);
     assert.ok(ids("chat").includes("deepseek-r1-distill-qwen-14b") && ids("chat").includes("qwen2.5-coder-7b-instruct"));
+    assert.deepEqual(ids("nextEdit"), ["sweep-next-edit-1.5b"]);
     assert.ok(CATALOG.every((e) => e.file.endsWith(".gguf") && /^[\w.-]+\/[\w.-]+$/.test(e.repo)));
+    assert.ok(CATALOG.every((e) => ["completion", "chat", "nextEdit"].includes(e.role) && e.license !== "" && e.why !== ""));
     assert.ok(
       CATALOG.filter((e) => e.role === "completion").every((e) => !/instruct|r1/i.test(e.id)),
       "no instruct model for FIM",

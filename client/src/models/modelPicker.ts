@@ -15,8 +15,8 @@ const FIT_TEXT: Record<CatalogListing["models"][number]["fit"], string> = {
   "too-large": "too large for this machine",
 };
 
-type Role = "completion" | "chat";
-type ModelItem = vscode.QuickPickItem & { model?: CatalogListing["models"][number]; local?: true; auto?: true };
+type Role = "completion" | "chat" | "nextEdit";
+type ModelItem = vscode.QuickPickItem & { model?: CatalogListing["models"][number]; local?: true; auto?: true; none?: true };
 
 export async function selectModel(hearth: HearthClient, secrets: vscode.SecretStorage, role?: Role): Promise<void> {
   const client = hearth.languageClient;
@@ -29,13 +29,19 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
         [
           { label: "Completion model", description: current.completion.model, role: "completion" as const },
           { label: "Chat model", description: current.chat.model, role: "chat" as const },
+          {
+            label: "Next-edit model",
+            description: current.nextEdit.model || "none: ghost text only",
+            role: "nextEdit" as const,
+          },
         ],
         { title: "Hearth: Select Model…" },
       )
     )?.role;
   if (!chosenRole) return;
   const listing = await client.sendRequest(CatalogRequest.type);
-  const recommended = listing.recommended[chosenRole];
+  // The catalog recommends completion and chat models; a next-edit model is the user's choice.
+  const recommended = chosenRole === "nextEdit" ? undefined : listing.recommended[chosenRole];
   const items: ModelItem[] = listing.models
     .filter((model) => model.role === chosenRole)
     .map((model) => ({
@@ -44,10 +50,10 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
       detail: `${model.why} (${model.license})`,
       model,
     }));
-  items.push(
-    { label: "auto", description: `the pick for this machine${recommended ? `: ${recommended}` : ""}`, auto: true },
-    { label: "$(folder) Local file…", description: "a .gguf file on this machine", local: true },
-  );
+  if (chosenRole === "nextEdit") items.push({ label: "none", description: "no next edits: ghost text only", none: true });
+  else
+    items.push({ label: "auto", description: `the pick for this machine${recommended ? `: ${recommended}` : ""}`, auto: true });
+  items.push({ label: "$(folder) Local file…", description: "a .gguf file on this machine", local: true });
   const hardware = listing.hardware;
   const pick = await vscode.window.showQuickPick(items, {
     title: `Hearth ${chosenRole} model — ${hardware.backend.toUpperCase()}${hardware.freeVramBytes ? `, ${formatBytes(hardware.freeVramBytes)} free VRAM` : ""}, ${formatBytes(hardware.freeRamBytes)} free RAM`,
@@ -64,6 +70,8 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
     });
     if (!files?.[0]) return;
     value = files[0].fsPath;
+  } else if (pick.none) {
+    value = "";
   } else if (pick.auto) {
     value = "auto";
     const model = listing.models.find((m) => m.id === recommended);

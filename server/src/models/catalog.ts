@@ -3,14 +3,15 @@
  * a local path, or `auto` (the catalog's pick for this machine).
  */
 import { join } from "node:path";
+import type { ModelRole } from "../shared/settings";
 import catalogData from "./catalog.json";
 import { parseHfUri } from "./hubClient";
 
 export interface CatalogEntry {
   id: string;
   family: string;
-  /** completion = a FIM base model; chat = an instruct or reasoning model. */
-  role: "completion" | "chat";
+  /** completion = a FIM base model; chat = an instruct or reasoning model; nextEdit = a next-edit model. */
+  role: ModelRole;
   repo: string;
   file: string;
   /** Billions of parameters. */

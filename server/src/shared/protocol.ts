@@ -196,7 +196,7 @@ export interface CatalogListing {
   recommended: { completion?: string; chat?: string; chatOnDemand: boolean };
   models: Array<{
     id: string;
-    role: "completion" | "chat";
+    role: ModelRole;
     repo: string;
     file: string;
     parameters: number;
