@@ -18,7 +18,7 @@ import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
 import { downloadWithConsent } from "./models/modelDownloads";
 import { CrashRecovery, showGaveUp } from "./recovery/crashRecovery";
 import { serveRemoteApiKey, warnAboutPlainHttp } from "./remote/remoteEngine";
-import { StatusBar } from "./statusBar";
+import { StatusBar, showEngineError } from "./statusBar";
 import { warnAboutIgnoredWorkspaceSettings } from "./trust/workspaceSettingsGuard";
 
 export class HearthClient implements vscode.Disposable {
@@ -87,6 +87,7 @@ export class HearthClient implements vscode.Disposable {
 
   /** True while inline completions should wait (next edits are on screen); set by the extension. */
   inlineCompletionsWait: () => boolean = () => false;
+  private lastNextEditError: string | undefined;
 
   /** The running language client (for extension-host tests), or undefined between restarts. */
   get languageClient(): LanguageClient | undefined {
@@ -126,11 +127,20 @@ export class HearthClient implements vscode.Disposable {
       client.onNotification(StatusNotification.type, (status) => {
         this.statusBar.update(status);
         this.statusEmitter.fire(status);
+        this.reportNextEditError(status);
       }),
       client.onNotification(ChatDeltaNotification.type, (delta) => this.chatDeltaEmitter.fire(delta)),
       ...serveRemoteApiKey(client, this.context.secrets),
     );
     await client.start();
+  }
+
+  /** The next-edit model has no status bar item of its own: its errors are told once each, with their fix. */
+  private reportNextEditError(status: EngineStatus): void {
+    if (status.role !== "nextEdit") return;
+    const key = status.state === "error" ? `${status.message}|${status.fix}` : undefined;
+    if (key !== undefined && key !== this.lastNextEditError) void showEngineError(status, (s) => void this.downloadFor(s));
+    this.lastNextEditError = key;
   }
 
   /** Downloads the model a status says is missing, after asking. */
