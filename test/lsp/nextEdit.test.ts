@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
 import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
-import { LspTestClient } from "./lspTestClient";
+import { LspTestClient, until } from "./lspTestClient";
 
 const SOURCE = SCALE_SOURCE;
 
@@ -51,7 +51,8 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
       textDocument: { uri, version },
     });
     assert.deepEqual(edits, [at(1, 18, 5), at(2, 17, 5), at(3, 28, 5)]);
-    const prompt = engine.seen.at(-1)?.prompt ?? "";
+    // The request's own prompt (speculation's, which follows, has the accepted edits as .diff blocks).
+    const prompt = engine.seen.find((seen) => seen.prompt.includes("current/src/scale.ts"))?.prompt ?? "";
     assert.ok(
       prompt.endsWith(
         [
@@ -66,22 +67,47 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
     assert.ok(!prompt.includes(".diff"), prompt);
   });
 
-  it("after the user accepts the edits, the accepted edit is history and nothing is left to suggest", async () => {
+  it("after the user accepts the edits, what comes next was computed while they were on screen", async () => {
     const uri = "file:///workspace/src/accept.ts";
     await client.open(uri, SOURCE);
     await rename(client, uri, 0, 15, "value", "amount");
     const { edits } = await client.inlineEdits(uri, 0, 21);
     assert.equal(edits.length, 3);
-    // Accepting: the client applies exactly what was proposed (VS Code sends the edits in one change each).
-    for (const edit of [...edits].reverse()) await client.change(uri, edit.range, edit.text);
-    const after = await client.inlineEdits(uri, 0, 21);
-    assert.deepEqual(after.edits, []);
-    const report = await client.lastNextEdit();
-    assert.equal(report?.dropped, "unchanged");
-    assert.match(
-      report?.promptText ?? "",
-      /original:\n {2}return doubled \* factor \+ value;\nupdated:\n {2}return doubled \* factor \+ amount;\n/,
+    // Speculation asks the engine for the document with all three accepted, while the user looks at them.
+    await until(async () =>
+      engine.seen.some((seen) =>
+        seen.prompt.includes("current/src/accept.ts\nfunction scale(amount: number, factor: number) {\n  const doubled = amount"),
+      ),
     );
+    const asked = engine.seen.length;
+    // Accepting: the client applies exactly what was proposed, one edit at a time.
+    for (const edit of [...edits].reverse()) await client.change(uri, edit.range, edit.text);
+    const after = await client.inlineEdits(uri, 3, 33);
+    assert.deepEqual(after.edits, []);
+    assert.equal(engine.seen.length, asked, "answered from the speculation, without asking the engine again");
+    const report = await client.lastNextEdit();
+    assert.equal(report?.speculative, true);
+    assert.equal(report?.dropped, "unchanged");
+    // The accepted edits are history, marked as such by the prompt's .diff block.
+    assert.match(report?.promptText ?? "", /updated:\n {2}const doubled = amount \* 2;\n {2}log\("scaling", amount\);\n/);
+  });
+
+  it("a change the speculation didn't expect sends a fresh request", async () => {
+    const uri = "file:///workspace/src/diverge.ts";
+    await client.open(uri, SOURCE);
+    await rename(client, uri, 0, 15, "value", "amount");
+    assert.equal((await client.inlineEdits(uri, 0, 21)).edits.length, 3);
+    await client.insert(uri, 4, 1, "\n// end");
+    await client.inlineEdits(uri, 5, 6);
+    // The engine was asked about the document as it is (the edits not accepted, the new line there).
+    const fresh = engine.seen.filter(
+      (seen) =>
+        seen.prompt.includes(
+          "current/src/diverge.ts\nfunction scale(amount: number, factor: number) {\n  const doubled = value",
+        ) && seen.prompt.includes("// end"),
+    );
+    assert.equal(fresh.length, 1);
+    assert.notEqual((await client.lastNextEdit())?.speculative, true);
   });
 
   it("stops reading the rewrite once it is back in step with the window, and still gets the rest right", async () => {
@@ -97,9 +123,12 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
       edits.map((edit) => [edit.range.start.line, edit.range.start.character, edit.text]),
       [[1, 18, "amount"]],
     );
-    const seen = engine.seen.at(-1);
+    const seen = engine.seen.find(
+      // The request's own (speculation's comes after it).
+      (request) => request.prompt.includes("current/src/long.ts"),
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.ok(seen?.closedEarly, "the request was closed early");
+    assert.ok(seen?.closedEarly, `the request was closed early`);
     assert.ok((seen?.linesSent ?? 99) <= 5, `lines read: ${seen?.linesSent}`);
     assert.equal((await client.lastNextEdit())?.stopReason, "rejoined");
   });

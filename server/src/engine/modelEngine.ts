@@ -66,6 +66,8 @@ export interface NextEditInput {
 
 export interface NextEditOptions {
   maxTokens: number;
+  /** A guess nobody asked for yet: it runs on a sequence of its own, so the request path's KV cache stays warm. */
+  speculative?: boolean;
   /** Generation stops after this long; the rewrite is then incomplete. */
   timeoutMs: number;
   signal: AbortSignal;

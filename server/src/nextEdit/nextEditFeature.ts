@@ -8,6 +8,8 @@ import { LSPErrorCodes, ResponseError } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { CrossFileContext } from "../core/fimInput";
 import { EditHistory } from "../core/nextEdit/editHistory";
+import { editWindowRange } from "../core/nextEdit/editWindow";
+import { LINE_BREAK } from "../core/nextEdit/textChange";
 import { EngineError, isAbortError } from "../engine/engineError";
 import type { ModelEngine } from "../engine/modelEngine";
 import { abortSignalFor, type Feature, type RequestAbort } from "../feature";
@@ -24,6 +26,7 @@ import {
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
 import { type HearthSettings, nextEditAvailable } from "../shared/settings";
 import { type PredictedEdit, predictNextEdit } from "./predictNextEdit";
+import { Proposal } from "./proposal";
 
 export interface NextEditDependencies {
   connection: Connection;
@@ -62,8 +65,10 @@ export function registerNextEdit(deps: NextEditDependencies): Feature {
 class NextEdits {
   readonly history = new EditHistory();
   private readonly inFlight = new Map<string, RequestAbort>();
-  /** The document texts the last proposal for each document would give, whole or one edit at a time. */
-  private readonly proposed = new Map<string, Set<string>>();
+  /** The last proposal per document, and which of its edits the user has accepted so far. */
+  private readonly proposed = new Map<string, Proposal>();
+  /** A prediction for the document as it will be once the shown edits are all accepted (one per server). */
+  private speculation: Speculated | undefined;
   lastReport: NextEditReport | null = null;
 
   constructor(private readonly deps: NextEditDependencies) {}
@@ -90,8 +95,12 @@ class NextEdits {
       return;
     }
     const text = document.getText();
-    const accepted = this.proposed.get(uri)?.has(text) ?? false;
-    this.proposed.delete(uri);
+    const proposal = this.proposed.get(uri);
+    const accepted = proposal?.accept(text) ?? false;
+    if (!accepted) this.proposed.delete(uri);
+    // Accepting the shown edits one by one leads to the speculated text; any other change makes it unwanted.
+    if (this.speculation && !accepted && (this.speculation.uri !== uri || this.speculation.text !== text))
+      this.cancelSpeculation();
     this.history.changed(uri, text, this.now(), accepted);
   }
 
@@ -109,6 +118,10 @@ class NextEdits {
     this.inFlight.set(uri, request);
     try {
       await deps.configuration.ready;
+      const speculated = await this.speculated(uri, params);
+      if (speculated) return speculated;
+      // A request always goes before speculation: nothing queues in front of a keystroke.
+      this.cancelSpeculation();
       const settings = deps.configuration.settings;
       const document = deps.documents.get(uri);
       if (document === undefined) return { edits: [] };
@@ -134,7 +147,11 @@ class NextEdits {
       this.lastReport = report;
       // The user typed while the model ran: the edits would land in the wrong place.
       if (deps.documents.get(uri)?.version !== version) throw staleVersion(version, deps.documents.get(uri)?.version);
-      this.remember(uri, document, edits);
+      const proposal = edits.length > 0 ? new Proposal(document, edits) : undefined;
+      if (proposal) {
+        this.proposed.set(uri, proposal);
+        this.speculate(uri, proposal, settings);
+      }
       return { edits: edits.map((edit) => ({ ...edit, textDocument: { uri, version } })) };
     } catch (error) {
       if (error instanceof ResponseError) throw error;
@@ -149,25 +166,72 @@ class NextEdits {
   }
 
   dispose(): void {
+    this.cancelSpeculation();
     for (const request of this.inFlight.values()) request.abort();
   }
 
-  /** Remembers what accepting the proposal (or any one of its edits) makes of the document. */
-  private remember(uri: string, document: TextDocument, edits: PredictedEdit[]): void {
-    if (edits.length === 0) return;
-    const results = new Set<string>();
-    const apply = (chosen: PredictedEdit[]) => {
-      let text = document.getText();
-      const sorted = [...chosen].sort((a, b) => document.offsetAt(b.range.start) - document.offsetAt(a.range.start));
-      for (const edit of sorted) {
-        text = text.slice(0, document.offsetAt(edit.range.start)) + edit.text + text.slice(document.offsetAt(edit.range.end));
-      }
-      return text;
+  /**
+   * Speculation: while the user looks at the edits, predict the ones after them, on the document as it will be once
+   * they are accepted (with the accept in a copy of the history), so the suggestion after the last Tab is at hand.
+   */
+  private speculate(uri: string, proposal: Proposal, settings: HearthSettings): void {
+    this.cancelSpeculation();
+    const text = proposal.applied();
+    const history = this.history.fork();
+    history.changed(uri, text, this.now(), true);
+    const cursorLine = proposal.lastLine();
+    const abort = new AbortController();
+    const result = predictNextEdit(
+      this.deps.engine,
+      history,
+      { uri, text, cursorLine, path: this.deps.context.pathFor(uri), relatedFiles: [] },
+      settings.nextEdit,
+      abort.signal,
+      true,
+    ).catch(() => undefined);
+    this.speculation = {
+      uri,
+      text,
+      windowStart: editWindowRange(text.split(LINE_BREAK).length, cursorLine).startLine,
+      abort,
+      result,
     };
-    results.add(apply(edits));
-    for (const edit of edits) results.add(apply([edit]));
-    this.proposed.set(uri, results);
   }
+
+  private cancelSpeculation(): void {
+    this.speculation?.abort.abort();
+    this.speculation = undefined;
+  }
+
+  /** The speculated answer, when it was made for exactly this text and window. */
+  private async speculated(uri: string, params: InlineEditParams): Promise<{ edits: InlineEdit[] } | undefined> {
+    const speculation = this.speculation;
+    const document = this.deps.documents.get(uri);
+    if (!speculation || !document || speculation.uri !== uri || document.version !== params.textDocument.version)
+      return undefined;
+    const text = document.getText();
+    const windowStart = editWindowRange(document.lineCount, params.position.line).startLine;
+    if (speculation.text !== text || speculation.windowStart !== windowStart) return undefined;
+    const outcome = await speculation.result;
+    if (outcome === undefined || this.deps.documents.get(uri)?.version !== params.textDocument.version) return undefined;
+    this.speculation = undefined;
+    this.lastReport = { ...outcome.report, speculative: true };
+    const version = params.textDocument.version;
+    if (outcome.edits.length > 0) {
+      const proposal = new Proposal(document, outcome.edits);
+      this.proposed.set(uri, proposal);
+      this.speculate(uri, proposal, this.deps.configuration.settings);
+    }
+    return { edits: outcome.edits.map((edit) => ({ ...edit, textDocument: { uri, version } })) };
+  }
+}
+
+interface Speculated {
+  uri: string;
+  text: string;
+  windowStart: number;
+  abort: AbortController;
+  result: Promise<{ edits: PredictedEdit[]; report: NextEditReport } | undefined>;
 }
 
 function staleVersion(asked: number, current: number | undefined): ResponseError<void> {

@@ -303,6 +303,8 @@ export interface NextEditReport {
   stopReason: string;
   /** Why its edits were not offered (unchanged, revertsLatestEdit, whitespaceOnly, truncated), if they weren't. */
   dropped?: string;
+  /** It was computed ahead, while the previous edits were on screen, and served from there. */
+  speculative?: boolean;
 }
 
 /** Client → server request (tests, benchmarks): the last next-edit prediction's report; null before any. */

@@ -53,6 +53,14 @@ export class EditHistory {
   private readonly documents = new Map<string, DocumentState>();
   private settled: RecordedEdit[] = [];
 
+  /** A copy to try "what if" on (speculation) without touching this one. */
+  fork(): EditHistory {
+    const copy = new EditHistory();
+    for (const [uri, state] of this.documents) copy.documents.set(uri, { ...state });
+    copy.settled = [...this.settled];
+    return copy;
+  }
+
   /** A document Hearth now follows (opened), with its text. */
   opened(uri: string, path: string, text: string): void {
     if (text.length > EDIT_HISTORY_LIMITS.documentChars) return;

@@ -16,7 +16,8 @@ export async function generateNextEdit(
   options: NextEditOptions,
 ): Promise<NextEditResult> {
   const started = performance.now();
-  const { model, sequence } = loaded;
+  const { model } = loaded;
+  const sequence = options.speculative ? loaded.speculationSequence : loaded.sequence;
   const prompt: Token[] = [];
   if (model.tokens.shouldPrependBosToken && model.tokens.bos !== null) prompt.push(model.tokens.bos);
   for (const segment of input.prompt) {

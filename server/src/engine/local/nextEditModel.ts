@@ -21,6 +21,8 @@ export interface NextEditModel extends PreparedModel {
   context: LlamaContext;
   /** Kept between requests so the stable part of the prompt stays in its KV cache. */
   sequence: LlamaContextSequence;
+  /** Speculation's own, so a guess the user never takes doesn't evict the request path's cache. */
+  speculationSequence: LlamaContextSequence;
   /** The id of a special token spelled exactly so, if the vocabulary has one. */
   specialTokenId(text: string): number | undefined;
 }
@@ -45,12 +47,13 @@ export async function prepareNextEditModel(
     );
   }
   const { InputLookupTokenPredictor } = await loadLlamaModule();
-  const context = await createContextOrExplain(model, name, contextSize, threads);
+  const context = await createContextOrExplain(model, name, contextSize, threads, 2);
   return {
     name,
     model,
     context,
     sequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor(PROMPT_LOOKUP) }),
+    speculationSequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor(PROMPT_LOOKUP) }),
     specialTokenId,
     notice: contextNotice(context, contextSize, model),
     describe: () => `next edit, context ${context.contextSize} tokens, prompt-lookup decoding`,

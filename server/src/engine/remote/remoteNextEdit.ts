@@ -101,7 +101,8 @@ export async function llamaServerNextEdit(
       temperature: 0,
       top_k: 1,
       cache_prompt: true,
-      id_slot: llamaServer.slotFor("nextEdit", info.slots),
+      // Speculation takes whichever slot is free, so it never evicts the slot the requests keep warm.
+      id_slot: options.speculative ? -1 : llamaServer.slotFor("nextEdit", info.slots),
       stop: input.stops,
       stream: true,
     },
