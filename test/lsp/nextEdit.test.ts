@@ -4,6 +4,7 @@
  * window), and against a generated GGUF model on the local engine.
  */
 import { strict as assert } from "node:assert";
+import { EDIT_HISTORY_LIMITS } from "../../server/src/core/nextEdit/editHistory";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
 import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
@@ -224,6 +225,24 @@ describe("next edit (local engine, generated model)", function () {
     const tail = Buffer.byteLength(after) - ("<|file_sep|>".length - 1);
     assert.ok(report && report.evaluatedPromptTokens <= tail + 1, `evaluated ${report?.evaluatedPromptTokens}, tail ${tail}`);
     assert.ok(report && report.evaluatedPromptTokens < report.promptTokens / 3, JSON.stringify(report));
+  });
+
+  it("an edit that settles during a pause is evaluated ahead, so the next keystroke still costs only its tail", async () => {
+    const uri = "file:///workspace/src/pause.ts";
+    const lines = Array.from({ length: 12 }, (_, i) => `const total${i} = sum(${i});`);
+    await client.open(uri, lines.join("\n"));
+    await client.insert(uri, 5, lines[5].length, " ");
+    await client.inlineEdits(uri, 5, lines[5].length + 1);
+    // The pause settles the edit into the prompt's history; the server evaluates that prompt meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, EDIT_HISTORY_LIMITS.pauseMs + 600));
+    await client.insert(uri, 5, lines[5].length + 1, "/");
+    await client.inlineEdits(uri, 5, lines[5].length + 2);
+    const report = await client.lastNextEdit();
+    const prompt = report?.promptText ?? "";
+    assert.match(prompt, /pause\.ts\.diff\noriginal:/, "the settled edit is history");
+    const after = prompt.slice(prompt.lastIndexOf(`${lines[5]} /`) + lines[5].length + 1);
+    const tail = Buffer.byteLength(after) - ("<|file_sep|>".length - 1);
+    assert.ok(report && report.evaluatedPromptTokens <= tail + 1, `evaluated ${report?.evaluatedPromptTokens}, tail ${tail}`);
   });
 
   it("reports an engine that isn't a next-edit model through the status, not as a failed request", async () => {

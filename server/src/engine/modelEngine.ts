@@ -68,6 +68,8 @@ export interface NextEditOptions {
   maxTokens: number;
   /** A guess nobody asked for yet: it runs on a sequence of its own, so the request path's KV cache stays warm. */
   speculative?: boolean;
+  /** Only bring the KV cache up to date with the prompt (an edit just settled); generate nothing. */
+  evaluateOnly?: boolean;
   /** Generation stops after this long; the rewrite is then incomplete. */
   timeoutMs: number;
   signal: AbortSignal;
@@ -83,7 +85,7 @@ export interface NextEditMetrics {
    * `stop`: the model ended the rewrite; `rejoined`: it was back in step with the window, the rest is a copy;
    * `refused`: the prompt could not be sent safely (a text prompt whose code spells a control token).
    */
-  stopReason: "stop" | "rejoined" | "maxTokens" | "timeout" | "aborted" | "refused";
+  stopReason: "stop" | "rejoined" | "maxTokens" | "timeout" | "aborted" | "refused" | "evaluateOnly";
 }
 
 export interface NextEditResult {

@@ -7,7 +7,7 @@ import type { Connection, TextDocuments } from "vscode-languageserver";
 import { LSPErrorCodes, ResponseError } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { CrossFileContext } from "../core/fimInput";
-import { EditHistory } from "../core/nextEdit/editHistory";
+import { EDIT_HISTORY_LIMITS, EditHistory } from "../core/nextEdit/editHistory";
 import { editWindowRange } from "../core/nextEdit/editWindow";
 import { LINE_BREAK } from "../core/nextEdit/textChange";
 import { EngineError, isAbortError } from "../engine/engineError";
@@ -25,8 +25,11 @@ import {
 } from "../shared/protocol";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
 import { type HearthSettings, nextEditAvailable } from "../shared/settings";
-import { type PredictedEdit, predictNextEdit } from "./predictNextEdit";
+import { type PredictedEdit, type PredictionInput, predictNextEdit } from "./predictNextEdit";
 import { Proposal } from "./proposal";
+
+/** How long after an edit settles its prompt is evaluated ahead. */
+const PREFILL_MARGIN_MS = 50;
 
 export interface NextEditDependencies {
   connection: Connection;
@@ -67,6 +70,9 @@ class NextEdits {
   private readonly inFlight = new Map<string, RequestAbort>();
   /** The last proposal per document, and which of its edits the user has accepted so far. */
   private readonly proposed = new Map<string, Proposal>();
+  /** Where next edits were last asked for: what to warm when an edit settles. */
+  private lastAsked: { uri: string; line: number } | undefined;
+  private prefillTimer: NodeJS.Timeout | undefined;
   /** A prediction for the document as it will be once the shown edits are all accepted (one per server). */
   private speculation: Speculated | undefined;
   lastReport: NextEditReport | null = null;
@@ -102,6 +108,53 @@ class NextEdits {
     if (this.speculation && !accepted && (this.speculation.uri !== uri || this.speculation.text !== text))
       this.cancelSpeculation();
     this.history.changed(uri, text, this.now(), accepted);
+    this.schedulePrefill();
+  }
+
+  /**
+   * When the user pauses long enough for the edit to settle, it moves into the prompt's history, which changes the
+   * prompt's early part: evaluate the new prompt then, while the user is idle, so the next keystroke doesn't pay for
+   * it. Any keystroke or request aborts it.
+   */
+  private schedulePrefill(): void {
+    clearTimeout(this.prefillTimer);
+    this.prefillTimer = setTimeout(() => void this.prefill(), EDIT_HISTORY_LIMITS.pauseMs + PREFILL_MARGIN_MS);
+  }
+
+  private async prefill(): Promise<void> {
+    this.history.settleIdle(this.now());
+    const last = this.lastAsked;
+    const settings = this.deps.configuration.settings;
+    const document = last && this.deps.documents.get(last.uri);
+    if (!last || !document || this.inFlight.has(last.uri) || !nextEditAvailable(settings) || this.excluded(last.uri)) return;
+    const controller = new AbortController();
+    const request: RequestAbort = { signal: controller.signal, abort: () => controller.abort(), dispose: () => undefined };
+    this.inFlight.set(last.uri, request);
+    try {
+      await predictNextEdit(
+        this.deps.engine,
+        this.history,
+        this.predictionInput(last.uri, document.getText(), last.line),
+        settings.nextEdit,
+        request.signal,
+        { evaluateOnly: true },
+      );
+    } catch {
+      // Aborted by a keystroke, or the engine's status already says what is wrong.
+    } finally {
+      if (this.inFlight.get(last.uri) === request) this.inFlight.delete(last.uri);
+    }
+  }
+
+  private predictionInput(uri: string, text: string, cursorLine: number): PredictionInput {
+    const context = this.deps.context.contextFor(uri, text.slice(0, 2000));
+    return {
+      uri,
+      text,
+      cursorLine,
+      path: this.deps.context.pathFor(uri),
+      relatedFiles: context?.chunks.filter((chunk) => chunk.uri !== uri) ?? [],
+    };
   }
 
   closed(uri: string): void {
@@ -129,18 +182,11 @@ class NextEdits {
       if (document.version !== version) throw staleVersion(version, document.version);
       if (!nextEditAvailable(settings) || this.excluded(uri)) return { edits: [] };
       this.history.settleIdle(this.now());
-      const text = document.getText();
-      const context = deps.context.contextFor(uri, text.slice(0, 2000));
+      this.lastAsked = { uri, line: params.position.line };
       const { edits, report } = await predictNextEdit(
         deps.engine,
         this.history,
-        {
-          uri,
-          text,
-          cursorLine: params.position.line,
-          path: deps.context.pathFor(uri),
-          relatedFiles: context?.chunks.filter((chunk) => chunk.uri !== uri) ?? [],
-        },
+        this.predictionInput(uri, document.getText(), params.position.line),
         settings.nextEdit,
         request.signal,
       );
@@ -166,6 +212,7 @@ class NextEdits {
   }
 
   dispose(): void {
+    clearTimeout(this.prefillTimer);
     this.cancelSpeculation();
     for (const request of this.inFlight.values()) request.abort();
   }
@@ -184,10 +231,10 @@ class NextEdits {
     const result = predictNextEdit(
       this.deps.engine,
       history,
-      { uri, text, cursorLine, path: this.deps.context.pathFor(uri), relatedFiles: [] },
+      this.predictionInput(uri, text, cursorLine),
       settings.nextEdit,
       abort.signal,
-      true,
+      { speculative: true },
     ).catch(() => undefined);
     this.speculation = {
       uri,

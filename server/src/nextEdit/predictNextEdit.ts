@@ -38,7 +38,7 @@ export async function predictNextEdit(
   input: PredictionInput,
   settings: HearthSettings["nextEdit"],
   signal: AbortSignal,
-  speculative = false,
+  mode: { speculative?: boolean; evaluateOnly?: boolean } = {},
 ): Promise<{ edits: PredictedEdit[]; report: NextEditReport }> {
   const window = editWindow(input.text, input.cursorLine);
   const latest = history.latest(input.uri);
@@ -53,7 +53,7 @@ export async function predictNextEdit(
   });
   const result = await engine.predictEdit(
     { prompt, currentWindow: window.text, stops: SWEEP_STOPS },
-    { maxTokens: settings.maxTokens, timeoutMs: settings.timeoutMs, signal, speculative },
+    { maxTokens: settings.maxTokens, timeoutMs: settings.timeoutMs, signal, ...mode },
   );
   const rewritten = rewrittenWindow(result.rewrite, window.text);
   const found = windowEdits(window.text, rewritten);

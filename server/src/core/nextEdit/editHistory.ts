@@ -40,7 +40,7 @@ export const ELIDED_LINES = "...";
 
 interface DocumentState {
   path: string;
-  /** The text before the edit in progress (or, when none is in progress, before the latest edit). */
+  /** The text before the edit in progress (the text now when none is). */
   base: string;
   /** The text now. */
   current: string;
@@ -81,7 +81,7 @@ export class EditHistory {
       this.settle(uri);
       this.settled.push(recorded(uri, state.path, change, true, now));
       this.trim();
-      state.base = state.current;
+      state.base = text;
       state.current = text;
       state.pending = false;
       state.lastChange = now;
@@ -147,7 +147,7 @@ export class EditHistory {
     return this.settled.slice(Math.max(0, this.settled.length - limit));
   }
 
-  /** The document's text before its latest edit and that edit (for the window "as it was"), if it has one. */
+  /** The document's text before the edit in progress and that edit (for the window "as it was"), if one is. */
   latest(uri: string): { before: string; change: LineChange } | undefined {
     const state = this.documents.get(uri);
     if (state === undefined) return undefined;
@@ -160,6 +160,8 @@ export class EditHistory {
     if (state === undefined || !state.pending) return;
     state.pending = false;
     const change = lineChange(state.base, state.current);
+    // A settled edit is history: the window "as it was" is the window now until the next edit begins.
+    state.base = state.current;
     if (change === undefined) return;
     this.settled.push(recorded(uri, state.path, change, false, state.lastChange));
     this.trim();

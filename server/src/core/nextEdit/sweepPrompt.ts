@@ -13,7 +13,8 @@
  * Everything stable comes first and the window now last, so a keystroke re-evaluates from the current window on:
  * the history lists settled edits only, and the edit being typed is the difference between the original and the
  * current window (public clients also list it as the last `.diff` block, which would change the prompt's early
- * part with every keystroke; once it settles, it is listed as they do).
+ * part with every keystroke). Once it settles (a pause, a save, an accept) it moves into the history and the
+ * original window is the window now, so the prompt then is exactly what the next keystroke extends.
  * Pure; special tokens are segments of their own, never parsed out of the user's text.
  */
 import type { Segment } from "../repoContext";

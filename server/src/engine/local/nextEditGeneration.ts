@@ -52,6 +52,14 @@ export async function generateNextEdit(
   // The predictor drafts continuations by finding the latest tokens in these (the current window is among them).
   sequence.tokenPredictor?.updateInputTokens?.(prompt.slice());
   const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal);
+  if (options.evaluateOnly) {
+    const metrics = { promptTokens: prompt.length, evaluatedPromptTokens, generatedTokens: 0 };
+    return {
+      rewrite: "",
+      complete: false,
+      metrics: { ...metrics, durationMs: performance.now() - started, stopReason: "evaluateOnly" },
+    };
+  }
 
   const deadline = started + options.timeoutMs;
   const generated: Token[] = [];

@@ -96,7 +96,8 @@ export async function llamaServerNextEdit(
   const events = http.events("/completion", {
     body: {
       prompt,
-      n_predict: options.maxTokens,
+      // n_predict 0 only evaluates the prompt into the slot's cache (cache_prompt).
+      n_predict: options.evaluateOnly ? 0 : options.maxTokens,
       t_max_predict_ms: options.timeoutMs,
       temperature: 0,
       top_k: 1,
@@ -145,10 +146,15 @@ export async function openAiNextEdit(
   options: NextEditOptions,
 ): Promise<NextEditResult> {
   const started = performance.now();
-  if (!safeAsText(input.prompt)) {
-    // The file holds text that spells a control token: as a text prompt it would forge the prompt's structure.
+  if (options.evaluateOnly || !safeAsText(input.prompt)) {
+    // Nothing to warm on a server whose cache Hearth can't address; a text prompt that spells a control token
+    // would forge the prompt's structure.
     const metrics = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0 };
-    return { rewrite: "", complete: false, metrics: { ...metrics, stopReason: "refused" } };
+    return {
+      rewrite: "",
+      complete: false,
+      metrics: { ...metrics, stopReason: options.evaluateOnly ? "evaluateOnly" : "refused" },
+    };
   }
   const events = http.events("/v1/completions", {
     body: {
