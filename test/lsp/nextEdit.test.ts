@@ -255,3 +255,28 @@ describe("next edit (local engine, generated model)", function () {
     assert.equal(status.setting, "hearth.nextEdit.model");
   });
 });
+
+describe("next edit without a next-edit model (the completion model at the cursor)", function () {
+  this.timeout(60_000);
+  let client: LspTestClient;
+
+  before(async () => {
+    client = await LspTestClient.start({ completion: { model: bigramModelPath("qwen") }, local: { threads: 1 } });
+  });
+  after(() => client.stop());
+
+  it("answers with the completion as an insertion at the cursor, for editors that only ask for next edits", async () => {
+    const uri = "file:///workspace/src/fim.ts";
+    await client.open(uri, "function add(a, b) {\n  ret\n}\n");
+    const { edits } = await client.inlineEdits(uri, 1, 5);
+    const at = { line: 1, character: 5 };
+    assert.deepEqual(edits, [{ range: { start: at, end: at }, text: "urn a+b;", textDocument: { uri, version: 1 } }]);
+  });
+
+  it("and nothing with next edits turned off", async () => {
+    await client.changeSettings({ ...client.settings, nextEdit: { enabled: false } });
+    const uri = "file:///workspace/src/off.ts";
+    await client.open(uri, "function add(a, b) {\n  ret\n}\n");
+    assert.deepEqual((await client.inlineEdits(uri, 1, 5)).edits, []);
+  });
+});

@@ -107,7 +107,10 @@ describe("layers", () => {
     assert.ok(layerViolation("client/webview/main.ts", "server/src/shared/protocol.ts"));
     assert.ok(layerViolation("server/src/models/fit.ts", "server/src/server.ts"), "nothing imports the entry point");
     assert.equal(layerViolation("server/src/engine/local/fimGeneration.ts", "server/src/core/repoContext.ts"), undefined);
-    assert.equal(layerViolation("server/src/completion/suggest.ts", "server/src/completion/speculation.ts"), undefined);
+    assert.equal(
+      layerViolation("server/src/completion/speculation.ts", "server/src/completion/inlineCompletionFeature.ts"),
+      undefined,
+    );
     assert.equal(layerViolation("client/webview/main.ts", "server/src/shared/chatProtocol.ts"), undefined);
   });
 });

@@ -6,10 +6,11 @@
 import type { Connection, InlineCompletionList, InlineCompletionParams, TextDocuments } from "vscode-languageserver";
 import { type CancellationToken, InlineCompletionTriggerKind } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { alignedWindow, type DocumentWindow, prefixWindowStart } from "../core/documentWindow";
+import { type DocumentWindow, shouldSuggestAutomatically, windowAtCursor } from "../core/documentWindow";
 import { type CrossFileContext, cacheKeyFor } from "../core/fimInput";
 import { SuggestionCache } from "../core/suggestionCache";
 import { EngineError, isAbortError } from "../engine/engineError";
+import { codeAround, suggestFor } from "../engine/fimSuggestion";
 import type { ModelEngine } from "../engine/modelEngine";
 import { abortSignalFor, type Feature, type RequestAbort } from "../feature";
 import type { Logger } from "../logger";
@@ -17,7 +18,6 @@ import { isDocument, isPosition, requireParams, shaped } from "../paramChecks";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
 import type { HearthSettings } from "../shared/settings";
 import { Speculation } from "./speculation";
-import { codeAround, suggestFor } from "./suggest";
 
 export interface InlineCompletionDependencies {
   connection: Connection;
@@ -27,11 +27,6 @@ export interface InlineCompletionDependencies {
   log: Logger;
   /** Cross-file context, when the client forwards any. */
   context?: CrossFileContext;
-}
-
-/** Automatic suggestions are skipped in the middle of a word: the model would only guess the word's rest. */
-export function shouldSuggestAutomatically(lineSuffix: string): boolean {
-  return !/^[\p{L}\p{N}_$]/u.test(lineSuffix);
 }
 
 /** Suggestions besides the greedy one on an explicit request (Alt+] / Alt+[ cycle through them in VS Code). */
@@ -123,15 +118,9 @@ class InlineCompletions {
     // Secrets never reach the model.
     if (isSensitiveFile(uriPath(document.uri), deps.configuration.settings.privacy.excludedFiles)) return null;
     const version = document.version;
-    // Only the lines the window can use are copied out of the document, so a 10 MB file costs what a small one does.
-    const firstLine = prefixWindowStart(params.position.line, settings.prefixLines);
-    const nearby = document.getText({
-      start: { line: firstLine, character: 0 },
-      end: { line: params.position.line + settings.suffixLines + 1, character: 0 },
-    });
-    const cursor = { line: params.position.line - firstLine, character: params.position.character };
-    const window = alignedWindow(nearby, firstLine, cursor, settings);
-    if (window === undefined) return null; // never: `nearby` starts on the aligned line
+    const cut = windowAtCursor((range) => document.getText(range), params.position, settings);
+    if (cut === undefined) return null; // never: `nearby` starts on the aligned line
+    const { window, nearby, firstLine, cursor } = cut;
     const explicit = params.context.triggerKind === InlineCompletionTriggerKind.Invoked;
     if (!explicit && !shouldSuggestAutomatically(window.lineSuffix)) return null;
 

@@ -11,10 +11,10 @@ import { alignedWindow, type DocumentWindow } from "../core/documentWindow";
 import { cacheKeyFor, fimInputOf } from "../core/fimInput";
 import type { SuggestionCache } from "../core/suggestionCache";
 import { EngineError, isAbortError } from "../engine/engineError";
+import { suggestFor } from "../engine/fimSuggestion";
 import type { ModelEngine, RepoContextInput } from "../engine/modelEngine";
 import type { Logger } from "../logger";
 import type { HearthSettings } from "../shared/settings";
-import { suggestFor } from "./suggest";
 
 export interface ShownSuggestion {
   uri: string;

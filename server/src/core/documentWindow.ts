@@ -92,3 +92,27 @@ export function alignedWindow(
   const line = cursor.line - skip;
   return cutDocumentWindow(lines, { line, character: cursor.character }, { prefixLines: line, suffixLines: budget.suffixLines });
 }
+
+/**
+ * The window at a cursor in a document, copying out only the lines it can use (so a 10 MB file costs what a small
+ * one does): `nearby` is the text from line `firstLine` on, `cursor` the position relative to it.
+ */
+export function windowAtCursor(
+  getText: (range: { start: { line: number; character: number }; end: { line: number; character: number } }) => string,
+  position: { line: number; character: number },
+  budget: { prefixLines: number; suffixLines: number },
+): { window: DocumentWindow; nearby: string; firstLine: number; cursor: { line: number; character: number } } | undefined {
+  const firstLine = prefixWindowStart(position.line, budget.prefixLines);
+  const nearby = getText({
+    start: { line: firstLine, character: 0 },
+    end: { line: position.line + budget.suffixLines + 1, character: 0 },
+  });
+  const cursor = { line: position.line - firstLine, character: position.character };
+  const window = alignedWindow(nearby, firstLine, cursor, budget);
+  return window && { window, nearby, firstLine, cursor };
+}
+
+/** Automatic suggestions are skipped in the middle of a word: the model would only guess the word's rest. */
+export function shouldSuggestAutomatically(lineSuffix: string): boolean {
+  return !/^[\p{L}\p{N}_$]/u.test(lineSuffix);
+}

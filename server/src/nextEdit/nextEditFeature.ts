@@ -6,11 +6,13 @@
 import type { Connection, TextDocuments } from "vscode-languageserver";
 import { LSPErrorCodes, ResponseError } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import { shouldSuggestAutomatically, windowAtCursor } from "../core/documentWindow";
 import type { CrossFileContext } from "../core/fimInput";
 import { EDIT_HISTORY_LIMITS, EditHistory } from "../core/nextEdit/editHistory";
 import { editWindowRange } from "../core/nextEdit/editWindow";
 import { LINE_BREAK } from "../core/nextEdit/textChange";
 import { EngineError, isAbortError } from "../engine/engineError";
+import { codeAround, suggestFor } from "../engine/fimSuggestion";
 import type { ModelEngine } from "../engine/modelEngine";
 import { abortSignalFor, type Feature, type RequestAbort } from "../feature";
 import type { Logger } from "../logger";
@@ -24,7 +26,7 @@ import {
   type NextEditReport,
 } from "../shared/protocol";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
-import { type HearthSettings, nextEditAvailable } from "../shared/settings";
+import { type HearthSettings, nextEditAvailable, nextEditFromCompletion } from "../shared/settings";
 import { type PredictedEdit, type PredictionInput, predictNextEdit } from "./predictNextEdit";
 import { Proposal } from "./proposal";
 
@@ -180,7 +182,9 @@ class NextEdits {
       if (document === undefined) return { edits: [] };
       const version = params.textDocument.version;
       if (document.version !== version) throw staleVersion(version, document.version);
-      if (!nextEditAvailable(settings) || this.excluded(uri)) return { edits: [] };
+      if (this.excluded(uri)) return { edits: [] };
+      if (nextEditFromCompletion(settings)) return { edits: await this.insertionAtCursor(document, params, request.signal) };
+      if (!nextEditAvailable(settings)) return { edits: [] };
       this.history.settleIdle(this.now());
       this.lastAsked = { uri, line: params.position.line };
       const { edits, report } = await predictNextEdit(
@@ -209,6 +213,18 @@ class NextEdits {
     } finally {
       if (this.inFlight.get(uri) === request) this.inFlight.delete(uri);
     }
+  }
+
+  /** Without a next-edit model: the completion model's suggestion, as an insertion at the cursor. */
+  private async insertionAtCursor(document: TextDocument, params: InlineEditParams, signal: AbortSignal): Promise<InlineEdit[]> {
+    const settings = this.deps.configuration.settings.completion;
+    const cut = windowAtCursor((range) => document.getText(range), params.position, settings);
+    if (cut === undefined || !shouldSuggestAutomatically(cut.window.lineSuffix)) return [];
+    const context = this.deps.context.contextFor(document.uri, codeAround(cut.window));
+    const { text } = await suggestFor(this.deps.engine, cut.window, settings, signal, { context });
+    if (text === undefined || this.deps.documents.get(document.uri)?.version !== params.textDocument.version) return [];
+    const at = params.position;
+    return [{ range: { start: at, end: at }, text, textDocument: params.textDocument }];
   }
 
   dispose(): void {

@@ -297,6 +297,14 @@ export function nextEditAvailable(settings: HearthSettings): boolean {
   return settings.engine === "remote" ? settings.remote.nextEditModel !== "" : settings.nextEdit.model !== "";
 }
 
+/**
+ * Whether next-edit requests get the completion model's suggestion as an edit at the cursor: next edits are on but
+ * no next-edit model is set (the degenerate case, for editors that only ask for next edits; VS Code shows ghost text).
+ */
+export function nextEditFromCompletion(settings: HearthSettings): boolean {
+  return settings.nextEdit.enabled && settings.completion.enabled && !nextEditAvailable(settings);
+}
+
 /** Whether two settings differ in any key that needs the role's model loaded again. */
 export function needsModelReload(before: HearthSettings, after: HearthSettings, role: ModelRole = "completion"): boolean {
   return SETTINGS_NEEDING_MODEL_RELOAD[role].some((path) => {

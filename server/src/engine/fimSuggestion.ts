@@ -1,13 +1,14 @@
 /**
  * One suggestion for one document window: the engine call with the scope-aware stop, then the post-processing
- * filters. Shared by the request path and by speculation.
+ * filters. Shared by ghost text (its request path and speculation) and by next edits without a next-edit model,
+ * whose answer is then this suggestion as an insertion at the cursor.
  */
 
 import type { DocumentWindow } from "../core/documentWindow";
 import { fimInputOf, type RepoContextInput } from "../core/fimInput";
 import { postprocessCompletion, scopeEndIndex } from "../core/postprocess";
-import type { FimResult, ModelEngine } from "../engine/modelEngine";
 import type { HearthSettings } from "../shared/settings";
+import type { FimResult, ModelEngine } from "./modelEngine";
 
 export interface SuggestOptions {
   /** Speculation: a guess nobody asked for yet. */
