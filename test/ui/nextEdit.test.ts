@@ -43,7 +43,7 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
       tools: provisionedTools(),
       vsix: packageVsix(),
       settings,
-      files: { "scale.ts": SOURCE, "dismiss.ts": SOURCE },
+      files: { "scale.ts": SOURCE, "dismiss.ts": SOURCE, "eager.ts": SOURCE },
     });
     workbench = new Workbench(session.page);
     // The language server is up and talking to the engine once its status names the served model (edits made before it
@@ -138,5 +138,16 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
     await session.page.keyboard.press("Escape");
     await waitForInserted(0);
     assert.equal(await workbench.editorText(), SOURCE.replace("(value", "(amount"));
+  });
+
+  it("with eagerness high, moving to another line after an edit asks again", async () => {
+    session.writeSettings({ ...settings, "hearth.nextEdit.eagerness": "high" });
+    await renameParameter("eager.ts");
+    await waitForInserted(3);
+    await session.page.keyboard.press("Escape");
+    await waitForInserted(0);
+    await session.page.keyboard.press("ArrowDown");
+    await waitForInserted(3);
+    session.writeSettings(settings);
   });
 });

@@ -11,8 +11,8 @@ import { type HearthSettings, nextEditAvailable } from "../../../server/src/shar
 import { NextEditDecorations } from "./nextEditDecorations";
 import { afterAccepting, cursorAt, type SuggestedEdit, targetEdit } from "./suggestedEdits";
 
-/** The pause after a keystroke before next edits are asked for. */
-const DEBOUNCE_MS = 250;
+/** The pause after a keystroke before next edits are asked for, by hearth.nextEdit.eagerness. */
+const DEBOUNCE_MS = { low: 750, normal: 250, high: 100 } as const;
 /** The context key that enables Tab and Esc for next edits. */
 const VISIBLE_KEY = "hearth.nextEditVisible";
 
@@ -26,6 +26,8 @@ export class NextEditController implements vscode.Disposable {
   private suggestion: Suggestion | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pending: vscode.CancellationTokenSource | undefined;
+  /** The cursor's line at the user's last edit (eager mode asks again when the cursor leaves it). */
+  private editedLine: number | undefined;
   /** Set while Hearth applies an accepted edit, so that change doesn't count as the user's. */
   private applying = false;
   /** Tab presses in order: a fast second Tab waits for the first one's edit to land. */
@@ -43,7 +45,7 @@ export class NextEditController implements vscode.Disposable {
       this.decorations,
       vscode.workspace.onDidChangeTextDocument((event) => this.documentChanged(event)),
       vscode.window.onDidChangeActiveTextEditor(() => this.clear()),
-      vscode.window.onDidChangeTextEditorSelection((event) => this.redraw(event.textEditor)),
+      vscode.window.onDidChangeTextEditorSelection((event) => this.selectionChanged(event.textEditor)),
       vscode.window.onDidChangeTextEditorVisibleRanges((event) => this.redraw(event.textEditor)),
     ];
   }
@@ -156,7 +158,20 @@ export class NextEditController implements vscode.Disposable {
     this.pending?.cancel();
     clearTimeout(this.timer);
     if (!nextEditAvailable(this.settings())) return;
-    this.timer = setTimeout(() => void this.suggest(editor), DEBOUNCE_MS);
+    this.editedLine = editor.selection.active.line;
+    this.timer = setTimeout(() => void this.suggest(editor), DEBOUNCE_MS[this.settings().nextEdit.eagerness]);
+  }
+
+  /** Eager: moving to another line after an edit asks too (the edit there may follow from the one just made). */
+  private selectionChanged(editor: vscode.TextEditor): void {
+    this.redraw(editor);
+    const line = editor.selection.active.line;
+    if (this.editedLine === undefined || line === this.editedLine || this.suggestion || editor !== vscode.window.activeTextEditor)
+      return;
+    if (this.settings().nextEdit.eagerness !== "high") return;
+    this.editedLine = line;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.suggest(editor), DEBOUNCE_MS.high);
   }
 
   private show(suggestion: Suggestion): void {

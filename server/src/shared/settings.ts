@@ -9,6 +9,8 @@ export type RemoteApi = "llama-server" | "openai";
 export type RemoteFimFormat = "auto" | "qwen" | "starcoder" | "deepseek";
 /** A next-edit model's prompt format: `auto` recognises it from the model's name (Sweep's `sweep-next-edit-*`). */
 export type NextEditFormat = "auto" | "sweep";
+/** How soon next edits are asked for after typing (see hearth.nextEdit.eagerness). */
+export type NextEditEagerness = "low" | "normal" | "high";
 
 export interface HearthSettings {
   completion: {
@@ -51,6 +53,11 @@ export interface HearthSettings {
     model: string;
     /** The model's prompt format. Default "auto". */
     format: NextEditFormat;
+    /**
+     * How soon VS Code asks after typing: `low` after a 750 ms pause, `normal` (default) after 250 ms, `high` after
+     * 100 ms and also when the cursor moves to another line after an edit.
+     */
+    eagerness: NextEditEagerness;
     /** Most tokens generated for one rewrite of the window. Default 512. */
     maxTokens: number;
     /** Generation stops after this many milliseconds and the suggestion is dropped. Default 5000. */
@@ -108,7 +115,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
     disabledLanguages: ["plaintext"],
   },
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
-  nextEdit: { enabled: true, model: "", format: "auto", maxTokens: 512, timeoutMs: 5000 },
+  nextEdit: { enabled: true, model: "", format: "auto", eagerness: "normal", maxTokens: 512, timeoutMs: 5000 },
   privacy: { excludedFiles: [] },
   models: { directory: "", endpoint: "" },
   engine: "local",
@@ -250,6 +257,12 @@ export function parseSettings(raw: unknown): ParsedSettings {
         enabled: boolean(nextEdit, "enabled", defaults.nextEdit.enabled, "nextEdit.enabled"),
         model: string(nextEdit, "model", defaults.nextEdit.model, "nextEdit.model"),
         format: choice(nextEdit.format, ["auto", "sweep"] as const, defaults.nextEdit.format, "nextEdit.format"),
+        eagerness: choice(
+          nextEdit.eagerness,
+          ["low", "normal", "high"] as const,
+          defaults.nextEdit.eagerness,
+          "nextEdit.eagerness",
+        ),
         maxTokens: integer(nextEdit, "maxTokens", defaults.nextEdit.maxTokens, 16, 4096, "nextEdit.maxTokens"),
         timeoutMs: integer(nextEdit, "timeoutMs", defaults.nextEdit.timeoutMs, 100, 60000, "nextEdit.timeoutMs"),
       },
