@@ -23,7 +23,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   installNetworkAudit("client", (stack) => stack.includes(__filename));
   hearth = new HearthClient(context);
   const chat = new ChatView(context, hearth);
-  const nextEdits = new NextEditController(context.extensionUri, () => hearth?.languageClient, readConfig);
+  const nextEdits = new NextEditController(
+    context.extensionUri,
+    () => hearth?.languageClient,
+    readConfig,
+    (document) => hearth?.ghostTextShownFor(document) ?? false,
+  );
   // Ghost text waits while next edits are on screen, so the two never fight over Tab.
   hearth.inlineCompletionsWait = () => nextEdits.visible;
   const contextForwarder = new ContextForwarder(

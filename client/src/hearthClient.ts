@@ -87,6 +87,13 @@ export class HearthClient implements vscode.Disposable {
 
   /** True while inline completions should wait (next edits are on screen); set by the extension. */
   inlineCompletionsWait: () => boolean = () => false;
+  /** The document version the last ghost text was handed to VS Code for. */
+  private ghostText: { uri: string; version: number } | undefined;
+
+  /** Whether ghost text was given for this version of the document (next edits then wait, so the two never fight). */
+  ghostTextShownFor(document: { uri: { toString(): string }; version: number }): boolean {
+    return this.ghostText?.uri === document.uri.toString() && this.ghostText.version === document.version;
+  }
   private lastNextEditError: string | undefined;
 
   /** The running language client (for extension-host tests), or undefined between restarts. */
@@ -108,7 +115,9 @@ export class HearthClient implements vscode.Disposable {
       middleware: createInlineCompletionMiddleware(
         () => this.settings,
         () => this.inlineCompletionsWait(),
-        (latencyMs) => {
+        (latencyMs, shownFor) => {
+          this.ghostText = shownFor;
+          if (latencyMs === undefined) return;
           // Tokens/s comes from the engine's own measurement of the same request.
           void this.client
             ?.sendRequest(LastCompletionMetricsRequest.type)

@@ -8,8 +8,11 @@ import type { HearthSettings } from "../../server/src/shared/settings";
 import { remainderAfterTyping, type ShownSuggestion } from "./shownSuggestion";
 import { TypingPace } from "./typingPace";
 
-/** Told the keystroke-to-answer time of each suggestion shown, for the status bar. */
-export type SuggestionTiming = (latencyMs: number) => void;
+/**
+ * Told of each suggestion handed to VS Code: the keystroke-to-answer time (for the status bar; undefined when it
+ * came without a request, typing through one already shown) and the document version it is for.
+ */
+export type SuggestionTiming = (latencyMs: number | undefined, shownFor: { uri: string; version: number }) => void;
 
 export function createInlineCompletionMiddleware(
   settings: () => HearthSettings,
@@ -36,7 +39,10 @@ export function createInlineCompletionMiddleware(
       // cursor would be dropped by the first Backspace and have to be asked for again).
       const lineAnchored = (text: string) =>
         new vscode.InlineCompletionItem(linePrefix + text, new vscode.Range(position.line, 0, position.line, position.character));
-      if (remainder !== undefined) return [lineAnchored(remainder)];
+      if (remainder !== undefined) {
+        onSuggestion?.(undefined, { uri, version: document.version });
+        return [lineAnchored(remainder)];
+      }
 
       if (!explicit) {
         const delay = pace.keystroke(performance.now());
@@ -49,7 +55,7 @@ export function createInlineCompletionMiddleware(
       const items = Array.isArray(result) ? result : result?.items;
       const first = items?.[0]?.insertText;
       shown = typeof first === "string" ? { uri, line: position.line, linePrefix, text: first } : undefined;
-      if (shown) onSuggestion?.(performance.now() - started);
+      if (shown) onSuggestion?.(performance.now() - started, { uri, version: document.version });
       if (!items) return result;
       return items.map((item) =>
         typeof item.insertText === "string" && (item.range === undefined || item.range.isEmpty)

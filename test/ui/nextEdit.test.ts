@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
+import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
 import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
 import { CodeServerSession } from "./codeServerSession";
@@ -149,5 +150,50 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
     await session.page.keyboard.press("ArrowDown");
     await waitForInserted(3);
     session.writeSettings(settings);
+  });
+});
+
+describe("next edits and ghost text never fight (code-server + Chromium)", function () {
+  this.timeout(120_000);
+  let session: CodeServerSession;
+  let workbench: Workbench;
+
+  before(async function () {
+    this.timeout(600_000);
+    session = await CodeServerSession.start({
+      tools: provisionedTools(),
+      vsix: packageVsix(),
+      // The bigram completion model completes `ret` with `urn a+b;`; the "fix" model, as the next-edit model,
+      // rewrites every window to `let x=1;`, so it always has an edit to propose.
+      settings: {
+        "hearth.completion.model": bigramModelPath("qwen"),
+        "hearth.nextEdit.model": bigramModelPath("qwen", "fix"),
+        "hearth.local.threads": 1,
+      },
+      files: { "both.ts": "function add(a: number, b: number) {\n  \n}\n" },
+    });
+    workbench = new Workbench(session.page);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `next edit ${this.currentTest.title}`);
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  it("while ghost text is on screen, next edits wait; Tab takes the ghost text", async () => {
+    await workbench.openFile("both.ts");
+    await workbench.waitForHearthState("ready");
+    await workbench.goToLineEnd(2);
+    await workbench.type("ret");
+    await workbench.waitForGhostText("urn a+b;");
+    // Give the next-edit request time to come back (it asks 250 ms after the last key).
+    await session.page.waitForTimeout(1500);
+    assert.deepEqual(await session.page.evaluate(READ_INSERTED), [], "no next edit drawn over the ghost text");
+    await session.page.keyboard.press("Tab");
+    await workbench.waitForGhostText("");
+    assert.equal(await workbench.editorText(), "function add(a: number, b: number) {\n  return a+b;\n}\n");
   });
 });

@@ -39,6 +39,8 @@ export class NextEditController implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly client: () => LanguageClient | undefined,
     private readonly settings: () => HearthSettings,
+    /** True when ghost text is on screen for this version of the document: next edits then wait. */
+    private readonly ghostTextShown: (document: vscode.TextDocument) => boolean = () => false,
   ) {
     this.decorations = new NextEditDecorations(extensionUri);
     this.subscriptions = [
@@ -82,7 +84,8 @@ export class NextEditController implements vscode.Disposable {
           return { start: document.offsetAt(range.start), end: document.offsetAt(range.end), text: edit.text };
         })
         .sort((a, b) => a.start - b.start);
-      if (edits.length > 0 && vscode.window.activeTextEditor === editor) this.show({ editor, version, edits });
+      if (edits.length > 0 && vscode.window.activeTextEditor === editor && !this.ghostTextShown(document))
+        this.show({ editor, version, edits });
     } catch {
       // A stale version or a cancelled request: the next keystroke asks again.
     } finally {

@@ -116,7 +116,7 @@ export class LlamaEngine implements ModelEngine {
     options.signal.throwIfAborted();
     return this.nextEditSlot.exclusive(() => {
       options.signal.throwIfAborted();
-      return generateNextEdit(loaded, input, options);
+      return generateNextEdit(loaded, input, options, this.gate);
     });
   }
 

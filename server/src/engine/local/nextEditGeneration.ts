@@ -8,12 +8,15 @@ import { rejoinedWindow } from "../../core/nextEdit/earlyStop";
 import { EngineError } from "../engineError";
 import type { NextEditInput, NextEditMetrics, NextEditOptions, NextEditResult } from "../modelEngine";
 import type { NextEditModel } from "./nextEditModel";
+import type { PriorityGate } from "./priorityGate";
 import { evaluatePrompt } from "./promptEvaluation";
 
 export async function generateNextEdit(
   loaded: NextEditModel,
   input: NextEditInput,
   options: NextEditOptions,
+  /** Ghost text goes first: prompt chunks and tokens wait while an inline completion runs. */
+  gate?: PriorityGate,
 ): Promise<NextEditResult> {
   const started = performance.now();
   const { model } = loaded;
@@ -51,7 +54,7 @@ export async function generateNextEdit(
   const last = prompt[prompt.length - 1];
   // The predictor drafts continuations by finding the latest tokens in these (the current window is among them).
   sequence.tokenPredictor?.updateInputTokens?.(prompt.slice());
-  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal);
+  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, gate && (() => gate.whenClear()));
   if (options.evaluateOnly) {
     const metrics = { promptTokens: prompt.length, evaluatedPromptTokens, generatedTokens: 0 };
     return {
@@ -95,6 +98,7 @@ export async function generateNextEdit(
       stopReason = "timeout";
       break;
     }
+    await gate?.whenClear();
   }
   options.signal.throwIfAborted();
   return {

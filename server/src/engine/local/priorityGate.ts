@@ -1,6 +1,6 @@
 /**
- * Lets inline completions go first: while one runs, chat generation waits between tokens, so ghost text stays
- * fast during a long chat reply on a machine with few cores.
+ * Lets inline completions go first: while one runs, chat and next-edit generation wait between tokens (and prompt
+ * chunks), so ghost text stays fast during a long chat reply or rewrite on a machine with few cores.
  */
 export class PriorityGate {
   private active = 0;
