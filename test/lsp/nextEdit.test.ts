@@ -134,6 +134,20 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
     assert.equal((await client.lastNextEdit())?.stopReason, "rejoined");
   });
 
+  it("keys typed one per slow answer stay one edit: waiting for the model is not a pause", async () => {
+    const uri = "file:///workspace/src/slow.ts";
+    await client.open(uri, SOURCE);
+    engine.lineDelayMs = 400; // each answer takes ~2 s, longer than the pause that ends an edit
+    await client.replace(uri, 0, 15, 20, "");
+    for (const [offset, char] of [..."amount"].slice(0, 3).entries()) {
+      await client.insert(uri, 0, 15 + offset, char);
+      await client.inlineEdits(uri, 0, 16 + offset);
+    }
+    const prompt = (await client.lastNextEdit())?.promptText ?? "";
+    assert.ok(!prompt.includes("src/slow.ts.diff"), prompt);
+    assert.ok(prompt.includes("current/src/slow.ts\nfunction scale(amo: number"), prompt);
+  });
+
   it("a keystroke cancels a prediction in flight", async () => {
     const uri = "file:///workspace/src/cancel.ts";
     await client.open(uri, SOURCE);

@@ -61,6 +61,18 @@ describe("next edit: edit history", () => {
     assert.ok(history.recent(100).length <= EDIT_HISTORY_LIMITS.edits + 1);
   });
 
+  it("time spent waiting for an answer is not a pause", () => {
+    const history = new EditHistory();
+    history.opened("u", "a.ts", "f(a)");
+    history.changed("u", "f(ab)", 0);
+    history.answered("u", PAUSE * 2); // a slow model answered long after the key
+    history.changed("u", "f(abc)", PAUSE * 2 + 100);
+    assert.deepEqual(
+      history.recent(3).map((edit) => edit.after),
+      [["f(abc)"]],
+    );
+  });
+
   it("typing back to where an edit began leaves no edit", () => {
     const history = new EditHistory();
     history.opened("u", "a.ts", "abc");

@@ -124,11 +124,13 @@ class NextEdits {
   }
 
   private async prefill(): Promise<void> {
+    // While a request runs the user is waiting, not pausing: its answer schedules this again.
+    if (this.inFlight.size > 0) return;
     this.history.settleIdle(this.now());
     const last = this.lastAsked;
     const settings = this.deps.configuration.settings;
     const document = last && this.deps.documents.get(last.uri);
-    if (!last || !document || this.inFlight.has(last.uri) || !nextEditAvailable(settings) || this.excluded(last.uri)) return;
+    if (!last || !document || !nextEditAvailable(settings) || this.excluded(last.uri)) return;
     const controller = new AbortController();
     const request: RequestAbort = { signal: controller.signal, abort: () => controller.abort(), dispose: () => undefined };
     this.inFlight.set(last.uri, request);
@@ -195,6 +197,8 @@ class NextEdits {
         request.signal,
       );
       this.lastReport = report;
+      this.history.answered(uri, this.now());
+      this.schedulePrefill();
       // The user typed while the model ran: the edits would land in the wrong place.
       if (deps.documents.get(uri)?.version !== version) throw staleVersion(version, deps.documents.get(uri)?.version);
       const proposal = edits.length > 0 ? new Proposal(document, edits) : undefined;

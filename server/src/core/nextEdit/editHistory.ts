@@ -103,6 +103,15 @@ export class EditHistory {
     if (state.base === state.current) state.pending = false;
   }
 
+  /**
+   * An answer arrived for the document at `now`: time spent waiting for the model is not a pause, so the edit in
+   * progress counts as last changed now (on a slow machine, one key per answer still makes one edit).
+   */
+  answered(uri: string, now: number): void {
+    const state = this.documents.get(uri);
+    if (state?.pending) state.lastChange = Math.max(state.lastChange, now);
+  }
+
   /** Saving ends the edit in progress. */
   saved(uri: string): void {
     this.settle(uri);
