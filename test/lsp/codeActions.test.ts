@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import { type CodeAction, CodeActionRequest, CodeActionResolveRequest, type Diagnostic } from "vscode-languageserver-protocol";
 import { HearthErrorCodes } from "../../server/src/shared/errors";
-import { FixRequest } from "../../server/src/shared/protocol";
+import { FixProgressType, FixRequest } from "../../server/src/shared/protocol";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { LspTestClient } from "./lspTestClient";
 
@@ -124,5 +124,32 @@ describe("Explain and Fix code actions over LSP", function () {
         annotationId: "hearth.fix",
       },
     ]);
+  });
+
+  it("streams the fix so far as LSP partial results, each a prefix of the final edit", async () => {
+    const uri = "file:///workspace/streamed.ts";
+    await client.open(uri, 'function f() {\n  let x: number = "a";\n}\n');
+    const partials: string[] = [];
+    const token = "fix-progress-1";
+    const listener = client.connection.onProgress(FixProgressType, token, (value) => {
+      partials.push(value.replacement);
+    });
+    const edit = await client.connection.sendRequest(FixRequest.type, {
+      uri,
+      version: 1,
+      range: { start: { line: 1, character: 6 }, end: { line: 1, character: 7 } },
+      partialResultToken: token,
+    });
+    listener.dispose();
+    const change = edit.documentChanges?.[0];
+    assert.ok(change && "edits" in change);
+    const first = change.edits[0];
+    const final = "newText" in first ? first.newText : "";
+    assert.equal(final, "  let x=1;");
+    assert.ok(partials.length >= 3, `partial results: ${JSON.stringify(partials)}`);
+    for (const [index, partial] of partials.entries()) {
+      assert.ok(final.startsWith(partial), `${JSON.stringify(partial)} is a prefix of the fix`);
+      if (index > 0) assert.ok(partial.length > partials[index - 1].length, "each partial result adds to the last");
+    }
   });
 });

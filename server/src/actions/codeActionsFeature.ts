@@ -13,6 +13,7 @@ import {
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { extractReplacement } from "../core/extractReplacement";
+import type { ReasoningDelta } from "../core/reasoning";
 import { EngineError } from "../engine/engineError";
 import type { ModelEngine } from "../engine/modelEngine";
 import { type Feature, withAbortSignal } from "../feature";
@@ -20,7 +21,7 @@ import { isCount, isDocument, isRange, isString, optional, requireParams, shaped
 import { fixMessage } from "../shared/codePrompts";
 import { COMMANDS } from "../shared/commands";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
-import { type CodeTargetArguments, type FixParams, FixRequest } from "../shared/protocol";
+import { type CodeTargetArguments, type FixParams, FixProgressType, FixRequest } from "../shared/protocol";
 import { fitReplacement } from "../shared/replacementFit";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
 import type { HearthSettings } from "../shared/settings";
@@ -109,6 +110,7 @@ export function registerCodeActions(deps: Dependencies): Feature {
       range: isRange,
       diagnostic: optional(isString),
       instruction: optional(isString),
+      partialResultToken: optional((value) => typeof value === "string" || typeof value === "number"),
     });
     return withAbortSignal(token, (signal) => computeFix(deps, params, signal));
   });
@@ -142,10 +144,25 @@ export async function computeFix(deps: Dependencies, params: FixParams, signal: 
     instruction: params.instruction,
   });
   let answer: string;
+  const original = document.getText(range);
+  const progressToken = params.partialResultToken;
+  let streamed = "";
+  let reported = "";
+  // The fix so far, for an editor that shows it streaming, fitted to the original as the final edit is.
+  const onDelta = (delta: ReasoningDelta) => {
+    if (progressToken === undefined) return;
+    if (delta.kind === "reset") streamed = delta.answer;
+    else if (delta.kind === "answer") streamed += delta.text;
+    else return;
+    const sofar = extractReplacement(streamed);
+    if (sofar === "" || sofar === reported) return;
+    reported = sofar;
+    void deps.connection.sendProgress(FixProgressType, progressToken, { range, replacement: fitReplacement(original, sofar) });
+  };
   try {
     const reply = await deps.engine.chat(
       { messages: [{ role: "user", content: message.content }], context: message.context },
-      { purpose: "fix", temperature: 0, signal, onDelta: () => undefined },
+      { purpose: "fix", temperature: 0, signal, onDelta },
     );
     answer = reply.answer;
   } catch (error) {
@@ -164,7 +181,7 @@ export async function computeFix(deps: Dependencies, params: FixParams, signal: 
       {
         textDocument: { uri: params.uri, version: params.version },
         // In the original's line breaks and indentation, whatever the model's code block had.
-        edits: [{ range, newText: fitReplacement(document.getText(range), replacement), annotationId: "hearth.fix" }],
+        edits: [{ range, newText: fitReplacement(original, replacement), annotationId: "hearth.fix" }],
       },
     ],
     changeAnnotations: {

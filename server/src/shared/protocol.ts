@@ -10,6 +10,7 @@ import {
   NotificationType,
   NotificationType0,
   type Position,
+  ProgressType,
   type Range,
   RequestType,
   RequestType0,
@@ -125,11 +126,26 @@ export interface FixParams {
   range: Range;
   diagnostic?: string;
   instruction?: string;
+  /**
+   * LSP's partial-result token: while the model writes, the server reports the fix so far as `$/progress` with a
+   * FixProgress value, so an editor can show it streaming.
+   */
+  partialResultToken?: string | number;
 }
+
+/** The fix so far: the text that will replace `range` as far as the model has written it, fitted like the final edit. */
+export interface FixProgress {
+  range: Range;
+  replacement: string;
+}
+
+/** The `$/progress` type of a fix's partial results. */
+export const FixProgressType = new ProgressType<FixProgress>();
 
 /**
  * Client → server request: computes a fix with the chat model and returns it as a WorkspaceEdit whose change is
- * annotated `needsConfirmation`, so VS Code shows it for review before anything changes. Errors: the document
+ * annotated `needsConfirmation`, so VS Code shows it for review before anything changes; with a
+ * `partialResultToken`, the fix so far streams as `$/progress` (FixProgress) meanwhile. Errors: the document
  * changed since `version` (`HearthErrorCodes.staleDocument`), or the chat model is unusable (`chatModel`).
  */
 export namespace FixRequest {
