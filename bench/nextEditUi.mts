@@ -43,15 +43,9 @@ async function main(): Promise<void> {
       .first()
       .waitFor({ timeout: 60_000 });
     const count = () => page.evaluate(DRAWN) as Promise<number>;
-    const cursorAt = (text: string) =>
-      page.locator("#status\\.editor\\.selection", { hasText: text }).waitFor({ timeout: 10_000 });
     for (let round = 0; round < ROUNDS; round++) {
       await workbench.openFile(`scale${round}.ts`);
-      await page.locator(".monaco-editor .view-lines").first().click();
-      await page.keyboard.press("Control+G");
-      await page.locator(".quick-input-widget input").fill(":1:16");
-      await page.keyboard.press("Enter");
-      await cursorAt("Ln 1, Col 16");
+      await workbench.goTo(1, 16);
       await page.keyboard.press("Control+Shift+ArrowRight");
       await workbench.type("amount");
       let started = performance.now();
@@ -59,7 +53,7 @@ async function main(): Promise<void> {
       drawn.push(performance.now() - started);
       started = performance.now();
       await page.keyboard.press("Tab");
-      await cursorAt("Ln 2, Col 19");
+      await workbench.cursorAt(2, 19);
       jump.push(performance.now() - started);
       started = performance.now();
       await page.keyboard.press("Tab");

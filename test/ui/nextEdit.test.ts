@@ -78,19 +78,12 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
       throw new Error(`next edits drawn: ${JSON.stringify(await inserted())}, expected ${count} × "amount"`);
     }
   }
-  const cursorIs = (line: number, column: number) =>
-    session.page.locator("#status\\.editor\\.selection", { hasText: `Ln ${line}, Col ${column}` }).waitFor({ timeout: 10_000 });
+  const cursorIs = (line: number, column: number) => workbench.cursorAt(line, column);
 
   /** Renames `value` in the signature the way a user does: select the word, type the new name. */
   async function renameParameter(file: string): Promise<void> {
     await workbench.openFile(file);
-    await session.page.locator(".monaco-editor .view-lines").first().click();
-    await session.page.keyboard.press("Control+G");
-    const input = session.page.locator(".quick-input-widget input");
-    await input.waitFor();
-    await input.fill(":1:16");
-    await session.page.keyboard.press("Enter");
-    await cursorIs(1, 16);
+    await workbench.goTo(1, 16);
     await session.page.keyboard.press("Control+Shift+ArrowRight");
     await workbench.type("amount");
   }

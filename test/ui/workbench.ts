@@ -30,6 +30,24 @@ export class Workbench {
     await this.page.keyboard.press("End");
   }
 
+  /** Puts the cursor at a 1-based line and column, through Go to Line, and waits until the status bar says so. */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.page.locator(".monaco-editor .view-lines").first().click();
+    await this.page.keyboard.press("Control+G");
+    const input = this.page.locator(".quick-input-widget input");
+    await input.waitFor();
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press("Enter");
+    await this.cursorAt(line, column);
+  }
+
+  /** Waits until the status bar shows the cursor at a 1-based line and column. */
+  async cursorAt(line: number, column: number): Promise<void> {
+    await this.page
+      .locator("#status\\.editor\\.selection", { hasText: `Ln ${line}, Col ${column}` })
+      .waitFor({ timeout: 10_000 });
+  }
+
   /** Hearth's status bar item; its accessible label says the state ("Hearth ready …", "Hearth error …"). */
   hearthStatus(): Locator {
     return this.page.locator('.statusbar-item[aria-label^="Hearth"]').first();

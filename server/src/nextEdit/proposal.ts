@@ -6,8 +6,8 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import { LINE_BREAK } from "../core/nextEdit/textChange";
 import type { PredictedEdit } from "./predictNextEdit";
 
-export /** Edits proposed for one version of a document, and which of them the user has accepted since, one at a time or all. */
-class Proposal {
+/** Edits proposed for one version of a document, and which of them the user has accepted since, one at a time or all. */
+export class Proposal {
   private readonly original: string;
   private readonly edits: { start: number; end: number; text: string }[];
   private readonly accepted = new Set<number>();
@@ -33,8 +33,9 @@ class Proposal {
   /** The line the cursor ends on after the last edit is accepted. */
   lastLine(): number {
     const last = this.edits[this.edits.length - 1];
-    const before = this.applied().slice(0, this.applied().length - (this.original.length - last.end));
-    return before.split(LINE_BREAK).length - 1;
+    const applied = this.applied();
+    // What follows the last edit is the same text in both versions.
+    return applied.slice(0, applied.length - (this.original.length - last.end)).split(LINE_BREAK).length - 1;
   }
 
   /** Whether `text` is the document with one more of the edits accepted (or all of them); remembers it if so. */
