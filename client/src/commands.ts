@@ -12,21 +12,26 @@ import { setHuggingFaceToken } from "./models/modelDownloads";
 import { selectModel } from "./models/modelPicker";
 import type { NextEditController } from "./nextEdit/nextEditController";
 import { setRemoteApiKey } from "./remote/remoteEngine";
+import type { InlineReviews } from "./review/inlineReviews";
 import { backendLabel, showEngineError } from "./statusBar";
 
 export function registerCommands(
   hearth: HearthClient,
   chat: ChatView,
   nextEdits: NextEditController,
+  reviews: InlineReviews,
   secrets: vscode.SecretStorage,
 ): vscode.Disposable[] {
-  const table: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (args?: CodeTargetArguments) => unknown> = {
-    [COMMANDS.explain]: (args) => explain(chat, args),
+  // Each command takes what its callers pass: code actions a CodeTargetArguments, review CodeLenses a document URI.
+  const table: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (arg?: never) => unknown> = {
+    [COMMANDS.explain]: (args?: CodeTargetArguments) => explain(chat, args),
     [COMMANDS.selectModel]: () => selectModel(hearth, secrets),
     [COMMANDS.setHuggingFaceToken]: () => setHuggingFaceToken(secrets),
     [COMMANDS.setRemoteApiKey]: () => setRemoteApiKey(secrets),
-    [COMMANDS.fix]: (args) => fix(hearth, args),
-    [COMMANDS.fixWithInstruction]: (args) => fixWithInstruction(hearth, args),
+    [COMMANDS.fix]: (args?: CodeTargetArguments) => fix(hearth, reviews, args),
+    [COMMANDS.fixWithInstruction]: (args?: CodeTargetArguments) => fixWithInstruction(hearth, reviews, args),
+    [COMMANDS.acceptReview]: (uri?: string) => reviews.accept(uri),
+    [COMMANDS.rejectReview]: (uri?: string) => reviews.reject(uri),
     [COMMANDS.toggleInlineCompletions]: async () => {
       const enabled = !readConfig().completion.enabled;
       await setCompletionEnabled(enabled);

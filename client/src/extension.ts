@@ -9,6 +9,7 @@ import { CONFIG_SECTION, readConfig } from "./config";
 import { ContextForwarder, contextSender } from "./context/contextForwarder";
 import { HearthClient } from "./hearthClient";
 import { NextEditController } from "./nextEdit/nextEditController";
+import { InlineReviews } from "./review/inlineReviews";
 
 let hearth: HearthClient | undefined;
 
@@ -22,24 +23,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   // Only calls with this bundle on the stack are Hearth's; the extension host is shared.
   installNetworkAudit("client", (stack) => stack.includes(__filename));
   hearth = new HearthClient(context);
-  const chat = new ChatView(context, hearth);
+  const reviews = new InlineReviews();
+  const chat = new ChatView(context, hearth, reviews);
+  // Next edits wait while ghost text or a proposal under review is on screen.
   const nextEdits = new NextEditController(
     context.extensionUri,
     () => hearth?.languageClient,
     readConfig,
-    (document) => hearth?.ghostTextShownFor(document) ?? false,
+    (document) => (hearth?.ghostTextShownFor(document) ?? false) || reviews.has(document),
   );
-  // Ghost text waits while next edits are on screen, so the two never fight over Tab.
-  hearth.inlineCompletionsWait = () => nextEdits.visible;
+  // Ghost text waits while next edits or a review are on screen, so none of them fight over the lines and keys.
+  hearth.inlineCompletionsWait = () => nextEdits.visible || reviews.activeVisible;
   const contextForwarder = new ContextForwarder(
     contextSender(() => (hearth?.languageClient?.isRunning() ? hearth.languageClient : undefined)),
   );
   context.subscriptions.push(
     chat,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
-    ...registerCommands(hearth, chat, nextEdits, context.secrets),
+    ...registerCommands(hearth, chat, nextEdits, reviews, context.secrets),
     contextForwarder,
     nextEdits,
+    reviews,
   );
   // Activation waits for the server process to start, never for the model: that loads on first use.
   await hearth.start();

@@ -13,6 +13,7 @@ import {
   LastCompletionMetricsRequest,
   StatusNotification,
 } from "../../server/src/shared/protocol";
+import { createFixCodeActionMiddleware } from "./actions/fixCodeActions";
 import { CONFIG_SECTION, readConfig } from "./config";
 import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
 import { downloadWithConsent } from "./models/modelDownloads";
@@ -112,19 +113,22 @@ export class HearthClient implements vscode.Disposable {
       documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
       outputChannel: this.outputChannel,
       errorHandler: this.recovery,
-      middleware: createInlineCompletionMiddleware(
-        () => this.settings,
-        () => this.inlineCompletionsWait(),
-        (latencyMs, shownFor) => {
-          this.ghostText = shownFor;
-          if (latencyMs === undefined) return;
-          // Tokens/s comes from the engine's own measurement of the same request.
-          void this.client
-            ?.sendRequest(LastCompletionMetricsRequest.type)
-            .then((metrics) => this.statusBar.setLastSuggestion(latencyMs, metrics ?? undefined))
-            .catch(() => undefined);
-        },
-      ),
+      middleware: {
+        ...createFixCodeActionMiddleware(),
+        ...createInlineCompletionMiddleware(
+          () => this.settings,
+          () => this.inlineCompletionsWait(),
+          (latencyMs, shownFor) => {
+            this.ghostText = shownFor;
+            if (latencyMs === undefined) return;
+            // Tokens/s comes from the engine's own measurement of the same request.
+            void this.client
+              ?.sendRequest(LastCompletionMetricsRequest.type)
+              .then((metrics) => this.statusBar.setLastSuggestion(latencyMs, metrics ?? undefined))
+              .catch(() => undefined);
+          },
+        ),
+      },
       // Downloaded models live in the extension's storage unless hearth.models.directory says otherwise.
       initializationOptions: {
         defaultModelsDirectory: vscode.Uri.joinPath(this.context.globalStorageUri, "models").fsPath,

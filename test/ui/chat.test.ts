@@ -1,6 +1,6 @@
 /**
  * The chat view in a real VS Code: a streamed reply, Stop, history after a window reload, inert HTML, and
- * Insert at Cursor. Replies come from the generated bigram chat models, so they are known exactly.
+ * Insert at Cursor, Apply reviewed in the editor. Replies come from the generated bigram chat models, so they are known exactly.
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
@@ -19,6 +19,8 @@ const settings = (chatModel = bigramModelPath("qwen")) => ({
   "hearth.chat.maxTokens": 16000,
   "hearth.local.contextSize": 32768,
   "hearth.local.threads": 1,
+  // VS Code's desktop default, so Apply is reviewed in the editor (in the browser auto save is on by default).
+  "files.autoSave": "off",
 });
 
 describe("Hearth chat view in VS Code", function () {
@@ -32,7 +34,7 @@ describe("Hearth chat view in VS Code", function () {
       tools: provisionedTools(),
       vsix: packageVsix(),
       settings: settings(),
-      files: { "notes.ts": "// notes\n\n" },
+      files: { "notes.ts": "// notes\n\n", "answer.ts": "export const answer = 41;\n" },
     });
     workbench = new Workbench(session.page);
   });
@@ -118,6 +120,22 @@ describe("Hearth chat view in VS Code", function () {
       undefined,
       { timeout: 10_000 },
     );
+  });
+
+  it("applies a code block to the open file in the editor's review, keeping its final line break", async () => {
+    const chat = workbench.chatFrame();
+    await workbench.openFile("answer.ts");
+    await send("```ts\nexport const answer = 42;\n```");
+    const block = chat.locator(".turn.user").last();
+    await block.locator(".code-action", { hasText: "Apply" }).click();
+    await session.page
+      .locator(".monaco-editor .codelens-decoration a", { hasText: "Accept" })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    assert.equal(await workbench.editorText(), "export const answer = 41;\nexport const answer = 42;\n");
+    await session.page.keyboard.press("Control+Enter");
+    // Exactly the code block, and the file's final newline, untouched, still there.
+    await workbench.waitForEditorText("export const answer = 42;\n");
   });
 
   it("shows a model's reply that is HTML as text, never as an element", async () => {

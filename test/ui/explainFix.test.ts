@@ -1,14 +1,27 @@
 /**
- * Fix with Hearth from the lightbulb on a real TypeScript error, reviewed in VS Code's refactor preview; and
+ * Fix with Hearth from the lightbulb on a real TypeScript error, reviewed in the editor (red and green lines, Accept
+ * and Reject CodeLenses and keys, saving sets it aside); and
  * "Hearth: Explain This" streaming into the chat. The bigram "fix" chat model always answers `let x=1;`.
  */
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { CodeServerSession } from "./codeServerSession";
 import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
 import { Workbench } from "./workbench";
 
 const BROKEN = 'let x: number = "a";\n';
+
+const SETTINGS = {
+  "hearth.completion.enabled": false,
+  // A configured model also keeps the first-run walkthrough from taking the editor.
+  "hearth.completion.model": bigramModelPath("qwen"),
+  "hearth.chat.model": bigramModelPath("qwen", "fix"),
+  "hearth.local.threads": 1,
+  // VS Code's desktop default; in the browser auto save is on, and proposals go to the refactor preview instead.
+  "files.autoSave": "off",
+};
 
 describe("Explain and Fix in VS Code", function () {
   this.timeout(120_000);
@@ -20,14 +33,14 @@ describe("Explain and Fix in VS Code", function () {
     session = await CodeServerSession.start({
       tools: provisionedTools(),
       vsix: packageVsix(),
-      settings: {
-        "hearth.completion.enabled": false,
-        // A configured model also keeps the first-run walkthrough from taking the editor.
-        "hearth.completion.model": bigramModelPath("qwen"),
-        "hearth.chat.model": bigramModelPath("qwen", "fix"),
-        "hearth.local.threads": 1,
+      settings: SETTINGS,
+      files: {
+        "accept.ts": BROKEN,
+        "reject.ts": BROKEN,
+        "save.ts": BROKEN,
+        "autosave.ts": BROKEN,
+        "explain.ts": "function twice(n: number) {\n  return n * 2;\n}\n",
       },
-      files: { "accept.ts": BROKEN, "reject.ts": BROKEN, "explain.ts": "function twice(n: number) {\n  return n * 2;\n}\n" },
     });
     workbench = new Workbench(session.page);
   });
@@ -53,40 +66,66 @@ describe("Explain and Fix in VS Code", function () {
     await item.click();
   }
 
-  function refactorPreviewButton(label: "Apply" | "Discard") {
-    return session.page.locator(".monaco-button", { hasText: new RegExp(`^${label}$`) }).first();
+  /** Waits for a review CodeLens ("Accept (Ctrl+Enter)", "Reject (Ctrl+Backspace)") and returns it. */
+  async function lens(label: "Accept" | "Reject") {
+    const found = session.page.locator(".monaco-editor .codelens-decoration a", { hasText: label }).first();
+    await found.waitFor({ timeout: 60_000 });
+    return found;
   }
 
-  it("shows the fix for review, and Apply changes the file to exactly the fix", async () => {
+  /** The fix under review: the original line (red) above the model's (green), and the final empty line. */
+  const REVIEWED = 'let x: number = "a";\nlet x=1;\n';
+
+  it("streams the fix into the editor beside the original; Accept leaves exactly the fix, one Undo the original", async () => {
     await fixFromLightbulb("accept.ts");
-    await refactorPreviewButton("Apply").waitFor({ timeout: 60_000 });
-    assert.equal(await workbench.editorText(), BROKEN, "nothing changes before the fix is accepted");
-    // VS Code leaves changes that need confirmation unticked: tick the file's change, then Apply.
-    await session.page.locator(".bulk-edit-panel .monaco-checkbox, .bulk-edit-panel .monaco-custom-toggle").first().click();
-    await refactorPreviewButton("Apply").click();
-    await session.page.waitForFunction(
-      `[...document.querySelectorAll(".monaco-editor .view-line")].some((line) => line.textContent.replace(/\\u00a0/g, " ") === "let x=1;")`,
-      undefined,
-      { timeout: 15_000 },
-    );
-    assert.equal(await workbench.editorText(), "let x=1;\n");
-    // One undo restores the original.
-    await session.page.locator(".monaco-editor .view-lines").first().click();
+    await lens("Accept");
+    assert.equal(await workbench.editorText(), REVIEWED, "the original and the fix are both on screen");
+    assert.equal(readFileSync(join(session.workspace, "accept.ts"), "utf8"), BROKEN, "nothing is written before Accept");
+    await session.page.keyboard.press("Control+Enter");
+    await workbench.waitForEditorText("let x=1;\n");
+    await session.page.locator(".monaco-editor .codelens-decoration a", { hasText: "Accept" }).waitFor({ state: "detached" });
+    // The whole review was one undo step.
     await session.page.keyboard.press("Control+Z");
-    await session.page.waitForFunction(
-      `[...document.querySelectorAll(".monaco-editor .view-line")].some((line) => line.textContent.replace(/\\u00a0/g, " ") === 'let x: number = "a";')`,
-      undefined,
-      { timeout: 10_000 },
-    );
+    await workbench.waitForEditorText(BROKEN);
+  });
+
+  it("leaves the file exactly as it was when the fix is rejected", async () => {
+    await fixFromLightbulb("reject.ts");
+    await (await lens("Reject")).click();
+    await workbench.waitForEditorText(BROKEN);
+    await session.page.waitForTimeout(300);
     assert.equal(await workbench.editorText(), BROKEN);
   });
 
-  it("leaves the file byte-identical when the fix is discarded", async () => {
-    await fixFromLightbulb("reject.ts");
-    await refactorPreviewButton("Discard").waitFor({ timeout: 60_000 });
-    await refactorPreviewButton("Discard").click();
-    await session.page.waitForTimeout(500);
-    assert.equal(await workbench.editorText(), BROKEN);
+  it("never saves a proposal: saving sets it aside, and Review Again brings it back", async () => {
+    await fixFromLightbulb("save.ts");
+    await lens("Accept");
+    await session.page.keyboard.press("Control+S");
+    await workbench.waitForEditorText(BROKEN);
+    const saved = workbench.notification("was saved without the fix");
+    await saved.waitFor({ timeout: 10_000 });
+    assert.equal(readFileSync(join(session.workspace, "save.ts"), "utf8"), BROKEN);
+    await saved.locator(".monaco-button", { hasText: "Review Again" }).click();
+    await lens("Accept");
+    assert.equal(await workbench.editorText(), REVIEWED);
+    await session.page.locator(".monaco-editor .view-lines").first().click();
+    await session.page.keyboard.press("Control+Enter");
+    await workbench.waitForEditorText("let x=1;\n");
+  });
+
+  it("with auto save on, reviews the fix in the refactor preview, which leaves the file alone until Apply", async () => {
+    session.writeSettings({ ...SETTINGS, "files.autoSave": "afterDelay" });
+    try {
+      await fixFromLightbulb("autosave.ts");
+      const discard = session.page.locator(".monaco-button", { hasText: /^Discard$/ }).first();
+      await discard.waitFor({ timeout: 60_000 });
+      assert.equal(await workbench.editorText(), BROKEN, "nothing changes before the fix is accepted");
+      await discard.click();
+      await session.page.waitForTimeout(500);
+      assert.equal(await workbench.editorText(), BROKEN);
+    } finally {
+      session.writeSettings(SETTINGS);
+    }
   });
 
   it("explains the code under the cursor in the chat view", async () => {

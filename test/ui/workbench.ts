@@ -2,6 +2,7 @@
  * Driving the VS Code workbench in the browser, with selectors and waits measured to be reliable
  * (../shared/ENGINEERING.md §3).
  */
+import { strict as assert } from "node:assert";
 import type { FrameLocator, Locator, Page } from "playwright-core";
 
 export class Workbench {
@@ -80,6 +81,15 @@ export class Workbench {
   /** The editor's text as rendered, lines in document order (Monaco may keep its line elements out of order). */
   async editorText(): Promise<string> {
     return this.page.evaluate(READ_EDITOR_TEXT);
+  }
+
+  /** Waits until the editor reads exactly `expected`; fails with what it read instead. */
+  async waitForEditorText(expected: string, timeoutMs = 15_000): Promise<void> {
+    try {
+      await this.page.waitForFunction(`(${READ_EDITOR_TEXT}) === ${JSON.stringify(expected)}`, undefined, { timeout: timeoutMs });
+    } catch {
+      assert.equal(await this.editorText(), expected);
+    }
   }
 
   async runCommand(title: string): Promise<void> {

@@ -17,6 +17,7 @@ import {
 } from "../../../server/src/shared/protocol";
 import { readConfig } from "../config";
 import type { HearthClient } from "../hearthClient";
+import type { InlineReviews } from "../review/inlineReviews";
 import { ChatContext } from "./chatContext";
 import { ChatHistoryStore } from "./chatHistoryStore";
 import { chatHtml } from "./chatHtml";
@@ -41,6 +42,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   constructor(
     private readonly extension: vscode.ExtensionContext,
     private readonly hearth: HearthClient,
+    private readonly reviews: InlineReviews,
   ) {
     this.store = new ChatHistoryStore(extension.workspaceState);
     this.conversation = this.store.latest() ?? newConversation();
@@ -185,7 +187,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
       case "insertCode":
         return insertAtCursor(this.context.lastEditor, message.code);
       case "applyCode":
-        return applyWithReview(this.context.lastEditor, message.code, this.proposals);
+        return applyWithReview(this.context.lastEditor, message.code, this.proposals, this.reviews);
       case "downloadModel":
         if (this.chatStatus) await this.hearth.downloadFor(this.chatStatus);
         return;

@@ -1,9 +1,10 @@
 /**
- * What a code block in a chat reply can do: Copy, Insert at Cursor, and Apply (a diff to review first; nothing
- * changes without Accept, and a document edited meanwhile is not overwritten).
+ * What a code block in a chat reply can do: Copy, Insert at Cursor, and Apply (reviewed first, in the editor or, with
+ * auto save on, in a diff editor; nothing stays changed without Accept).
  */
 import * as vscode from "vscode";
 import { fitReplacement } from "../../../server/src/shared/replacementFit";
+import { InlineReviews } from "../review/inlineReviews";
 
 export const PROPOSAL_SCHEME = "hearth-proposal";
 
@@ -43,11 +44,16 @@ export async function insertAtCursor(editor: vscode.TextEditor | undefined, code
   if (!ok) void vscode.window.showErrorMessage("Hearth: the editor did not accept the insertion (is it read-only?).");
 }
 
-/** Shows the change as a diff, then applies it only on Accept and only if the document is unchanged since. */
+/**
+ * Apply: the code block replaces the selection (or, with nothing selected, the whole file), reviewed in the editor
+ * as red and green lines; with auto save on, in a diff editor. A code block has no final line break and small
+ * models drop indentation, so it is fitted to what it replaces first.
+ */
 export async function applyWithReview(
   editor: vscode.TextEditor | undefined,
   code: string,
   proposals: ProposalContentProvider,
+  reviews: InlineReviews,
 ): Promise<void> {
   if (!editor) {
     void vscode.window.showWarningMessage(
@@ -56,13 +62,31 @@ export async function applyWithReview(
     return;
   }
   const document = editor.document;
-  const version = document.version;
   const range = editor.selection.isEmpty
     ? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length))
     : editor.selection;
-  const before = document.getText();
-  // A code block has no final line break, and small models drop indentation: fit it to what it replaces.
   const fitted = fitReplacement(document.getText(range), code);
+  if (!InlineReviews.inEditor(document)) return applyInDiffEditor(editor, range, fitted, proposals);
+  await vscode.window.showTextDocument(document, editor.viewColumn);
+  // The review shows whole lines: the proposal keeps what the selection leaves of its first and last lines.
+  const first = range.start.line;
+  const last = range.end.line;
+  const before = document.lineAt(first).text.slice(0, range.start.character);
+  const after = document.lineAt(last).text.slice(range.end.character);
+  const review = await reviews.open(document, first, last, { what: "the change" });
+  await review.finish(before + fitted + after);
+}
+
+/** Shows the change as a diff, then applies it only on Accept and only if the document is unchanged since. */
+async function applyInDiffEditor(
+  editor: vscode.TextEditor,
+  range: vscode.Range,
+  fitted: string,
+  proposals: ProposalContentProvider,
+): Promise<void> {
+  const document = editor.document;
+  const version = document.version;
+  const before = document.getText();
   const proposed = before.slice(0, document.offsetAt(range.start)) + fitted + before.slice(document.offsetAt(range.end));
   const proposalUri = proposals.propose(document.uri, proposed);
   const name = vscode.workspace.asRelativePath(document.uri);

@@ -174,8 +174,10 @@ export async function computeFix(deps: Dependencies, params: FixParams, signal: 
     throw actionableError(HearthErrorCodes.chatModel, "The model proposed no code for this fix.", {
       fix: "Try again, or pick a stronger chat model.",
     });
-  // The user may have typed while the model worked: never apply a fix computed for older text.
-  if (deps.documents.get(params.uri)?.version !== params.version) throw staleError();
+  // The user may have typed while the model worked: never hand back a fix computed for older text. A client that
+  // streams the fix writes it into the document as it goes (changing the version) and tracks the lines itself; the
+  // edit's own version still guards any client that applies it as it is.
+  if (progressToken === undefined && deps.documents.get(params.uri)?.version !== params.version) throw staleError();
   return {
     documentChanges: [
       {

@@ -15,4 +15,6 @@ export const COMMANDS = {
   suggestNextEdit: "hearth.nextEdit.suggest",
   jumpToOrAcceptNextEdit: "hearth.nextEdit.jumpOrAccept",
   dismissNextEdit: "hearth.nextEdit.dismiss",
+  acceptReview: "hearth.review.accept",
+  rejectReview: "hearth.review.reject",
 } as const;

@@ -128,7 +128,9 @@ export interface FixParams {
   instruction?: string;
   /**
    * LSP's partial-result token: while the model writes, the server reports the fix so far as `$/progress` with a
-   * FixProgress value, so an editor can show it streaming.
+   * FixProgress value, so an editor can show it streaming. Such an editor may write the fix into the document as
+   * it streams, so with a token the server does not refuse the answer for a version changed meanwhile (the edit
+   * still names `version`).
    */
   partialResultToken?: string | number;
 }
