@@ -23,6 +23,10 @@ const settings = (chatModel = bigramModelPath("qwen")) => ({
   "files.autoSave": "off",
 });
 
+const TOTAL =
+  "export function total(xs: number[]): number {\n  let sum = 0;\n  for (const x of xs) sum += x;\n  return sum;\n}\n";
+const TOTAL_FIXED = "export function total(xs: number[]): number {\n  return xs.reduce((sum, x) => sum + x, 0);\n}\n";
+
 describe("Hearth chat view in VS Code", function () {
   this.timeout(120_000);
   let session: CodeServerSession;
@@ -34,7 +38,7 @@ describe("Hearth chat view in VS Code", function () {
       tools: provisionedTools(),
       vsix: packageVsix(),
       settings: settings(),
-      files: { "notes.ts": "// notes\n\n", "answer.ts": "export const answer = 41;\n" },
+      files: { "notes.ts": "// notes\n\n", "total.ts": TOTAL },
     });
     workbench = new Workbench(session.page);
   });
@@ -122,20 +126,28 @@ describe("Hearth chat view in VS Code", function () {
     );
   });
 
-  it("applies a code block to the open file in the editor's review, keeping its final line break", async () => {
+  it("applies a code block to the open file in the editor's review, keeping what the user types meanwhile", async () => {
     const chat = workbench.chatFrame();
-    await workbench.openFile("answer.ts");
-    await send("```ts\nexport const answer = 42;\n```");
+    await workbench.openFile("total.ts");
+    await send(`\`\`\`ts\n${TOTAL_FIXED}\`\`\``);
     const block = chat.locator(".turn.user").last();
     await block.locator(".code-action", { hasText: "Apply" }).click();
     await session.page
       .locator(".monaco-editor .codelens-decoration a", { hasText: "Accept" })
       .first()
       .waitFor({ timeout: 15_000 });
-    assert.equal(await workbench.editorText(), "export const answer = 41;\nexport const answer = 42;\n");
+    // The original body (red) above its replacement (green), the unchanged lines once.
+    assert.equal(
+      await workbench.editorText(),
+      [TOTAL.split("\n")[0], ...TOTAL.split("\n").slice(1, 4), TOTAL_FIXED.split("\n")[1], "}", ""].join("\n"),
+    );
+    await session.page.locator(".part.editor").screenshot({ path: join(ROOT, "docs", "images", "review.png") });
+    // The user's own edit during the review stays, whichever way it ends.
+    await workbench.goToLineEnd(1);
+    await workbench.type(" // sums");
     await session.page.keyboard.press("Control+Enter");
-    // Exactly the code block, and the file's final newline, untouched, still there.
-    await workbench.waitForEditorText("export const answer = 42;\n");
+    // Exactly the code block and the user's comment; the file's final newline, untouched, still there.
+    await workbench.waitForEditorText(TOTAL_FIXED.replace("number {", "number { // sums"));
   });
 
   it("shows a model's reply that is HTML as text, never as an element", async () => {
