@@ -152,4 +152,25 @@ describe("Explain and Fix code actions over LSP", function () {
       if (index > 0) assert.ok(partial.length > partials[index - 1].length, "each partial result adds to the last");
     }
   });
+  it("answers a streamed fix though the editor wrote it into the document meanwhile, naming the version it is for", async () => {
+    // VS Code's in-editor review inserts the fix's lines as they stream, so the document's version moves on.
+    const uri = "file:///workspace/reviewed.ts";
+    await client.open(uri, 'let x: number = "a";\n');
+    let wrote: Promise<void> | undefined;
+    const listener = client.connection.onProgress(FixProgressType, "fix-progress-2", () => {
+      wrote ??= client.insert(uri, 1, 0, "let x=1;\n");
+    });
+    const edit = await client.connection.sendRequest(FixRequest.type, {
+      uri,
+      version: 1,
+      range: { start: { line: 0, character: 4 }, end: { line: 0, character: 5 } },
+      partialResultToken: "fix-progress-2",
+    });
+    listener.dispose();
+    assert.ok(wrote, "the fix streamed");
+    await wrote;
+    const change = edit.documentChanges?.[0];
+    assert.ok(change && "edits" in change);
+    assert.deepEqual(change.textDocument, { uri, version: 1 });
+  });
 });
