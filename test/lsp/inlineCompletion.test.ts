@@ -208,7 +208,7 @@ describe("inline completion over LSP (bigram model)", function () {
 
 describe("FIM formats recognised from the model's own vocabulary", function () {
   this.timeout(60_000);
-  for (const family of ["deepseek", "starcoder"] as const) {
+  for (const family of ["deepseek", "starcoder", "seed"] as const) {
     it(`completes with ${family}-style FIM tokens`, async () => {
       const client = await LspTestClient.start({ completion: { model: bigramModelPath(family) }, local: { threads: 1 } });
       try {
@@ -222,6 +222,28 @@ describe("FIM formats recognised from the model's own vocabulary", function () {
       }
     });
   }
+});
+
+describe("a suffix-first FIM family (Seed-Coder's spelling)", function () {
+  this.timeout(60_000);
+  it("completes exactly and re-evaluates at most 2 prompt tokens per keystroke, as prefix-first families do", async () => {
+    const client = await LspTestClient.start({ completion: { model: bigramModelPath("seed") }, local: { threads: 1 } });
+    try {
+      const doc = documentAt("function add(a, b) {\n  const x = 1;\n  ret║\n}\n");
+      await client.open("file:///seed.ts", doc.text);
+      await client.waitForStatus(ready);
+      assert.equal(await client.completionText("file:///seed.ts", doc.line, doc.character), predictBigramText("seed", "t"));
+      const first = await client.lastMetrics();
+      await client.insert("file:///seed.ts", doc.line, doc.character, "x");
+      assert.equal(await client.completionText("file:///seed.ts", doc.line, doc.character + 1), predictBigramText("seed", "x"));
+      const second = await client.lastMetrics();
+      assert.ok(first && second, "metrics for both requests");
+      assert.equal(second.promptTokens, first.promptTokens + 1);
+      assert.ok(second.evaluatedPromptTokens <= 2, `re-evaluated ${second.evaluatedPromptTokens} tokens`);
+    } finally {
+      await client.stop();
+    }
+  });
 });
 
 describe("model errors", function () {

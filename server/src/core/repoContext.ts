@@ -45,9 +45,11 @@ export function renderRepoContext(
   currentPath: string,
 ): Segment[] {
   if (chunks.length === 0) return [];
-  if (family === "qwen" || family === "starcoder") {
-    const tokens = REPO_TOKENS[family];
-    const separator = family === "qwen" ? "\n" : "";
+  // Mellum reads StarCoder's repository tokens; the other families get them only where their vocabulary has them.
+  const repoFamily = family === "mellum" ? "starcoder" : family;
+  if (repoFamily === "qwen" || repoFamily === "starcoder") {
+    const tokens = REPO_TOKENS[repoFamily];
+    const separator = repoFamily === "qwen" ? "\n" : "";
     const segments: Segment[] = [{ special: tokens.repoName }, { text: `${repoName}${separator}` }];
     for (const chunk of chunks) segments.push({ special: tokens.fileSep }, { text: `${chunk.path}\n${chunk.text}\n` });
     segments.push({ special: tokens.fileSep }, { text: `${currentPath}\n` });

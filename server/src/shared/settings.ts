@@ -6,7 +6,7 @@
 export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
 export type EngineKind = "local" | "remote";
 export type RemoteApi = "llama-server" | "openai";
-export type RemoteFimFormat = "auto" | "qwen" | "starcoder" | "deepseek";
+export type RemoteFimFormat = "auto" | "qwen" | "codegemma" | "starcoder" | "mellum" | "deepseek" | "seed" | "codestral";
 /** A next-edit model's prompt format: `auto` recognises it from the model's name (Sweep's `sweep-next-edit-*`). */
 export type NextEditFormat = "auto" | "sweep";
 /** How soon next edits are asked for after typing (see hearth.nextEdit.eagerness). */
@@ -288,7 +288,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
         nextEditModel: string(remote, "nextEditModel", defaults.remote.nextEditModel, "remote.nextEditModel"),
         fimFormat: choice(
           remote.fimFormat,
-          ["auto", "qwen", "starcoder", "deepseek"] as const,
+          ["auto", "qwen", "codegemma", "starcoder", "mellum", "deepseek", "seed", "codestral"] as const,
           defaults.remote.fimFormat,
           "remote.fimFormat",
         ),

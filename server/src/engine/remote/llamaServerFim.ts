@@ -241,7 +241,13 @@ export class LlamaServerFim {
     // Ask for every spelling Hearth knows; a special token comes back as one id, plain text as several.
     const spellings = [
       ...new Set([
-        ...FIM_FAMILIES.flatMap((family) => [family.prefix, family.suffix, family.middle, ...family.stopTokens]),
+        ...FIM_FAMILIES.flatMap((family) => [
+          family.prefix,
+          family.suffix,
+          ...(family.middle === undefined ? [] : [family.middle]),
+          ...(family.marker === undefined ? [] : [family.marker]),
+          ...family.stopTokens,
+        ]),
         ...REPOSITORY_TOKENS,
       ]),
     ];
