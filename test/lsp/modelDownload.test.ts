@@ -65,4 +65,27 @@ describe("catalog models over LSP (loopback hub)", function () {
       await hub.stop();
     }
   });
+  it("refuses a hub file whose checksum differs from the one the catalog pins, before downloading it", async () => {
+    const hub = await LoopbackHub.start();
+    // The catalog pins DeepSeek-Coder 1.3B's SHA-256; the stand-in serves other bytes under that name.
+    hub.addFile("icycodes/deepseek-coder-1.3b-base-Q8_0-GGUF", "deepseek-coder-1.3b-base-q8_0.gguf", bigramModelPath("deepseek"));
+    const directory = mkdtempSync(join(tmpdir(), "hearth-models-"));
+    const client = await LspTestClient.start({ models: { directory, endpoint: hub.endpoint }, local: { threads: 1 } });
+    try {
+      await assert.rejects(
+        client.connection.sendRequest(ModelDownloadRequest.type, {
+          repo: "icycodes/deepseek-coder-1.3b-base-Q8_0-GGUF",
+          file: "deepseek-coder-1.3b-base-q8_0.gguf",
+        }),
+        /not the file Hearth's catalog names/,
+      );
+      assert.ok(
+        hub.requests.every((request) => !request.url.includes("/resolve/")),
+        `no file bytes fetched: ${JSON.stringify(hub.requests)}`,
+      );
+    } finally {
+      await client.stop();
+      await hub.stop();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { CATALOG, resolveModelSource } from "../../server/src/models/catalog";
-import { fitOf, memoryNeeded, recommend } from "../../server/src/models/fit";
+import { fitOf, memoryNeeded, recommend, runsFastOnCpu } from "../../server/src/models/fit";
 
 const GiB = 2 ** 30;
 const machine = (vram: number, ram = 32) => ({
@@ -19,11 +19,22 @@ describe("model catalog and hardware fit", () => {
       "qwen2.5-coder-7b",
       "deepseek-coder-1.3b-base",
       "deepseek-coder-6.7b-base",
+      "qwen2.5-coder-14b",
+      "deepseek-coder-v2-lite-base",
+      "seed-coder-8b-base",
+      "mellum-4b-base",
+      "qwen3-coder-30b-a3b",
     ]);
     assert.ok(ids("chat").includes("deepseek-r1-distill-qwen-14b") && ids("chat").includes("qwen2.5-coder-7b-instruct"));
     assert.deepEqual(ids("nextEdit"), ["sweep-next-edit-1.5b"]);
     assert.ok(CATALOG.every((e) => e.file.endsWith(".gguf") && /^[\w.-]+\/[\w.-]+$/.test(e.repo)));
     assert.ok(CATALOG.every((e) => ["completion", "chat", "nextEdit"].includes(e.role) && e.license !== "" && e.why !== ""));
+    assert.equal(new Set(CATALOG.map((e) => e.id)).size, CATALOG.length, "ids are unique");
+    assert.ok(
+      CATALOG.every((e) => e.sha256 === undefined || /^[0-9a-f]{64}$/.test(e.sha256)),
+      "pinned checksums are SHA-256",
+    );
+    assert.ok(CATALOG.every((e) => (e.activeParameters ?? e.parameters) <= e.parameters));
     assert.ok(
       CATALOG.filter((e) => e.role === "completion").every((e) => !/instruct|r1/i.test(e.id)),
       "no instruct model for FIM",
@@ -36,7 +47,7 @@ describe("model catalog and hardware fit", () => {
   };
 
   it("CPU only, 8 GB RAM: small and fast", () => {
-    assert.deepEqual(picks(0, 8), ["qwen2.5-coder-1.5b", "deepseek-r1-distill-qwen-1.5b", false]);
+    assert.deepEqual(picks(0, 8), ["qwen2.5-coder-1.5b", "qwen3-4b-instruct-2507", false]);
   });
   it("4 GB GPU: a small pair on the GPU", () => {
     assert.deepEqual(picks(4), ["qwen2.5-coder-0.5b", "deepseek-r1-distill-qwen-1.5b", false]);
@@ -44,11 +55,20 @@ describe("model catalog and hardware fit", () => {
   it("8 GB GPU: 1.5B completion beside a 4-bit 7B chat model", () => {
     assert.deepEqual(picks(8), ["qwen2.5-coder-1.5b", "deepseek-r1-distill-qwen-7b", false]);
   });
-  it("16 GB GPU: a 4-bit 6.7B completion model beside the 14B reasoning model", () => {
-    assert.deepEqual(picks(16), ["deepseek-coder-6.7b-base", "deepseek-r1-distill-qwen-14b", false]);
+  it("16 GB GPU: a small completion model beside the 14B reasoning model (DeepSeek 6.7B is 8-bit now, too big)", () => {
+    assert.deepEqual(picks(16), ["qwen2.5-coder-1.5b", "deepseek-r1-distill-qwen-14b", false]);
   });
-  it("24 GB GPU: the largest of each", () => {
-    assert.deepEqual(picks(24), ["qwen2.5-coder-7b", "deepseek-r1-distill-qwen-14b", false]);
+  it("never picks a model marked autoPick false: non-commercial, unchecked, or handling still to come", () => {
+    for (const vram of [0, 4, 8, 12, 16, 24, 48, 80]) {
+      const r = recommend(machine(vram, 64));
+      for (const entry of [r.completion, r.chat]) assert.notEqual(entry?.autoPick, false, `${entry?.id} at ${vram} GB`);
+    }
+  });
+  it("judges a mixture-of-experts model's speed on the CPU by its active parameters", () => {
+    assert.equal(runsFastOnCpu({ role: "completion", parameters: 3 }), false);
+    assert.equal(runsFastOnCpu({ role: "completion", parameters: 16, activeParameters: 1.2 }), true);
+    assert.equal(runsFastOnCpu({ role: "chat", parameters: 30.5, activeParameters: 3.3 }), true);
+    assert.equal(CATALOG.find((e) => e.id === "qwen3-coder-30b-a3b")?.activeParameters, 3.3);
   });
   it("the chosen pair always fits together when not on demand", () => {
     for (const vram of [4, 8, 16, 24]) {

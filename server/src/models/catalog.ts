@@ -21,6 +21,19 @@ export interface CatalogEntry {
   contextLength: number;
   license: string;
   why: string;
+  /** The file's SHA-256, where the catalog pins one: a hub file that differs is refused. */
+  sha256?: string;
+  /** Billions of parameters working per token (mixture-of-experts models); speed follows these, not `parameters`. */
+  activeParameters?: number;
+  /** The FIM order the model was trained with (prefix-first when absent); the engine reads it from the vocabulary. */
+  fimOrder?: "prefix-first" | "suffix-first";
+  /** false: never the automatic choice (an unchecked file, a non-commercial licence, or handling still to come). */
+  autoPick?: false;
+}
+
+/** The catalog entry for a hub file, if the catalog names it. */
+export function catalogEntryFor(repo: string, file: string): CatalogEntry | undefined {
+  return CATALOG.find((entry) => entry.repo === repo && entry.file === file);
 }
 
 export const CATALOG: readonly CatalogEntry[] = catalogData.models as CatalogEntry[];

@@ -13,6 +13,12 @@ const CONTEXT_BYTES = 600 * 2 ** 20;
 const CPU_COMPLETION_MAX_PARAMETERS = 1.5;
 const CPU_CHAT_MAX_PARAMETERS = 7;
 
+/** On the CPU speed caps the choice; a mixture-of-experts model runs at its active parameters' speed, not its total's. */
+export function runsFastOnCpu(entry: Pick<CatalogEntry, "role" | "parameters" | "activeParameters">): boolean {
+  const cap = entry.role === "completion" ? CPU_COMPLETION_MAX_PARAMETERS : CPU_CHAT_MAX_PARAMETERS;
+  return (entry.activeParameters ?? entry.parameters) <= cap;
+}
+
 export function memoryNeeded(entry: CatalogEntry): number {
   return entry.sizeBytes * OVERHEAD + CONTEXT_BYTES;
 }
@@ -42,10 +48,13 @@ function largestFitting(
   acceptable: Fit[],
 ): CatalogEntry | undefined {
   const cpuCap = role === "completion" ? CPU_COMPLETION_MAX_PARAMETERS : CPU_CHAT_MAX_PARAMETERS;
-  return CATALOG.filter((entry) => entry.role === role)
-    .filter((entry) => hardware.backend !== "cpu" || entry.parameters <= cpuCap)
-    .filter((entry) => acceptable.includes(fitOf(entry, hardware, usedVram, usedRam)))
-    .sort((a, b) => b.parameters - a.parameters || a.sizeBytes - b.sizeBytes)[0];
+  return (
+    CATALOG.filter((entry) => entry.role === role && entry.autoPick !== false)
+      // On the CPU speed is what caps the choice, and a mixture-of-experts model runs at its active parameters' speed.
+      .filter((entry) => hardware.backend !== "cpu" || (entry.activeParameters ?? entry.parameters) <= cpuCap)
+      .filter((entry) => acceptable.includes(fitOf(entry, hardware, usedVram, usedRam)))
+      .sort((a, b) => b.parameters - a.parameters || a.sizeBytes - b.sizeBytes)[0]
+  );
 }
 
 /** The largest completion model that fits, then the largest chat model that fits beside it (or alone, on demand). */

@@ -16,7 +16,7 @@ import {
   ModelDownloadRequest,
 } from "../shared/protocol";
 import type { HearthSettings } from "../shared/settings";
-import { CATALOG, downloadedPath } from "./catalog";
+import { CATALOG, catalogEntryFor, downloadedPath } from "./catalog";
 import { downloadModel } from "./downloader";
 import { fitOf } from "./fit";
 import { downloadUrl, fetchHubFile, HubError } from "./hubClient";
@@ -74,13 +74,19 @@ export function registerModels(deps: Dependencies): Feature {
     const location = { endpoint: locator.endpoint(settings), repo: params.repo, file: params.file };
     try {
       const info = await fetchHubFile(location, params.token, signal);
+      const pinned = catalogEntryFor(params.repo, params.file)?.sha256;
+      if (pinned && info.sha256 && pinned !== info.sha256.toLowerCase())
+        throw new HubError(
+          `The hub's ${params.file} is not the file Hearth's catalog names (its SHA-256 differs), so it was not downloaded.`,
+          "The publisher replaced the file: pick the model again after updating Hearth, or use an hf: URI for the new file.",
+        );
       const destination = downloadedPath(locator.directory(settings), params.repo, params.file);
       let lastSent = 0;
       await downloadModel({
         url: downloadUrl(location),
         destination,
         expectedSize: info.size,
-        expectedSha256: info.sha256,
+        expectedSha256: pinned ?? info.sha256,
         token: params.token,
         signal: signal,
         onProgress: (progress) => {
