@@ -1,6 +1,10 @@
 import { strict as assert } from "node:assert";
 import { postprocessCompletion, scopeEndIndex } from "../../server/src/core/postprocess";
+import { dropDuplicateCloser } from "../../server/src/core/postprocess/dropDuplicateCloser";
+import { dropRepetition } from "../../server/src/core/postprocess/dropRepetition";
+import { dropRetypedIndentation } from "../../server/src/core/postprocess/dropRetypedIndentation";
 import { dropSuffixOverlap } from "../../server/src/core/postprocess/dropSuffixOverlap";
+import { dropSuffixRetype } from "../../server/src/core/postprocess/dropSuffixRetype";
 import { singleLineInsideLine } from "../../server/src/core/postprocess/singleLineInsideLine";
 import { stopAtScopeEnd } from "../../server/src/core/postprocess/stopAtScopeEnd";
 import { trimTrailingWhitespace } from "../../server/src/core/postprocess/trimTrailingWhitespace";
@@ -79,6 +83,64 @@ describe("post-processing filters", () => {
     it("combines the filters", () => {
       const place = placeAt("function f() {\n  ║\n}\nfunction g() {}");
       assert.equal(postprocessCompletion("return 1;   \n}\nfunction h() {}", place), "return 1;");
+    });
+  });
+  describe("dropRepetition (small models' loops)", () => {
+    const place = placeAt("function f() {\n  ║\n}\n");
+    it("keeps one of a line repeated over and over", () => {
+      assert.equal(
+        dropRepetition("log(x);\n  log(x);\n  log(x);\n  log(x);", placeAt("  ║")),
+        "log(x);\n  log(x);".split("\n")[0],
+      );
+      assert.equal(dropRepetition("a();\n  b();\n  b();\n  b();", place), "a();\n  b();");
+    });
+    it("keeps a line written twice, which may be meant", () => {
+      assert.equal(dropRepetition("i++;\n  i++;", place), "i++;\n  i++;");
+    });
+    it("keeps one copy of a repeated block of lines", () => {
+      const block = "if (a) {\n    go();\n  }";
+      // Three lines written twice: kept once (and a block written once is left alone).
+      assert.equal(dropRepetition(`${block}\n  ${block}\n  done();`, place), block);
+      assert.equal(dropRepetition(`${block}\n  done();`, place), `${block}\n  done();`);
+      const looped = "x = 1;\n  y = 2;\n  x = 1;\n  y = 2;\n  x = 1;";
+      assert.equal(dropRepetition(looped, place), "x = 1;\n  y = 2;");
+    });
+    it("cuts a phrase repeated at the end of a line, but not runs of numbers or punctuation", () => {
+      assert.equal(dropRepetition("const name = foo foo foo foo foo", place), "const name = foo");
+      assert.equal(dropRepetition("const zeros = [0, 0, 0, 0, 0, 0", place), "const zeros = [0, 0, 0, 0, 0, 0");
+      assert.equal(dropRepetition("// ----------------", place), "// ----------------");
+    });
+  });
+
+  describe("dropRetypedIndentation", () => {
+    it("drops indentation the user already typed", () => {
+      assert.equal(dropRetypedIndentation("    return x;", placeAt("def f():\n    ║")), "return x;");
+    });
+    it("keeps indentation beyond it, and text after code", () => {
+      assert.equal(dropRetypedIndentation("  return x;", placeAt("def f():\n    ║")), "  return x;");
+      assert.equal(dropRetypedIndentation("    x", placeAt("a = ║")), "    x");
+    });
+  });
+
+  describe("dropDuplicateCloser", () => {
+    it("drops a block end the next line already has", () => {
+      assert.equal(dropDuplicateCloser("done(); }", placeAt("if (ok) {\n  ║\n}\n")), "done();");
+      assert.equal(dropDuplicateCloser("done();\n}", placeAt("if (ok) {\n  ║\n\n  }\n")), "done();");
+      assert.equal(dropDuplicateCloser("x: 1 });", placeAt("call({\n  ║\n});\n")), "x: 1");
+    });
+    it("keeps brackets the suggestion opened itself, and closers the document doesn't have", () => {
+      assert.equal(dropDuplicateCloser("go()", placeAt("if (ok) {\n  ║\n)\n")), "go()");
+      assert.equal(dropDuplicateCloser("done(); }", placeAt("if (ok) {\n  ║\n  next();\n")), "done(); }");
+    });
+  });
+
+  describe("dropSuffixRetype", () => {
+    it("drops a suggestion that only types what follows the cursor", () => {
+      assert.equal(dropSuffixRetype("return a;", placeAt("function f() {\n  ║\n  return a;\n}")), "");
+      assert.equal(dropSuffixRetype("return b;", placeAt("function f() {\n  ║\n  return a;\n}")), "return b;");
+    });
+    it("never shows it, through the whole chain", () => {
+      assert.equal(postprocessCompletion("}", placeAt("if (a) {\n  ║\n}")), undefined);
     });
   });
 });

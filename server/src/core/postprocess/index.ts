@@ -2,7 +2,11 @@
  * The clean-up every suggestion goes through before it is shown. Each step is a small pure filter in its own file.
  */
 import type { CompletionFilter, CompletionPlace } from "./context";
+import { dropDuplicateCloser } from "./dropDuplicateCloser";
+import { dropRepetition } from "./dropRepetition";
+import { dropRetypedIndentation } from "./dropRetypedIndentation";
 import { dropSuffixOverlap } from "./dropSuffixOverlap";
+import { dropSuffixRetype } from "./dropSuffixRetype";
 import { singleLineInsideLine } from "./singleLineInsideLine";
 import { stopAtScopeEnd } from "./stopAtScopeEnd";
 import { trimTrailingWhitespace } from "./trimTrailingWhitespace";
@@ -10,7 +14,17 @@ import { trimTrailingWhitespace } from "./trimTrailingWhitespace";
 export type { CompletionPlace } from "./context";
 export { scopeEndIndex } from "./stopAtScopeEnd";
 
-const FILTERS: readonly CompletionFilter[] = [singleLineInsideLine, stopAtScopeEnd, trimTrailingWhitespace, dropSuffixOverlap];
+/** In order: loops are cut before the scope is judged; what repeats the document is judged last, on what is left. */
+const FILTERS: readonly CompletionFilter[] = [
+  singleLineInsideLine,
+  dropRepetition,
+  stopAtScopeEnd,
+  trimTrailingWhitespace,
+  dropRetypedIndentation,
+  dropSuffixOverlap,
+  dropDuplicateCloser,
+  dropSuffixRetype,
+];
 
 /** Returns the cleaned suggestion, or undefined when nothing worth showing is left (empty or whitespace only). */
 export function postprocessCompletion(completion: string, place: CompletionPlace): string | undefined {
