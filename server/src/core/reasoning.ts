@@ -1,11 +1,17 @@
 /**
- * Separates a reasoning model's thoughts from its answer, tolerantly. DeepSeek-R1 distills think inside
- * `<think>…</think>`, but their chat templates pre-fill `<think>\n`, so the generated text often has only the closing tag.
+ * Separates a reasoning model's thoughts from its answer, tolerantly. Most think inside `<think>…</think>`; Gemma 4
+ * inside `<|channel>thought…<channel|>` (the engine passes the template's own tags). A prompt that already opened the
+ * thought (R1 with `<think>` forced, Qwen3.5's template) leaves only the closing tag in the generated text.
  * Pure: it looks at the whole text so far, so a tag split across stream chunks is handled.
  */
 
-const OPEN = "<think>";
-const CLOSE = "</think>";
+/** The text that opens and closes a thought. */
+export interface ThoughtTags {
+  open: string;
+  close: string;
+}
+
+export const THINK_TAGS: ThoughtTags = { open: "<think>", close: "</think>" };
 
 export interface ReasoningSplit {
   thought: string;
@@ -15,20 +21,21 @@ export interface ReasoningSplit {
 }
 
 /** The length of the longest suffix of `text` that is a proper prefix of one of the tags, which may yet complete. */
-function pendingTagLength(text: string): number {
-  for (let length = Math.min(CLOSE.length - 1, text.length); length > 0; length--) {
+function pendingTagLength(text: string, tags: ThoughtTags): number {
+  for (let length = Math.min(Math.max(tags.open.length, tags.close.length) - 1, text.length); length > 0; length--) {
     const tail = text.slice(text.length - length);
-    if (OPEN.startsWith(tail) || CLOSE.startsWith(tail)) return length;
+    if (tags.open.startsWith(tail) || tags.close.startsWith(tail)) return length;
   }
   return 0;
 }
 
 /**
  * @param raw the generated text so far
- * @param startsInThought whether the prompt already opened a thought (the template pre-filled `<think>`)
+ * @param startsInThought whether the prompt already opened a thought (R1 forced, a template that opens it)
  */
-export function splitReasoning(raw: string, startsInThought = false): ReasoningSplit {
-  const visible = raw.slice(0, raw.length - pendingTagLength(raw));
+export function splitReasoning(raw: string, startsInThought = false, tags: ThoughtTags = THINK_TAGS): ReasoningSplit {
+  const { open: OPEN, close: CLOSE } = tags;
+  const visible = raw.slice(0, raw.length - pendingTagLength(raw, tags));
   const open = visible.indexOf(OPEN);
   const close = visible.indexOf(CLOSE);
   if (open !== -1 && (close === -1 || open < close)) {
@@ -59,14 +66,17 @@ export type ReasoningDelta =
 export class ReasoningStream {
   private sent: ReasoningSplit = { thought: "", answer: "", thinking: false };
 
-  constructor(private readonly startsInThought = false) {}
+  constructor(
+    private readonly startsInThought = false,
+    private readonly tags: ThoughtTags = THINK_TAGS,
+  ) {}
 
   get current(): ReasoningSplit {
     return this.sent;
   }
 
   update(raw: string): ReasoningDelta[] {
-    const next = splitReasoning(raw, this.startsInThought);
+    const next = splitReasoning(raw, this.startsInThought, this.tags);
     const previous = this.sent;
     this.sent = next;
     if (!next.thought.startsWith(previous.thought) || !next.answer.startsWith(previous.answer)) {

@@ -2,11 +2,12 @@
  * Runs one chat reply on the chat sequence: the model's own template (node-llama-cpp's chat wrapper), abortable
  * prompt chunks, streaming with thoughts separated from the answer, and yielding to inline completions between tokens.
  */
-import type { ChatHistoryItem, Token } from "node-llama-cpp";
+import type { Token } from "node-llama-cpp";
 import { budgetChat, chatBudget } from "../../core/chatPrompt";
 import { finishedReply, type ReasoningDelta, ReasoningStream } from "../../core/reasoning";
 import type { ChatInput, ChatReply } from "../modelEngine";
 import type { ChatModel } from "./chatModel";
+import { chatHistory, endsWithTokenTrigger, opensThoughtOnResponse, stopTriggers, thoughtTags } from "./chatTemplateRules";
 import type { PriorityGate } from "./priorityGate";
 import { evaluatePrompt } from "./promptEvaluation";
 
@@ -25,22 +26,14 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   const sequence = options.purpose === "fix" ? loaded.fixSequence : loaded.sequence;
   const { maxTokens, promptTokens: budget } = chatBudget(sequence.contextSize, options.maxTokens);
   const chat = budgetChat(input.messages, input.context, budget, (text) => model.tokenize(text).length);
-  const history: ChatHistoryItem[] = [
-    { type: "system", text: chat.system },
-    ...chat.messages.map(
-      (message): ChatHistoryItem =>
-        message.role === "user" ? { type: "user", text: message.content } : { type: "model", response: [message.content] },
-    ),
-    { type: "model", response: [] },
-  ];
+  const history = chatHistory(wrapper, chat);
   const state = wrapper.generateContextState({ chatHistory: history });
+  const tags = thoughtTags(wrapper);
+  // The prompt may open the thought: R1 (forced, as DeepSeek advises), Qwen3.5's template, or a Jinja template's
+  // own pre-filled tag (llama-server's path for R1 distills); the reply then starts inside it.
   const promptText = state.contextText.toString();
-  // R1-distill templates pre-fill "<think>": the reply then starts inside a thought.
-  const startsInThought = /<think>\s*$/.test(promptText);
-  const stopStrings = state.stopGenerationTriggers
-    .filter((trigger) => trigger.values.every((value) => typeof value === "string"))
-    .map((trigger) => trigger.values.join(""))
-    .filter((text) => text !== "");
+  const startsInThought = opensThoughtOnResponse(wrapper) || promptText.trimEnd().endsWith(tags.open);
+  const stops = stopTriggers(state.stopGenerationTriggers, model.tokenizer);
   const prompt = state.contextText.tokenize(model.tokenizer).slice(-budget - maxTokens);
   const head = prompt.slice(0, -1);
   const last = prompt[prompt.length - 1];
@@ -50,7 +43,7 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   // Completions go first: the chat prompt waits for the gate before each chunk.
   const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, () => options.gate.whenClear());
 
-  const stream = new ReasoningStream(startsInThought);
+  const stream = new ReasoningStream(startsInThought, tags);
   const started = performance.now();
   let thoughtMs = 0;
   const generated: Token[] = [];
@@ -63,9 +56,12 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
         break;
       }
       generated.push(token);
-      raw = model.detokenize(generated);
-      const stop = stopStrings.find((text) => raw.endsWith(text));
-      if (stop !== undefined) raw = raw.slice(0, raw.length - stop.length);
+      // A special-token trigger (`<｜User｜>`) is never part of the reply; a text one is cut from its end.
+      const tokenStop = endsWithTokenTrigger(generated, stops.tokens);
+      raw = model.detokenize(tokenStop > 0 ? generated.slice(0, -tokenStop) : generated);
+      const textStop = stops.texts.find((text) => raw.endsWith(text));
+      if (textStop !== undefined) raw = raw.slice(0, raw.length - textStop.length);
+      const stop = tokenStop > 0 || textStop !== undefined ? true : undefined;
       if (!raw.endsWith("\uFFFD")) {
         const wasThinking = stream.current.thinking || stream.current.answer === "";
         for (const delta of stream.update(raw)) options.onDelta(delta);

@@ -1,0 +1,80 @@
+/**
+ * What a chat template asks of code that evaluates its prompt directly (Hearth does, for abortable chunks and the
+ * priority gate), which node-llama-cpp's LlamaChat would otherwise do: the thought's own tags, a thought opened
+ * at the response start (Qwen3.5's wrapper, and R1 models, for which DeepSeek advises forcing `<think>\n` and
+ * sending no system prompt), and stop triggers that are special tokens, matched as token ids.
+ */
+import type { ChatHistoryItem, ChatModelResponse, ChatWrapper, LlamaText, Token, Tokenizer } from "node-llama-cpp";
+import type { BudgetedChat } from "../../core/chatPrompt";
+import { THINK_TAGS, type ThoughtTags } from "../../core/reasoning";
+
+/** R1-family templates: node-llama-cpp resolves them (R1-Distill, R1-0528) to its DeepSeek wrapper. */
+export function isR1Template(wrapper: ChatWrapper): boolean {
+  return wrapper.wrapperName === "DeepSeek";
+}
+
+function plain(text: string | LlamaText | { type: "openedOnStart" } | undefined): string | undefined {
+  if (text === undefined || (typeof text === "object" && "type" in text)) return undefined;
+  return text.toString().trim();
+}
+
+/** The thought's tags as the template writes them (whitespace around them aside), `<think>` when it says nothing. */
+export function thoughtTags(wrapper: ChatWrapper): ThoughtTags {
+  const thought = wrapper.settings.segments?.thought;
+  const open = plain(thought?.prefix);
+  const close = plain(thought?.suffix);
+  return open && close ? { open, close } : THINK_TAGS;
+}
+
+/** Whether the reply starts inside a thought that the prompt opens (the template's prefix, or ours for R1). */
+export function opensThoughtOnResponse(wrapper: ChatWrapper): boolean {
+  const thought = wrapper.settings.segments?.thought;
+  return isR1Template(wrapper) || thought?.openOnResponseStart === true;
+}
+
+/** The history to render: R1 gets no system item (its text leads the first user turn), and the open thought. */
+export function chatHistory(wrapper: ChatWrapper, chat: BudgetedChat): ChatHistoryItem[] {
+  const r1 = isR1Template(wrapper);
+  const messages = chat.messages.map((message, index): ChatHistoryItem => {
+    if (message.role !== "user") return { type: "model", response: [message.content] };
+    const text = r1 && index === 0 && chat.system !== "" ? `${chat.system}\n\n${message.content}` : message.content;
+    return { type: "user", text };
+  });
+  // An empty, unended thought segment: the wrapper renders its own opening (R1's with the line break DeepSeek uses).
+  const reply: ChatModelResponse["response"] = opensThoughtOnResponse(wrapper)
+    ? [{ type: "segment", segmentType: "thought", text: r1 ? "\n" : "", ended: false }]
+    : [];
+  return [...(r1 ? [] : [{ type: "system", text: chat.system } as const]), ...messages, { type: "model", response: reply }];
+}
+
+export interface StopTriggers {
+  /** Triggers made of plain text, matched against the generated text. */
+  texts: string[];
+  /** Triggers with special tokens in them (`<｜User｜>`, EOS), matched against the generated token ids. */
+  tokens: Token[][];
+}
+
+export function stopTriggers(triggers: readonly LlamaText[], tokenizer: Tokenizer): StopTriggers {
+  const texts: string[] = [];
+  const tokens: Token[][] = [];
+  for (const trigger of triggers) {
+    if (trigger.values.every((value) => typeof value === "string")) {
+      const text = trigger.values.join("");
+      if (text !== "") texts.push(text);
+    } else {
+      const ids = trigger.tokenize(tokenizer);
+      if (ids.length > 0) tokens.push(ids);
+    }
+  }
+  return { texts, tokens };
+}
+
+/** Whether the generated tokens end with one of the token triggers; returns its length in tokens. */
+export function endsWithTokenTrigger(generated: readonly Token[], triggers: readonly Token[][]): number {
+  for (const trigger of triggers) {
+    if (trigger.length > generated.length) continue;
+    const offset = generated.length - trigger.length;
+    if (trigger.every((token, i) => generated[offset + i] === token)) return trigger.length;
+  }
+  return 0;
+}
