@@ -5,11 +5,15 @@ import { contextNotice, createContextOrExplain } from "../../server/src/engine/l
 /** A model whose context creation fails above a size, the way node-llama-cpp reports too little memory. */
 function modelFitting(largest: number) {
   const tried: number[] = [];
+  const options: object[] = [];
   const model = {
     trainContextSize: 32768,
     tried,
-    createContext: async ({ contextSize }: { contextSize: number }) => {
+    options,
+    createContext: async (asked: { contextSize: number }) => {
+      const { contextSize } = asked;
       tried.push(contextSize);
+      options.push(asked);
       if (contextSize > largest) {
         const error = new Error(`A context size of ${contextSize} is too large for the available memory`);
         error.name = "InsufficientMemoryError";
@@ -28,6 +32,12 @@ describe("context memory fallback", () => {
     assert.deepEqual(model.tried, [16384, 8192, 4096]);
     assert.equal(context.contextSize, 4096);
     assert.match(contextNotice(context, 16384, model) ?? "", /Context reduced to 4096 tokens to fit in memory/);
+  });
+
+  it("keeps the full KV cache of sliding-window models, so prefix reuse reaches past the window", async () => {
+    const model = modelFitting(100_000);
+    await createContextOrExplain(model as never, "m.gguf", 4096, 2);
+    assert.ok(model.options.every((asked) => (asked as { swaFullCache?: boolean }).swaFullCache === true));
   });
 
   it("says nothing when the context is what was asked (or the model's own maximum)", async () => {

@@ -46,7 +46,7 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
     .filter((model) => model.role === chosenRole)
     .map((model) => ({
       label: model.id,
-      description: `${model.id === recommended ? "$(star-full) recommended · " : ""}${formatBytes(model.sizeBytes)} · ${FIT_TEXT[model.fit]} · ${model.downloaded ? "downloaded" : "not downloaded"}`,
+      description: `${model.id === recommended ? "$(star-full) recommended · " : ""}${formatBytes(model.sizeBytes)}, needs ${formatBytes(model.memoryBytes)} · ${FIT_TEXT[model.fit]} · ${model.downloaded ? "downloaded" : "not downloaded"}`,
       detail: `${model.why} (${model.license})`,
       model,
     }));

@@ -19,12 +19,16 @@ export function runsFastOnCpu(entry: Pick<CatalogEntry, "role" | "parameters" | 
   return (entry.activeParameters ?? entry.parameters) <= cap;
 }
 
-export function memoryNeeded(entry: CatalogEntry): number {
-  return entry.sizeBytes * OVERHEAD + CONTEXT_BYTES;
+/**
+ * Memory a model needs: the file's own estimate where it is downloaded (`measured`, from its GGUF header, which
+ * knows mixture-of-experts layouts and sliding-window caches), else the catalog size plus a typical overhead.
+ */
+export function memoryNeeded(entry: CatalogEntry, measured?: number): number {
+  return measured ?? entry.sizeBytes * OVERHEAD + CONTEXT_BYTES;
 }
 
-export function fitOf(entry: CatalogEntry, hardware: Hardware, usedVram = 0, usedRam = 0): Fit {
-  const need = memoryNeeded(entry);
+export function fitOf(entry: CatalogEntry, hardware: Hardware, usedVram = 0, usedRam = 0, measured?: number): Fit {
+  const need = memoryNeeded(entry, measured);
   const vram = hardware.backend === "cpu" ? 0 : hardware.freeVramBytes - usedVram;
   const ram = hardware.freeRamBytes - usedRam;
   if (need <= vram) return "gpu";

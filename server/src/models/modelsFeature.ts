@@ -5,6 +5,7 @@
 
 import { freemem } from "node:os";
 import type { Connection } from "vscode-languageserver";
+import { estimateMemoryBytes } from "../engine/local/memoryEstimate";
 import { type Feature, withAbortSignal } from "../feature";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
 import {
@@ -18,7 +19,7 @@ import {
 import type { HearthSettings } from "../shared/settings";
 import { CATALOG, catalogEntryFor, downloadedPath } from "./catalog";
 import { downloadModel } from "./downloader";
-import { fitOf } from "./fit";
+import { fitOf, memoryNeeded } from "./fit";
 import { downloadUrl, fetchHubFile, HubError } from "./hubClient";
 import type { ModelLocator } from "./modelLocator";
 
@@ -47,18 +48,27 @@ export function registerModels(deps: Dependencies): Feature {
         chat: recommendation.chat?.id,
         chatOnDemand: recommendation.chatOnDemand,
       },
-      models: CATALOG.map((entry) => ({
-        id: entry.id,
-        role: entry.role,
-        repo: entry.repo,
-        file: entry.file,
-        parameters: entry.parameters,
-        sizeBytes: entry.sizeBytes,
-        why: entry.why,
-        license: entry.license,
-        fit: fitOf(entry, hardware),
-        downloaded: locator.isDownloaded(settings, entry),
-      })),
+      models: await Promise.all(
+        CATALOG.map(async (entry) => {
+          const downloaded = locator.isDownloaded(settings, entry);
+          const measured = downloaded
+            ? await estimateMemoryBytes(downloadedPath(locator.directory(settings), entry.repo, entry.file))
+            : undefined;
+          return {
+            id: entry.id,
+            role: entry.role,
+            repo: entry.repo,
+            file: entry.file,
+            parameters: entry.parameters,
+            sizeBytes: entry.sizeBytes,
+            memoryBytes: Math.round(memoryNeeded(entry, measured)),
+            why: entry.why,
+            license: entry.license,
+            fit: fitOf(entry, hardware, 0, 0, measured),
+            downloaded,
+          };
+        }),
+      ),
       modelsDirectory: locator.directory(settings),
       endpoint: locator.endpoint(settings),
     };

@@ -219,6 +219,8 @@ export interface CatalogListing {
     file: string;
     parameters: number;
     sizeBytes: number;
+    /** Memory it needs with a 4k context: the file's own estimate once downloaded, else one from its size. */
+    memoryBytes: number;
     why: string;
     license: string;
     fit: "gpu" | "partial" | "cpu" | "too-large";

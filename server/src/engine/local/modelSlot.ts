@@ -237,7 +237,9 @@ export async function createContextOrExplain(
   let size = Math.min(contextSize, model.trainContextSize);
   for (;;) {
     try {
-      return await model.createContext({ contextSize: size, threads, sequences });
+      // Sliding-window models (Gemma 4, Mellum2) would otherwise keep only the window's KV cache, and the prefix reuse
+      // that makes a keystroke cost 1–2 tokens would stop at the window; no effect on other models.
+      return await model.createContext({ contextSize: size, threads, sequences, swaFullCache: true });
     } catch (error) {
       if (size / 2 >= MIN_CONTEXT && isOutOfMemory(error)) {
         size = Math.floor(size / 2);
