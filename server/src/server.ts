@@ -100,7 +100,7 @@ const features: Feature[] = [
   completionContext.register(connection),
   registerInlineCompletion({ connection, documents, engine, configuration, log, context: completionContext }),
   registerNextEdit({ connection, documents, engine, configuration, log, context: completionContext }),
-  registerChat({ connection, engine, ready: configuration.ready, log }),
+  registerChat({ connection, engine, ready: configuration.ready, log, settings }),
   registerCodeActions({ connection, documents, engine, ready: configuration.ready, settings }),
   registerModels({
     connection,

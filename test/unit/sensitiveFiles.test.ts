@@ -14,13 +14,38 @@ describe("sensitive files", () => {
       "/home/u/.aws/credentials",
       "/w/config/secrets/db.yaml",
       "C:\\w\\.env",
+      // The ones a new user hits first.
+      "/w/config/secrets.json",
+      "/w/config/secrets.yaml",
+      "/home/u/.config/gcloud/application_default_credentials.json",
+      "/w/deploy/my-project-service-account.json",
+      "/w/infra/terraform.tfvars",
+      "/w/infra/terraform.tfstate",
+      "/home/u/.pgpass",
+      "/home/u/.git-credentials",
+      "/home/u/.netrc",
+      "/w/android/release.keystore",
+      "/w/java/server.jks",
+      "/w/certs/client.p12",
+      "/home/u/.docker/config.json",
+      "/home/u/.kube/config",
+      "/w/credentials.csv",
     ]) {
       assert.equal(isSensitiveFile(path), true, path);
     }
   });
 
   it("leaves ordinary code alone", () => {
-    for (const path of ["/w/src/env.ts", "/w/keys.ts", "/w/environment/.envrc.example.ts", "/w/README.md"]) {
+    for (const path of [
+      "/w/src/env.ts",
+      "/w/keys.ts",
+      "/w/environment/.envrc.example.ts",
+      "/w/README.md",
+      "/w/src/secretsManager.ts",
+      "/w/src/credentialsForm.tsx",
+      "/w/docs/service-accounts.md",
+      "/w/src/config.json",
+    ]) {
       assert.equal(isSensitiveFile(path), false, path);
     }
   });

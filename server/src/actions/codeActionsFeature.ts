@@ -130,6 +130,10 @@ export async function computeFix(deps: Dependencies, params: FixParams, signal: 
   const document = deps.documents.get(params.uri);
   if (!document) throw actionableError(HearthErrorCodes.staleDocument, "The document is no longer open.");
   if (document.version !== params.version) throw staleError();
+  if (isSensitiveFile(uriPath(document.uri), deps.settings().privacy.excludedFiles))
+    throw actionableError(HearthErrorCodes.secretsFile, "This is a secrets file, and Hearth never sends one to a model.", {
+      fix: "Fix it by hand: Hearth never reads secrets files (see Privacy in the README).",
+    });
   const range = wholeLines(document, params.range);
   const lines = document.getText().split(/\r?\n/);
   const message = fixMessage({

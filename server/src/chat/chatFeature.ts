@@ -9,6 +9,8 @@ import type { Logger } from "../logger";
 import { arrayOf, isString, requireParams, shaped } from "../paramChecks";
 import { ChatDeltaNotification, type ChatSendParams, ChatSendRequest, type ChatSendResult } from "../shared/chatProtocol";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
+import { contextItemPath, isSensitiveFile } from "../shared/sensitiveFiles";
+import type { HearthSettings } from "../shared/settings";
 
 export interface ChatDependencies {
   connection: Connection;
@@ -16,9 +18,10 @@ export interface ChatDependencies {
   /** Resolves once the client's settings have been read. */
   ready: Promise<void>;
   log: Logger;
+  settings: () => HearthSettings;
 }
 
-export function registerChat({ connection, engine, ready, log }: ChatDependencies): Feature {
+export function registerChat({ connection, engine, ready, log, settings }: ChatDependencies): Feature {
   connection.onRequest(ChatSendRequest.type, (params, token) => {
     requireParams(ChatSendRequest.method, params, {
       chatId: isString,
@@ -30,6 +33,14 @@ export function registerChat({ connection, engine, ready, log }: ChatDependencie
 
   async function answer(params: ChatSendParams, signal: AbortSignal): Promise<ChatSendResult> {
     await ready;
+    // Any client may send any file: a secrets file is refused here, whatever the client checked.
+    const secret = params.context.find((item) => isSensitiveFile(contextItemPath(item), settings().privacy.excludedFiles));
+    if (secret)
+      throw actionableError(
+        HearthErrorCodes.secretsFile,
+        `${secret.label} is a secrets file, and Hearth never sends one to a model.`,
+        { fix: "Remove it from the chat's context." },
+      );
     try {
       const reply = await engine.chat(
         { messages: params.messages, context: params.context },

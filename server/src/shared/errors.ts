@@ -11,6 +11,8 @@ export const HearthErrorCodes = {
   staleDocument: 1002,
   /** A model download failed. */
   download: 1003,
+  /** The request names a secrets file (sensitiveFiles.ts), whose contents never go to a model. */
+  secretsFile: 1004,
   /** The client cancelled the request (LSP's own code). */
   cancelled: LSPErrorCodes.RequestCancelled,
 } as const;

@@ -1,27 +1,63 @@
 /**
- * Files whose contents never go to a model: secrets and credentials. Checked before completing in a file and before
- * attaching a file as chat context. Pure; patterns are globs matched against the whole path and the file name.
+ * Files whose contents never go to a model: secrets and credentials. The server checks every input that names a
+ * file (completion, next edits, chat context items, fix targets, cross-file context); the client checks too, so
+ * nothing is even sent. Pure; patterns are globs matched against the whole path.
  */
 import { minimatch } from "minimatch";
 
 /** Never read as context or completed in, whatever the settings add. */
 export const DEFAULT_SENSITIVE_PATTERNS: readonly string[] = [
+  // Environment files and private keys.
   "**/.env",
   "**/.env.*",
+  "**/.envrc",
   "**/*.pem",
   "**/*.key",
   "**/*.p12",
   "**/*.pfx",
+  "**/*.keystore",
+  "**/*.jks",
+  "**/*.kdbx",
+  "**/*.gpg",
   "**/id_rsa*",
+  "**/id_dsa*",
   "**/id_ecdsa*",
   "**/id_ed25519*",
+  // Credentials that tools keep in the home folder or the project.
   "**/.npmrc",
   "**/.pypirc",
   "**/.netrc",
+  "**/_netrc",
   "**/.git-credentials",
+  "**/.pgpass",
+  "**/.htpasswd",
+  "**/.vault-token",
+  "**/.docker/config.json",
+  "**/.kube/config",
+  "**/kubeconfig",
+  "**/.config/gh/hosts.yml",
+  "**/auth.json",
   "**/.aws/**",
   "**/.ssh/**",
+  "**/.gnupg/**",
+  // Files named for what they hold.
   "**/secrets/**",
+  "**/secret.*",
+  "**/secrets.*",
+  "**/*.secret",
+  "**/*.secrets",
+  "**/credentials",
+  "**/credentials.*",
+  "**/*-credentials.*",
+  "**/*_credentials.*",
+  "**/application_default_credentials.json",
+  "**/*service-account*.json",
+  "**/*service_account*.json",
+  // Infrastructure state and variables, which carry secrets in plain text.
+  "**/*.tfvars",
+  "**/*.tfvars.json",
+  "**/*.tfstate",
+  "**/*.tfstate.*",
 ];
 
 /** Whether the file at `path` (a file system path or a URI's path) must stay away from the model. */
@@ -39,4 +75,9 @@ export function uriPath(uri: string): string {
   } catch {
     return uri;
   }
+}
+
+/** The file a chat context item names: its URI's path, else its label without a `:10-24` line range. */
+export function contextItemPath(item: { label: string; uri?: string }): string {
+  return item.uri ? uriPath(item.uri) : item.label.replace(/:\d+(-\d+)?$/, "");
 }
