@@ -60,6 +60,8 @@ describe("Hearth chat view in VS Code", function () {
 
   async function send(text: string) {
     const chat = workbench.chatFrame();
+    // A reply still running (or a model switching) makes Enter a no-op: wait until the view is idle.
+    await chat.locator("body:not(.busy)").waitFor({ timeout: 60_000 });
     await chat.locator("#input").fill(text);
     await chat.locator("#input").press("Enter");
   }
@@ -148,6 +150,32 @@ describe("Hearth chat view in VS Code", function () {
     await session.page.keyboard.press("Control+Enter");
     // Exactly the code block and the user's comment; the file's final newline, untouched, still there.
     await workbench.waitForEditorText(TOTAL_FIXED.replace("number {", "number { // sums"));
+    await session.page.locator(".monaco-editor .codelens-decoration a", { hasText: "Accept" }).waitFor({ state: "detached" });
+  });
+
+  it("keeps a long unbroken line inside the view: prose wraps, a code block scrolls", async () => {
+    const chat = workbench.chatFrame();
+    const long = `https://example.com/${"a-very-long-path-segment/".repeat(12)}end`;
+    const replies = await chat.locator(".turn.assistant:not(.streaming)").count();
+    await send(`${long}\n\n\`\`\`\n${"x".repeat(400)}\n\`\`\``);
+    const turn = chat.locator(".turn.user").last();
+    await turn.locator("pre").waitFor();
+    const sizes = await turn.evaluate((element) => {
+      const paragraph = element.querySelector(".markdown p") as HTMLElement;
+      const pre = element.querySelector(".markdown pre") as HTMLElement;
+      return {
+        view: document.documentElement.clientWidth,
+        turnRight: element.getBoundingClientRect().right,
+        paragraph: [paragraph.scrollWidth, paragraph.clientWidth],
+        pre: [pre.scrollWidth, pre.clientWidth, pre.getBoundingClientRect().right],
+      };
+    });
+    assert.ok(sizes.turnRight <= sizes.view, JSON.stringify(sizes));
+    assert.ok(sizes.paragraph[0] <= sizes.paragraph[1] + 1, `the URL wraps: ${JSON.stringify(sizes)}`);
+    assert.ok(
+      sizes.pre[0] > sizes.pre[1] && sizes.pre[2] <= sizes.view,
+      `the code block scrolls inside: ${JSON.stringify(sizes)}`,
+    );
   });
 
   it("shows a model's reply that is HTML as text, never as an element", async () => {
