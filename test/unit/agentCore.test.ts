@@ -1,0 +1,77 @@
+import { strict as assert } from "node:assert";
+import { compactToFit } from "../../server/src/core/agent/compaction";
+import { applySearchReplace } from "../../server/src/core/agent/editMatcher";
+import { rulesFilesAmong } from "../../server/src/core/agent/rulesFiles";
+import { cutToBudget } from "../../server/src/core/agent/toolBudget";
+import { checkToolPath } from "../../server/src/core/agent/workspacePaths";
+
+describe("agent core", () => {
+  describe("tool results cut to a budget, saying so", () => {
+    const text = Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join("\n");
+    it("keeps whole lines and says how many more there are", () => {
+      assert.equal(cutToBudget(text, { maxLines: 3, maxChars: 1000 }), "line 1\nline 2\nline 3\n… 7 more lines");
+      assert.equal(cutToBudget(text, { maxLines: 100, maxChars: 20 }), "line 1\nline 2\n… 8 more lines");
+    });
+    it("leaves a result within the budget as it is, and cuts inside one huge line", () => {
+      assert.equal(cutToBudget(text, { maxLines: 10, maxChars: 1000 }), text);
+      assert.equal(cutToBudget("x".repeat(50), { maxLines: 5, maxChars: 10 }), "xxxxxxxxxx… (40 more characters)");
+    });
+  });
+
+  describe("the forgiving edit matcher", () => {
+    const file = "function f() {\n  const a = 1;\n  return a;\n}\n";
+    it("replaces an exact match", () => {
+      const edit = applySearchReplace(file, "  return a;", "  return a + 1;");
+      assert.deepEqual(edit, { ok: true, how: "exact", text: "function f() {\n  const a = 1;\n  return a + 1;\n}\n" });
+    });
+    it("matches ignoring indentation and spacing, and writes the replacement at the file's indentation", () => {
+      const edit = applySearchReplace(file, "const a = 1;\nreturn  a;", "const a = 2;\nreturn a;");
+      assert.deepEqual(edit, { ok: true, how: "whitespace", text: "function f() {\n  const a = 2;\n  return a;\n}\n" });
+    });
+    it("refuses an ambiguous or missing block, showing the nearest line", () => {
+      const twice = applySearchReplace("a();\na();\n", "a();", "b();");
+      assert.equal(twice.ok, false);
+      assert.match(!twice.ok ? twice.reason : "", /matches 2 places/);
+      const missing = applySearchReplace(file, "  return b;", "  return c;");
+      assert.deepEqual(missing, {
+        ok: false,
+        reason: "The search block is not in the file.",
+        nearest: { line: 3, text: "  return a;" },
+      });
+    });
+  });
+
+  it("finds the rules files users already write, most specific first", () => {
+    const paths = ["src/a.ts", "CLAUDE.md", "AGENTS.md", ".hearth/rules/style.md", ".cursorrules", "docs/AGENTS.md"];
+    assert.deepEqual(rulesFilesAmong(paths), [".hearth/rules/style.md", "AGENTS.md", "CLAUDE.md", ".cursorrules"]);
+  });
+
+  it("keeps tool paths inside the workspace and away from secrets", () => {
+    const folders = ["/w/app", "/w/lib"];
+    assert.deepEqual(checkToolPath("src/a.ts", folders), { ok: true, path: "/w/app/src/a.ts", folder: "/w/app" });
+    assert.equal(checkToolPath("/w/lib/x.ts", folders).ok, true);
+    for (const outside of ["../secret.ts", "/etc/passwd", "src/../../other/a.ts", "/w/application/a.ts"]) {
+      const check = checkToolPath(outside, folders);
+      assert.ok(!check.ok && /outside the workspace/.test(check.reason), outside);
+    }
+    const secret = checkToolPath("config/secrets.json", folders);
+    assert.ok(!secret.ok && /secrets file/.test(secret.reason));
+    assert.match((checkToolPath("a.ts", []) as { reason: string }).reason, /No folder is open/);
+  });
+
+  it("compacts the oldest tool results first until the turn fits, and reports what it could not", () => {
+    const parts = [
+      { tokens: 100 },
+      { tokens: 500, compactable: { summary: "read_file a.ts: 80 lines", tokens: 10 } },
+      { tokens: 400, compactable: { summary: "search_code x: 12 hits", tokens: 10 } },
+      { tokens: 50 },
+    ];
+    const fit = compactToFit(parts, 700);
+    assert.deepEqual(fit.compacted, [1]);
+    assert.equal(fit.overBy, 0);
+    assert.equal((fit.parts[1] as { compacted?: string }).compacted, "read_file a.ts: 80 lines");
+    const tight = compactToFit(parts, 100);
+    assert.deepEqual(tight.compacted, [1, 2]);
+    assert.equal(tight.overBy, 170 - 100);
+  });
+});
