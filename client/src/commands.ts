@@ -13,6 +13,7 @@ import { selectModel } from "./models/modelPicker";
 import type { NextEditController } from "./nextEdit/nextEditController";
 import { setRemoteApiKey } from "./remote/remoteEngine";
 import type { InlineReviews } from "./review/inlineReviews";
+import { generateCommitMessage } from "./scm/commitMessage";
 import { backendLabel, showEngineError } from "./statusBar";
 
 export function registerCommands(
@@ -32,6 +33,7 @@ export function registerCommands(
     [COMMANDS.fixWithInstruction]: (args?: CodeTargetArguments) => fixWithInstruction(hearth, reviews, args),
     [COMMANDS.acceptReview]: (uri?: string) => reviews.accept(uri),
     [COMMANDS.rejectReview]: (uri?: string) => reviews.reject(uri),
+    [COMMANDS.generateCommitMessage]: (sourceControl?: { rootUri?: vscode.Uri }) => generateCommitMessage(hearth, sourceControl),
     [COMMANDS.toggleInlineCompletions]: async () => {
       const enabled = !readConfig().completion.enabled;
       await setCompletionEnabled(enabled);

@@ -21,6 +21,8 @@ export interface Tools {
 
 export interface SessionOptions {
   tools: Tools;
+  /** Runs on the workspace folder once its files are written, before VS Code opens it (e.g. `git init`). */
+  prepareWorkspace?: (workspace: string) => void;
   vsix: string;
   /** User (and machine) settings. */
   settings: Record<string, unknown>;
@@ -80,6 +82,7 @@ export class CodeServerSession {
       mkdirSync(join(dirs.workspace, path, ".."), { recursive: true });
       writeFileSync(join(dirs.workspace, path), text);
     }
+    options.prepareWorkspace?.(dirs.workspace);
     const networkLog = join(root, "network.jsonl");
     const env = {
       ...process.env,

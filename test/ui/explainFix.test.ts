@@ -4,7 +4,8 @@
  * "Hearth: Explain This" streaming into the chat. The bigram "fix" chat model always answers `let x=1;`.
  */
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { CodeServerSession } from "./codeServerSession";
@@ -34,6 +35,17 @@ describe("Explain and Fix in VS Code", function () {
       tools: provisionedTools(),
       vsix: packageVsix(),
       settings: SETTINGS,
+      // A repository with a staged change (and a staged secrets file) for Generate Commit Message.
+      prepareWorkspace: (workspace) => {
+        const git = (...args: string[]) =>
+          execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], { cwd: workspace });
+        git("init", "--quiet");
+        git("add", ".");
+        git("commit", "--quiet", "-m", "start");
+        writeFileSync(join(workspace, "explain.ts"), "function twice(n: number) {\n  return 2 * n;\n}\n");
+        writeFileSync(join(workspace, ".env"), "TOKEN=hunter2\n");
+        git("add", "explain.ts", ".env");
+      },
       files: {
         "accept.ts": BROKEN,
         "reject.ts": BROKEN,
@@ -126,6 +138,14 @@ describe("Explain and Fix in VS Code", function () {
     } finally {
       session.writeSettings(SETTINGS);
     }
+  });
+
+  it("writes a commit message for the staged change into the Source Control box, leaving secrets files out", async () => {
+    await workbench.runCommand("Hearth: Generate Commit Message");
+    await workbench.notification("left .env out of the diff").waitFor({ timeout: 60_000 });
+    await session.page.keyboard.press("Control+Shift+G");
+    // The "fix" chat model answers every prompt with this line.
+    await session.page.locator(".scm-editor .view-line", { hasText: "let x=1;" }).first().waitFor({ timeout: 30_000 });
   });
 
   it("explains the code under the cursor in the chat view", async () => {

@@ -17,4 +17,5 @@ export const COMMANDS = {
   dismissNextEdit: "hearth.nextEdit.dismiss",
   acceptReview: "hearth.review.accept",
   rejectReview: "hearth.review.reject",
+  generateCommitMessage: "hearth.generateCommitMessage",
 } as const;

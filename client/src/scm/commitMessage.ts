@@ -1,0 +1,89 @@
+/**
+ * Hearth: Generate Commit Message, from the Source Control view's title bar: the staged diff (or, with nothing
+ * staged, all changes) through VS Code's git extension, written by the chat model into the commit message box.
+ */
+import * as vscode from "vscode";
+import { ChatSendRequest } from "../../../server/src/shared/chatProtocol";
+import { cleanCommitMessage, commitDiff, commitMessagePrompt } from "../../../server/src/shared/commitMessage";
+import { describeError, readResponseError } from "../../../server/src/shared/errors";
+import { readConfig } from "../config";
+import type { HearthClient } from "../hearthClient";
+
+/** The part of the git extension's API this uses (its types are not published as a package). */
+interface GitRepository {
+  rootUri: vscode.Uri;
+  inputBox: { value: string };
+  diff(cached?: boolean): Promise<string>;
+}
+interface GitApi {
+  repositories: GitRepository[];
+}
+
+interface GitApiWithEvents extends GitApi {
+  onDidOpenRepository(listener: () => void): vscode.Disposable;
+}
+
+/** The git extension's repositories, waiting a little for the first to open (right after the window starts). */
+async function gitRepositories(): Promise<GitRepository[]> {
+  const git = vscode.extensions.getExtension<{ getAPI(version: 1): GitApiWithEvents }>("vscode.git");
+  if (!git) return [];
+  const api = (git.isActive ? git.exports : await git.activate()).getAPI(1);
+  if (api.repositories.length > 0) return api.repositories;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, 5000);
+    const listener = api.onDidOpenRepository(done);
+    function done() {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve();
+    }
+  });
+  return api.repositories;
+}
+
+let requests = 0;
+
+export async function generateCommitMessage(hearth: HearthClient, sourceControl?: { rootUri?: vscode.Uri }): Promise<void> {
+  const client = hearth.languageClient;
+  const repositories = await gitRepositories();
+  const repository =
+    repositories.find((candidate) => candidate.rootUri.toString() === sourceControl?.rootUri?.toString()) ?? repositories[0];
+  if (!client || !repository) {
+    void vscode.window.showInformationMessage("Hearth: open a folder with a git repository first.");
+    return;
+  }
+  const staged = await repository.diff(true);
+  const diff = staged.trim() !== "" ? staged : await repository.diff(false);
+  if (diff.trim() === "") {
+    void vscode.window.showInformationMessage("Hearth: there are no changes to describe.");
+    return;
+  }
+  const change = commitDiff(diff, readConfig().privacy.excludedFiles);
+  if (change.diff === "") {
+    void vscode.window.showWarningMessage("Hearth: only secrets files changed, and Hearth never sends those to a model.");
+    return;
+  }
+  try {
+    const reply = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.SourceControl, title: "Hearth is writing a commit message…", cancellable: true },
+      (_progress, token) =>
+        client.sendRequest(
+          ChatSendRequest.type,
+          {
+            chatId: `commit-message-${++requests}`,
+            messages: [{ role: "user", content: commitMessagePrompt(change) }],
+            context: [],
+          },
+          token,
+        ),
+    );
+    if (reply.stopReason === "aborted") return;
+    repository.inputBox.value = cleanCommitMessage(reply.answer);
+    if (change.secretFiles.length > 0)
+      void vscode.window.showInformationMessage(
+        `Hearth left ${change.secretFiles.join(", ")} out of the diff it described (secrets files never go to a model).`,
+      );
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Hearth: ${describeError(readResponseError(error))}`);
+  }
+}
