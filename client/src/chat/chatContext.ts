@@ -8,6 +8,15 @@ import { isSensitiveFile } from "../../../server/src/shared/sensitiveFiles";
 import { readConfig } from "../config";
 
 /** Secrets (.env, keys, …, plus hearth.privacy.excludedFiles) are never attached. */
+/**
+ * A file's name on a chip: its workspace-relative path, or, for a file outside the workspace (or an untitled one),
+ * just its name, never a long absolute path.
+ */
+export function chipName(uri: vscode.Uri): string {
+  if (vscode.workspace.getWorkspaceFolder(uri)) return vscode.workspace.asRelativePath(uri);
+  return uri.path.split("/").pop() || uri.path;
+}
+
 function isSensitive(uri: vscode.Uri): boolean {
   return isSensitiveFile(uri.path, readConfig().privacy.excludedFiles);
 }
@@ -49,7 +58,7 @@ export class ChatContext implements vscode.Disposable {
     const chips: Chip[] = [];
     const editor = this.editor;
     if (editor && editor.document.uri.scheme !== "output" && !isSensitive(editor.document.uri)) {
-      const name = vscode.workspace.asRelativePath(editor.document.uri);
+      const name = chipName(editor.document.uri);
       const selection = editor.selection;
       if (!selection.isEmpty) {
         chips.push({
@@ -84,7 +93,7 @@ export class ChatContext implements vscode.Disposable {
   async pick(): Promise<void> {
     const files = await vscode.workspace.findFiles("**/*", "**/{node_modules,.git,dist,out}/**", 5000);
     const choice = await vscode.window.showQuickPick(
-      files.filter((uri) => !isSensitive(uri)).map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+      files.filter((uri) => !isSensitive(uri)).map((uri) => ({ label: chipName(uri), uri })),
       { placeHolder: "Add a file to the chat's context", matchOnDescription: true },
     );
     if (!choice) return;
