@@ -122,5 +122,9 @@ describe("model downloads (loopback hub)", function () {
       file: "qwen2.5-coder-1.5b-q8_0.gguf",
     });
     assert.equal(parseHfUri("/models/local.gguf"), undefined);
+    // A pinned revision (a catalog entry's `revision`) is where the file comes from.
+    const pinned = { endpoint: "https://hub.example", repo: "o/r", file: "m.gguf", revision: "0123abc" };
+    assert.equal(downloadUrl(pinned), "https://hub.example/o/r/resolve/0123abc/m.gguf");
+    assert.equal(downloadUrl({ ...pinned, revision: undefined }), "https://hub.example/o/r/resolve/main/m.gguf");
   });
 });

@@ -23,6 +23,8 @@ export interface CatalogEntry {
   why: string;
   /** The file's SHA-256, where the catalog pins one: a hub file that differs is refused. */
   sha256?: string;
+  /** The hub revision (commit or tag) to download from; `main` when absent. */
+  revision?: string;
   /** Billions of parameters working per token (mixture-of-experts models); speed follows these, not `parameters`. */
   activeParameters?: number;
   /** The FIM order the model was trained with (prefix-first when absent); the engine reads it from the vocabulary. */

@@ -81,10 +81,11 @@ export function registerModels(deps: Dependencies): Feature {
   async function download(params: ModelDownloadParams, signal: AbortSignal): Promise<{ path: string }> {
     await deps.ready;
     const settings = deps.settings();
-    const location = { endpoint: locator.endpoint(settings), repo: params.repo, file: params.file };
+    const entry = catalogEntryFor(params.repo, params.file);
+    const location = { endpoint: locator.endpoint(settings), repo: params.repo, file: params.file, revision: entry?.revision };
     try {
       const info = await fetchHubFile(location, params.token, signal);
-      const pinned = catalogEntryFor(params.repo, params.file)?.sha256;
+      const pinned = entry?.sha256;
       if (pinned && info.sha256 && pinned !== info.sha256.toLowerCase())
         throw new HubError(
           `The hub's ${params.file} is not the file Hearth's catalog names (its SHA-256 differs), so it was not downloaded.`,
