@@ -156,7 +156,6 @@ describe("Hearth chat view in VS Code", function () {
   it("keeps a long unbroken line inside the view: prose wraps, a code block scrolls", async () => {
     const chat = workbench.chatFrame();
     const long = `https://example.com/${"a-very-long-path-segment/".repeat(12)}end`;
-    const replies = await chat.locator(".turn.assistant:not(.streaming)").count();
     await send(`${long}\n\n\`\`\`\n${"x".repeat(400)}\n\`\`\``);
     const turn = chat.locator(".turn.user").last();
     await turn.locator("pre").waitFor();
