@@ -89,6 +89,7 @@ describe("FIM formats", () => {
     assert.equal(fimFamilyFor("auto", "codestral-22b").name, "codestral");
     assert.equal(fimFamilyFor("auto", "codegemma-2b").name, "codegemma");
     assert.equal(fimFamilyFor("auto", "qwen2.5-coder-1.5b").name, "qwen");
+    assert.equal(fimFamilyFor("auto", "starcoder2-3b").name, "starcoder");
   });
 
   it("lays suffix-first prompts out as SUF suffix PRE prefix MID line-so-far: typing still changes only the tail", () => {

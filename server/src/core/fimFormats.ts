@@ -227,7 +227,8 @@ const NAME_HINTS: ReadonlyArray<[RegExp, FimFamily["name"]]> = [
   [/seed-?coder/i, "seed"],
   [/codestral/i, "codestral"],
   [/mellum/i, "mellum"],
-  [/starcoder|stable-?code|refact|granite/i, "starcoder"],
+  // Not "granite": Granite 3's code models spell StarCoder's tokens, Granite 4 Qwen's; its vocabulary tells.
+  [/starcoder|stable-?code|refact/i, "starcoder"],
 ];
 
 /** A FIM family by name, or guessed from a served model's name (Qwen's spelling when the name says nothing). */
