@@ -2,9 +2,11 @@
  * Hearth's language server. Runs under VS Code over IPC, or standalone over stdio
  * (`node dist/server.js --stdio`) for any LSP 3.18 client with inline completion support.
  */
+import { fileURLToPath } from "node:url";
 import { createConnection, ProposedFeatures, TextDocumentSyncKind, TextDocuments } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { registerCodeActions } from "./actions/codeActionsFeature";
+import { registerAgent } from "./agent/agentFeature";
 import { registerChat } from "./chat/chatFeature";
 import { registerInlineCompletion } from "./completion/inlineCompletionFeature";
 import { ConfigurationReader } from "./configuration";
@@ -55,6 +57,11 @@ async function remoteApiKey(): Promise<string | undefined> {
 }
 
 let initialized = false;
+/** The workspace folders as paths, for the agent's tools (kept current where the client reports changes). */
+let workspaceFolders: string[] = [];
+let canWatchFolders = false;
+/** A folder URI as a path; other schemes (a virtual workspace) have none the tools could read. */
+const folderPath = (uri: string): string => (uri.startsWith("file:") ? fileURLToPath(uri) : "");
 // LSP forbids notifications before the initialize response; the first status goes out once settings are read.
 engine.onStatus((status) => {
   if (initialized) void connection.sendNotification(StatusNotification.type, status);
@@ -68,6 +75,8 @@ connection.onInitialize((params) => {
     typeof params.initializationOptions === "object" && params.initializationOptions !== null ? params.initializationOptions : {};
   if (typeof options.defaultModelsDirectory === "string") locator.defaultDirectory = options.defaultModelsDirectory;
   completionContext.setWorkspace(params.workspaceFolders?.[0] ?? undefined);
+  workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folderPath(folder.uri)).filter(Boolean);
+  canWatchFolders = workspace?.workspaceFolders === true;
   configuration.initialize({
     canPull: workspace?.configuration === true,
     canRegisterForChanges: workspace?.didChangeConfiguration?.dynamicRegistration === true,
@@ -80,6 +89,14 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(() => {
+  if (canWatchFolders)
+    connection.workspace.onDidChangeWorkspaceFolders((change) => {
+      const removed = new Set(change.removed.map((folder) => folderPath(folder.uri)));
+      workspaceFolders = [
+        ...workspaceFolders.filter((folder) => !removed.has(folder)),
+        ...change.added.map((folder) => folderPath(folder.uri)),
+      ];
+    });
   void configuration.start().then(() => {
     initialized = true;
     void connection.sendNotification(StatusNotification.type, engine.status("completion"));
@@ -101,6 +118,7 @@ const features: Feature[] = [
   registerInlineCompletion({ connection, documents, engine, configuration, log, context: completionContext }),
   registerNextEdit({ connection, documents, engine, configuration, log, context: completionContext }),
   registerChat({ connection, engine, ready: configuration.ready, log, settings }),
+  registerAgent({ connection, documents, engine, ready: configuration.ready, log, settings, folders: () => workspaceFolders }),
   registerCodeActions({ connection, documents, engine, ready: configuration.ready, settings }),
   registerModels({
     connection,

@@ -9,7 +9,7 @@ import type { Logger } from "../logger";
 import { arrayOf, isString, requireParams, shaped } from "../paramChecks";
 import { ChatDeltaNotification, type ChatSendParams, ChatSendRequest, type ChatSendResult } from "../shared/chatProtocol";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
-import { contextItemPath, isSensitiveFile } from "../shared/sensitiveFiles";
+import { refuseSecretContext } from "../shared/sensitiveFiles";
 import type { HearthSettings } from "../shared/settings";
 
 export interface ChatDependencies {
@@ -33,14 +33,7 @@ export function registerChat({ connection, engine, ready, log, settings }: ChatD
 
   async function answer(params: ChatSendParams, signal: AbortSignal): Promise<ChatSendResult> {
     await ready;
-    // Any client may send any file: a secrets file is refused here, whatever the client checked.
-    const secret = params.context.find((item) => isSensitiveFile(contextItemPath(item), settings().privacy.excludedFiles));
-    if (secret)
-      throw actionableError(
-        HearthErrorCodes.secretsFile,
-        `${secret.label} is a secrets file, and Hearth never sends one to a model.`,
-        { fix: "Remove it from the chat's context." },
-      );
+    refuseSecretContext(params.context, settings().privacy.excludedFiles);
     try {
       const reply = await engine.chat(
         { messages: params.messages, context: params.context },

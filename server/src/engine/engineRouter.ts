@@ -8,6 +8,9 @@ import type { CompletionMetrics, EngineLoad, EngineStatus, Hardware } from "../s
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../shared/settings";
 import type { LlamaEngine } from "./local/llamaEngine";
 import type {
+  AgentStepInput,
+  AgentStepOptions,
+  AgentStepResult,
   ChatGenerationOptions,
   ChatInput,
   ChatReply,
@@ -102,6 +105,10 @@ export class EngineRouter implements ModelEngine {
 
   predictEdit(input: NextEditInput, options: NextEditOptions): Promise<NextEditResult> {
     return this.active.predictEdit(input, options);
+  }
+
+  agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult> {
+    return this.active.agentStep(input, options);
   }
 
   /** This machine's hardware, for choosing local models (the catalog is about local models either way). */

@@ -6,6 +6,7 @@
 import type { FimInput } from "../core/fimInput";
 import type { ReasoningDelta } from "../core/reasoning";
 import type { Segment } from "../core/repoContext";
+import type { AgentToolCall } from "../shared/agentProtocol";
 import type { ChatContextItem, ChatMessage } from "../shared/chatProtocol";
 import type { CompletionMetrics, EngineStatus } from "../shared/protocol";
 import type { HearthSettings, ModelRole } from "../shared/settings";
@@ -122,6 +123,11 @@ export interface ModelEngine {
    * EngineError the user can act on (no next-edit model, one whose vocabulary lacks the format's tokens).
    */
   predictEdit(input: NextEditInput, options: NextEditOptions): Promise<NextEditResult>;
+  /**
+   * One step of an agent turn: the model answers or calls tools. Locally a call is grammar-constrained (it always
+   * parses and matches the tool's schema); a remote call that doesn't parse comes back as `parseError`.
+   */
+  agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult>;
   /** The measurements of the last fill-in-the-middle run. */
   readonly lastMetrics: CompletionMetrics | null;
   dispose(): Promise<void>;
@@ -143,4 +149,45 @@ export interface ChatReply {
   generatedTokens: number;
   /** Time spent generating (after the prompt), in milliseconds. */
   generationMs: number;
+}
+
+/** A tool as the model is told about it: JSON Schema parameters (an object whose properties are all required). */
+export interface AgentToolSpec {
+  name: string;
+  description: string;
+  parameters: { type: "object"; properties: Record<string, unknown> };
+}
+
+export type AgentMessage =
+  | { role: "user"; content: string }
+  | { role: "assistant"; content: string; toolCalls?: AgentToolCall[] }
+  /** A tool's result; `summary` is what it is compacted to when the turn would not fit. */
+  | { role: "tool"; callId: string; name: string; content: string; summary: string };
+
+export interface AgentStepInput {
+  /** The system prompt, rules files included. */
+  system: string;
+  messages: AgentMessage[];
+  tools: AgentToolSpec[];
+}
+
+export interface AgentStepOptions {
+  signal: AbortSignal;
+  onDelta(delta: ReasoningDelta): void;
+}
+
+export interface AgentStepResult {
+  answer: string;
+  thought: string;
+  toolCalls: AgentToolCall[];
+  /** `eog`, `toolCalls`, `maxTokens`, `aborted`, `parseError`. */
+  stopReason: string;
+  /** A remote tool call that wasn't valid JSON: the parser's message, for one repair attempt. */
+  parseError?: string;
+  /** Summaries of the tool results compacted so the step fits the context. */
+  compacted: string[];
+  promptTokens: number;
+  /** Prompt tokens evaluated for this step (the rest came from the KV cache); -1 when the server doesn't say. */
+  evaluatedPromptTokens: number;
+  generatedTokens: number;
 }

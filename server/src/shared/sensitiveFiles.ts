@@ -4,6 +4,7 @@
  * nothing is even sent. Pure; patterns are globs matched against the whole path.
  */
 import { minimatch } from "minimatch";
+import { actionableError, HearthErrorCodes } from "./errors";
 
 /** Never read as context or completed in, whatever the settings add. */
 export const DEFAULT_SENSITIVE_PATTERNS: readonly string[] = [
@@ -80,4 +81,20 @@ export function uriPath(uri: string): string {
 /** The file a chat context item names: its URI's path, else its label without a `:10-24` line range. */
 export function contextItemPath(item: { label: string; uri?: string }): string {
   return item.uri ? uriPath(item.uri) : item.label.replace(/:\d+(-\d+)?$/, "");
+}
+
+/**
+ * Any client may send any file: a chat or agent turn whose context carries a secrets file is refused here, whatever
+ * the client checked.
+ */
+export function refuseSecretContext(items: readonly { label: string; uri?: string }[], extraPatterns: readonly string[]): void {
+  const secret = items.find((item) => isSensitiveFile(contextItemPath(item), extraPatterns));
+  if (secret)
+    throw actionableError(
+      HearthErrorCodes.secretsFile,
+      `${secret.label} is a secrets file, and Hearth never sends one to a model.`,
+      {
+        fix: "Remove it from the chat's context.",
+      },
+    );
 }

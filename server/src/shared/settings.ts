@@ -63,6 +63,14 @@ export interface HearthSettings {
     /** Generation stops after this many milliseconds and the suggestion is dropped. Default 5000. */
     timeoutMs: number;
   };
+  agent: {
+    /** Most tool calls in one agent turn; the turn then stops and says so. Default 25. */
+    maxToolCalls: number;
+    /** Apply the agent's edits inside the workspace without asking (they still show, and Undo this turn works). Default false. */
+    autoApplyEdits: boolean;
+    /** Commands the agent may run without asking: exact command lines, or prefixes ending in `*`. Machine-scoped. Default []. */
+    allowedCommands: string[];
+  };
   privacy: {
     /** Globs of files never completed in nor attached to chat, on top of the built-in list (.env, keys, .aws/…). Default []. */
     excludedFiles: string[];
@@ -116,6 +124,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
   },
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
   nextEdit: { enabled: true, model: "", format: "auto", eagerness: "normal", maxTokens: 512, timeoutMs: 5000 },
+  agent: { maxToolCalls: 25, autoApplyEdits: false, allowedCommands: [] },
   privacy: { excludedFiles: [] },
   models: { directory: "", endpoint: "" },
   engine: "local",
@@ -160,6 +169,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
   const models = section("models");
   const privacy = section("privacy");
   const nextEdit = section("nextEdit");
+  const agent = section("agent");
   const strings = (from: Record<string, unknown>, key: string, fallback: string[], path: string, what: string): string[] => {
     const value = from[key];
     if (value === undefined || value === null) return fallback;
@@ -265,6 +275,17 @@ export function parseSettings(raw: unknown): ParsedSettings {
         ),
         maxTokens: integer(nextEdit, "maxTokens", defaults.nextEdit.maxTokens, 16, 4096, "nextEdit.maxTokens"),
         timeoutMs: integer(nextEdit, "timeoutMs", defaults.nextEdit.timeoutMs, 100, 60000, "nextEdit.timeoutMs"),
+      },
+      agent: {
+        maxToolCalls: integer(agent, "maxToolCalls", defaults.agent.maxToolCalls, 1, 200, "agent.maxToolCalls"),
+        autoApplyEdits: boolean(agent, "autoApplyEdits", defaults.agent.autoApplyEdits, "agent.autoApplyEdits"),
+        allowedCommands: strings(
+          agent,
+          "allowedCommands",
+          defaults.agent.allowedCommands,
+          "agent.allowedCommands",
+          "command lines",
+        ),
       },
       privacy: {
         excludedFiles: strings(

@@ -10,6 +10,9 @@ import type { Logger } from "../../logger";
 import { type CompletionMetrics, cpuOnlyHardware, type EngineStatus, type Hardware } from "../../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
 import type {
+  AgentStepInput,
+  AgentStepOptions,
+  AgentStepResult,
   ChatGenerationOptions,
   ChatInput,
   ChatReply,
@@ -22,6 +25,7 @@ import type {
   NextEditOptions,
   NextEditResult,
 } from "../modelEngine";
+import { generateAgentStep } from "./agentGeneration";
 import { generateChat } from "./chatGeneration";
 import { type ChatModel, prepareChatModel } from "./chatModel";
 import { generateFim } from "./fimGeneration";
@@ -126,6 +130,12 @@ export class LlamaEngine implements ModelEngine {
     return this.chatSlot.exclusive(() =>
       generateChat(loaded, input, { ...options, maxTokens, temperature: options.temperature ?? temperature, gate: this.gate }),
     );
+  }
+
+  async agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult> {
+    const loaded = await this.chatSlot.ensureLoaded();
+    const { maxTokens, temperature } = this.settings.chat;
+    return this.chatSlot.exclusive(() => generateAgentStep(loaded, input, { ...options, maxTokens, temperature }));
   }
 
   /** Frees every model; they load again on next use. */

@@ -10,6 +10,9 @@ import type { CompletionMetrics, EngineStatus } from "../../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
 import { abortError, isAbortError } from "../engineError";
 import type {
+  AgentStepInput,
+  AgentStepOptions,
+  AgentStepResult,
   ChatGenerationOptions,
   ChatInput,
   ChatReply,
@@ -24,6 +27,7 @@ import type {
 import { LlamaServerFim } from "./llamaServerFim";
 import { openAiChat } from "./openAiChat";
 import { openAiFim } from "./openAiFim";
+import { openAiAgentStep } from "./openAiTools";
 import { RemoteError, RemoteHttp } from "./remoteHttp";
 import { llamaServerNextEdit, openAiNextEdit } from "./remoteNextEdit";
 
@@ -159,6 +163,23 @@ export class RemoteEngine implements ModelEngine {
         await delay(BACKOFF_FIRST_MS * 2 ** attempt, options.signal);
       }
     }
+  }
+
+  async agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult> {
+    const { maxTokens, temperature } = this.settings.chat;
+    const { api, chatModel } = this.settings.remote;
+    const info = api === "llama-server" ? await this.llamaServer.describe(options.signal).catch(() => undefined) : undefined;
+    // Not retried: a step may have streamed text, and the loop asks again itself where that is safe.
+    return this.track("chat", () =>
+      openAiAgentStep(this.http, input, {
+        ...options,
+        model: chatModel,
+        maxTokens,
+        temperature,
+        contextTokens: info?.contextSize ?? this.servedContext ?? DEFAULT_REMOTE_CONTEXT,
+        slot: info ? this.llamaServer.slotFor("chat", info.slots) : undefined,
+      }),
+    );
   }
 
   async dispose(): Promise<void> {

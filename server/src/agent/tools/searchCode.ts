@@ -1,0 +1,146 @@
+/**
+ * search_code: ranked search over the workspace. Literal (or /regex/) matches with their lines, and a BM25 index of
+ * code chunks (MiniSearch) for questions in words. The index is built on first use and kept up to date by each
+ * file's modification time at every search, so edits are found at once; secrets and ignored files never enter it.
+ */
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import MiniSearch from "minisearch";
+import { cutToBudget } from "../../core/agent/toolBudget";
+import { type AgentTool, parameters, toolError } from "../tool";
+import type { WorkspaceAccess } from "../workspaceAccess";
+import { readTextFile } from "../workspaceAccess";
+
+const CHUNK_LINES = 40;
+const MAX_INDEXED_FILES = 5_000;
+const MAX_INDEXED_BYTES = 300_000;
+const MAX_RESULTS = 8;
+const MAX_LINE_MATCHES = 40;
+
+interface Chunk {
+  id: string;
+  file: string;
+  startLine: number;
+  text: string;
+}
+
+/** Identifiers split the way code is searched: `parseConfigFile` also matches "config" and "parse". */
+function codeTokens(text: string): string[] {
+  const words = text.match(/[A-Za-z_][A-Za-z0-9_]*|\d+/g) ?? [];
+  return words.flatMap((word) => {
+    const parts = word.split(/_|(?<=[a-z0-9])(?=[A-Z])/).filter((part) => part.length > 1);
+    return parts.length > 1 ? [word.toLowerCase(), ...parts.map((part) => part.toLowerCase())] : [word.toLowerCase()];
+  });
+}
+
+export class CodeIndex {
+  private readonly search = new MiniSearch<Chunk>({
+    fields: ["text", "file"],
+    storeFields: ["file", "startLine", "text"],
+    tokenize: codeTokens,
+    processTerm: (term) => term,
+  });
+  private readonly files = new Map<string, { mtimeMs: number; chunks: string[] }>();
+
+  /** Brings the index up to date with the workspace: new and changed files indexed, removed ones dropped. */
+  async refresh(workspace: WorkspaceAccess): Promise<{ indexed: number; more: boolean }> {
+    const seen = new Set<string>();
+    let more = false;
+    for (const folder of workspace.roots) {
+      const walked = await workspace.walk({ folder, relative: "" }, MAX_INDEXED_FILES);
+      more ||= walked.more;
+      for (const rel of walked.files) {
+        const path = join(folder, rel);
+        seen.add(path);
+        const info = await stat(path).catch(() => undefined);
+        const known = this.files.get(path);
+        if (!info || (known && known.mtimeMs === info.mtimeMs)) continue;
+        if (known) this.search.discardAll(known.chunks);
+        const file = await readTextFile(path, MAX_INDEXED_BYTES);
+        const chunks = "text" in file ? this.chunksOf(path, rel, file.text) : [];
+        this.search.addAll(chunks);
+        this.files.set(path, { mtimeMs: info.mtimeMs, chunks: chunks.map((chunk) => chunk.id) });
+      }
+    }
+    for (const [path, known] of this.files) {
+      if (seen.has(path)) continue;
+      this.search.discardAll(known.chunks);
+      this.files.delete(path);
+    }
+    return { indexed: this.files.size, more };
+  }
+
+  query(text: string): Chunk[] {
+    return this.search.search(text, { prefix: true, combineWith: "OR" }).slice(0, MAX_RESULTS) as unknown as Chunk[];
+  }
+
+  /** Every line matching `pattern` in the indexed files. */
+  lines(pattern: RegExp): Array<{ file: string; line: number; text: string }> {
+    const found: Array<{ file: string; line: number; text: string }> = [];
+    for (const known of this.files.values()) {
+      for (const id of known.chunks) {
+        const chunk = this.search.getStoredFields(id) as unknown as Chunk;
+        chunk.text.split("\n").forEach((line, index) => {
+          if (pattern.test(line)) found.push({ file: chunk.file, line: chunk.startLine + index, text: line.trim() });
+        });
+      }
+    }
+    return found;
+  }
+
+  private chunksOf(path: string, rel: string, text: string): Chunk[] {
+    const lines = text.split("\n");
+    const chunks: Chunk[] = [];
+    for (let start = 0; start < lines.length; start += CHUNK_LINES) {
+      chunks.push({
+        id: `${path}#${start}`,
+        file: rel,
+        startLine: start + 1,
+        text: lines.slice(start, start + CHUNK_LINES).join("\n"),
+      });
+    }
+    return chunks;
+  }
+}
+
+function literalPattern(query: string): RegExp | undefined {
+  const regex = /^\/(.+)\/([imsu]*)$/.exec(query);
+  try {
+    return regex ? new RegExp(regex[1], regex[2]) : new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
+  } catch {
+    return undefined;
+  }
+}
+
+export function searchCodeTool(index: CodeIndex): AgentTool {
+  return {
+    readOnly: true,
+    spec: {
+      name: "search_code",
+      description:
+        "Search the workspace's code. Give an identifier or exact text to find the lines that contain it, /a regex/ for a pattern, or a few words to find the most relevant code.",
+      parameters: parameters({ query: { type: "string", description: "Text, an identifier, /regex/, or words" } }),
+    },
+    async run(args, { workspace }) {
+      const query = String(args.query).trim();
+      if (query === "") return toolError("search_code", "The query is empty.");
+      const pattern = literalPattern(query);
+      if (!pattern) return toolError("search_code", `${query} is not a valid regular expression.`);
+      const { more } = await index.refresh(workspace);
+      const matches = index.lines(pattern);
+      const parts: string[] = [];
+      if (matches.length > 0) {
+        parts.push(`${matches.length} matching line${matches.length === 1 ? "" : "s"}:`);
+        parts.push(...matches.slice(0, MAX_LINE_MATCHES).map((match) => `${match.file}:${match.line}: ${match.text}`));
+        if (matches.length > MAX_LINE_MATCHES) parts.push(`… ${matches.length - MAX_LINE_MATCHES} more matching lines`);
+      } else {
+        const ranked = index.query(query);
+        if (ranked.length > 0) parts.push("No line contains that exactly; the most relevant code:");
+        for (const chunk of ranked) parts.push(`--- ${chunk.file}:${chunk.startLine}\n${chunk.text}`);
+      }
+      if (parts.length === 0) parts.push(`Nothing in the workspace matches ${query}.`);
+      if (more) parts.push(`(only the first ${MAX_INDEXED_FILES} files are indexed)`);
+      return { content: cutToBudget(parts.join("\n")), summary: `search_code ${query}: ${matches.length} matching lines` };
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * One agent step on the chat sequence through node-llama-cpp's LlamaChat with function calling: the model's own
+ * chat template renders the tools and the calls (Qwen's `<tool_call>`, Llama 3.1's `<function=…>`, DeepSeek's, …),
+ * and once the model starts a call, its name and arguments are grammar-constrained, so a call always parses and
+ * always matches the tool's schema. LlamaChat keeps the sequence's KV cache and evaluates only what the last step
+ * didn't (measured with the sequence's token meter).
+ */
+import type { ChatHistoryItem, ChatModelFunctions, ChatModelResponse, LlamaChat } from "node-llama-cpp";
+import { chatBudget } from "../../core/chatPrompt";
+import type { AgentToolCall } from "../../shared/agentProtocol";
+import { fitAgentMessages } from "../agentCompaction";
+import { EngineError } from "../engineError";
+import type { AgentMessage, AgentStepInput, AgentStepOptions, AgentStepResult } from "../modelEngine";
+import type { ChatModel } from "./chatModel";
+import { loadLlamaModule } from "./llamaRuntime";
+
+const chats = new WeakMap<ChatModel, LlamaChat>();
+
+async function llamaChatOf(loaded: ChatModel): Promise<LlamaChat> {
+  const existing = chats.get(loaded);
+  if (existing && !existing.disposed) return existing;
+  const { LlamaChat } = await loadLlamaModule();
+  // The sequence stays the chat role's: plain chat turns use it too, and its KV cache serves both.
+  const chat = new LlamaChat({ contextSequence: loaded.sequence, chatWrapper: loaded.wrapper, autoDisposeSequence: false });
+  chats.set(loaded, chat);
+  return chat;
+}
+
+export interface AgentGenerationOptions extends AgentStepOptions {
+  maxTokens: number;
+  temperature: number;
+}
+
+export async function generateAgentStep(
+  loaded: ChatModel,
+  input: AgentStepInput,
+  options: AgentGenerationOptions,
+): Promise<AgentStepResult> {
+  const llamaChat = await llamaChatOf(loaded);
+  const { model, sequence } = loaded;
+  const count = (text: string) => model.tokenize(text).length;
+  const { maxTokens, promptTokens: budget } = chatBudget(sequence.contextSize, options.maxTokens);
+  const fixed = count(input.system) + count(JSON.stringify(input.tools));
+  const fitted = fitAgentMessages(input.messages, budget - fixed, count);
+  if (fitted.overBy > 0)
+    throw new EngineError(
+      `This agent turn needs ${fitted.overBy} more tokens than the chat model's context has, even with every tool result compacted.`,
+      "Start a new chat, or raise hearth.local.contextSize.",
+      "hearth.local.contextSize",
+    );
+  const functions: ChatModelFunctions = Object.fromEntries(
+    input.tools.map((tool) => [tool.name, { description: tool.description, params: tool.parameters as never }]),
+  );
+  const history = chatHistoryOf(input.system, fitted.messages, input.tools);
+  const inputBefore = sequence.tokenMeter.usedInputTokens;
+  const outputBefore = sequence.tokenMeter.usedOutputTokens;
+  let answer = "";
+  let thought = "";
+  const response = await llamaChat.generateResponse(history, {
+    functions,
+    documentFunctionParams: true,
+    maxParallelFunctionCalls: 1,
+    maxTokens,
+    temperature: options.temperature,
+    signal: options.signal,
+    stopOnAbortSignal: true,
+    onResponseChunk: (chunk) => {
+      if (chunk.text === "") return;
+      const kind = chunk.type === "segment" ? "thought" : "answer";
+      if (kind === "thought") thought += chunk.text;
+      else answer += chunk.text;
+      options.onDelta({ kind, text: chunk.text });
+    },
+  });
+  const generatedTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
+  // Every sampled token but the last is evaluated as input too; the rest of the input is the prompt.
+  const evaluatedPromptTokens = sequence.tokenMeter.usedInputTokens - inputBefore - Math.max(0, generatedTokens - 1);
+  const toolCalls: AgentToolCall[] = (response.functionCalls ?? []).map((call, index) => ({
+    id: `call_${input.messages.length}_${index}`,
+    name: call.functionName,
+    arguments: (call.params ?? {}) as Record<string, unknown>,
+  }));
+  const reason = response.metadata.stopReason;
+  return {
+    answer: response.response || answer,
+    thought,
+    toolCalls,
+    stopReason:
+      toolCalls.length > 0 ? "toolCalls" : reason === "abort" ? "aborted" : reason === "maxTokens" ? "maxTokens" : "eog",
+    compacted: fitted.compacted,
+    promptTokens: sequence.contextTokens.length - generatedTokens,
+    evaluatedPromptTokens,
+    generatedTokens,
+  };
+}
+
+/** The turn as node-llama-cpp's chat history: a tool result goes into the call it answers, as LlamaChat expects. */
+function chatHistoryOf(system: string, messages: readonly AgentMessage[], tools: AgentStepInput["tools"]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = [{ type: "system", text: system }];
+  const descriptions = new Map(tools.map((tool) => [tool.name, tool.description]));
+  let open: ChatModelResponse | undefined;
+  for (const message of messages) {
+    if (message.role === "user") {
+      history.push({ type: "user", text: message.content });
+      open = undefined;
+    } else if (message.role === "assistant") {
+      // After a tool result the model goes on in the same response, as node-llama-cpp's own sessions do.
+      if (!open) {
+        open = { type: "model", response: [] };
+        history.push(open);
+      }
+      if (message.content !== "") open.response.push(message.content);
+      for (const call of message.toolCalls ?? [])
+        open.response.push({
+          type: "functionCall",
+          name: call.name,
+          description: descriptions.get(call.name),
+          params: call.arguments,
+          result: undefined,
+        });
+    } else {
+      const call = open?.response.find(
+        (item) => typeof item === "object" && item.type === "functionCall" && item.result === undefined,
+      );
+      if (call && typeof call === "object" && call.type === "functionCall") call.result = message.content;
+    }
+  }
+  // The reply to write next, or the one a tool result continues.
+  if (!open) history.push({ type: "model", response: [] });
+  return history;
+}
