@@ -52,6 +52,7 @@ export interface TestSettings {
   nextEdit?: Record<string, unknown>;
   models?: Record<string, unknown>;
   privacy?: Record<string, unknown>;
+  agent?: Record<string, unknown>;
   local?: Record<string, unknown>;
   engine?: "local" | "remote";
   remote?: Record<string, unknown>;
@@ -79,7 +80,11 @@ export class LspTestClient {
   ) {}
 
   /** Starts the server; `mode: "pull"` answers workspace/configuration, `"initializationOptions"` passes settings up front. */
-  static async start(settings: TestSettings, mode: "pull" | "initializationOptions" = "pull"): Promise<LspTestClient> {
+  static async start(
+    settings: TestSettings,
+    mode: "pull" | "initializationOptions" = "pull",
+    workspaceFolder = "file:///workspace",
+  ): Promise<LspTestClient> {
     const child = spawn(process.execPath, [SERVER_PATH, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspTestClient(child, connection, settings);
@@ -119,8 +124,8 @@ export class LspTestClient {
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: "file:///workspace",
-      workspaceFolders: [{ uri: "file:///workspace", name: "demo-repo" }],
+      rootUri: workspaceFolder,
+      workspaceFolders: [{ uri: workspaceFolder, name: "demo-repo" }],
       capabilities: {
         workspace: mode === "pull" ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {},
         textDocument: { inlineCompletion: { dynamicRegistration: false } },

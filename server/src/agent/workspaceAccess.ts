@@ -57,11 +57,12 @@ export class WorkspaceAccess {
 
   /** Whether a workspace-relative path is hidden by the folder's .gitignore files (the root one and nested ones). */
   async isIgnored(folder: string, rel: string): Promise<boolean> {
-    const parts = rel.split("/");
+    // A trailing slash marks a folder (`build/` rules match folders only).
+    const directory = rel.endsWith("/");
+    const parts = rel.split("/").filter((part) => part !== "");
     for (let depth = 0; depth < parts.length; depth++) {
-      const base = parts.slice(0, depth).join("/");
-      const rules = await this.ignoreOf(join(folder, base));
-      const rest = parts.slice(depth).join("/");
+      const rules = await this.ignoreOf(join(folder, ...parts.slice(0, depth)));
+      const rest = parts.slice(depth).join("/") + (directory ? "/" : "");
       if (rules.ignores(rest)) return true;
     }
     return false;
