@@ -61,7 +61,9 @@ async function harness(
   const events: AgentEvent[] = [];
   const proposals: ProposeEditParams[] = [];
   const commands: RunCommandParams[] = [];
-  client.connection.onNotification(AgentEventNotification.type, (event) => events.push(event));
+  client.connection.onNotification(AgentEventNotification.type, (event) => {
+    events.push(event);
+  });
   // The client's part, as VS Code's would do it after the user's answer: apply on Accept, run on approval.
   client.connection.onRequest(ProposeEditRequest.type, (params) => {
     proposals.push(params);
