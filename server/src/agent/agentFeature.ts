@@ -112,6 +112,7 @@ export function registerAgent({ connection, documents, engine, ready, log, setti
           checkpoint: checkpoint.entries,
           compacted: [],
           rules: [],
+          usage: [],
         };
       if (error instanceof EngineError) throw actionableError(HearthErrorCodes.chatModel, error.message, error.data);
       log.error(`Agent turn failed: ${error instanceof Error ? error.stack : String(error)}`);

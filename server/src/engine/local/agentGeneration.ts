@@ -52,7 +52,7 @@ export async function generateAgentStep(
     input.tools.map((tool) => [tool.name, { description: tool.description, params: tool.parameters as never }]),
   );
   const history = chatHistoryOf(input.system, fitted.messages, input.tools);
-  const inputBefore = sequence.tokenMeter.usedInputTokens;
+  const cachedBefore = sequence.contextTokens.slice();
   const outputBefore = sequence.tokenMeter.usedOutputTokens;
   let answer = "";
   let thought = "";
@@ -73,8 +73,12 @@ export async function generateAgentStep(
     },
   });
   const generatedTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
-  // Every sampled token but the last is evaluated as input too; the rest of the input is the prompt.
-  const evaluatedPromptTokens = sequence.tokenMeter.usedInputTokens - inputBefore - Math.max(0, generatedTokens - 1);
+  const promptTokens = sequence.contextTokens.length - generatedTokens;
+  // What the KV cache held of this step's prompt (LlamaChat keeps the common prefix and evaluates the rest).
+  const after = sequence.contextTokens;
+  let reused = 0;
+  while (reused < cachedBefore.length && reused < promptTokens && cachedBefore[reused] === after[reused]) reused++;
+  const evaluatedPromptTokens = promptTokens - reused;
   const toolCalls: AgentToolCall[] = (response.functionCalls ?? []).map((call, index) => ({
     id: `call_${input.messages.length}_${index}`,
     name: call.functionName,
@@ -88,7 +92,7 @@ export async function generateAgentStep(
     stopReason:
       toolCalls.length > 0 ? "toolCalls" : reason === "abort" ? "aborted" : reason === "maxTokens" ? "maxTokens" : "eog",
     compacted: fitted.compacted,
-    promptTokens: sequence.contextTokens.length - generatedTokens,
+    promptTokens,
     evaluatedPromptTokens,
     generatedTokens,
   };

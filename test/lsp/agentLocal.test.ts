@@ -1,0 +1,63 @@
+/**
+ * Agent mode on the local engine: a generated model with Llama 3.1's real chat template and vocabulary starts a
+ * tool call (`<function=list`), node-llama-cpp's grammar writes the rest, and the call parses and runs, by
+ * construction. The second step evaluates only what the first didn't (the KV cache is kept across tool calls).
+ */
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type AgentEvent, AgentEventNotification, AgentRunRequest } from "../../server/src/shared/agentProtocol";
+import { templateModelPath } from "../fixtures/gguf/templateModel";
+import { LspTestClient } from "./lspTestClient";
+
+describe("agent mode on the local engine (grammar-constrained calls)", function () {
+  this.timeout(180_000);
+
+  it("a call the model starts is completed by the grammar, parses, runs, and the next step reuses the KV cache", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "hearth-agent-local-"));
+    writeFileSync(join(folder, "main.ts"), "console.log(1);\n");
+    const client = await LspTestClient.start(
+      {
+        chat: { model: await templateModelPath("llama-3.1-tools"), temperature: 0 },
+        local: { threads: 1 },
+        agent: { maxToolCalls: 2 },
+      },
+      "pull",
+      pathToFileURL(folder).toString(),
+    );
+    const events: AgentEvent[] = [];
+    client.connection.onNotification(AgentEventNotification.type, (event) => {
+      events.push(event);
+    });
+    try {
+      const result = await client.connection.sendRequest(AgentRunRequest.type, {
+        chatId: "local",
+        messages: [{ role: "user", content: "What is in this folder?" }],
+        context: [],
+        readOnly: true,
+      });
+      assert.match(client.logs.join(""), /chat template: Llama 3\.1/);
+      assert.equal(result.stopReason, "loopLimit", JSON.stringify(result));
+      assert.deepEqual(
+        result.steps.map((step) => [step.call.name, step.call.arguments]),
+        [
+          ["list_directory", { path: "." }],
+          ["list_directory", { path: "." }],
+        ],
+      );
+      assert.equal(result.steps[0].result.content, "main.ts");
+      assert.ok(!result.steps[0].result.isError);
+      assert.equal(events.filter((event) => event.kind === "toolResult").length, 2);
+      // Step 2's prompt is step 1's plus the call and its result: only those are evaluated.
+      const [first, second] = result.usage;
+      assert.ok(first.evaluatedPromptTokens >= first.promptTokens - 1, JSON.stringify(result.usage));
+      assert.ok(second.promptTokens > first.promptTokens, JSON.stringify(result.usage));
+      assert.ok(second.evaluatedPromptTokens < second.promptTokens - first.promptTokens + 40, JSON.stringify(result.usage));
+    } finally {
+      await client.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
