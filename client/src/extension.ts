@@ -3,6 +3,8 @@
  */
 import * as vscode from "vscode";
 import { installNetworkAudit } from "../../server/src/shared/networkAudit";
+import { AgentEdits } from "./agent/agentEdits";
+import { serveAgent } from "./agent/agentHandlers";
 import { CHAT_VIEW_ID, ChatView } from "./chat/chatView";
 import { registerCommands } from "./commands";
 import { CONFIG_SECTION, readConfig } from "./config";
@@ -25,6 +27,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   hearth = new HearthClient(context);
   const reviews = new InlineReviews();
   const chat = new ChatView(context, hearth, reviews);
+  const agentEdits = new AgentEdits(reviews, chat.proposals);
+  hearth.serveRequests = (client) => serveAgent(client, agentEdits);
   // Next edits wait while ghost text or a proposal under review is on screen.
   const nextEdits = new NextEditController(
     context.extensionUri,

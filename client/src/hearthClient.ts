@@ -2,8 +2,10 @@
  * Owns the language client's lifecycle and the two disposal scopes: things that live as long as the extension,
  * and things that live as long as one language-server process.
  */
+
 import * as vscode from "vscode";
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from "vscode-languageclient/node";
+import { type AgentEvent, AgentEventNotification } from "../../server/src/shared/agentProtocol";
 import {
   CatalogRequest,
   type ChatDelta,
@@ -35,6 +37,11 @@ export class HearthClient implements vscode.Disposable {
   private readonly statusEmitter = new vscode.EventEmitter<EngineStatus>();
   /** Chat deltas from the server, whichever server process is running. */
   readonly onChatDelta = this.chatDeltaEmitter.event;
+  private readonly agentEventEmitter = new vscode.EventEmitter<AgentEvent>();
+  /** Tool calls, results and compactions of agent turns. */
+  readonly onAgentEvent = this.agentEventEmitter.event;
+  /** Handlers for the server's requests to the client that other parts of the extension own (agent edits…). */
+  serveRequests: (client: LanguageClient) => vscode.Disposable[] = () => [];
   /** Model status changes (both roles) from the server. */
   readonly onStatus = this.statusEmitter.event;
   /** Restarts a dead server with backoff, and gives up after repeated deaths. */
@@ -66,7 +73,7 @@ export class HearthClient implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.statusBar.onDownload = (status) => void this.downloadFor(status);
-    this.extensionScope.push(this.chatDeltaEmitter, this.statusEmitter);
+    this.extensionScope.push(this.chatDeltaEmitter, this.agentEventEmitter, this.statusEmitter);
     this.statusBar.setCompletionEnabled(this.settings.completion.enabled);
     this.extensionScope.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -143,6 +150,8 @@ export class HearthClient implements vscode.Disposable {
         this.reportNextEditError(status);
       }),
       client.onNotification(ChatDeltaNotification.type, (delta) => this.chatDeltaEmitter.fire(delta)),
+      client.onNotification(AgentEventNotification.type, (event) => this.agentEventEmitter.fire(event)),
+      ...this.serveRequests(client),
       ...serveRemoteApiKey(client, this.context.secrets),
     );
     await client.start();

@@ -3,7 +3,14 @@
  * `ready` and after every change, and streams deltas while a reply is generated.
  */
 import createDOMPurify from "dompurify";
-import type { ChatDelta, ChatTurn, Conversation, ExtensionToWebview } from "../../server/src/shared/chatProtocol";
+import type {
+  ChatDelta,
+  ChatMode,
+  ChatTurn,
+  Conversation,
+  ExtensionToWebview,
+  ToolStep,
+} from "../../server/src/shared/chatProtocol";
 import { createMarkdownRenderer } from "./markdown";
 import { post } from "./vscodeApi";
 
@@ -25,9 +32,13 @@ const problem = byId<HTMLDivElement>("problem");
 const history = byId<HTMLSelectElement>("history");
 const notice = byId<HTMLDivElement>("notice");
 const model = byId<HTMLDivElement>("model");
+const mode = byId<HTMLSelectElement>("mode");
 
 let busy = false;
-let streaming: { thought: string; answer: string; started: number } | undefined;
+let streaming: { thought: string; answer: string; started: number; tools: ToolStep[] } | undefined;
+let rules: Array<{ path: string; enabled: boolean }> = [];
+let currentMode: ChatMode = "ask";
+let readOnly = false;
 let streamingNode: HTMLElement | undefined;
 let renderScheduled = false;
 
@@ -67,15 +78,44 @@ function renderThought(thought: string, ms: number | undefined, thinking: boolea
   return details;
 }
 
-function renderTurn(turn: ChatTurn): HTMLElement {
+/**
+ * A tool call, collapsed: its name and main argument, then the arguments and the result as plain text (tool
+ * results are untrusted: never rendered as HTML or markdown).
+ */
+function renderTool(step: ToolStep): HTMLElement {
+  const details = element("details", `tool${step.isError ? " tool-error" : ""}`);
+  let args: Record<string, unknown> = {};
+  try {
+    args = JSON.parse(step.arguments) as Record<string, unknown>;
+  } catch {
+    // shown raw below
+  }
+  const main = args.path ?? args.query ?? args.glob ?? args.command ?? "";
+  const state = step.result === "" ? " …" : step.isError ? " (refused)" : "";
+  details.append(element("summary", undefined, `${step.name} ${String(main)}${state}`));
+  details.append(element("pre", "tool-arguments", step.arguments));
+  if (step.result !== "") details.append(element("pre", "tool-result", step.result));
+  return details;
+}
+
+function renderTurn(turn: ChatTurn, index: number): HTMLElement {
   const node = element("div", `turn ${turn.role}`);
   if (turn.context && turn.context.length > 0) node.append(element("div", "turn-context", `Context: ${turn.context.join(", ")}`));
   if (turn.thought) node.append(renderThought(turn.thought, turn.thoughtMs, false));
+  for (const step of turn.tools ?? []) node.append(renderTool(step));
   const body = element("div", "markdown");
   body.innerHTML = render(turn.content);
   addCodeActions(body);
   node.append(body);
   if (turn.note) node.append(element("div", "turn-note", turn.note));
+  if (turn.checkpoint && turn.checkpoint.length > 0) {
+    if (turn.undone) node.append(element("div", "turn-note", "This turn's edits were undone."));
+    else {
+      const undo = element("button", "undo-turn", "Undo this turn's edits");
+      undo.addEventListener("click", () => post({ type: "undoTurn", index }));
+      node.append(undo);
+    }
+  }
   return node;
 }
 
@@ -85,28 +125,38 @@ function renderStreaming(): void {
   streamingNode.replaceChildren();
   const elapsed = performance.now() - streaming.started;
   if (streaming.thought) streamingNode.append(renderThought(streaming.thought, elapsed, streaming.answer === ""));
+  for (const step of streaming.tools) streamingNode.append(renderTool(step));
   const body = element("div", "markdown");
   body.innerHTML = render(streaming.answer);
   streamingNode.append(body);
   messages.scrollTop = messages.scrollHeight;
 }
 
-function applyDelta(delta: ChatDelta): void {
+function startStreaming(): NonNullable<typeof streaming> {
   if (!streaming) {
-    streaming = { thought: "", answer: "", started: performance.now() };
+    streaming = { thought: "", answer: "", started: performance.now(), tools: [] };
     streamingNode = element("div", "turn assistant streaming");
     messages.append(streamingNode);
   }
-  if (delta.kind === "reset") {
-    streaming.thought = delta.thought;
-    streaming.answer = delta.answer;
-  } else if (delta.kind === "thought") streaming.thought += delta.text;
-  else streaming.answer += delta.text;
+  return streaming;
+}
+
+function scheduleRender(): void {
   // Render at most once a frame, however fast tokens come.
   if (!renderScheduled) {
     renderScheduled = true;
     requestAnimationFrame(renderStreaming);
   }
+}
+
+function applyDelta(delta: ChatDelta): void {
+  streaming = startStreaming();
+  if (delta.kind === "reset") {
+    streaming.thought = delta.thought;
+    streaming.answer = delta.answer;
+  } else if (delta.kind === "thought") streaming.thought += delta.text;
+  else streaming.answer += delta.text;
+  scheduleRender();
 }
 
 function setBusy(value: boolean): void {
@@ -126,6 +176,17 @@ function renderChips(labels: string[]): void {
     chip.append(remove);
     chips.append(chip);
   }
+  if (currentMode === "agent") {
+    for (const rule of rules) {
+      const chip = element("button", `chip rule${rule.enabled ? "" : " off"}`, `Rules: ${rule.path}`);
+      chip.title = rule.enabled
+        ? `${rule.path} goes into the agent's instructions; click to leave it out`
+        : `Click to use ${rule.path}`;
+      chip.addEventListener("click", () => post({ type: "toggleRule", path: rule.path }));
+      chips.append(chip);
+    }
+    if (readOnly) chips.append(element("span", "chip read-only", "Read-only: the workspace is not trusted"));
+  }
   const add = element("button", "chip-add", "@ Add file…");
   add.addEventListener("click", () => post({ type: "pickContext" }));
   chips.append(add);
@@ -138,7 +199,7 @@ function renderState(
 ): void {
   streaming = undefined;
   streamingNode = undefined;
-  messages.replaceChildren(...conversation.turns.map(renderTurn));
+  messages.replaceChildren(...conversation.turns.map((turn, index) => renderTurn(turn, index)));
   if (conversation.turns.length === 0 && !problemInfo) {
     messages.append(
       element("div", "empty", "Ask about your code. The selection and the active file are attached; @ adds more files."),
@@ -177,11 +238,23 @@ window.addEventListener("message", (event: MessageEvent<ExtensionToWebview>) => 
     case "state":
       renderState(message.conversation, message.history, message.problem);
       model.textContent = message.model ?? "";
+      currentMode = message.mode;
+      mode.value = message.mode;
+      rules = message.rules;
+      readOnly = message.readOnly;
+      input.placeholder =
+        message.mode === "agent"
+          ? "Ask Hearth to do something… it reads, searches and proposes edits; you approve each change"
+          : "Ask Hearth… (Enter to send, Shift+Enter for a new line, @ to add a file)";
       renderChips(message.context);
       setBusy(message.busy);
       break;
     case "delta":
       applyDelta(message.delta);
+      break;
+    case "tool":
+      startStreaming().tools[message.index] = message.step;
+      scheduleRender();
       break;
     case "context":
       renderChips(message.labels);
@@ -225,5 +298,6 @@ sendButton.addEventListener("click", () => (busy ? post({ type: "stop" }) : send
 byId<HTMLButtonElement>("new-chat").addEventListener("click", () => post({ type: "newChat" }));
 byId<HTMLButtonElement>("clear-history").addEventListener("click", () => post({ type: "deleteHistory" }));
 history.addEventListener("change", () => post({ type: "openChat", id: history.value }));
+mode.addEventListener("change", () => post({ type: "setMode", mode: mode.value === "agent" ? "agent" : "ask" }));
 
 post({ type: "ready" });

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import { compactToFit } from "../../server/src/core/agent/compaction";
 import { applySearchReplace } from "../../server/src/core/agent/editMatcher";
-import { rulesFilesAmong } from "../../server/src/core/agent/rulesFiles";
 import { cutToBudget } from "../../server/src/core/agent/toolBudget";
 import { checkToolPath } from "../../server/src/core/agent/workspacePaths";
+import { rulesFilesAmong } from "../../server/src/shared/rulesFiles";
 
 describe("agent core", () => {
   describe("tool results cut to a budget, saying so", () => {

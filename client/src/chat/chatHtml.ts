@@ -38,7 +38,13 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri): str
 <footer class="composer">
   <div id="chips" class="chips"></div>
   <textarea id="input" rows="3" placeholder="Ask Hearth… (Enter to send, Shift+Enter for a new line, @ to add a file)" aria-label="Message"></textarea>
-  <div class="composer-actions"><button id="send" title="Send (Enter)">Send</button></div>
+  <div class="composer-actions">
+    <select id="mode" title="Ask answers; Agent may read, search, propose edits and run commands (each asked first)" aria-label="Mode">
+      <option value="ask">Ask</option>
+      <option value="agent">Agent</option>
+    </select>
+    <button id="send" title="Send (Enter)">Send</button>
+  </div>
 </footer>
 <script nonce="${nonce}" src="${script}"></script>
 </body>

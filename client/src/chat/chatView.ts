@@ -8,6 +8,7 @@ import { describeError, readResponseError } from "../../../server/src/shared/err
 import {
   type ChatContextItem,
   type ChatDelta,
+  type ChatMode,
   ChatSendRequest,
   type ChatSendResult,
   type Conversation,
@@ -15,15 +16,20 @@ import {
   type ExtensionToWebview,
   type WebviewToExtension,
 } from "../../../server/src/shared/protocol";
+import { RULES_FILE_PATTERNS, rulesFilesAmong } from "../../../server/src/shared/rulesFiles";
+import { undoTurnEdits } from "../agent/agentHandlers";
 import { readConfig } from "../config";
 import type { HearthClient } from "../hearthClient";
 import type { InlineReviews } from "../review/inlineReviews";
+import { runAgentTurn } from "./agentTurn";
 import { ChatContext } from "./chatContext";
 import { ChatHistoryStore } from "./chatHistoryStore";
 import { chatHtml } from "./chatHtml";
 import { applyWithReview, insertAtCursor, PROPOSAL_SCHEME, ProposalContentProvider } from "./codeBlockActions";
 
 export const CHAT_VIEW_ID = "hearth.chatView";
+const MODE_KEY = "hearth.chat.mode";
+const DISABLED_RULES_KEY = "hearth.agent.disabledRules";
 
 function newConversation(): Conversation {
   return { id: randomUUID(), title: "", createdAt: Date.now(), turns: [] };
@@ -35,9 +41,12 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   private conversation: Conversation;
   private running: vscode.CancellationTokenSource | undefined;
   private chatStatus: EngineStatus | undefined;
-  private readonly proposals = new ProposalContentProvider();
+  /** Proposed texts for diff editors (Apply with auto save on, the agent's new files). */
+  readonly proposals = new ProposalContentProvider();
   private readonly context: ChatContext;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The workspace's rules files (workspace-relative), found when the view asks for its state. */
+  private rules: string[] = [];
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
@@ -60,6 +69,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration("hearth.chat.model")) this.postState();
       }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.postState()),
     );
   }
 
@@ -139,14 +149,56 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
       busy: this.running !== undefined,
       model: this.modelLabel(),
       problem: this.problem(),
+      mode: this.mode,
+      rules: this.rules.map((path) => ({ path, enabled: !this.disabledRules.includes(path) })),
+      readOnly: !vscode.workspace.isTrusted,
     });
+  }
+
+  private get mode(): ChatMode {
+    return this.extension.workspaceState.get<ChatMode>(MODE_KEY, "ask");
+  }
+
+  private get disabledRules(): string[] {
+    return this.extension.workspaceState.get<string[]>(DISABLED_RULES_KEY, []);
+  }
+
+  /** Finds the rules files again (they may have been added since), then tells the page. */
+  private async refreshRules(): Promise<void> {
+    const found = await vscode.workspace.findFiles(`{${RULES_FILE_PATTERNS.join(",")}}`, undefined, 50);
+    this.rules = rulesFilesAmong(found.map((uri) => vscode.workspace.asRelativePath(uri, false)));
+    this.postState();
   }
 
   private async onMessage(message: WebviewToExtension): Promise<void> {
     switch (message.type) {
       case "ready":
         this.postState();
+        return this.refreshRules();
+      case "setMode":
+        await this.extension.workspaceState.update(MODE_KEY, message.mode);
+        if (message.mode === "agent") await this.refreshRules();
+        else this.postState();
         return;
+      case "toggleRule": {
+        const disabled = this.disabledRules;
+        const next = disabled.includes(message.path)
+          ? disabled.filter((path) => path !== message.path)
+          : [...disabled, message.path];
+        await this.extension.workspaceState.update(DISABLED_RULES_KEY, next);
+        this.postState();
+        return;
+      }
+      case "undoTurn": {
+        const turn = this.conversation.turns[message.index];
+        if (!turn?.checkpoint || turn.undone || this.running) return;
+        if (await undoTurnEdits(turn.checkpoint)) {
+          turn.undone = true;
+          await this.store.save(this.conversation);
+          this.postState();
+        }
+        return;
+      }
       case "send":
         return this.send(message.text);
       case "stop":
@@ -217,6 +269,22 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
       .filter((turn) => !turn.note || turn.content !== "")
       .map((turn) => ({ role: turn.role, content: turn.content }));
     try {
+      if (this.mode === "agent") {
+        const { turn } = await runAgentTurn({
+          client,
+          hearth: this.hearth,
+          chatId: conversation.id,
+          messages,
+          context: items,
+          readOnly: !vscode.workspace.isTrusted,
+          disabledRules: this.disabledRules,
+          token: running.token,
+          post: (message) => this.post(message),
+        });
+        conversation.turns.push(turn);
+        this.context.clearPicked();
+        return;
+      }
       const result: ChatSendResult = await client.sendRequest(
         ChatSendRequest.type,
         { chatId: conversation.id, messages, context: items },

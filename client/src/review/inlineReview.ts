@@ -8,6 +8,7 @@ import * as vscode from "vscode";
 import { acceptedLines, kindsAfterUserEdit, type Row, type RowKind, rejectedLines, reviewRows, rowSplices } from "./reviewRows";
 
 export type ReviewState = "streaming" | "ready" | "ended";
+export type ReviewOutcome = "accepted" | "rejected" | "setAside";
 
 const LINE_BREAKS = /\r\n|\r|\n/;
 
@@ -22,6 +23,11 @@ export class InlineReview {
   private queue: Promise<unknown> = Promise.resolve();
   private proposal: string[] | undefined;
   readonly cancellation = new vscode.CancellationTokenSource();
+  private settle: (outcome: ReviewOutcome) => void = () => undefined;
+  /** How the review ended: Accept, Reject (or Cancel), or set aside (a save, the document closed). */
+  readonly outcome = new Promise<ReviewOutcome>((resolve) => {
+    this.settle = resolve;
+  });
 
   constructor(
     readonly document: vscode.TextDocument,
@@ -68,13 +74,13 @@ export class InlineReview {
 
   accept(): Promise<boolean> {
     if (this.stateNow !== "ready") return Promise.resolve(false);
-    return this.end(acceptedLines);
+    return this.end(acceptedLines, "accepted");
   }
 
   /** Takes the proposal out again, whatever state the review is in (a streaming one stops). */
   reject(): Promise<boolean> {
     if (this.stateNow === "ended") return Promise.resolve(false);
-    return this.end(rejectedLines);
+    return this.end(rejectedLines, "rejected");
   }
 
   /** The edits that take the proposal out, for a save that must not write it (`onWillSaveTextDocument`). */
@@ -88,12 +94,14 @@ export class InlineReview {
   close(): void {
     if (this.stateNow === "ended") return;
     this.stateNow = "ended";
+    this.settle("setAside");
     this.cancellation.cancel();
     this.cancellation.dispose();
     this.hooks.changed();
   }
 
-  private async end(keep: (rows: readonly Row[]) => string[]): Promise<boolean> {
+  private async end(keep: (rows: readonly Row[]) => string[], outcome: ReviewOutcome): Promise<boolean> {
+    this.settle(outcome);
     this.cancellation.cancel();
     // An edit is refused when the user's typing got in first; the rows then include it, so try again.
     let ok = false;

@@ -1,11 +1,11 @@
 /**
- * Finds the rules files of the workspace folders (core/agent/rulesFiles.ts names them) and reads them, each cut to a
+ * Finds the rules files of the workspace folders (shared/rulesFiles.ts names them) and reads them, each cut to a
  * budget, secrets and ignored files refused like any other read.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { RulesFile } from "../core/agent/agentPrompt";
-import { rulesFilesAmong } from "../core/agent/rulesFiles";
+import { rulesFilesAmong } from "../shared/rulesFiles";
 import type { WorkspaceAccess } from "./workspaceAccess";
 import { readTextFile } from "./workspaceAccess";
 

@@ -68,7 +68,24 @@ export interface ChatTurn {
   context?: string[];
   /** Assistant turns that were stopped or failed. */
   note?: string;
+  /** Agent turns: each tool call with its arguments (JSON) and result, shown collapsed. */
+  tools?: ToolStep[];
+  /** Agent turns: the files its accepted edits changed, with their text before, for "Undo this turn's edits". */
+  checkpoint?: Array<{ uri: string; before: string | null }>;
+  /** Set once the turn's edits were undone. */
+  undone?: boolean;
 }
+
+export interface ToolStep {
+  name: string;
+  arguments: string;
+  /** Empty while the tool runs. */
+  result: string;
+  isError?: boolean;
+}
+
+/** Ask answers; Agent may also call tools (read, search, edit with review, run commands with approval). */
+export type ChatMode = "ask" | "agent";
 
 export interface Conversation {
   id: string;
@@ -91,6 +108,9 @@ export type WebviewToExtension =
   | { type: "applyCode"; code: string }
   | { type: "copyCode"; code: string }
   | { type: "openSetting"; setting: string }
+  | { type: "setMode"; mode: ChatMode }
+  | { type: "undoTurn"; index: number }
+  | { type: "toggleRule"; path: string }
   | { type: "downloadModel" };
 
 /** Messages from the extension to the chat webview. */
@@ -105,7 +125,13 @@ export type ExtensionToWebview =
       model?: string;
       /** Set when chat can't work yet (no chat model): what to say and which setting fixes it. */
       problem?: { message: string; setting?: string; download?: boolean };
+      mode: ChatMode;
+      /** Rules files of the workspace (AGENTS.md…), and whether each goes into the agent's prompt. */
+      rules: Array<{ path: string; enabled: boolean }>;
+      /** Untrusted workspace: Agent mode only reads. */
+      readOnly: boolean;
     }
+  | { type: "tool"; step: ToolStep; index: number }
   | { type: "delta"; delta: ChatDelta }
   | { type: "context"; labels: string[] }
   | { type: "notice"; text: string };
