@@ -1,0 +1,114 @@
+/**
+ * Agent mode in a real VS Code (code-server), against a scripted OpenAI-compatible engine on 127.0.0.1 that calls
+ * read_file → edit_file → run_command: the edit shows in the file as red and green lines and is written only on
+ * Accept; the command is asked first in a modal and its output comes back into the turn; "Undo this turn's edits"
+ * restores the file exactly.
+ */
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ScriptedToolEngine, toolResultsIn } from "../fixtures/scriptedToolEngine";
+import { CodeServerSession } from "./codeServerSession";
+import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
+import { Workbench } from "./workbench";
+
+const ROOT = join(__dirname, "..", "..");
+const MATH = "export function add(a: number, b: number): number {\n  return a - b;\n}\n";
+const FIXED = MATH.replace("a - b", "a + b");
+
+describe("Hearth agent mode in VS Code", function () {
+  this.timeout(120_000);
+  let session: CodeServerSession;
+  let workbench: Workbench;
+  let engine: ScriptedToolEngine;
+
+  before(async function () {
+    this.timeout(600_000);
+    engine = new ScriptedToolEngine((request) => {
+      const steps = [
+        { toolCalls: [{ name: "read_file", arguments: '{"path": "math.ts", "startLine": null, "endLine": null}' }] },
+        {
+          content: "add subtracts; fixing it.",
+          toolCalls: [
+            {
+              name: "edit_file",
+              arguments: JSON.stringify({ path: "math.ts", search: "  return a - b;", replace: "  return a + b;" }),
+            },
+          ],
+        },
+        { toolCalls: [{ name: "run_command", arguments: JSON.stringify({ command: "node -e \"console.log('tests pass')\"" }) }] },
+        { content: "Fixed `add`; the tests pass." },
+      ];
+      return steps[Math.min(toolResultsIn(request), steps.length - 1)];
+    });
+    const url = await engine.listen();
+    session = await CodeServerSession.start({
+      tools: provisionedTools(),
+      vsix: packageVsix(),
+      settings: {
+        "hearth.engine": "remote",
+        "hearth.remote.url": url,
+        "hearth.remote.api": "openai",
+        "hearth.remote.chatModel": "chat",
+        "hearth.completion.enabled": false,
+        "files.autoSave": "off",
+      },
+      files: { "math.ts": MATH, "AGENTS.md": "Run the tests after a change.\n" },
+    });
+    workbench = new Workbench(session.page);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `agent ${this.currentTest.title}`);
+  });
+
+  after(async () => {
+    await session?.stop();
+    engine?.close();
+  });
+
+  it("proposes the edit in the file, applies it on Accept, asks before running, and undoes the turn", async () => {
+    await workbench.openFile("math.ts");
+    await workbench.runCommand("Hearth: Open Chat");
+    const chat = workbench.chatFrame();
+    await chat.locator("#input").waitFor({ timeout: 30_000 });
+    await chat.locator("#mode").selectOption("agent");
+    await chat.locator(".chip.rule", { hasText: "Rules: AGENTS.md" }).waitFor({ timeout: 15_000 });
+    await chat.locator("#input").fill("add is wrong, fix it");
+    await chat.locator("#input").press("Enter");
+
+    const accept = session.page.locator(".monaco-editor .codelens-decoration a", { hasText: "Accept" }).first();
+    await accept.waitFor({ timeout: 60_000 });
+    assert.equal(readFileSync(join(session.workspace, "math.ts"), "utf8"), MATH, "nothing is written before Accept");
+    await workbench.waitForEditorText(MATH.replace("  return a - b;\n", "  return a - b;\n  return a + b;\n"));
+    await chat.locator(".tool", { hasText: "edit_file math.ts" }).waitFor();
+    if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1")
+      await session.page.screenshot({
+        path: join(ROOT, "docs", "images", "agent.png"),
+        clip: { x: 0, y: 0, width: 1280, height: 800 },
+      });
+    await accept.click();
+
+    const dialog = session.page.locator(".monaco-dialog-box", { hasText: "Hearth's agent wants to run a command" });
+    await dialog.waitFor({ timeout: 30_000 });
+    assert.equal(readFileSync(join(session.workspace, "math.ts"), "utf8"), FIXED, "Accept applied and saved the edit");
+    assert.match((await dialog.textContent()) ?? "", /console\.log\('tests pass'\)/);
+    await dialog.locator(".monaco-button", { hasText: "Run" }).first().click();
+
+    await chat.locator(".turn.assistant:not(.streaming) .markdown", { hasText: "the tests pass" }).waitFor({ timeout: 60_000 });
+    const tools = chat.locator(".turn.assistant").last().locator(".tool");
+    assert.equal(await tools.count(), 3);
+    await tools.nth(2).locator("summary").click();
+    assert.match((await tools.nth(2).locator(".tool-result").textContent()) ?? "", /exit code 0\ntests pass/);
+    // The system prompt carried the rules file; the command's output reached the model.
+    assert.match(engine.requests[0].messages[0].content ?? "", /Rules from AGENTS\.md/);
+    assert.match(engine.requests[3].messages.at(-1)?.content ?? "", /tests pass/);
+
+    await chat.locator(".undo-turn").click();
+    const undo = session.page.locator(".monaco-dialog-box", { hasText: "Undo this turn's edits to math.ts?" });
+    await undo.waitFor({ timeout: 15_000 });
+    await undo.locator(".monaco-button", { hasText: "Undo Edits" }).first().click();
+    await chat.locator(".turn-note", { hasText: "This turn's edits were undone." }).waitFor({ timeout: 15_000 });
+    assert.equal(readFileSync(join(session.workspace, "math.ts"), "utf8"), MATH);
+  });
+});
