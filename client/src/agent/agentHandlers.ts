@@ -4,7 +4,13 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { LanguageQueryRequest, ProposeEditRequest, RunCommandRequest } from "../../../server/src/shared/agentProtocol";
+import {
+  type ApproveToolParams,
+  ApproveToolRequest,
+  LanguageQueryRequest,
+  ProposeEditRequest,
+  RunCommandRequest,
+} from "../../../server/src/shared/agentProtocol";
 import { runAgentCommand } from "./agentCommands";
 import type { AgentEdits } from "./agentEdits";
 import { answerLanguageQuery } from "./languageQueries";
@@ -14,7 +20,19 @@ export function serveAgent(client: LanguageClient, edits: AgentEdits): vscode.Di
     client.onRequest(ProposeEditRequest.type, (params, token) => edits.propose(params, token)),
     client.onRequest(RunCommandRequest.type, (params, token) => runAgentCommand(params, token)),
     client.onRequest(LanguageQueryRequest.type, (params) => answerLanguageQuery(params)),
+    client.onRequest(ApproveToolRequest.type, (params) => approveMcpTool(params)),
   ];
+}
+
+/** Every MCP tool call is asked first: a server's tools may do anything. */
+async function approveMcpTool(params: ApproveToolParams): Promise<{ approved: boolean }> {
+  if (!vscode.workspace.isTrusted) return { approved: false };
+  const choice = await vscode.window.showWarningMessage(
+    `Hearth's agent wants to use ${params.tool} from the MCP server ${params.server}`,
+    { modal: true, detail: `Arguments:\n${JSON.stringify(params.arguments, null, 2)}` },
+    "Allow",
+  );
+  return { approved: choice === "Allow" };
 }
 
 /** Puts every file an agent turn changed back as it was before the turn (a file it created is deleted). */

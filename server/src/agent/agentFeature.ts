@@ -18,6 +18,7 @@ import { refuseSecretContext } from "../shared/sensitiveFiles";
 import type { HearthSettings } from "../shared/settings";
 import { runAgentTurn } from "./agentLoop";
 import { Checkpoint } from "./checkpoint";
+import { McpTools } from "./mcp/mcpTools";
 import { discoverRules } from "./rulesDiscovery";
 import type { AgentTool } from "./tool";
 import { runCommandTool } from "./tools/commandTool";
@@ -50,6 +51,7 @@ export function registerAgent({ connection, documents, engine, ready, log, setti
     createFileTool,
     runCommandTool,
   ];
+  const mcp = new McpTools(connection, log);
 
   connection.onRequest(AgentRunRequest.type, (params, token) => {
     requireParams(AgentRunRequest.method, params, {
@@ -65,7 +67,9 @@ export function registerAgent({ connection, documents, engine, ready, log, setti
     await ready;
     refuseSecretContext(params.context, settings().privacy.excludedFiles);
     const workspace = new WorkspaceAccess(folders, () => settings().privacy.excludedFiles);
-    const tools = allTools.filter((tool) => tool.readOnly || !params.readOnly);
+    // MCP servers' tools may do anything: never in an untrusted workspace.
+    const mcpTools = params.readOnly ? [] : await mcp.tools(settings().agent.mcpServers);
+    const tools = [...allTools.filter((tool) => tool.readOnly || !params.readOnly), ...mcpTools];
     const rules = await discoverRules(workspace, params.disabledRules ?? []);
     const notify = (event: Parameters<Parameters<typeof runAgentTurn>[0]["onEvent"]>[0]) =>
       void connection.sendNotification(AgentEventNotification.type, { chatId: params.chatId, ...event });
@@ -126,5 +130,5 @@ export function registerAgent({ connection, documents, engine, ready, log, setti
     }
   }
 
-  return { capabilities: {} };
+  return { capabilities: {}, dispose: () => void mcp.dispose() };
 }

@@ -62,7 +62,9 @@ export function parameters(properties: Record<string, { type: ArgType; descripti
  */
 export function argumentProblem(spec: AgentToolSpec, args: Record<string, unknown>): string | undefined {
   for (const [name, schema] of Object.entries(spec.parameters.properties)) {
-    const type = (schema as { type: string | string[] }).type;
+    const type = (schema as { type?: string | string[] }).type;
+    // Richer schemas (an MCP tool's oneOf) are the tool's own to check.
+    if (type === undefined) continue;
     const types = Array.isArray(type) ? type : [type];
     const value = args[name];
     if (value === undefined || value === null) {

@@ -127,3 +127,17 @@ export namespace LanguageQueryRequest {
   export const method = "hearth/agent/languageQuery";
   export const type = new RequestType<LanguageQueryParams, { text: string }, void>(method);
 }
+
+export interface ApproveToolParams {
+  chatId: string;
+  /** The MCP server's name (hearth.agent.mcpServers) and the tool's own name there. */
+  server: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+}
+
+/** Server → client request: ask the user before an MCP tool runs (their tools may do anything). */
+export namespace ApproveToolRequest {
+  export const method = "hearth/agent/approveTool";
+  export const type = new RequestType<ApproveToolParams, { approved: boolean }, void>(method);
+}

@@ -12,6 +12,11 @@ export type NextEditFormat = "auto" | "sweep";
 /** How soon next edits are asked for after typing (see hearth.nextEdit.eagerness). */
 export type NextEditEagerness = "low" | "normal" | "high";
 
+/** An MCP server: a command started with stdio, or a streamable HTTP endpoint. */
+export type McpServerSetting =
+  | { command: string; args: string[]; env: Record<string, string> }
+  | { url: string; headers: Record<string, string> };
+
 export interface HearthSettings {
   completion: {
     /** Inline completions on or off. Default true. */
@@ -70,6 +75,8 @@ export interface HearthSettings {
     autoApplyEdits: boolean;
     /** Commands the agent may run without asking: exact command lines, or prefixes ending in `*`. Machine-scoped. Default []. */
     allowedCommands: string[];
+    /** MCP servers whose tools the agent may use (each call asked first), by name. User settings only. Default {}. */
+    mcpServers: Record<string, McpServerSetting>;
   };
   privacy: {
     /** Globs of files never completed in nor attached to chat, on top of the built-in list (.env, keys, .aws/…). Default []. */
@@ -124,7 +131,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
   },
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
   nextEdit: { enabled: true, model: "", format: "auto", eagerness: "normal", maxTokens: 512, timeoutMs: 5000 },
-  agent: { maxToolCalls: 25, autoApplyEdits: false, allowedCommands: [] },
+  agent: { maxToolCalls: 25, autoApplyEdits: false, allowedCommands: [], mcpServers: {} },
   privacy: { excludedFiles: [] },
   models: { directory: "", endpoint: "" },
   engine: "local",
@@ -286,6 +293,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
           "agent.allowedCommands",
           "command lines",
         ),
+        mcpServers: mcpServers(agent.mcpServers, problems),
       },
       privacy: {
         excludedFiles: strings(
@@ -349,4 +357,35 @@ export function needsModelReload(before: HearthSettings, after: HearthSettings, 
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const stringMap = (value: unknown): Record<string, string> | undefined =>
+  isRecord(value) && Object.values(value).every((item) => typeof item === "string")
+    ? (value as Record<string, string>)
+    : undefined;
+
+/** `hearth.agent.mcpServers`: each entry checked on its own, so one mistake doesn't lose the others. */
+function mcpServers(raw: unknown, problems: string[]): Record<string, McpServerSetting> {
+  if (raw === undefined || raw === null) return {};
+  if (!isRecord(raw)) {
+    problems.push("hearth.agent.mcpServers must be an object of servers by name");
+    return {};
+  }
+  const servers: Record<string, McpServerSetting> = {};
+  for (const [name, entry] of Object.entries(raw)) {
+    const where = `hearth.agent.mcpServers.${name}`;
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(name)) problems.push(`${where}: a name is 1-32 letters, digits, _ or -`);
+    else if (isRecord(entry) && typeof entry.command === "string" && entry.command.trim() !== "") {
+      const args = entry.args ?? [];
+      const env = entry.env === undefined ? {} : stringMap(entry.env);
+      if (!Array.isArray(args) || !args.every((arg) => typeof arg === "string") || !env)
+        problems.push(`${where}: args must be a list of strings and env an object of strings`);
+      else servers[name] = { command: entry.command, args: args as string[], env };
+    } else if (isRecord(entry) && typeof entry.url === "string" && /^https?:\/\//.test(entry.url)) {
+      const headers = entry.headers === undefined ? {} : stringMap(entry.headers);
+      if (!headers) problems.push(`${where}: headers must be an object of strings`);
+      else servers[name] = { url: entry.url, headers };
+    } else problems.push(`${where} needs a "command" (stdio) or an http(s) "url" (streamable HTTP)`);
+  }
+  return servers;
 }
