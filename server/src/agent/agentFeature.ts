@@ -20,12 +20,8 @@ import { runAgentTurn } from "./agentLoop";
 import { Checkpoint } from "./checkpoint";
 import { McpTools } from "./mcp/mcpTools";
 import { discoverRules } from "./rulesDiscovery";
-import type { AgentTool } from "./tool";
-import { runCommandTool } from "./tools/commandTool";
-import { createFileTool, editFileTool } from "./tools/editTools";
-import { languageTools } from "./tools/languageTools";
-import { findFilesTool, listDirectoryTool, readFileTool } from "./tools/readTools";
-import { CodeIndex, searchCodeTool } from "./tools/searchCode";
+import { builtinTools } from "./tools/builtinTools";
+import { CodeIndex } from "./tools/searchCode";
 import { WorkspaceAccess } from "./workspaceAccess";
 
 export interface AgentDependencies {
@@ -41,16 +37,7 @@ export interface AgentDependencies {
 
 export function registerAgent({ connection, documents, engine, ready, log, settings, folders }: AgentDependencies): Feature {
   const index = new CodeIndex();
-  const allTools: AgentTool[] = [
-    readFileTool,
-    listDirectoryTool,
-    findFilesTool,
-    searchCodeTool(index),
-    ...languageTools,
-    editFileTool,
-    createFileTool,
-    runCommandTool,
-  ];
+  const allTools = builtinTools(new CodeIndex());
   const mcp = new McpTools(connection, log);
 
   connection.onRequest(AgentRunRequest.type, (params, token) => {

@@ -1,0 +1,22 @@
+/**
+ * Hearth's own agent tools, in the order the model is told about them: the reading ones first.
+ */
+import type { AgentTool } from "../tool";
+import { runCommandTool } from "./commandTool";
+import { createFileTool, editFileTool } from "./editTools";
+import { languageTools } from "./languageTools";
+import { findFilesTool, listDirectoryTool, readFileTool } from "./readTools";
+import { type CodeIndex, searchCodeTool } from "./searchCode";
+
+export function builtinTools(index: CodeIndex): AgentTool[] {
+  return [
+    readFileTool,
+    listDirectoryTool,
+    findFilesTool,
+    searchCodeTool(index),
+    ...languageTools,
+    editFileTool,
+    createFileTool,
+    runCommandTool,
+  ];
+}
