@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { CancellationTokenSource } from "vscode-languageserver-protocol";
 import {
   type AgentEvent,
   AgentEventNotification,
@@ -23,7 +24,7 @@ import {
   RunCommandRequest,
 } from "../../server/src/shared/agentProtocol";
 import { type ScriptedReply, type ScriptedRequest, ScriptedToolEngine, toolResultsIn } from "../fixtures/scriptedToolEngine";
-import { LspTestClient } from "./lspTestClient";
+import { LspTestClient, until } from "./lspTestClient";
 
 const MATH = "export function add(a: number, b: number): number {\n  return a - b;\n}\n";
 const SECRET = "sk-live-0123456789abcdef";
@@ -243,6 +244,44 @@ describe("agent mode (scripted OpenAI tool_calls engine)", function () {
       const result = await h.run("fix add");
       assert.match(result.steps[0].result.content, /not in the file\. The nearest line is 2: return a - b;/);
       assert.equal(h.proposals.length, 0);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it("Stop cancels the tool in flight: the dialog is withdrawn and nothing is applied", async () => {
+    const h = await harness((request) =>
+      toolResultsIn(request) === 0
+        ? call("edit_file", { path: "src/math.ts", search: "return a - b;", replace: "return a + b;" })
+        : { content: "should not be asked" },
+    );
+    let withdrawn = false;
+    let asked = false;
+    // An edit the user hasn't answered yet: the client learns of the Stop through the request's cancellation.
+    h.client.connection.onRequest(ProposeEditRequest.type, (_params, token) => {
+      asked = true;
+      return new Promise((resolve) =>
+        token.onCancellationRequested(() => {
+          withdrawn = true;
+          resolve({ accepted: false });
+        }),
+      );
+    });
+    try {
+      const source = new CancellationTokenSource();
+      const running = h.client.connection.sendRequest(
+        AgentRunRequest.type,
+        { chatId: "a1", messages: [{ role: "user", content: "fix" }], context: [], readOnly: false },
+        source.token,
+      );
+      await until(async () => asked);
+      source.cancel();
+      const result = await running;
+      assert.equal(result.stopReason, "aborted");
+      assert.deepEqual(result.checkpoint, []);
+      await until(async () => withdrawn);
+      assert.equal(h.engine.requests.length, 1, "the model is not asked again after Stop");
+      assert.equal(readFileSync(join(h.folder, "src", "math.ts"), "utf8"), MATH);
     } finally {
       await h.stop();
     }

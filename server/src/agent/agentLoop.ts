@@ -101,6 +101,8 @@ export async function runAgentTurn(input: AgentTurnInput): Promise<AgentTurnResu
     }
     messages.push({ role: "assistant", content: step.answer, toolCalls: step.toolCalls });
     for (const call of step.toolCalls) {
+      // Stopped between the model's answer and the tool: nothing starts.
+      if (context.signal.aborted) return finish("aborted", shownAnswer);
       input.onEvent({ kind: "toolCall", call });
       const output = await runTool(tools, call, context);
       if (context.signal.aborted) return finish("aborted", shownAnswer);
