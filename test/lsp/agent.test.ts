@@ -353,7 +353,8 @@ describe("agent mode with MCP servers (the official SDK, stdio and streamable HT
       const shout = tools.find((tool) => tool.function.name === "demo__shout");
       assert.match(shout?.function.description ?? "", /Upper-cases text \(from the MCP server demo\)/);
       // An optional property becomes "or null", so a grammar can always write it.
-      assert.deepEqual((shout?.function.parameters as { properties: Record<string, unknown> }).properties.times, {
+      assert.ok(shout, "the MCP tool is offered");
+      assert.deepEqual((shout.function.parameters as { properties: Record<string, unknown> }).properties.times, {
         oneOf: [{ type: "integer" }, { type: "null" }],
       });
       assert.equal(result.steps[0].result.content, "HELLO");

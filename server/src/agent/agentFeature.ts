@@ -36,7 +36,6 @@ export interface AgentDependencies {
 }
 
 export function registerAgent({ connection, documents, engine, ready, log, settings, folders }: AgentDependencies): Feature {
-  const index = new CodeIndex();
   const allTools = builtinTools(new CodeIndex());
   const mcp = new McpTools(connection, log);
 
