@@ -9,7 +9,8 @@ function settingKeys(value: object, prefix = "hearth"): Map<string, unknown> {
   const keys = new Map<string, unknown>();
   for (const [key, child] of Object.entries(value)) {
     const path = `${prefix}.${key}`;
-    if (typeof child === "object" && child !== null && !Array.isArray(child)) {
+    // A map-valued setting (hearth.agent.mcpServers) defaults to an empty object: that is a leaf, not a section.
+    if (typeof child === "object" && child !== null && !Array.isArray(child) && Object.keys(child).length > 0) {
       for (const [leaf, value] of settingKeys(child, path)) keys.set(leaf, value);
     } else keys.set(path, child);
   }

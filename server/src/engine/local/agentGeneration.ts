@@ -64,6 +64,16 @@ export async function generateAgentStep(
     temperature: options.temperature,
     signal: options.signal,
     stopOnAbortSignal: true,
+    // The turn was fitted above; should the rendered prompt still overflow, nothing is dropped silently.
+    contextShift: {
+      strategy: () => {
+        throw new EngineError(
+          "This agent turn no longer fits the chat model's context.",
+          "Start a new chat, or raise hearth.local.contextSize.",
+          "hearth.local.contextSize",
+        );
+      },
+    },
     onResponseChunk: (chunk) => {
       if (chunk.text === "") return;
       const kind = chunk.type === "segment" ? "thought" : "answer";
