@@ -16,6 +16,15 @@ const ROOT = join(__dirname, "..", "..");
 const MATH = "export function add(a: number, b: number): number {\n  return a - b;\n}\n";
 const FIXED = MATH.replace("a - b", "a + b");
 
+/** The scripted engine as Hearth's chat model; no ghost text (nothing here is about completions). */
+const remoteSettings = (url: string) => ({
+  "hearth.engine": "remote",
+  "hearth.remote.url": url,
+  "hearth.remote.api": "openai",
+  "hearth.remote.chatModel": "chat",
+  "hearth.completion.enabled": false,
+});
+
 describe("Hearth agent mode in VS Code", function () {
   this.timeout(120_000);
   let session: CodeServerSession;
@@ -45,14 +54,7 @@ describe("Hearth agent mode in VS Code", function () {
     session = await CodeServerSession.start({
       tools: provisionedTools(),
       vsix: packageVsix(),
-      settings: {
-        "hearth.engine": "remote",
-        "hearth.remote.url": url,
-        "hearth.remote.api": "openai",
-        "hearth.remote.chatModel": "chat",
-        "hearth.completion.enabled": false,
-        "files.autoSave": "off",
-      },
+      settings: { ...remoteSettings(url), "files.autoSave": "off" },
       files: { "math.ts": MATH, "AGENTS.md": "Run the tests after a change.\n" },
     });
     workbench = new Workbench(session.page);
@@ -126,11 +128,7 @@ describe("Hearth agent mode in an untrusted workspace", function () {
       tools: provisionedTools(),
       vsix: packageVsix(),
       settings: {
-        "hearth.engine": "remote",
-        "hearth.remote.url": url,
-        "hearth.remote.api": "openai",
-        "hearth.remote.chatModel": "chat",
-        "hearth.completion.enabled": false,
+        ...remoteSettings(url),
         // Restricted mode, without the prompt: the folder is not trusted.
         "security.workspace.trust.enabled": true,
         "security.workspace.trust.startupPrompt": "never",

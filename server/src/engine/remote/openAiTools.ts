@@ -4,38 +4,22 @@
  * arguments are not JSON is not guessed at: the step reports the parser's message so the loop can ask once more.
  */
 import { chatBudget } from "../../core/chatPrompt";
-import { finishedReply, ReasoningStream } from "../../core/reasoning";
+import { finishedReply } from "../../core/reasoning";
 import type { AgentToolCall } from "../../shared/agentProtocol";
 import { fitAgentMessages } from "../agentCompaction";
 import { EngineError } from "../engineError";
 import type { AgentMessage, AgentStepInput, AgentStepOptions, AgentStepResult } from "../modelEngine";
+import {
+  type ChatCompletionChunk,
+  type ChatRequestOptions,
+  chatCompletionBody,
+  finishReasonOf,
+  StreamedReply,
+} from "./chatCompletionStream";
 import type { RemoteHttp } from "./remoteHttp";
 
-interface ToolCallPiece {
-  index?: number;
-  id?: string;
-  function?: { name?: string; arguments?: string };
-}
-
-interface ToolChunk {
-  choices?: {
-    delta?: {
-      content?: string | null;
-      reasoning_content?: string | null;
-      reasoning?: string | null;
-      tool_calls?: ToolCallPiece[];
-    };
-    finish_reason?: string | null;
-  }[];
-  usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
-}
-
-export interface RemoteAgentOptions extends AgentStepOptions {
-  model: string;
-  maxTokens: number;
-  temperature: number;
+export interface RemoteAgentOptions extends AgentStepOptions, ChatRequestOptions {
   contextTokens: number;
-  slot?: number;
 }
 
 /** Without the server's tokenizer, the same conservative estimate chat uses. */
@@ -54,34 +38,26 @@ export async function openAiAgentStep(
       `This agent turn needs about ${fitted.overBy} more tokens than the server's context has, even with every tool result compacted.`,
       "Start a new chat, or give the server a larger context (llama-server -c).",
     );
-  const stream = new ReasoningStream();
-  let reasoning = "";
-  let content = "";
-  let chunks = 0;
-  let stopReason = "eog";
-  let usage: ToolChunk["usage"];
-  const pieces = new Map<number, { id: string; name: string; arguments: string }>();
   const started = performance.now();
+  const reply = new StreamedReply(started);
+  let stopReason = "eog";
+  let usage: ChatCompletionChunk["usage"];
+  const pieces = new Map<number, { id: string; name: string; arguments: string }>();
   const events = http.events("/v1/chat/completions", {
-    body: {
-      ...(options.model ? { model: options.model } : {}),
-      messages: [{ role: "system", content: input.system }, ...fitted.messages.map(openAiMessage)],
-      tools: input.tools.map((tool) => ({ type: "function", function: tool })),
-      max_tokens: maxTokens,
-      temperature: options.temperature,
-      stream: true,
-      stream_options: { include_usage: true },
-      ...(options.slot !== undefined && options.slot >= 0 ? { id_slot: options.slot } : {}),
-    },
+    body: chatCompletionBody(
+      { ...options, maxTokens },
+      [{ role: "system", content: input.system }, ...fitted.messages.map(openAiMessage)],
+      { tools: input.tools.map((tool) => ({ type: "function", function: tool })) },
+    ),
     signal: options.signal,
   });
   try {
     for await (const raw of events) {
-      const chunk = raw as ToolChunk;
+      const chunk = raw as ChatCompletionChunk;
       usage = chunk.usage ?? usage;
       const choice = chunk.choices?.[0];
-      const delta = choice?.delta;
-      for (const piece of delta?.tool_calls ?? []) {
+      // A call streams in pieces: its name first, its arguments split across chunks.
+      for (const piece of choice?.delta?.tool_calls ?? []) {
         const index = piece.index ?? 0;
         const call = pieces.get(index) ?? { id: piece.id ?? `call_${index}`, name: "", arguments: "" };
         if (piece.id) call.id = piece.id;
@@ -89,15 +65,8 @@ export async function openAiAgentStep(
         call.arguments += piece.function?.arguments ?? "";
         pieces.set(index, call);
       }
-      const thought = delta?.reasoning_content ?? delta?.reasoning;
-      if (typeof thought === "string" && thought !== "") reasoning += thought;
-      if (typeof delta?.content === "string" && delta.content !== "") content += delta.content;
-      if (thought || delta?.content) {
-        chunks++;
-        const combined = reasoning === "" ? content : `<think>${reasoning}${content === "" ? "" : `</think>${content}`}`;
-        for (const piece of stream.update(combined)) options.onDelta(piece);
-      }
-      if (choice?.finish_reason) stopReason = choice.finish_reason === "length" ? "maxTokens" : "eog";
+      reply.add(choice?.delta, options.onDelta);
+      stopReason = finishReasonOf(choice?.finish_reason) ?? stopReason;
       if (options.signal.aborted) break;
     }
   } catch (error) {
@@ -116,18 +85,18 @@ export async function openAiAgentStep(
       parseError = `The arguments of ${call.name || "a tool call"} did not parse (${error instanceof Error ? error.message : String(error)}): ${call.arguments.slice(0, 200)}`;
     }
   }
-  const reply = finishedReply(stream.current, 0, performance.now() - started);
+  const finished = finishedReply(reply.stream.current, reply.thoughtMs, performance.now() - started);
   const cached = usage?.prompt_tokens_details?.cached_tokens;
   return {
-    answer: reply.answer,
-    thought: reply.thought,
+    answer: finished.answer,
+    thought: finished.thought,
     toolCalls: parseError ? [] : toolCalls,
     stopReason: parseError ? "parseError" : toolCalls.length > 0 && stopReason !== "aborted" ? "toolCalls" : stopReason,
     parseError,
     compacted: fitted.compacted,
     promptTokens: usage?.prompt_tokens ?? -1,
     evaluatedPromptTokens: usage?.prompt_tokens !== undefined && cached !== undefined ? usage.prompt_tokens - cached : -1,
-    generatedTokens: usage?.completion_tokens ?? chunks,
+    generatedTokens: usage?.completion_tokens ?? reply.chunks,
   };
 }
 
