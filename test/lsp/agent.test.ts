@@ -164,6 +164,7 @@ describe("agent mode (scripted OpenAI tool_calls engine)", function () {
       if (index < paths.length) return call("read_file", { path: paths[index], startLine: null, endLine: null });
       if (index === paths.length) return call("search_code", { query: "sk-live" });
       if (index === paths.length + 1) return call("find_files", { glob: "**/*" });
+      if (index === paths.length + 2) return call("create_file", { path: "linked/planted.txt", content: "x" });
       return { content: "done" };
     });
     try {
@@ -176,6 +177,9 @@ describe("agent mode (scripted OpenAI tool_calls engine)", function () {
       assert.match(reasons[4], /Nothing in the workspace matches sk-live/);
       assert.deepEqual(reasons[5].split("\n").sort(), [".gitignore", "AGENTS.md", "src/math.ts"]);
       assert.ok(result.steps.slice(0, 4).every((step) => step.result.isError));
+      // A new file under a link that leads out is judged by the link's real place.
+      assert.match(reasons[6], /link to a place outside the workspace/);
+      assert.equal(h.proposals.length, 0);
       for (const body of h.engine.bodies) assert.ok(!body.includes(SECRET), "a secret reached the model");
     } finally {
       await h.stop();

@@ -3,7 +3,7 @@
  * symlink that leads out (the real path is checked, not the name), and walks that stop at a budget.
  */
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { checkToolPath, isInside } from "../core/agent/workspacePaths";
 import { isSensitiveFile } from "../shared/sensitiveFiles";
@@ -44,8 +44,9 @@ export class WorkspaceAccess {
       };
     if (rel !== "" && (await this.isIgnored(checked.folder, rel)))
       return { ok: false, reason: `${requested} is ignored by .gitignore, so it is not read.` };
-    // A symlink inside the folder may point anywhere: the real path must stay inside the real folder.
-    const real = await realpath(checked.path).catch(() => undefined);
+    // A symlink inside the folder may point anywhere: the real path must stay inside the real folder. A file not
+    // created yet is judged by its nearest existing folder (`linked/new.txt`, where `linked` leads out).
+    const real = await realPathOfNearest(checked.path);
     if (real !== undefined) {
       const realFolder = await realpath(checked.folder).catch(() => checked.folder);
       if (!isInside(real, realFolder)) return { ok: false, reason: `${requested} is a link to a place outside the workspace.` };
@@ -102,6 +103,20 @@ export class WorkspaceAccess {
     rules.add(text);
     this.ignores.set(directory, rules);
     return rules;
+  }
+}
+
+/** The real path of `path`, or of its nearest existing ancestor with the rest appended. */
+async function realPathOfNearest(path: string): Promise<string | undefined> {
+  let existing = path;
+  const rest: string[] = [];
+  for (;;) {
+    const real = await realpath(existing).catch(() => undefined);
+    if (real !== undefined) return join(real, ...rest);
+    const parent = dirname(existing);
+    if (parent === existing) return undefined;
+    rest.unshift(basename(existing));
+    existing = parent;
   }
 }
 
