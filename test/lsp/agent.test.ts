@@ -23,6 +23,7 @@ import {
   type RunCommandParams,
   RunCommandRequest,
 } from "../../server/src/shared/agentProtocol";
+import { embeddingModelPath } from "../fixtures/gguf/testModels";
 import { type ScriptedReply, type ScriptedRequest, ScriptedToolEngine, toolResultsIn } from "../fixtures/scriptedToolEngine";
 import { LspTestClient, until } from "./lspTestClient";
 
@@ -288,6 +289,25 @@ describe("agent mode (scripted OpenAI tool_calls engine)", function () {
       assert.equal(readFileSync(join(h.folder, "src", "math.ts"), "utf8"), MATH);
     } finally {
       await h.stop();
+    }
+  });
+
+  it("with an embedding model, search_code also ranks by meaning (fused with BM25)", async () => {
+    const search = (request: ScriptedRequest) =>
+      toolResultsIn(request) === 0 ? call("search_code", { query: "xyzzy" }) : { content: "done" };
+    const plain = await harness(search);
+    const withEmbeddings = await harness(search, { agent: { embeddingModel: embeddingModelPath() } });
+    try {
+      for (const h of [plain, withEmbeddings])
+        writeFileSync(join(h.folder, "src", "puzzle.ts"), 'export const riddle = "zyx yzx xzy zzz";\n');
+      // No line contains "xyzzy" and no term starts with it: BM25 alone finds nothing.
+      assert.match((await plain.run("find it")).steps[0].result.content, /Nothing in the workspace matches xyzzy/);
+      // The fixture's vectors are byte histograms, so the chunk made of x, y and z is nearest.
+      const found = (await withEmbeddings.run("find it")).steps[0].result.content;
+      assert.match(found, /^No line contains that exactly; the most relevant code:\n--- src\/puzzle\.ts:1\n/, found);
+    } finally {
+      await plain.stop();
+      await withEmbeddings.stop();
     }
   });
 

@@ -36,7 +36,10 @@ export interface AgentDependencies {
 }
 
 export function registerAgent({ connection, documents, engine, ready, log, settings, folders }: AgentDependencies): Feature {
-  const allTools = builtinTools(new CodeIndex());
+  const allTools = builtinTools(new CodeIndex(), {
+    model: () => settings().agent.embeddingModel,
+    embed: (texts, kind, signal) => engine.embed(texts, kind, signal),
+  });
   const mcp = new McpTools(connection, log);
 
   connection.onRequest(AgentRunRequest.type, (params, token) => {

@@ -111,6 +111,11 @@ export class EngineRouter implements ModelEngine {
     return this.active.agentStep(input, options);
   }
 
+  /** Always the local engine's: the embedder is small, and the code stays on this machine. */
+  embed(texts: readonly string[], kind: "query" | "document", signal: AbortSignal): Promise<number[][]> {
+    return this.local.embed(texts, kind, signal);
+  }
+
   /** This machine's hardware, for choosing local models (the catalog is about local models either way). */
   hardware(): Promise<Hardware> {
     return this.local.hardware();

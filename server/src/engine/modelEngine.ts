@@ -128,6 +128,11 @@ export interface ModelEngine {
    * parses and matches the tool's schema); a remote call that doesn't parse comes back as `parseError`.
    */
   agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult>;
+  /**
+   * Embedding vectors with the local embedding model (hearth.agent.embeddingModel), whichever engine serves the
+   * other roles: it is small and the code never leaves the machine. Rejects with an EngineError when none is set.
+   */
+  embed(texts: readonly string[], kind: "query" | "document", signal: AbortSignal): Promise<number[][]>;
   /** The measurements of the last fill-in-the-middle run. */
   readonly lastMetrics: CompletionMetrics | null;
   dispose(): Promise<void>;

@@ -6,14 +6,14 @@ import { runCommandTool } from "./commandTool";
 import { createFileTool, editFileTool } from "./editTools";
 import { languageTools } from "./languageTools";
 import { findFilesTool, listDirectoryTool, readFileTool } from "./readTools";
-import { type CodeIndex, searchCodeTool } from "./searchCode";
+import { type CodeIndex, type SemanticSearch, searchCodeTool } from "./searchCode";
 
-export function builtinTools(index: CodeIndex): AgentTool[] {
+export function builtinTools(index: CodeIndex, semantic?: SemanticSearch): AgentTool[] {
   return [
     readFileTool,
     listDirectoryTool,
     findFilesTool,
-    searchCodeTool(index),
+    searchCodeTool(index, semantic),
     ...languageTools,
     editFileTool,
     createFileTool,

@@ -16,6 +16,23 @@ const MAX_INDEXED_FILES = 5_000;
 const MAX_INDEXED_BYTES = 300_000;
 const MAX_RESULTS = 8;
 const MAX_LINE_MATCHES = 40;
+const MAX_EMBEDDED_CHUNKS = 4_000;
+/** Reciprocal rank fusion's usual constant: a rank's weight is 1 / (k + rank). */
+const RRF_K = 60;
+
+export type Embed = (texts: readonly string[], kind: "query" | "document", signal: AbortSignal) => Promise<number[][]>;
+
+function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    dot += a[i] * b[i];
+    normA += a[i] * a[i];
+    normB += b[i] * b[i];
+  }
+  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
+}
 
 interface Chunk {
   id: string;
@@ -41,6 +58,9 @@ export class CodeIndex {
     processTerm: (term) => term,
   });
   private readonly files = new Map<string, { mtimeMs: number; chunks: string[] }>();
+  /** Embedding vectors by chunk id, for the model they were made with. */
+  private vectors = new Map<string, number[]>();
+  private vectorModel = "";
 
   /** Brings the index up to date with the workspace: new and changed files indexed, removed ones dropped. */
   async refresh(workspace: WorkspaceAccess): Promise<{ indexed: number; more: boolean }> {
@@ -55,7 +75,7 @@ export class CodeIndex {
         const info = await stat(path).catch(() => undefined);
         const known = this.files.get(path);
         if (!info || (known && known.mtimeMs === info.mtimeMs)) continue;
-        if (known) this.search.discardAll(known.chunks);
+        if (known) this.discard(known.chunks);
         const file = await readTextFile(path, MAX_INDEXED_BYTES);
         const chunks = "text" in file ? this.chunksOf(path, rel, file.text) : [];
         this.search.addAll(chunks);
@@ -64,7 +84,7 @@ export class CodeIndex {
     }
     for (const [path, known] of this.files) {
       if (seen.has(path)) continue;
-      this.search.discardAll(known.chunks);
+      this.discard(known.chunks);
       this.files.delete(path);
     }
     return { indexed: this.files.size, more };
@@ -72,6 +92,44 @@ export class CodeIndex {
 
   query(text: string): Chunk[] {
     return this.search.search(text, { prefix: true, combineWith: "OR" }).slice(0, MAX_RESULTS) as unknown as Chunk[];
+  }
+
+  /**
+   * BM25 and embedding similarity fused by reciprocal rank: the chunks missing a vector are embedded first (up to a
+   * budget), so edits are searched by meaning at once too.
+   */
+  async hybrid(text: string, model: string, embed: Embed, signal: AbortSignal): Promise<Chunk[]> {
+    if (model !== this.vectorModel) {
+      this.vectors = new Map();
+      this.vectorModel = model;
+    }
+    const ids = [...this.files.values()].flatMap((file) => file.chunks).slice(0, MAX_EMBEDDED_CHUNKS);
+    const missing = ids.filter((id) => !this.vectors.has(id));
+    for (let start = 0; start < missing.length; start += 32) {
+      const batch = missing.slice(start, start + 32);
+      const texts = batch.map((id) => (this.search.getStoredFields(id) as unknown as Chunk).text);
+      const vectors = await embed(texts, "document", signal);
+      batch.forEach((id, i) => this.vectors.set(id, vectors[i]));
+    }
+    const [queryVector] = await embed([text], "query", signal);
+    const byMeaning = ids
+      .map((id) => ({ id, score: cosine(queryVector, this.vectors.get(id) ?? []) }))
+      .filter((entry) => entry.score > 0)
+      .sort((a, b) => b.score - a.score)
+      .map((entry) => entry.id);
+    const byTerms = this.search.search(text, { prefix: true, combineWith: "OR" }).map((result) => String(result.id));
+    const fused = new Map<string, number>();
+    for (const ranking of [byTerms, byMeaning])
+      ranking.forEach((id, rank) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
+    return [...fused]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_RESULTS)
+      .map(([id]) => this.search.getStoredFields(id) as unknown as Chunk);
+  }
+
+  private discard(ids: readonly string[]): void {
+    this.search.discardAll(ids);
+    for (const id of ids) this.vectors.delete(id);
   }
 
   /** Every line matching `pattern` in the indexed files. */
@@ -112,7 +170,13 @@ function literalPattern(query: string): RegExp | undefined {
   }
 }
 
-export function searchCodeTool(index: CodeIndex): AgentTool {
+/** With an embedding model set, search by meaning as well as by terms. */
+export interface SemanticSearch {
+  model: () => string;
+  embed: Embed;
+}
+
+export function searchCodeTool(index: CodeIndex, semantic?: SemanticSearch): AgentTool {
   return {
     readOnly: true,
     spec: {
@@ -121,7 +185,7 @@ export function searchCodeTool(index: CodeIndex): AgentTool {
         "Search the workspace's code. Give an identifier or exact text to find the lines that contain it, /a regex/ for a pattern, or a few words to find the most relevant code.",
       parameters: parameters({ query: { type: "string", description: "Text, an identifier, /regex/, or words" } }),
     },
-    async run(args, { workspace }) {
+    async run(args, { workspace, signal }) {
       const query = String(args.query).trim();
       if (query === "") return toolError("search_code", "The query is empty.");
       const pattern = literalPattern(query);
@@ -134,7 +198,16 @@ export function searchCodeTool(index: CodeIndex): AgentTool {
         parts.push(...matches.slice(0, MAX_LINE_MATCHES).map((match) => `${match.file}:${match.line}: ${match.text}`));
         if (matches.length > MAX_LINE_MATCHES) parts.push(`… ${matches.length - MAX_LINE_MATCHES} more matching lines`);
       } else {
-        const ranked = index.query(query);
+        let ranked = index.query(query);
+        const model = semantic?.model() ?? "";
+        if (semantic && model !== "") {
+          try {
+            ranked = await index.hybrid(query, model, semantic.embed, signal);
+          } catch (error) {
+            if (signal.aborted) throw error;
+            parts.push(`(search by meaning is unavailable: ${error instanceof Error ? error.message : String(error)})`);
+          }
+        }
         if (ranked.length > 0) parts.push("No line contains that exactly; the most relevant code:");
         for (const chunk of ranked) parts.push(`--- ${chunk.file}:${chunk.startLine}\n${chunk.text}`);
       }

@@ -27,6 +27,7 @@ import type {
 } from "../modelEngine";
 import { generateAgentStep } from "./agentGeneration";
 import { generateChat } from "./chatGeneration";
+import { Embedder } from "./embedder";
 import { type ChatModel, prepareChatModel } from "./chatModel";
 import { generateFim } from "./fimGeneration";
 import { type FimModel, prepareFimModel } from "./fimModel";
@@ -44,6 +45,7 @@ export class LlamaEngine implements ModelEngine {
   private readonly completion: ModelSlot<FimModel>;
   private readonly chatSlot: ModelSlot<ChatModel>;
   private readonly nextEditSlot: ModelSlot<NextEditModel>;
+  private readonly embedder: Embedder;
   private settings: HearthSettings = DEFAULT_SETTINGS;
   private disposed = false;
   lastMetrics: CompletionMetrics | null = null;
@@ -56,6 +58,7 @@ export class LlamaEngine implements ModelEngine {
     }),
   ) {
     this.runtimes = new RuntimeProvider(log);
+    this.embedder = new Embedder(this.runtimes);
     const deps = {
       log,
       runtimes: this.runtimes,
@@ -138,6 +141,10 @@ export class LlamaEngine implements ModelEngine {
     return this.chatSlot.exclusive(() => generateAgentStep(loaded, input, { ...options, maxTokens, temperature }));
   }
 
+  embed(texts: readonly string[], kind: "query" | "document", signal: AbortSignal): Promise<number[][]> {
+    return this.embedder.embed(texts, kind, this.settings, signal);
+  }
+
   /** Frees every model; they load again on next use. */
   release(): void {
     this.completion.release();
@@ -162,7 +169,7 @@ export class LlamaEngine implements ModelEngine {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.listeners.clear();
-    await Promise.all([this.completion.dispose(), this.chatSlot.dispose(), this.nextEditSlot.dispose()]);
+    await Promise.all([this.completion.dispose(), this.chatSlot.dispose(), this.nextEditSlot.dispose(), this.embedder.release()]);
     await this.runtimes.dispose();
   }
 

@@ -8,7 +8,7 @@ import { Listeners } from "../../core/listeners";
 import type { Logger } from "../../logger";
 import type { CompletionMetrics, EngineStatus } from "../../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
-import { abortError, isAbortError } from "../engineError";
+import { abortError, EngineError, isAbortError } from "../engineError";
 import type {
   AgentStepInput,
   AgentStepOptions,
@@ -182,7 +182,14 @@ export class RemoteEngine implements ModelEngine {
     );
   }
 
-  async dispose(): Promise<void> {
+  /** The router asks the local engine; a remote engine on its own has no embedder. */
+  embed(): Promise<number[][]> {
+    return Promise.reject(
+      new EngineError("Embeddings run on the local engine.", "Set hearth.agent.embeddingModel; it loads locally.", "hearth.agent.embeddingModel"),
+    );
+  }
+
+    async dispose(): Promise<void> {
     this.disposed = true;
     this.listeners.clear();
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
