@@ -95,7 +95,7 @@ describe("Hearth agent mode in VS Code", function () {
     await dialog.waitFor({ timeout: 30_000 });
     assert.equal(readFileSync(join(session.workspace, "math.ts"), "utf8"), FIXED, "Accept applied and saved the edit");
     assert.match((await dialog.textContent()) ?? "", /console\.log\('tests pass'\)/);
-    await dialog.locator(".monaco-button", { hasText: "Run" }).first().click();
+    await dialog.locator(".monaco-button", { hasText: /^Run$/ }).click();
 
     await chat.locator(".turn.assistant:not(.streaming) .markdown", { hasText: "the tests pass" }).waitFor({ timeout: 60_000 });
     const tools = chat.locator(".turn.assistant").last().locator(".tool");

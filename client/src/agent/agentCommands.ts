@@ -10,19 +10,25 @@ import type { RunCommandParams, RunCommandResult } from "../../../server/src/sha
 import { isAllowedCommand } from "../../../server/src/shared/commandAllowList";
 import { readConfig } from "../config";
 
+/** Commands the user allowed for the rest of a chat (exactly these lines), by chat id; forgotten on reload. */
+const approvedInChat = new Map<string, Set<string>>();
+
 /** Output kept for the agent (the server cuts it further to the model's budget). */
 const MAX_OUTPUT_CHARS = 200_000;
 
 export async function runAgentCommand(params: RunCommandParams, token: vscode.CancellationToken): Promise<RunCommandResult> {
   if (!vscode.workspace.isTrusted) return { approved: false };
   if (!vscode.workspace.workspaceFolders?.some((folder) => folder.uri.fsPath === params.cwd)) return { approved: false };
-  if (!isAllowedCommand(params.command, readConfig().agent.allowedCommands)) {
+  const approvedHere = approvedInChat.get(params.chatId);
+  if (!isAllowedCommand(params.command, readConfig().agent.allowedCommands) && !approvedHere?.has(params.command)) {
     const choice = await vscode.window.showWarningMessage(
       "Hearth's agent wants to run a command",
       { modal: true, detail: `${params.command}\n\nin ${params.cwd}\n\nOnly run commands you understand.` },
       "Run",
+      "Run, and Allow It in This Chat",
     );
-    if (choice !== "Run" || token.isCancellationRequested) return { approved: false };
+    if (!choice || token.isCancellationRequested) return { approved: false };
+    if (choice !== "Run") approvedInChat.set(params.chatId, new Set([...(approvedHere ?? []), params.command]));
   }
   return new Promise<RunCommandResult>((resolve) => {
     const written = new vscode.EventEmitter<string>();

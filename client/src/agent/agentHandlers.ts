@@ -27,13 +27,21 @@ export function serveAgent(client: LanguageClient, edits: AgentEdits): vscode.Di
 /** Every MCP tool call is asked first: a server's tools may do anything. */
 async function approveMcpTool(params: ApproveToolParams): Promise<{ approved: boolean }> {
   if (!vscode.workspace.isTrusted) return { approved: false };
+  const key = `${params.server}/${params.tool}`;
+  if (toolsAllowedInChat.get(params.chatId)?.has(key)) return { approved: true };
   const choice = await vscode.window.showWarningMessage(
     `Hearth's agent wants to use ${params.tool} from the MCP server ${params.server}`,
     { modal: true, detail: `Arguments:\n${JSON.stringify(params.arguments, null, 2)}` },
     "Allow",
+    "Allow This Tool in This Chat",
   );
-  return { approved: choice === "Allow" };
+  if (choice === "Allow This Tool in This Chat")
+    toolsAllowedInChat.set(params.chatId, new Set([...(toolsAllowedInChat.get(params.chatId) ?? []), key]));
+  return { approved: choice !== undefined };
 }
+
+/** MCP tools the user allowed for the rest of a chat, by chat id; forgotten on reload. */
+const toolsAllowedInChat = new Map<string, Set<string>>();
 
 /** Puts every file an agent turn changed back as it was before the turn (a file it created is deleted). */
 export async function undoTurnEdits(checkpoint: ReadonlyArray<{ uri: string; before: string | null }>): Promise<boolean> {

@@ -26,7 +26,12 @@ export class Embedder {
 
   constructor(private readonly runtimes: RuntimeProvider) {}
 
-  async embed(texts: readonly string[], kind: "query" | "document", settings: HearthSettings, signal: AbortSignal): Promise<number[][]> {
+  async embed(
+    texts: readonly string[],
+    kind: "query" | "document",
+    settings: HearthSettings,
+    signal: AbortSignal,
+  ): Promise<number[][]> {
     const path = settings.agent.embeddingModel;
     if (path === "") throw new EngineError("No embedding model is set.", `Set ${SETTING} to a .gguf embedding model.`, SETTING);
     if (path !== this.path || !this.loaded) {
@@ -63,6 +68,11 @@ export class Embedder {
     const contextSize = Math.min(CONTEXT_TOKENS, model.trainContextSize);
     const context = await model.createEmbeddingContext({ contextSize, threads });
     const nomic = /nomic-embed/i.test(path);
-    return { model, context, contextSize, prefixes: nomic ? { query: "search_query: ", document: "search_document: " } : { query: "", document: "" } };
+    return {
+      model,
+      context,
+      contextSize,
+      prefixes: nomic ? { query: "search_query: ", document: "search_document: " } : { query: "", document: "" },
+    };
   }
 }

@@ -27,8 +27,8 @@ import type {
 } from "../modelEngine";
 import { generateAgentStep } from "./agentGeneration";
 import { generateChat } from "./chatGeneration";
-import { Embedder } from "./embedder";
 import { type ChatModel, prepareChatModel } from "./chatModel";
+import { Embedder } from "./embedder";
 import { generateFim } from "./fimGeneration";
 import { type FimModel, prepareFimModel } from "./fimModel";
 import { RuntimeProvider } from "./llamaRuntime";
@@ -138,7 +138,12 @@ export class LlamaEngine implements ModelEngine {
   async agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult> {
     const loaded = await this.chatSlot.ensureLoaded();
     const { maxTokens, temperature } = this.settings.chat;
-    return this.chatSlot.exclusive(() => generateAgentStep(loaded, input, { ...options, maxTokens, temperature }));
+    return this.chatSlot.exclusive(async () => {
+      // LlamaChat evaluates a step in one go, so it can't pause between tokens as chat does: it starts only while
+      // no inline completion runs.
+      await this.gate.whenClear();
+      return generateAgentStep(loaded, input, { ...options, maxTokens, temperature });
+    });
   }
 
   embed(texts: readonly string[], kind: "query" | "document", signal: AbortSignal): Promise<number[][]> {

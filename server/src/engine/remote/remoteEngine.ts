@@ -185,11 +185,15 @@ export class RemoteEngine implements ModelEngine {
   /** The router asks the local engine; a remote engine on its own has no embedder. */
   embed(): Promise<number[][]> {
     return Promise.reject(
-      new EngineError("Embeddings run on the local engine.", "Set hearth.agent.embeddingModel; it loads locally.", "hearth.agent.embeddingModel"),
+      new EngineError(
+        "Embeddings run on the local engine.",
+        "Set hearth.agent.embeddingModel; it loads locally.",
+        "hearth.agent.embeddingModel",
+      ),
     );
   }
 
-    async dispose(): Promise<void> {
+  async dispose(): Promise<void> {
     this.disposed = true;
     this.listeners.clear();
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
