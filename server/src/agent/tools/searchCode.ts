@@ -109,7 +109,7 @@ export class CodeIndex {
       const batch = missing.slice(start, start + 32);
       const texts = batch.map((id) => (this.search.getStoredFields(id) as unknown as Chunk).text);
       const vectors = await embed(texts, "document", signal);
-      batch.forEach((id, i) => this.vectors.set(id, vectors[i]));
+      for (const [i, id] of batch.entries()) this.vectors.set(id, vectors[i]);
     }
     const [queryVector] = await embed([text], "query", signal);
     const byMeaning = ids
@@ -120,7 +120,7 @@ export class CodeIndex {
     const byTerms = this.search.search(text, { prefix: true, combineWith: "OR" }).map((result) => String(result.id));
     const fused = new Map<string, number>();
     for (const ranking of [byTerms, byMeaning])
-      ranking.forEach((id, rank) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
+      for (const [rank, id] of ranking.entries()) fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1));
     return [...fused]
       .sort((a, b) => b[1] - a[1])
       .slice(0, MAX_RESULTS)
