@@ -47,7 +47,8 @@ export async function openAiAgentStep(
     body: chatCompletionBody(
       { ...options, maxTokens },
       [{ role: "system", content: input.system }, ...fitted.messages.map(openAiMessage)],
-      { tools: input.tools.map((tool) => ({ type: "function", function: tool })) },
+      // One call at a time, as locally: small models do better, and each result informs the next call.
+      { tools: input.tools.map((tool) => ({ type: "function", function: tool })), parallel_tool_calls: false },
     ),
     signal: options.signal,
   });
