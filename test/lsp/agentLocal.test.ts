@@ -19,6 +19,7 @@ describe("agent mode on the local engine (grammar-constrained calls)", function 
   for (const [fixture, template] of [
     ["llama-3.1-tools", /chat template: Llama 3\.1/],
     ["qwen2.5-tools", /chat template: Qwen/],
+    ["qwen3-tools", /chat template: Qwen/],
   ] as const)
     it(`${fixture}: a call the model starts is completed by the grammar, parses, runs, and the next step reuses the KV cache`, async () => {
       const folder = mkdtempSync(join(tmpdir(), "hearth-agent-local-"));
