@@ -5,107 +5,14 @@
  * limit holds; old tool results are compacted to fit, and the turn says so.
  */
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { CancellationTokenSource } from "vscode-languageserver-protocol";
-import {
-  type AgentEvent,
-  AgentEventNotification,
-  AgentRunRequest,
-  type AgentRunResult,
-  ApproveToolRequest,
-  type ProposeEditParams,
-  ProposeEditRequest,
-  type RunCommandParams,
-  RunCommandRequest,
-} from "../../server/src/shared/agentProtocol";
+import { AgentRunRequest, ProposeEditRequest } from "../../server/src/shared/agentProtocol";
 import { embeddingModelPath } from "../fixtures/gguf/testModels";
-import { type ScriptedReply, type ScriptedRequest, ScriptedToolEngine, toolResultsIn } from "../fixtures/scriptedToolEngine";
-import { LspTestClient, until } from "./lspTestClient";
-
-const MATH = "export function add(a: number, b: number): number {\n  return a - b;\n}\n";
-const SECRET = "sk-live-0123456789abcdef";
-
-interface Harness {
-  client: LspTestClient;
-  engine: ScriptedToolEngine;
-  folder: string;
-  events: AgentEvent[];
-  proposals: ProposeEditParams[];
-  commands: RunCommandParams[];
-  run(text: string, options?: { readOnly?: boolean }): Promise<AgentRunResult>;
-  stop(): Promise<void>;
-}
-
-async function harness(
-  script: (request: ScriptedRequest, index: number) => ScriptedReply,
-  options: { accept?: boolean; contextTokens?: number; agent?: Record<string, unknown> } = {},
-): Promise<Harness> {
-  const folder = mkdtempSync(join(tmpdir(), "hearth-agent-"));
-  mkdirSync(join(folder, "src"));
-  mkdirSync(join(folder, "build"));
-  writeFileSync(join(folder, "src", "math.ts"), MATH);
-  writeFileSync(join(folder, ".env"), `API_KEY=${SECRET}\n`);
-  writeFileSync(join(folder, ".gitignore"), "build/\n");
-  writeFileSync(join(folder, "build", "out.js"), `// ${SECRET}\n`);
-  writeFileSync(join(folder, "AGENTS.md"), "Always run npm test after a change.\n");
-  const outside = mkdtempSync(join(tmpdir(), "hearth-outside-"));
-  writeFileSync(join(outside, "notes.txt"), `${SECRET}\n`);
-  symlinkSync(outside, join(folder, "linked"));
-  const engine = new ScriptedToolEngine(script, options.contextTokens);
-  const url = await engine.listen();
-  const client = await LspTestClient.start(
-    { engine: "remote", remote: { url, api: "openai", chatModel: "chat" }, agent: options.agent },
-    "pull",
-    pathToFileURL(folder).toString(),
-  );
-  const events: AgentEvent[] = [];
-  const proposals: ProposeEditParams[] = [];
-  const commands: RunCommandParams[] = [];
-  client.connection.onNotification(AgentEventNotification.type, (event) => {
-    events.push(event);
-  });
-  // The client's part, as VS Code's would do it after the user's answer: apply on Accept, run on approval.
-  client.connection.onRequest(ProposeEditRequest.type, (params) => {
-    proposals.push(params);
-    if (options.accept === false) return { accepted: false, reason: "not like that" };
-    writeFileSync(new URL(params.uri), params.after);
-    return { accepted: true };
-  });
-  client.connection.onRequest(RunCommandRequest.type, (params) => {
-    commands.push(params);
-    return { approved: true, exitCode: 0, output: "1 passing" };
-  });
-  return {
-    client,
-    engine,
-    folder,
-    events,
-    proposals,
-    commands,
-    run: (text, runOptions = {}) =>
-      client.connection.sendRequest(AgentRunRequest.type, {
-        chatId: "a1",
-        messages: [{ role: "user", content: text }],
-        context: [],
-        readOnly: runOptions.readOnly ?? false,
-      }),
-    async stop() {
-      await client.stop();
-      engine.close();
-      rmSync(folder, { recursive: true, force: true });
-      rmSync(outside, { recursive: true, force: true });
-    },
-  };
-}
-
-const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
-  toolCalls: [{ name, arguments: JSON.stringify(args) }],
-});
+import { type ScriptedReply, type ScriptedRequest, toolResultsIn } from "../fixtures/scriptedToolEngine";
+import { call, harness, MATH, SECRET } from "./agentHarness";
+import { until } from "./lspTestClient";
 
 describe("agent mode (scripted OpenAI tool_calls engine)", function () {
   this.timeout(30_000);
@@ -343,77 +250,6 @@ describe("agent mode (scripted OpenAI tool_calls engine)", function () {
       assert.match(last[1].content ?? "", /value189/);
     } finally {
       await h.stop();
-    }
-  });
-});
-
-describe("agent mode with MCP servers (the official SDK, stdio and streamable HTTP)", function () {
-  this.timeout(60_000);
-  const serverScript = join(__dirname, "..", "fixtures", "mcpServer.mjs");
-
-  async function mcpHarness(mcpServers: Record<string, unknown>, approve: boolean) {
-    const h = await harness(
-      (request) =>
-        toolResultsIn(request) === 0
-          ? call("demo__shout", { text: "hello", times: null })
-          : toolResultsIn(request) === 1
-            ? call("demo__fail", {})
-            : { content: "done" },
-      { agent: { mcpServers } },
-    );
-    const approvals: unknown[] = [];
-    h.client.connection.onRequest(ApproveToolRequest.type, (params) => {
-      approvals.push(params);
-      return { approved: approve };
-    });
-    return { h, approvals };
-  }
-
-  it("offers a stdio server's tools, asks before each call, and returns its results and errors", async () => {
-    const { h, approvals } = await mcpHarness({ demo: { command: process.execPath, args: [serverScript] } }, true);
-    try {
-      const result = await h.run("shout hello");
-      const tools = h.engine.requests[0].tools ?? [];
-      const shout = tools.find((tool) => tool.function.name === "demo__shout");
-      assert.match(shout?.function.description ?? "", /Upper-cases text \(from the MCP server demo\)/);
-      // An optional property becomes "or null", so a grammar can always write it.
-      assert.ok(shout, "the MCP tool is offered");
-      assert.deepEqual((shout.function.parameters as { properties: Record<string, unknown> }).properties.times, {
-        oneOf: [{ type: "integer" }, { type: "null" }],
-      });
-      assert.equal(result.steps[0].result.content, "HELLO");
-      assert.deepEqual(approvals[0], { chatId: "a1", server: "demo", tool: "shout", arguments: { text: "hello" } });
-      assert.equal(result.steps[1].result.isError, true);
-      assert.match(result.steps[1].result.content, /it broke/);
-    } finally {
-      await h.stop();
-    }
-  });
-
-  it("runs nothing the user declines, and offers no MCP tool in an untrusted workspace", async () => {
-    const { h } = await mcpHarness({ demo: { command: process.execPath, args: [serverScript] } }, false);
-    try {
-      const result = await h.run("shout hello");
-      assert.match(result.steps[0].result.content, /declined/);
-      await h.run("again", { readOnly: true });
-      const names = (h.engine.requests.at(-1)?.tools ?? []).map((tool) => tool.function.name);
-      assert.ok(!names.some((name) => name.startsWith("demo__")), names.join(", "));
-    } finally {
-      await h.stop();
-    }
-  });
-
-  it("uses a streamable HTTP server the same way", async () => {
-    const child = spawn(process.execPath, [serverScript, "--http"], { stdio: ["ignore", "pipe", "inherit"] });
-    const [line] = (await once(child.stdout, "data")) as [Buffer];
-    const { h, approvals } = await mcpHarness({ demo: { url: line.toString().trim() } }, true);
-    try {
-      const result = await h.run("shout hello");
-      assert.equal(result.steps[0].result.content, "HELLO");
-      assert.equal(approvals.length, 2);
-    } finally {
-      await h.stop();
-      child.kill();
     }
   });
 });
