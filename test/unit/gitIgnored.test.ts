@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { GitIgnoredPaths } from "../../client/src/context/gitIgnored";
+import { GitIgnoredPaths } from "../../server/src/shared/gitIgnored";
 
 /** A workspace's rule files, as the forwarder would read them; the stamp is the text itself. */
 function workspace(files: Record<string, string>): { paths: GitIgnoredPaths; reads: string[] } {
@@ -22,6 +22,12 @@ describe("git-ignored paths (what cross-file context never forwards)", () => {
     assert.equal(await paths.isIgnored("dist/bundle.js"), true);
     assert.equal(await paths.isIgnored("logs/today.log"), true);
     assert.equal(await paths.isIgnored("src/main.ts"), false);
+  });
+
+  it("asks about a directory itself with a trailing slash (a directory-only rule matches it)", async () => {
+    const { paths } = workspace({ ".gitignore": "dist/\n" });
+    assert.equal(await paths.isIgnored("dist/"), true);
+    assert.equal(await paths.isIgnored("dist"), false, "a file named dist is not what dist/ ignores");
   });
 
   it("applies a nested .gitignore relative to its own directory", async () => {

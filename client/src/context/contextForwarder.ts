@@ -5,10 +5,10 @@
  * git-ignored paths (`.gitignore` at any depth, `.git/info/exclude`) are never forwarded.
  */
 import * as vscode from "vscode";
+import { GitIgnoredPaths } from "../../../server/src/shared/gitIgnored";
 import { ContextChunkNotification, type ContextChunkParams } from "../../../server/src/shared/protocol";
 import { isSensitiveFile } from "../../../server/src/shared/sensitiveFiles";
 import { readConfig } from "../config";
-import { GitIgnoredPaths } from "./gitIgnored";
 
 const CHUNK_LINES = 64;
 const EDIT_CONTEXT_LINES = 16;

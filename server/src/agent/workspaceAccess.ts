@@ -1,11 +1,12 @@
 /**
  * The agent's view of the workspace: only the workspace folders, never a secrets file, a `.gitignore`d path or a
- * symlink that leads out (the real path is checked, not the name), and walks that stop at a budget.
+ * symlink that leads out (the real path is checked, not the name), and walks that stop at a budget. Ignored paths
+ * are git's, decided as for cross-file context (shared/gitIgnored.ts).
  */
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, sep } from "node:path";
-import ignore, { type Ignore } from "ignore";
 import { checkToolPath, isInside } from "../core/agent/workspacePaths";
+import { GitIgnoredPaths } from "../shared/gitIgnored";
 import { isSensitiveFile } from "../shared/sensitiveFiles";
 
 export type Resolved = { ok: true; path: string; folder: string; relative: string } | { ok: false; reason: string };
@@ -14,7 +15,7 @@ export type Resolved = { ok: true; path: string; folder: string; relative: strin
 const ALWAYS_SKIPPED = new Set([".git", "node_modules", ".hg", ".svn"]);
 
 export class WorkspaceAccess {
-  private ignores = new Map<string, Ignore>();
+  private readonly ignored = new Map<string, GitIgnoredPaths>();
 
   constructor(
     private readonly folders: () => readonly string[],
@@ -56,17 +57,21 @@ export class WorkspaceAccess {
     return { ok: true, path: checked.path, folder: checked.folder, relative: rel };
   }
 
-  /** Whether a workspace-relative path is hidden by the folder's .gitignore files (the root one and nested ones). */
-  async isIgnored(folder: string, rel: string): Promise<boolean> {
-    // A trailing slash marks a folder (`build/` rules match folders only).
-    const directory = rel.endsWith("/");
-    const parts = rel.split("/").filter((part) => part !== "");
-    for (let depth = 0; depth < parts.length; depth++) {
-      const rules = await this.ignoreOf(join(folder, ...parts.slice(0, depth)));
-      const rest = parts.slice(depth).join("/") + (directory ? "/" : "");
-      if (rules.ignores(rest)) return true;
+  /** Whether git ignores a workspace-relative path (the client's rules: `.git/info/exclude`, nested `.gitignore`s). */
+  isIgnored(folder: string, rel: string): Promise<boolean> {
+    let paths = this.ignored.get(folder);
+    if (!paths) {
+      paths = new GitIgnoredPaths({
+        stamp: (file) =>
+          stat(join(folder, file)).then(
+            (info) => `${info.mtimeMs}:${info.size}`,
+            () => undefined,
+          ),
+        read: (file) => readFile(join(folder, file), "utf8"),
+      });
+      this.ignored.set(folder, paths);
     }
-    return false;
+    return paths.isIgnored(rel);
   }
 
   /**
@@ -92,17 +97,6 @@ export class WorkspaceAccess {
       }
     }
     return { files, more: false };
-  }
-
-  /** A .gitignore is read once per folder per turn (a new turn starts with a new access). */
-  private async ignoreOf(directory: string): Promise<Ignore> {
-    const cached = this.ignores.get(directory);
-    if (cached) return cached;
-    const rules = ignore();
-    const text = await readFile(join(directory, ".gitignore"), "utf8").catch(() => "");
-    rules.add(text);
-    this.ignores.set(directory, rules);
-    return rules;
   }
 }
 

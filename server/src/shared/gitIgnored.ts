@@ -24,14 +24,15 @@ export class GitIgnoredPaths {
 
   constructor(private readonly files: RuleFiles) {}
 
-  /** Whether git would ignore `relativePath` (forward slashes, relative to the folder). */
+  /** Whether git would ignore `relativePath` (forward slashes, relative to the folder; a trailing `/`: a directory). */
   async isIgnored(relativePath: string): Promise<boolean> {
+    const directory = relativePath.endsWith("/");
     const segments = relativePath.split("/").filter((segment) => segment !== "" && segment !== ".");
     if (segments.length === 0 || segments.includes("..")) return false;
     const lookup: Lookup = new Map(); // each rule file is checked once per question
     // Each directory on the way first: a file inside an ignored directory is ignored whatever deeper rules say.
     for (let depth = 1; depth <= segments.length; depth++) {
-      const isDirectory = depth < segments.length;
+      const isDirectory = depth < segments.length || directory;
       if (await this.matches(segments.slice(0, depth), isDirectory, lookup)) return true;
     }
     return false;
