@@ -8,8 +8,7 @@ import { join } from "node:path";
 import MiniSearch from "minisearch";
 import { cutToBudget } from "../../core/agent/toolBudget";
 import { type AgentTool, parameters, toolError } from "../tool";
-import type { WorkspaceAccess } from "../workspaceAccess";
-import { readTextFile } from "../workspaceAccess";
+import { readTextFile, type WorkspaceAccess } from "../workspaceAccess";
 
 const CHUNK_LINES = 40;
 const MAX_INDEXED_FILES = 5_000;
