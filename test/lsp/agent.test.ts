@@ -49,8 +49,8 @@ describe("agent mode (scripted OpenAI tool_calls engine)", function () {
       assert.equal(h.proposals[0].before, MATH);
       assert.deepEqual(result.checkpoint, [{ uri: h.proposals[0].uri, before: MATH }]);
       assert.deepEqual(
-        h.commands.map((c) => [c.command, c.cwd]),
-        [["npm test", h.folder]],
+        h.commands.map((c) => [c.command, c.cwd, c.timeoutMs]),
+        [["npm test", h.folder, 120_000]],
       );
       assert.match(h.engine.requests[3].messages.at(-1)?.content ?? "", /exit code 0\n1 passing/);
       // Rules files go into the system prompt, and the view is told which.
@@ -215,6 +215,23 @@ describe("agent mode (scripted OpenAI tool_calls engine)", function () {
     } finally {
       await plain.stop();
       await withEmbeddings.stop();
+    }
+  });
+
+  it("a command is given hearth.agent.commandTimeoutSeconds, and the model is told it timed out", async () => {
+    const h = await harness(
+      (request) => [call("run_command", { command: "npm run watch" }), { content: "It never ends." }][toolResultsIn(request)],
+      { agent: { commandTimeoutSeconds: 7 }, commandResult: { approved: true, timedOut: true, output: "watching…" } },
+    );
+    try {
+      await h.run("build it");
+      assert.equal(h.commands[0].timeoutMs, 7000);
+      assert.match(
+        h.engine.requests[1].messages.at(-1)?.content ?? "",
+        /timed out after 7 s \(hearth\.agent\.commandTimeoutSeconds\)\nwatching…/,
+      );
+    } finally {
+      await h.stop();
     }
   });
 

@@ -16,6 +16,7 @@ import {
   ProposeEditRequest,
   type RunCommandParams,
   RunCommandRequest,
+  type RunCommandResult,
 } from "../../server/src/shared/agentProtocol";
 import { type ScriptedReply, type ScriptedRequest, ScriptedToolEngine } from "../fixtures/scriptedToolEngine";
 import { LspTestClient } from "./lspTestClient";
@@ -36,7 +37,12 @@ export interface Harness {
 
 export async function harness(
   script: (request: ScriptedRequest, index: number) => ScriptedReply,
-  options: { accept?: boolean; contextTokens?: number; agent?: Record<string, unknown> } = {},
+  options: {
+    accept?: boolean;
+    contextTokens?: number;
+    agent?: Record<string, unknown>;
+    commandResult?: RunCommandResult;
+  } = {},
 ): Promise<Harness> {
   const folder = mkdtempSync(join(tmpdir(), "hearth-agent-"));
   mkdirSync(join(folder, "src"));
@@ -71,7 +77,7 @@ export async function harness(
   });
   client.connection.onRequest(RunCommandRequest.type, (params) => {
     commands.push(params);
-    return { approved: true, exitCode: 0, output: "1 passing" };
+    return options.commandResult ?? { approved: true, exitCode: 0, output: "1 passing" };
   });
   return {
     client,

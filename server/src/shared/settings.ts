@@ -75,6 +75,8 @@ export interface HearthSettings {
     autoApplyEdits: boolean;
     /** Commands the agent may run without asking: exact command lines, or prefixes ending in `*`. Machine-scoped. Default []. */
     allowedCommands: string[];
+    /** A command the agent runs is stopped after this many seconds, and the model told so. Default 120. */
+    commandTimeoutSeconds: number;
     /** A `.gguf` embedding model for search_code's ranking (with BM25); "" (the default): BM25 only. Machine-scoped. */
     embeddingModel: string;
     /** MCP servers whose tools the agent may use (each call asked first), by name. User settings only. Default {}. */
@@ -133,7 +135,14 @@ export const DEFAULT_SETTINGS: HearthSettings = {
   },
   chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
   nextEdit: { enabled: true, model: "", format: "auto", eagerness: "normal", maxTokens: 512, timeoutMs: 5000 },
-  agent: { maxToolCalls: 25, autoApplyEdits: false, allowedCommands: [], embeddingModel: "", mcpServers: {} },
+  agent: {
+    maxToolCalls: 25,
+    autoApplyEdits: false,
+    allowedCommands: [],
+    commandTimeoutSeconds: 120,
+    embeddingModel: "",
+    mcpServers: {},
+  },
   privacy: { excludedFiles: [] },
   models: { directory: "", endpoint: "" },
   engine: "local",
@@ -294,6 +303,14 @@ export function parseSettings(raw: unknown): ParsedSettings {
           defaults.agent.allowedCommands,
           "agent.allowedCommands",
           "command lines",
+        ),
+        commandTimeoutSeconds: integer(
+          agent,
+          "commandTimeoutSeconds",
+          defaults.agent.commandTimeoutSeconds,
+          1,
+          3600,
+          "agent.commandTimeoutSeconds",
         ),
         embeddingModel: string(agent, "embeddingModel", defaults.agent.embeddingModel, "agent.embeddingModel"),
         mcpServers: mcpServers(agent.mcpServers, problems),

@@ -6,8 +6,6 @@ import { cutToBudget } from "../../core/agent/toolBudget";
 import { RunCommandRequest, type RunCommandResult } from "../../shared/agentProtocol";
 import { type AgentTool, parameters, toolError } from "../tool";
 
-export const COMMAND_TIMEOUT_MS = 120_000;
-
 export const runCommandTool: AgentTool = {
   readOnly: false,
   spec: {
@@ -21,11 +19,12 @@ export const runCommandTool: AgentTool = {
     if (command === "") return toolError("run_command", "The command is empty.");
     const cwd = context.workspace.roots[0];
     if (!cwd) return toolError("run_command", "No folder is open to run it in.");
+    const timeoutSeconds = context.settings.agent.commandTimeoutSeconds;
     let result: RunCommandResult;
     try {
       result = await context.connection.sendRequest(
         RunCommandRequest.type,
-        { chatId: context.chatId, command, cwd, timeoutMs: COMMAND_TIMEOUT_MS },
+        { chatId: context.chatId, command, cwd, timeoutMs: timeoutSeconds * 1000 },
         context.abort,
       );
     } catch (error) {
@@ -35,7 +34,7 @@ export const runCommandTool: AgentTool = {
     if (!result.approved)
       return { content: "The user declined to run this command. Nothing ran.", summary: `run_command ${command}: declined` };
     const status = result.timedOut
-      ? `timed out after ${COMMAND_TIMEOUT_MS / 1000} s`
+      ? `timed out after ${timeoutSeconds} s (hearth.agent.commandTimeoutSeconds)`
       : `exit code ${result.exitCode ?? "unknown"}`;
     return {
       content: cutToBudget(`$ ${command}\n${status}\n${result.output ?? ""}`),
