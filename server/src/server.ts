@@ -44,7 +44,10 @@ process.on("unhandledRejection", (reason) => {
 });
 const configuration = new ConfigurationReader(connection, log);
 const locator = new ModelLocator(() => engine.hardware());
-const engine: EngineRouter = new EngineRouter(new LlamaEngine(log, locator.locateRole), new RemoteEngine(log, remoteApiKey));
+const engine: EngineRouter = new EngineRouter(
+  new LlamaEngine(log, locator.locateRole, locator.locateEmbedding),
+  new RemoteEngine(log, remoteApiKey),
+);
 
 /** The remote engine's key: the environment (standalone use) first, else the editor's secret storage. */
 async function remoteApiKey(): Promise<string | undefined> {

@@ -2,11 +2,13 @@
  * Agent turns through the real language server against a scripted OpenAI-compatible engine on 127.0.0.1 that emits
  * `tool_calls`: read → edit → run drives a whole turn exactly; secrets, ignored files and links out of the workspace
  * are refused; untrusted workspaces get only the reading tools; a call that doesn't parse gets one repair; the loop
- * limit holds; old tool results are compacted to fit, and the turn says so.
+ * limit holds; old tool results are compacted to fit, and the turn says so; embedders by path or catalog id;
+ * thoughts carried back as reasoning_content; the command timeout setting.
  */
 import { strict as assert } from "node:assert";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { CancellationTokenSource } from "vscode-languageserver-protocol";
 import { AgentRunRequest, ProposeEditRequest } from "../../server/src/shared/agentProtocol";
 import { embeddingModelPath } from "../fixtures/gguf/testModels";
@@ -218,6 +220,29 @@ describe("agent mode (scripted OpenAI tool_calls engine)", function () {
     }
   });
 
+  it("an embedder named by its catalog id is found in the models directory, or said to need downloading", async () => {
+    const search = (request: ScriptedRequest) =>
+      toolResultsIn(request) === 0 ? call("search_code", { query: "xyzzy" }) : { content: "done" };
+    const models = mkdtempSync(join(tmpdir(), "hearth-models-"));
+    const missing = await harness(search, { agent: { embeddingModel: "bge-small-en-v1.5" }, models: { directory: models } });
+    try {
+      writeFileSync(join(missing.folder, "src", "puzzle.ts"), 'export const riddle = "zyx yzx xzy zzz";\n');
+      assert.match(
+        (await missing.run("find it")).steps[0].result.content,
+        /search by meaning is unavailable: The embedding model bge-small-en-v1\.5 is not downloaded\. Download it with Hearth: Select Model… → Embedding model/,
+      );
+      // Downloaded (the fixture in the catalog file's place), the same setting ranks by meaning.
+      const file = join(models, "CompendiumLabs__bge-small-en-v1.5-gguf", "bge-small-en-v1.5-q8_0.gguf");
+      mkdirSync(dirname(file));
+      copyFileSync(embeddingModelPath(), file);
+      const found = (await missing.run("find it")).steps[0].result.content;
+      assert.match(found, /^No line contains that exactly; the most relevant code:\n--- src\/puzzle\.ts:1\n/, found);
+    } finally {
+      await missing.stop();
+      rmSync(models, { recursive: true, force: true });
+    }
+  });
+
   it("a command is given hearth.agent.commandTimeoutSeconds, and the model is told it timed out", async () => {
     const h = await harness(
       (request) => [call("run_command", { command: "npm run watch" }), { content: "It never ends." }][toolResultsIn(request)],
@@ -230,6 +255,24 @@ describe("agent mode (scripted OpenAI tool_calls engine)", function () {
         h.engine.requests[1].messages.at(-1)?.content ?? "",
         /timed out after 7 s \(hearth\.agent\.commandTimeoutSeconds\)\nwatching…/,
       );
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it("a thought before a call goes back with it as reasoning_content, for the template to keep or drop", async () => {
+    const h = await harness(
+      (request) =>
+        [{ thought: "List it first.", ...call("list_directory", { path: "." }) }, { content: "A src folder." }][
+          toolResultsIn(request)
+        ],
+    );
+    try {
+      const result = await h.run("what is here?");
+      assert.equal(result.answer, "A src folder.");
+      const assistant = h.engine.requests[1].messages.find((m) => m.role === "assistant");
+      assert.equal(assistant?.reasoning_content, "List it first.");
+      assert.equal(assistant?.tool_calls?.length, 1);
     } finally {
       await h.stop();
     }

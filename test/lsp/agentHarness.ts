@@ -41,6 +41,7 @@ export async function harness(
     accept?: boolean;
     contextTokens?: number;
     agent?: Record<string, unknown>;
+    models?: Record<string, unknown>;
     commandResult?: RunCommandResult;
   } = {},
 ): Promise<Harness> {
@@ -58,7 +59,7 @@ export async function harness(
   const engine = new ScriptedToolEngine(script, options.contextTokens);
   const url = await engine.listen();
   const client = await LspTestClient.start(
-    { engine: "remote", remote: { url, api: "openai", chatModel: "chat" }, agent: options.agent },
+    { engine: "remote", remote: { url, api: "openai", chatModel: "chat" }, agent: options.agent, models: options.models },
     "pull",
     pathToFileURL(folder).toString(),
   );

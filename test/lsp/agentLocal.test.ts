@@ -20,6 +20,8 @@ describe("agent mode on the local engine (grammar-constrained calls)", function 
     ["llama-3.1-tools", /chat template: Llama 3\.1/],
     ["qwen2.5-tools", /chat template: Qwen/],
     ["qwen3-tools", /chat template: Qwen/],
+    ["qwen3-thinking-tools", /chat template: Qwen/],
+    ["r1-distill-tools", /chat template: DeepSeek/],
   ] as const)
     it(`${fixture}: a call the model starts is completed by the grammar, parses, runs, and the next step reuses the KV cache`, async () => {
       const folder = mkdtempSync(join(tmpdir(), "hearth-agent-local-"));
@@ -60,7 +62,10 @@ describe("agent mode on the local engine (grammar-constrained calls)", function 
         const [first, second] = result.usage;
         assert.ok(first.evaluatedPromptTokens >= first.promptTokens - 1, JSON.stringify(result.usage));
         assert.ok(second.promptTokens > first.promptTokens, JSON.stringify(result.usage));
-        assert.ok(second.evaluatedPromptTokens < second.promptTokens - first.promptTokens + 40, JSON.stringify(result.usage));
+        // Everything step 1 left in the cache (its prompt, and what it generated: a thought too, carried back as
+        // the template requires) is reused, but for a token or two where the call's text tokenizes differently.
+        const held = first.promptTokens + first.generatedTokens;
+        assert.ok(second.evaluatedPromptTokens <= second.promptTokens - held + 3, JSON.stringify(result.usage));
       } finally {
         await client.stop();
         rmSync(folder, { recursive: true, force: true });

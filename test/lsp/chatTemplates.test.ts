@@ -11,10 +11,7 @@ const user = (content: string) => ({ role: "user" as const, content });
 
 /** What the scripted model's reply must read as, per template; `opened`: the first delta is already thought. */
 const EXPECTED: Record<
-  Exclude<
-    TemplateFixtureName,
-    "llama-3.1-tools" | "llama-3.1-tools-real-size" | "qwen2.5-tools" | "qwen3-tools" | "qwen3-coder-tools"
-  >,
+  Exclude<TemplateFixtureName, TemplateFixtureName & `${string}-tools${string}`>,
   { thought: string; answer: string; template: RegExp; opened?: boolean }
 > = {
   "qwen2.5": { thought: "", answer: "Hello there", template: /chat template: (Qwen|ChatML)/ },

@@ -1,6 +1,11 @@
 import { strict as assert } from "node:assert";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { CATALOG, resolveModelSource } from "../../server/src/models/catalog";
 import { fitOf, memoryNeeded, recommend, runsFastOnCpu } from "../../server/src/models/fit";
+import { ModelLocator } from "../../server/src/models/modelLocator";
+import { parseSettings } from "../../server/src/shared/settings";
 
 const GiB = 2 ** 30;
 const machine = (vram: number, ram = 32) => ({
@@ -28,7 +33,9 @@ describe("model catalog and hardware fit", () => {
     assert.ok(ids("chat").includes("deepseek-r1-distill-qwen-14b") && ids("chat").includes("qwen2.5-coder-7b-instruct"));
     assert.deepEqual(ids("nextEdit"), ["sweep-next-edit-1.5b"]);
     assert.ok(CATALOG.every((e) => e.file.endsWith(".gguf") && /^[\w.-]+\/[\w.-]+$/.test(e.repo)));
-    assert.ok(CATALOG.every((e) => ["completion", "chat", "nextEdit"].includes(e.role) && e.license !== "" && e.why !== ""));
+    assert.ok(
+      CATALOG.every((e) => ["completion", "chat", "nextEdit", "embedding"].includes(e.role) && e.license !== "" && e.why !== ""),
+    );
     assert.equal(new Set(CATALOG.map((e) => e.id)).size, CATALOG.length, "ids are unique");
     assert.ok(
       CATALOG.every((e) => e.sha256 === undefined || /^[0-9a-f]{64}$/.test(e.sha256)),
@@ -39,6 +46,42 @@ describe("model catalog and hardware fit", () => {
       CATALOG.filter((e) => e.role === "completion").every((e) => !/instruct|r1/i.test(e.id)),
       "no instruct model for FIM",
     );
+  });
+
+  it("names small embedders for the agent's search, each fitting anywhere, never recommended as a model", () => {
+    const embedders = CATALOG.filter((e) => e.role === "embedding");
+    assert.deepEqual(
+      embedders.map((e) => e.id),
+      ["bge-small-en-v1.5", "nomic-embed-text-v1.5", "qwen3-embedding-0.6b"],
+    );
+    for (const entry of embedders) {
+      assert.ok(memoryNeeded(entry) < GiB, entry.id);
+      assert.equal(fitOf(entry, machine(0, 4)), "cpu", entry.id);
+    }
+    assert.equal(CATALOG.find((e) => e.id === "nomic-embed-text-v1.5")?.embeddingPrefixes?.query, "search_query: ");
+    for (const vram of [0, 4, 8, 24]) {
+      const r = recommend(machine(vram, 16));
+      assert.ok([r.completion?.role, r.chat?.role].every((role) => role !== "embedding"));
+    }
+  });
+
+  it("resolves hearth.agent.embeddingModel: a catalog id to its file and prefixes, a missing one as a download", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "hearth-embedders-"));
+    try {
+      const locator = new ModelLocator(async () => machine(0, 8));
+      const settings = (embeddingModel: string) => parseSettings({ models: { directory }, agent: { embeddingModel } }).settings;
+      const nomic = await locator.locateEmbedding(settings("nomic-embed-text-v1.5"));
+      const file = join(directory, "nomic-ai__nomic-embed-text-v1.5-GGUF", "nomic-embed-text-v1.5.Q8_0.gguf");
+      assert.equal(nomic.path, file);
+      assert.deepEqual(nomic.embeddingPrefixes, { query: "search_query: ", document: "search_document: " });
+      assert.equal(nomic.missingDownload?.repo, "nomic-ai/nomic-embed-text-v1.5-GGUF");
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, "");
+      assert.equal((await locator.locateEmbedding(settings("nomic-embed-text-v1.5"))).missingDownload, undefined);
+      assert.deepEqual(await locator.locateEmbedding(settings("/models/e.gguf")), { path: "/models/e.gguf" });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   const picks = (vram: number, ram = 32) => {

@@ -4,6 +4,7 @@
  */
 import * as vscode from "vscode";
 import { type CatalogListing, CatalogRequest } from "../../../server/src/shared/protocol";
+import type { CatalogRole } from "../../../server/src/shared/settings";
 import { CONFIG_SECTION, readConfig } from "../config";
 import type { HearthClient } from "../hearthClient";
 import { downloadWithConsent, formatBytes } from "./modelDownloads";
@@ -15,7 +16,19 @@ const FIT_TEXT: Record<CatalogListing["models"][number]["fit"], string> = {
   "too-large": "too large for this machine",
 };
 
-type Role = "completion" | "chat" | "nextEdit";
+type Role = CatalogRole;
+/** The setting each role's choice goes to (under `hearth.`). */
+const SETTING: Record<Role, string> = {
+  completion: "completion.model",
+  chat: "chat.model",
+  nextEdit: "nextEdit.model",
+  embedding: "agent.embeddingModel",
+};
+/** Roles that may be left without a model, and what that means. */
+const NONE: Partial<Record<Role, string>> = {
+  nextEdit: "no next edits: ghost text only",
+  embedding: "no embeddings: the agent's search_code ranks by terms (BM25) only",
+};
 type ModelItem = vscode.QuickPickItem & { model?: CatalogListing["models"][number]; local?: true; auto?: true; none?: true };
 
 export async function selectModel(hearth: HearthClient, secrets: vscode.SecretStorage, role?: Role): Promise<void> {
@@ -34,14 +47,20 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
             description: current.nextEdit.model || "none: ghost text only",
             role: "nextEdit" as const,
           },
+          {
+            label: "Embedding model",
+            description: current.agent.embeddingModel || "none: agent search by terms only",
+            detail: "Ranks the agent's search_code results by meaning, beside BM25",
+            role: "embedding" as const,
+          },
         ],
         { title: "Hearth: Select Model…" },
       )
     )?.role;
   if (!chosenRole) return;
   const listing = await client.sendRequest(CatalogRequest.type);
-  // The catalog recommends completion and chat models; a next-edit model is the user's choice.
-  const recommended = chosenRole === "nextEdit" ? undefined : listing.recommended[chosenRole];
+  // The catalog recommends completion and chat models; a next-edit model or an embedder is the user's choice.
+  const recommended = chosenRole === "completion" || chosenRole === "chat" ? listing.recommended[chosenRole] : undefined;
   const items: ModelItem[] = listing.models
     .filter((model) => model.role === chosenRole)
     .map((model) => ({
@@ -50,7 +69,8 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
       detail: `${model.why} (${model.license})`,
       model,
     }));
-  if (chosenRole === "nextEdit") items.push({ label: "none", description: "no next edits: ghost text only", none: true });
+  const none = NONE[chosenRole];
+  if (none) items.push({ label: "none", description: none, none: true });
   else
     items.push({ label: "auto", description: `the pick for this machine${recommended ? `: ${recommended}` : ""}`, auto: true });
   items.push({ label: "$(folder) Local file…", description: "a .gguf file on this machine", local: true });
@@ -84,5 +104,5 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
   } else {
     return;
   }
-  await vscode.workspace.getConfiguration(CONFIG_SECTION).update(`${chosenRole}.model`, value, vscode.ConfigurationTarget.Global);
+  await vscode.workspace.getConfiguration(CONFIG_SECTION).update(SETTING[chosenRole], value, vscode.ConfigurationTarget.Global);
 }

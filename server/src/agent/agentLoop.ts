@@ -7,7 +7,7 @@
 
 import type { ReasoningDelta } from "../core/reasoning";
 import type { AgentMessage, AgentStepResult, ModelEngine } from "../engine/modelEngine";
-import type { AgentEvent, AgentToolCall, AgentToolResult } from "../shared/agentProtocol";
+import type { AgentEvent, AgentRunResult, AgentToolCall, AgentToolResult } from "../shared/agentProtocol";
 import { type AgentTool, argumentProblem, type ToolContext, toolError } from "./tool";
 
 export interface AgentTurnInput {
@@ -30,7 +30,7 @@ export interface AgentTurnResult {
   steps: Array<{ call: AgentToolCall; result: AgentToolResult }>;
   compacted: string[];
   /** Per model step, for the benchmark and tests: prompt tokens and those evaluated. */
-  usage: Array<{ promptTokens: number; evaluatedPromptTokens: number }>;
+  usage: AgentRunResult["usage"];
 }
 
 export async function runAgentTurn(input: AgentTurnInput): Promise<AgentTurnResult> {
@@ -72,7 +72,8 @@ export async function runAgentTurn(input: AgentTurnInput): Promise<AgentTurnResu
         },
       },
     );
-    usage.push({ promptTokens: step.promptTokens, evaluatedPromptTokens: step.evaluatedPromptTokens });
+    const { promptTokens, evaluatedPromptTokens, generatedTokens } = step;
+    usage.push({ promptTokens, evaluatedPromptTokens, generatedTokens });
     for (const summary of step.compacted) {
       if (compacted.includes(summary)) continue;
       compacted.push(summary);
@@ -99,7 +100,7 @@ export async function runAgentTurn(input: AgentTurnInput): Promise<AgentTurnResu
       input.onDelta({ kind: "answer", text: message });
       return finish("loopLimit", shownAnswer + message);
     }
-    messages.push({ role: "assistant", content: step.answer, toolCalls: step.toolCalls });
+    messages.push({ role: "assistant", content: step.answer, thought: step.thought || undefined, toolCalls: step.toolCalls });
     for (const call of step.toolCalls) {
       // Stopped between the model's answer and the tool: nothing starts.
       if (context.signal.aborted) return finish("aborted", shownAnswer);

@@ -21,7 +21,10 @@ export function fitAgentMessages(
   countTokens: (text: string) => number,
 ): FittedMessages {
   const parts = messages.map((message) => {
-    const text = message.role === "assistant" ? message.content + JSON.stringify(message.toolCalls ?? []) : message.content;
+    const text =
+      message.role === "assistant"
+        ? (message.thought ?? "") + message.content + JSON.stringify(message.toolCalls ?? [])
+        : message.content;
     const tokens = countTokens(text) + MESSAGE_OVERHEAD_TOKENS;
     return message.role === "tool"
       ? {

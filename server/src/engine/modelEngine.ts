@@ -17,10 +17,15 @@ export type { FimInput, RepoContextInput } from "../core/fimInput";
 export interface LocatedModel {
   path: string;
   missingDownload?: { repo: string; file: string; sizeBytes?: number };
+  /** For an embedding model the catalog names: what it wants before a search query and before a document. */
+  embeddingPrefixes?: { query: string; document: string };
 }
 
 /** Resolves a role's model setting (a path, catalog id, `hf:` URI or `auto`) for the local engine. */
 export type LocateModel = (role: ModelRole, settings: HearthSettings) => Promise<LocatedModel>;
+
+/** Resolves hearth.agent.embeddingModel the same way. */
+export type LocateEmbeddingModel = (settings: HearthSettings) => Promise<LocatedModel>;
 
 export interface FimGenerationOptions {
   maxTokens: number;
@@ -165,7 +170,11 @@ export interface AgentToolSpec {
 
 export type AgentMessage =
   | { role: "user"; content: string }
-  | { role: "assistant"; content: string; toolCalls?: AgentToolCall[] }
+  /**
+   * `thought`: what a reasoning model thought before this step's answer or call, carried to the next step so its
+   * template can keep it or drop it as it requires (Qwen3 and R1 keep the current turn's thoughts).
+   */
+  | { role: "assistant"; content: string; thought?: string; toolCalls?: AgentToolCall[] }
   /** A tool's result; `summary` is what it is compacted to when the turn would not fit. */
   | { role: "tool"; callId: string; name: string; content: string; summary: string };
 

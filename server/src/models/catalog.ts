@@ -3,15 +3,18 @@
  * a local path, or `auto` (the catalog's pick for this machine).
  */
 import { join } from "node:path";
-import type { ModelRole } from "../shared/settings";
+import type { CatalogRole } from "../shared/settings";
 import catalogData from "./catalog.json";
 import { parseHfUri } from "./hubClient";
 
 export interface CatalogEntry {
   id: string;
   family: string;
-  /** completion = a FIM base model; chat = an instruct or reasoning model; nextEdit = a next-edit model. */
-  role: ModelRole;
+  /**
+   * completion = a FIM base model; chat = an instruct or reasoning model; nextEdit = a next-edit model; embedding =
+   * an embedder for the agent's code search.
+   */
+  role: CatalogRole;
   repo: string;
   file: string;
   /** Billions of parameters. */
@@ -29,6 +32,8 @@ export interface CatalogEntry {
   activeParameters?: number;
   /** The FIM order the model was trained with (prefix-first when absent); the engine reads it from the vocabulary. */
   fimOrder?: "prefix-first" | "suffix-first";
+  /** Embedders: the text each search query and each indexed chunk starts with, as the model card asks. */
+  embeddingPrefixes?: { query: string; document: string };
   /** false: never the automatic choice (an unchecked file, a non-commercial licence, or handling still to come). */
   autoPick?: false;
 }

@@ -9,6 +9,7 @@ export type Fit = "gpu" | "partial" | "cpu" | "too-large";
 /** Memory a model needs beyond its file: the KV cache and compute buffers of a 4k context, roughly. */
 const OVERHEAD = 1.15;
 const CONTEXT_BYTES = 600 * 2 ** 20;
+const EMBEDDING_CONTEXT_BYTES = 64 * 2 ** 20;
 /** On the CPU, completion must stay fast: larger FIM models make every suggestion wait. */
 const CPU_COMPLETION_MAX_PARAMETERS = 1.5;
 const CPU_CHAT_MAX_PARAMETERS = 7;
@@ -24,7 +25,9 @@ export function runsFastOnCpu(entry: Pick<CatalogEntry, "role" | "parameters" | 
  * knows mixture-of-experts layouts and sliding-window caches), else the catalog size plus a typical overhead.
  */
 export function memoryNeeded(entry: CatalogEntry, measured?: number): number {
-  return measured ?? entry.sizeBytes * OVERHEAD + CONTEXT_BYTES;
+  // An embedder's context is small (2k tokens, no generation): its weights are nearly all it needs.
+  const context = entry.role === "embedding" ? EMBEDDING_CONTEXT_BYTES : CONTEXT_BYTES;
+  return measured ?? entry.sizeBytes * OVERHEAD + context;
 }
 
 export function fitOf(entry: CatalogEntry, hardware: Hardware, usedVram = 0, usedRam = 0, measured?: number): Fit {

@@ -5,10 +5,10 @@
 import { existsSync } from "node:fs";
 import { freemem, homedir } from "node:os";
 import { join } from "node:path";
-import type { LocatedModel as EngineLocatedModel, LocateModel } from "../engine/modelEngine";
+import type { LocatedModel as EngineLocatedModel, LocateEmbeddingModel, LocateModel } from "../engine/modelEngine";
 import { cpuOnlyHardware, type Hardware } from "../shared/protocol";
 import type { HearthSettings, ModelRole } from "../shared/settings";
-import { type CatalogEntry, type ModelSource, resolveModelSource } from "./catalog";
+import { type CatalogEntry, catalogEntryFor, type ModelSource, resolveModelSource } from "./catalog";
 import { type Recommendation, recommend } from "./fit";
 import { resolveHubEndpoint } from "./hubClient";
 
@@ -54,6 +54,16 @@ export class ModelLocator {
       missingDownload: { repo: source.repo, file: source.file, sizeBytes: source.entry?.sizeBytes, entry: source.entry },
     };
   }
+
+  /** hearth.agent.embeddingModel, resolved; a catalog embedder brings the prefixes its card asks for. */
+  readonly locateEmbedding: LocateEmbeddingModel = async (settings) => {
+    const source = resolveModelSource(settings.agent.embeddingModel, this.directory(settings), undefined);
+    if (source.kind === "path") return { path: source.path };
+    const entry = source.entry ?? catalogEntryFor(source.repo, source.file);
+    const located = { path: source.path, embeddingPrefixes: entry?.embeddingPrefixes };
+    if (existsSync(source.path)) return located;
+    return { ...located, missingDownload: { repo: source.repo, file: source.file, sizeBytes: entry?.sizeBytes } };
+  };
 
   isDownloaded(settings: HearthSettings, entry: CatalogEntry): boolean {
     return existsSync(resolveModelSource(entry.id, this.directory(settings), undefined).path);

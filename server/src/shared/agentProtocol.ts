@@ -48,8 +48,8 @@ export interface AgentRunResult {
   compacted: string[];
   /** Rules files that went into the system prompt (workspace-relative). */
   rules: string[];
-  /** Per model step: the prompt's tokens and those evaluated (the rest came from the KV cache; -1: not said). */
-  usage: Array<{ promptTokens: number; evaluatedPromptTokens: number }>;
+  /** Per model step: the prompt's tokens, those evaluated (the rest came from the KV cache) and those generated; -1: not said. */
+  usage: Array<{ promptTokens: number; evaluatedPromptTokens: number; generatedTokens: number }>;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver-protocol";
 
-import type { ModelRole } from "./settings";
+import type { CatalogRole, ModelRole } from "./settings";
 
 export * from "./chatProtocol";
 export {
@@ -214,7 +214,7 @@ export interface CatalogListing {
   recommended: { completion?: string; chat?: string; chatOnDemand: boolean };
   models: Array<{
     id: string;
-    role: ModelRole;
+    role: CatalogRole;
     repo: string;
     file: string;
     parameters: number;

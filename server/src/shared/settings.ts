@@ -77,7 +77,7 @@ export interface HearthSettings {
     allowedCommands: string[];
     /** A command the agent runs is stopped after this many seconds, and the model told so. Default 120. */
     commandTimeoutSeconds: number;
-    /** A `.gguf` embedding model for search_code's ranking (with BM25); "" (the default): BM25 only. Machine-scoped. */
+    /** An embedding model for search_code's ranking (with BM25): a catalog id, `hf:` URI or `.gguf` path; "" (the default): BM25 only. Machine-scoped. */
     embeddingModel: string;
     /** MCP servers whose tools the agent may use (each call asked first), by name. User settings only. Default {}. */
     mcpServers: Record<string, McpServerSetting>;
@@ -166,6 +166,9 @@ export const SETTINGS_NEEDING_MODEL_RELOAD = {
 } as const;
 
 export type ModelRole = keyof typeof SETTINGS_NEEDING_MODEL_RELOAD;
+
+/** What a catalog model is for: a model role, or the agent's code search (hearth.agent.embeddingModel). */
+export type CatalogRole = ModelRole | "embedding";
 
 const GPU_VALUES: readonly GpuSetting[] = ["auto", "cuda", "vulkan", "metal", "off"];
 

@@ -204,7 +204,10 @@ export function searchCodeTool(index: CodeIndex, semantic?: SemanticSearch): Age
             ranked = await index.hybrid(query, model, semantic.embed, signal);
           } catch (error) {
             if (signal.aborted) throw error;
-            parts.push(`(search by meaning is unavailable: ${error instanceof Error ? error.message : String(error)})`);
+            // The engine's errors say what to do (download the embedder, fix the setting): the user reads the result too.
+            const fix = (error as { fix?: unknown }).fix;
+            const reason = `${error instanceof Error ? error.message : String(error)}${typeof fix === "string" ? ` ${fix}` : ""}`;
+            parts.push(`(search by meaning is unavailable: ${reason})`);
           }
         }
         if (ranked.length > 0) parts.push("No line contains that exactly; the most relevant code:");

@@ -5,13 +5,14 @@
  * always matches the tool's schema. LlamaChat keeps the sequence's KV cache and evaluates only what the last step
  * didn't (measured with the sequence's token meter).
  */
-import type { ChatHistoryItem, ChatModelFunctions, ChatModelResponse, LlamaChat } from "node-llama-cpp";
+import type { ChatHistoryItem, ChatModelFunctions, ChatModelResponse, ChatWrapper, LlamaChat } from "node-llama-cpp";
 import { chatBudget } from "../../core/chatPrompt";
 import type { AgentToolCall } from "../../shared/agentProtocol";
 import { fitAgentMessages } from "../agentCompaction";
 import { EngineError } from "../engineError";
 import type { AgentMessage, AgentStepInput, AgentStepOptions, AgentStepResult } from "../modelEngine";
 import type { ChatModel } from "./chatModel";
+import { isR1Template } from "./chatTemplateRules";
 import { loadLlamaModule } from "./llamaRuntime";
 
 const chats = new WeakMap<ChatModel, LlamaChat>();
@@ -51,7 +52,7 @@ export async function generateAgentStep(
   const functions: ChatModelFunctions = Object.fromEntries(
     input.tools.map((tool) => [tool.name, { description: tool.description, params: tool.parameters as never }]),
   );
-  const history = chatHistoryOf(input.system, fitted.messages, input.tools);
+  const history = agentChatHistory(loaded.wrapper, input.system, fitted.messages, input.tools);
   const cachedBefore = sequence.contextTokens.slice();
   const outputBefore = sequence.tokenMeter.usedOutputTokens;
   let answer = "";
@@ -108,9 +109,19 @@ export async function generateAgentStep(
   };
 }
 
-/** The turn as node-llama-cpp's chat history: a tool result goes into the call it answers, as LlamaChat expects. */
-function chatHistoryOf(system: string, messages: readonly AgentMessage[], tools: AgentStepInput["tools"]): ChatHistoryItem[] {
+/**
+ * The turn as node-llama-cpp's chat history: a tool result goes into the call it answers, as LlamaChat expects.
+ * Thoughts go in as thought segments; the wrapper renders or drops them as the template requires (Qwen's and
+ * DeepSeek's keep only the last response's). R1 models get `<think>\n` opened at the start of a reply, as in chat.
+ */
+export function agentChatHistory(
+  wrapper: ChatWrapper,
+  system: string,
+  messages: readonly AgentMessage[],
+  tools: AgentStepInput["tools"],
+): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = [{ type: "system", text: system }];
+  const r1 = isR1Template(wrapper);
   const descriptions = new Map(tools.map((tool) => [tool.name, tool.description]));
   let open: ChatModelResponse | undefined;
   for (const message of messages) {
@@ -122,6 +133,11 @@ function chatHistoryOf(system: string, messages: readonly AgentMessage[], tools:
       if (!open) {
         open = { type: "model", response: [] };
         history.push(open);
+      }
+      if (message.thought) {
+        // R1's first thought began with the `\n` forced below: the same text keeps the KV cache's prefix.
+        const forced = r1 && open.response.length === 0 && !message.thought.startsWith("\n") ? "\n" : "";
+        open.response.push({ type: "segment", segmentType: "thought", text: forced + message.thought, ended: true });
       }
       if (message.content !== "") open.response.push(message.content);
       for (const call of message.toolCalls ?? [])
@@ -140,6 +156,10 @@ function chatHistoryOf(system: string, messages: readonly AgentMessage[], tools:
     }
   }
   // The reply to write next, or the one a tool result continues.
-  if (!open) history.push({ type: "model", response: [] });
+  if (!open)
+    history.push({
+      type: "model",
+      response: r1 ? [{ type: "segment", segmentType: "thought", text: "\n", ended: false }] : [],
+    });
   return history;
 }

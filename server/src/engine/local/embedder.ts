@@ -1,11 +1,12 @@
 /**
- * Embeddings for the agent's code search, from the GGUF named by hearth.agent.embeddingModel (a small embedder such
- * as nomic-embed-text-v1.5, ~140 MB at Q8_0), through node-llama-cpp's embedding context. Loaded on first use and
+ * Embeddings for the agent's code search, from hearth.agent.embeddingModel (a catalog embedder such as
+ * bge-small-en-v1.5, an `hf:` URI, or a path), through node-llama-cpp's embedding context. Loaded on first use and
  * again when the setting changes; texts longer than the context are cut to it (a chunk is 40 lines).
  */
 import type { LlamaEmbeddingContext, LlamaModel } from "node-llama-cpp";
 import type { HearthSettings } from "../../shared/settings";
 import { EngineError } from "../engineError";
+import type { LocatedModel, LocateEmbeddingModel } from "../modelEngine";
 import type { RuntimeProvider } from "./llamaRuntime";
 import { checkModelFile } from "./modelFileCheck";
 
@@ -16,15 +17,26 @@ interface LoadedEmbedder {
   model: LlamaModel;
   context: LlamaEmbeddingContext;
   contextSize: number;
-  /** nomic-embed models want their task named at the start of every text. */
+  /** Some embedders want the task named at the start of every text (the catalog says which; nomic's by name). */
   prefixes: { query: string; document: string };
+}
+
+/** nomic-embed files from elsewhere than the catalog still get the prefixes their card asks for. */
+function prefixesOf(located: LocatedModel): LoadedEmbedder["prefixes"] {
+  if (located.embeddingPrefixes) return located.embeddingPrefixes;
+  return /nomic-embed-text/i.test(located.path)
+    ? { query: "search_query: ", document: "search_document: " }
+    : { query: "", document: "" };
 }
 
 export class Embedder {
   private loaded: Promise<LoadedEmbedder> | undefined;
   private path = "";
 
-  constructor(private readonly runtimes: RuntimeProvider) {}
+  constructor(
+    private readonly runtimes: RuntimeProvider,
+    private readonly locate: LocateEmbeddingModel,
+  ) {}
 
   async embed(
     texts: readonly string[],
@@ -32,12 +44,13 @@ export class Embedder {
     settings: HearthSettings,
     signal: AbortSignal,
   ): Promise<number[][]> {
-    const path = settings.agent.embeddingModel;
-    if (path === "") throw new EngineError("No embedding model is set.", `Set ${SETTING} to a .gguf embedding model.`, SETTING);
-    if (path !== this.path || !this.loaded) {
+    const setting = settings.agent.embeddingModel.trim();
+    if (setting === "")
+      throw new EngineError("No embedding model is set.", `Set ${SETTING}: Hearth: Select Model… → Embedding model.`, SETTING);
+    if (setting !== this.path || !this.loaded) {
       void this.release();
-      this.path = path;
-      this.loaded = this.load(path, settings);
+      this.path = setting;
+      this.loaded = this.load(setting, settings);
       this.loaded.catch(() => {
         this.loaded = undefined;
       });
@@ -61,18 +74,19 @@ export class Embedder {
     await done?.model.dispose();
   }
 
-  private async load(path: string, settings: HearthSettings): Promise<LoadedEmbedder> {
-    await checkModelFile(path, "embedding", SETTING);
+  private async load(setting: string, settings: HearthSettings): Promise<LoadedEmbedder> {
+    const located = await this.locate(settings);
+    if (located.missingDownload)
+      throw new EngineError(
+        `The embedding model ${setting} is not downloaded.`,
+        "Download it with Hearth: Select Model… → Embedding model.",
+        SETTING,
+      );
+    await checkModelFile(located.path, "embedding", SETTING);
     const { runtime, threads } = await this.runtimes.get(settings);
-    const model = await runtime.llama.loadModel({ modelPath: path });
+    const model = await runtime.llama.loadModel({ modelPath: located.path });
     const contextSize = Math.min(CONTEXT_TOKENS, model.trainContextSize);
     const context = await model.createEmbeddingContext({ contextSize, threads });
-    const nomic = /nomic-embed/i.test(path);
-    return {
-      model,
-      context,
-      contextSize,
-      prefixes: nomic ? { query: "search_query: ", document: "search_document: " } : { query: "", document: "" },
-    };
+    return { model, context, contextSize, prefixes: prefixesOf(located) };
   }
 }

@@ -19,6 +19,7 @@ import type {
   FimGenerationOptions,
   FimInput,
   FimResult,
+  LocateEmbeddingModel,
   LocateModel,
   ModelEngine,
   NextEditInput,
@@ -56,9 +57,10 @@ export class LlamaEngine implements ModelEngine {
     private readonly locateModel: LocateModel = async (role, settings) => ({
       path: settings[role].model,
     }),
+    locateEmbedding: LocateEmbeddingModel = async (settings) => ({ path: settings.agent.embeddingModel }),
   ) {
     this.runtimes = new RuntimeProvider(log);
-    this.embedder = new Embedder(this.runtimes);
+    this.embedder = new Embedder(this.runtimes, locateEmbedding);
     const deps = {
       log,
       runtimes: this.runtimes,

@@ -103,10 +103,14 @@ export async function openAiAgentStep(
 
 function openAiMessage(message: AgentMessage): Record<string, unknown> {
   if (message.role === "tool") return { role: "tool", tool_call_id: message.callId, content: message.content };
-  if (message.role === "user" || !message.toolCalls?.length) return { role: message.role, content: message.content };
+  if (message.role === "user") return { role: "user", content: message.content };
+  // llama-server, vLLM and Ollama hand `reasoning_content` to the template, which keeps or drops it as it requires.
+  const thought = message.thought ? { reasoning_content: message.thought } : {};
+  if (!message.toolCalls?.length) return { role: "assistant", content: message.content, ...thought };
   return {
     role: "assistant",
     content: message.content,
+    ...thought,
     tool_calls: message.toolCalls.map((call) => ({
       id: call.id,
       type: "function",
