@@ -15,6 +15,7 @@ import { Workbench } from "./workbench";
 const ROOT = join(__dirname, "..", "..");
 const MATH = "export function add(a: number, b: number): number {\n  return a - b;\n}\n";
 const FIXED = MATH.replace("a - b", "a + b");
+const USE = 'import { add } from "./math";\nexport const three = add(1, 2);\n';
 
 /** The scripted engine as Hearth's chat model; no ghost text (nothing here is about completions). */
 const remoteSettings = (url: string) => ({
@@ -34,6 +35,15 @@ describe("Hearth agent mode in VS Code", function () {
   before(async function () {
     this.timeout(600_000);
     engine = new ScriptedToolEngine((request) => {
+      if (/where is add used/.test(request.messages.find((m) => m.role === "user")?.content ?? "")) {
+        const asked = [
+          { toolCalls: [{ name: "symbols", arguments: '{"path": "math.ts"}' }] },
+          { toolCalls: [{ name: "definition", arguments: '{"path": "use.ts", "line": 2, "symbol": "add"}' }] },
+          { toolCalls: [{ name: "references", arguments: '{"path": "math.ts", "line": 1, "symbol": "add"}' }] },
+          { content: "add is used in use.ts." },
+        ];
+        return asked[Math.min(toolResultsIn(request), asked.length - 1)];
+      }
       const steps = [
         { toolCalls: [{ name: "read_file", arguments: '{"path": "math.ts", "startLine": null, "endLine": null}' }] },
         {
@@ -55,7 +65,7 @@ describe("Hearth agent mode in VS Code", function () {
       tools: provisionedTools(),
       vsix: packageVsix(),
       settings: { ...remoteSettings(url), "files.autoSave": "off" },
-      files: { "math.ts": MATH, "AGENTS.md": "Run the tests after a change.\n" },
+      files: { "math.ts": MATH, "use.ts": USE, "AGENTS.md": "Run the tests after a change.\n" },
     });
     workbench = new Workbench(session.page);
   });
@@ -112,6 +122,28 @@ describe("Hearth agent mode in VS Code", function () {
     await undo.locator(".monaco-button", { hasText: "Undo Edits" }).first().click();
     await chat.locator(".turn-note", { hasText: "This turn's edits were undone." }).waitFor({ timeout: 15_000 });
     assert.equal(readFileSync(join(session.workspace, "math.ts"), "utf8"), MATH);
+  });
+
+  it("answers symbols, definition and references with VS Code's own language providers", async () => {
+    const chat = workbench.chatFrame();
+    await chat.locator("#new-chat").click();
+    await chat.locator("#mode").selectOption("agent");
+    await chat.locator("#input").fill("where is add used?");
+    await chat.locator("#input").press("Enter");
+    await chat.locator(".turn.assistant:not(.streaming) .markdown", { hasText: "add is used in use.ts." }).waitFor({
+      timeout: 90_000,
+    });
+    // What VS Code's TypeScript support answered went back to the model, as lines a small model can read.
+    const results = engine.requests
+      .filter((request) => /where is add used/.test(request.messages.find((m) => m.role === "user")?.content ?? ""))
+      .at(-1)
+      ?.messages.filter((m) => m.role === "tool")
+      .map((m) => m.content ?? "");
+    assert.ok(results && results.length === 3, JSON.stringify(results));
+    assert.match(results[0], /function add \(line 1\)/);
+    assert.match(results[1], /^math\.ts:1$/m);
+    assert.match(results[2], /^math\.ts:1$/m);
+    assert.match(results[2], /^use\.ts:2$/m);
   });
 });
 
