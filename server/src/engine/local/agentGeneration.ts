@@ -122,6 +122,7 @@ export function agentChatHistory(
 ): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = [{ type: "system", text: system }];
   const r1 = isR1Template(wrapper);
+  const thinks = wrapper.settings.segments?.thought !== undefined;
   const descriptions = new Map(tools.map((tool) => [tool.name, tool.description]));
   let open: ChatModelResponse | undefined;
   for (const message of messages) {
@@ -134,7 +135,8 @@ export function agentChatHistory(
         open = { type: "model", response: [] };
         history.push(open);
       }
-      if (message.thought) {
+      // A template without thoughts (Llama 3.1) would render one as answer text: it goes only where it has a place.
+      if (message.thought && thinks) {
         // R1's first thought began with the `\n` forced below: the same text keeps the KV cache's prefix.
         const forced = r1 && open.response.length === 0 && !message.thought.startsWith("\n") ? "\n" : "";
         open.response.push({ type: "segment", segmentType: "thought", text: forced + message.thought, ended: true });

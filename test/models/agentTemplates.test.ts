@@ -1,0 +1,91 @@
+/**
+ * An agent turn's history as each chat template renders it: the real templates and vocabularies (the template
+ * fixtures, loaded vocabulary-only) resolve to node-llama-cpp's wrappers, and the history Hearth builds
+ * (`agentChatHistory`) must come out in the template's own tool format, with thoughts kept or dropped as the
+ * template requires. Mistral's format is checked here only: a two-token scripted model can't write its call (the
+ * name and the argument both follow `": "`), so it has no round trip in agentLocal.test.ts.
+ */
+import { strict as assert } from "node:assert";
+import { agentChatHistory } from "../../server/src/engine/local/agentGeneration";
+import { loadLlamaModule } from "../../server/src/engine/local/llamaRuntime";
+import type { AgentMessage, AgentToolSpec } from "../../server/src/engine/modelEngine";
+import { type TemplateFixtureName, templateModelPath } from "../fixtures/gguf/templateModel";
+
+const LIST: AgentToolSpec = {
+  name: "list_directory",
+  description: "List a folder",
+  parameters: { type: "object", properties: { path: { type: "string", description: "Path" } } },
+};
+
+/** An earlier turn that thought, then this turn: a thought, a call, its result. */
+const TURN: AgentMessage[] = [
+  { role: "user", content: "Hi" },
+  { role: "assistant", content: "Hello.", thought: "Old musing" },
+  { role: "user", content: "What is here?" },
+  {
+    role: "assistant",
+    content: "",
+    thought: "Pondering",
+    toolCalls: [{ id: "call_3_0", name: "list_directory", arguments: { path: "." } }],
+  },
+  { role: "tool", callId: "call_3_0", name: "list_directory", content: "main.ts", summary: "list_directory .: 1 entry" },
+];
+
+async function rendered(fixture: TemplateFixtureName): Promise<{ wrapper: string; text: string }> {
+  const { getLlama, resolveChatWrapper } = await loadLlamaModule();
+  const llama = await getLlama({ gpu: false, build: "never" });
+  const model = await llama.loadModel({ modelPath: await templateModelPath(fixture), vocabOnly: true });
+  try {
+    const wrapper = resolveChatWrapper(model);
+    if (!wrapper) throw new Error(`${fixture}: no chat wrapper`);
+    const history = agentChatHistory(wrapper, "You are Hearth.", TURN, [LIST]);
+    const { contextText } = wrapper.generateContextState({
+      chatHistory: history,
+      availableFunctions: { list_directory: { description: LIST.description, params: LIST.parameters as never } },
+    });
+    return { wrapper: wrapper.wrapperName ?? "", text: contextText.toString() };
+  } finally {
+    await model.dispose();
+  }
+}
+
+describe("agent turns in each template's own tool format", function () {
+  this.timeout(120_000);
+
+  /** Per fixture: the wrapper, pieces of the rendered turn, and whether the template has thoughts at all. */
+  const cases: Array<[TemplateFixtureName, string, string[], boolean]> = [
+    [
+      "qwen3-thinking-tools",
+      "Qwen",
+      [
+        '<think>\nPondering\n</think><tool_call>\n{"name": "list_directory", "arguments": {"path": "."}}\n</tool_call>',
+        '<tool_response>\n"main.ts"\n</tool_response>',
+      ],
+      true,
+    ],
+    [
+      "r1-distill-tools",
+      "DeepSeek",
+      ['<think>\nPondering</think><function=list_directory>{"path": "."}</function>', '"main.ts"<｜tool▁output▁end｜>'],
+      true,
+    ],
+    [
+      "mistral-tools",
+      "Mistral",
+      [
+        '[TOOL_CALLS][{"name": "list_directory", "arguments": {"path": "."}}]',
+        '[TOOL_RESULTS]{"name": "list_directory", "content": "main.ts"}[/TOOL_RESULTS]',
+      ],
+      false,
+    ],
+    ["llama-3.1-tools", "Llama 3.1", ['<function=list_directory>{"path": "."}</function>', '"main.ts"'], false],
+  ];
+  for (const [fixture, wrapperName, pieces, thinks] of cases)
+    it(`${fixture}: ${wrapperName}'s call and result; ${thinks ? "this turn's thought kept, an earlier turn's dropped" : "no thought rendered as text"}`, async () => {
+      const { wrapper, text } = await rendered(fixture);
+      assert.equal(wrapper, wrapperName);
+      for (const piece of pieces) assert.ok(text.includes(piece), `${JSON.stringify(piece)} not in\n${text.slice(-600)}`);
+      assert.equal(text.includes("Pondering"), thinks, text.slice(-600));
+      assert.ok(!text.includes("Old musing"), text.slice(-600));
+    });
+});
