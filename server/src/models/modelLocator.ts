@@ -7,7 +7,7 @@ import { freemem, homedir } from "node:os";
 import { join } from "node:path";
 import type { LocatedModel as EngineLocatedModel, LocateEmbeddingModel, LocateModel } from "../engine/modelEngine";
 import { cpuOnlyHardware, type Hardware } from "../shared/protocol";
-import type { HearthSettings, ModelRole } from "../shared/settings";
+import type { CatalogRole, HearthSettings } from "../shared/settings";
 import { type CatalogEntry, catalogEntryFor, type ModelSource, resolveModelSource } from "./catalog";
 import { type Recommendation, recommend } from "./fit";
 import { resolveHubEndpoint } from "./hubClient";
@@ -43,27 +43,22 @@ export class ModelLocator {
   /** The local engine's view: a role's model setting, resolved. */
   readonly locateRole: LocateModel = (role, settings) => this.locate(settings[role].model, role, settings);
 
-  async locate(setting: string, role: ModelRole, settings: HearthSettings): Promise<LocatedModel> {
-    // The catalog recommends completion and chat models; a next-edit model is the user's choice.
-    const auto = setting.trim() === "auto" && role !== "nextEdit" ? (await this.recommend())[role] : undefined;
+  async locate(setting: string, role: CatalogRole, settings: HearthSettings): Promise<LocatedModel> {
+    // The catalog recommends completion and chat models; a next-edit model or an embedder is the user's choice.
+    const recommends = role === "completion" || role === "chat";
+    const auto = setting.trim() === "auto" && recommends ? (await this.recommend())[role] : undefined;
     const source: ModelSource = resolveModelSource(setting, this.directory(settings), auto);
     if (source.kind === "path") return { path: source.path };
-    if (existsSync(source.path)) return { path: source.path };
-    return {
-      path: source.path,
-      missingDownload: { repo: source.repo, file: source.file, sizeBytes: source.entry?.sizeBytes, entry: source.entry },
-    };
-  }
-
-  /** hearth.agent.embeddingModel, resolved; a catalog embedder brings the prefixes its card asks for. */
-  readonly locateEmbedding: LocateEmbeddingModel = async (settings) => {
-    const source = resolveModelSource(settings.agent.embeddingModel, this.directory(settings), undefined);
-    if (source.kind === "path") return { path: source.path };
     const entry = source.entry ?? catalogEntryFor(source.repo, source.file);
+    // A catalog embedder brings the prefixes its card asks for.
     const located = { path: source.path, embeddingPrefixes: entry?.embeddingPrefixes };
     if (existsSync(source.path)) return located;
-    return { ...located, missingDownload: { repo: source.repo, file: source.file, sizeBytes: entry?.sizeBytes } };
-  };
+    return { ...located, missingDownload: { repo: source.repo, file: source.file, sizeBytes: entry?.sizeBytes, entry } };
+  }
+
+  /** hearth.agent.embeddingModel, resolved like a role's model. */
+  readonly locateEmbedding: LocateEmbeddingModel = (settings) =>
+    this.locate(settings.agent.embeddingModel, "embedding", settings);
 
   isDownloaded(settings: HearthSettings, entry: CatalogEntry): boolean {
     return existsSync(resolveModelSource(entry.id, this.directory(settings), undefined).path);
