@@ -3,6 +3,10 @@
  * Every key here is contributed in package.json under the same name (`hearth.<section>.<key>`).
  */
 
+import { isRecord, type McpServerSetting, mcpServers } from "./mcpServerSettings";
+
+export type { McpServerSetting } from "./mcpServerSettings";
+
 export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
 export type EngineKind = "local" | "remote";
 export type RemoteApi = "llama-server" | "openai";
@@ -11,11 +15,6 @@ export type RemoteFimFormat = "auto" | "qwen" | "codegemma" | "starcoder" | "mel
 export type NextEditFormat = "auto" | "sweep";
 /** How soon next edits are asked for after typing (see hearth.nextEdit.eagerness). */
 export type NextEditEagerness = "low" | "normal" | "high";
-
-/** An MCP server: a command started with stdio, or a streamable HTTP endpoint. */
-export type McpServerSetting =
-  | { command: string; args: string[]; env: Record<string, string> }
-  | { url: string; headers: Record<string, string> };
 
 export interface HearthSettings {
   completion: {
@@ -376,39 +375,4 @@ export function needsModelReload(before: HearthSettings, after: HearthSettings, 
     const [section, key] = path.split(".") as [keyof HearthSettings, string];
     return (before[section] as Record<string, unknown>)[key] !== (after[section] as Record<string, unknown>)[key];
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-const stringMap = (value: unknown): Record<string, string> | undefined =>
-  isRecord(value) && Object.values(value).every((item) => typeof item === "string")
-    ? (value as Record<string, string>)
-    : undefined;
-
-/** `hearth.agent.mcpServers`: each entry checked on its own, so one mistake doesn't lose the others. */
-function mcpServers(raw: unknown, problems: string[]): Record<string, McpServerSetting> {
-  if (raw === undefined || raw === null) return {};
-  if (!isRecord(raw)) {
-    problems.push("hearth.agent.mcpServers must be an object of servers by name");
-    return {};
-  }
-  const servers: Record<string, McpServerSetting> = {};
-  for (const [name, entry] of Object.entries(raw)) {
-    const where = `hearth.agent.mcpServers.${name}`;
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(name)) problems.push(`${where}: a name is 1-32 letters, digits, _ or -`);
-    else if (isRecord(entry) && typeof entry.command === "string" && entry.command.trim() !== "") {
-      const args = entry.args ?? [];
-      const env = entry.env === undefined ? {} : stringMap(entry.env);
-      if (!Array.isArray(args) || !args.every((arg) => typeof arg === "string") || !env)
-        problems.push(`${where}: args must be a list of strings and env an object of strings`);
-      else servers[name] = { command: entry.command, args: args as string[], env };
-    } else if (isRecord(entry) && typeof entry.url === "string" && /^https?:\/\//.test(entry.url)) {
-      const headers = entry.headers === undefined ? {} : stringMap(entry.headers);
-      if (!headers) problems.push(`${where}: headers must be an object of strings`);
-      else servers[name] = { url: entry.url, headers };
-    } else problems.push(`${where} needs a "command" (stdio) or an http(s) "url" (streamable HTTP)`);
-  }
-  return servers;
 }
