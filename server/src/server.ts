@@ -3,6 +3,8 @@
  * (`node dist/server.js --stdio`) for any LSP 3.18 client with inline completion support.
  */
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { createConnection, ProposedFeatures, TextDocumentSyncKind, TextDocuments } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { registerCodeActions } from "./actions/codeActionsFeature";
@@ -27,6 +29,8 @@ import {
   LastPromptRequest,
   RemoteApiKeyChangedNotification,
   RemoteApiKeyRequest,
+  type ServerMemory,
+  ServerMemoryRequest,
   StatusNotification,
 } from "./shared/protocol";
 
@@ -137,6 +141,22 @@ connection.onNotification(RemoteApiKeyChangedNotification.type, () => engine.rem
 connection.onRequest(LastCompletionMetricsRequest.type, () => engine.lastMetrics);
 connection.onRequest(EngineLoadRequest.type, () => engine.load);
 connection.onRequest(LastPromptRequest.type, () => engine.lastPromptText?.() ?? null);
+connection.onRequest(ServerMemoryRequest.type, memoryAfterGc);
+
+let collectGarbage: (() => void) | undefined;
+/**
+ * The memory after a full garbage collection, so the soak test can tell a leak of live objects from garbage not yet
+ * collected. The server runs without --expose-gc: the flag set at run time makes `gc` exist in a context made after.
+ */
+function memoryAfterGc(): ServerMemory {
+  if (!collectGarbage) {
+    setFlagsFromString("--expose-gc");
+    collectGarbage = runInNewContext("gc") as () => void;
+  }
+  collectGarbage();
+  const { heapUsed, rss } = process.memoryUsage();
+  return { heapUsedBytes: heapUsed, rssBytes: rss };
+}
 
 connection.onShutdown(() => {
   for (const feature of features) feature.dispose?.();

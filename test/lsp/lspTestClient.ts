@@ -40,6 +40,8 @@ import {
   LastNextEditRequest,
   LastPromptRequest,
   type NextEditReport,
+  type ServerMemory,
+  ServerMemoryRequest,
   StatusNotification,
 } from "../../server/src/shared/protocol";
 
@@ -227,6 +229,11 @@ export class LspTestClient {
 
   engineLoad(): Promise<EngineLoad> {
     return this.connection.sendRequest(EngineLoadRequest.type);
+  }
+
+  /** The server's memory after a full garbage collection. */
+  memory(): Promise<ServerMemory> {
+    return this.connection.sendRequest(ServerMemoryRequest.type);
   }
 
   /** Replaces a range on one line with text (deleting when text is ""). */

@@ -92,6 +92,20 @@ export namespace EngineLoadRequest {
   export const type = new RequestType0<EngineLoad, void>(method);
 }
 
+/** The server's memory right after a full garbage collection, for the soak test's leak check. */
+export interface ServerMemory {
+  /** Live JavaScript objects: what a leaked listener, cache entry or closure adds to. */
+  heapUsedBytes: number;
+  /** The whole process, native allocations (llama.cpp's contexts and sequences) included. */
+  rssBytes: number;
+}
+
+/** Client → server request (tests): collects garbage, then measures (`ServerMemory`). */
+export namespace ServerMemoryRequest {
+  export const method = "hearth/debug/memory";
+  export const type = new RequestType0<ServerMemory, void>(method);
+}
+
 /** Measurements of one completion, for tests and benchmarks (not telemetry: they never leave the machine). */
 export interface CompletionMetrics {
   /** Tokens in the prompt sent to the model. */
