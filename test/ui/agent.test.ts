@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ScriptedToolEngine, toolResultsIn } from "../fixtures/scriptedToolEngine";
 import { CodeServerSession } from "./codeServerSession";
-import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
+import { packageVsix, provisionedTools, uiFailurePolicy } from "./setup";
 import { Workbench } from "./workbench";
 
 const ROOT = join(__dirname, "..", "..");
@@ -70,9 +70,7 @@ describe("Hearth agent mode in VS Code", function () {
     workbench = new Workbench(session.page);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `agent ${this.currentTest.title}`);
-  });
+  uiFailurePolicy(this, () => session, "agent ");
 
   after(async () => {
     await session?.stop();
@@ -169,9 +167,7 @@ describe("Hearth agent mode in an untrusted workspace", function () {
     });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `agent untrusted ${this.currentTest.title}`);
-  });
+  uiFailurePolicy(this, () => session, "agent untrusted ");
 
   after(async () => {
     await session?.stop();

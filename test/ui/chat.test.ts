@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { CHAT_SCRIPTS } from "../fixtures/gguf/bigramModel";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { CodeServerSession } from "./codeServerSession";
-import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
+import { packageVsix, provisionedTools, uiFailurePolicy } from "./setup";
 import { Workbench } from "./workbench";
 
 const ROOT = join(__dirname, "..", "..");
@@ -43,9 +43,7 @@ describe("Hearth chat view in VS Code", function () {
     workbench = new Workbench(session.page);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `chat ${this.currentTest.title}`);
-  });
+  uiFailurePolicy(this, () => session, "chat ");
 
   after(async () => {
     await session?.stop();

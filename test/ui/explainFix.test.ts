@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { CodeServerSession } from "./codeServerSession";
-import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
+import { packageVsix, provisionedTools, uiFailurePolicy } from "./setup";
 import { Workbench } from "./workbench";
 
 const BROKEN = 'let x: number = "a";\n';
@@ -57,9 +57,7 @@ describe("Explain and Fix in VS Code", function () {
     workbench = new Workbench(session.page);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `fix ${this.currentTest.title}`);
-  });
+  uiFailurePolicy(this, () => session, "fix ");
 
   after(async () => {
     await session?.stop();
@@ -81,7 +79,19 @@ describe("Explain and Fix in VS Code", function () {
   /** Waits for a review CodeLens ("Accept (Ctrl+Enter)", "Reject (Ctrl+Backspace)") and returns it. */
   async function lens(label: "Accept" | "Reject") {
     const found = session.page.locator(".monaco-editor .codelens-decoration a", { hasText: label }).first();
-    await found.waitFor({ timeout: 60_000 });
+    try {
+      await found.waitFor({ timeout: 60_000 });
+    } catch (error) {
+      // Say what was on screen instead: the lenses, the notifications and the text.
+      const texts = async (selector: string) => (await session.page.locator(selector).allInnerTexts()).join(" | ");
+      const seen =
+        `no "${label}" lens after 60 s; lenses: [${await texts(".monaco-editor .codelens-decoration")}], ` +
+        `notifications: [${await texts(".notifications-toasts .notification-toast")}], ` +
+        `editor: ${JSON.stringify(await workbench.editorText())}`;
+      // Printed too: mocha does not print the error of an attempt it runs again.
+      console.log(`    ${seen}`);
+      throw new Error(`${seen}; ${error}`);
+    }
     return found;
   }
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { LoopbackHub } from "../fixtures/loopbackHub";
 import { CodeServerSession } from "./codeServerSession";
-import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
+import { packageVsix, provisionedTools, uiFailurePolicy } from "./setup";
 import { Workbench } from "./workbench";
 
 describe("choosing a model in VS Code", function () {
@@ -39,9 +39,7 @@ describe("choosing a model in VS Code", function () {
     workbench = new Workbench(session.page);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `models ${this.currentTest.title}`);
-  });
+  uiFailurePolicy(this, () => session, "models ");
 
   after(async () => {
     await session?.stop();

@@ -10,7 +10,7 @@ import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
 import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
 import { CodeServerSession } from "./codeServerSession";
-import { packageVsix, provisionedTools, saveFailureArtifacts } from "./setup";
+import { packageVsix, provisionedTools, uiFailurePolicy } from "./setup";
 import { Workbench } from "./workbench";
 
 const ROOT = join(__dirname, "..", "..");
@@ -55,9 +55,7 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
       .waitFor({ timeout: 60_000 });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `next edit ${this.currentTest.title}`);
-  });
+  uiFailurePolicy(this, () => session, "next edit ");
 
   after(async () => {
     await session?.stop();
@@ -168,9 +166,7 @@ describe("next edits and ghost text never fight (code-server + Chromium)", funct
     workbench = new Workbench(session.page);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") await saveFailureArtifacts(session, `next edit ${this.currentTest.title}`);
-  });
+  uiFailurePolicy(this, () => session, "next edit ");
 
   after(async () => {
     await session?.stop();

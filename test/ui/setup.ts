@@ -51,3 +51,20 @@ export async function saveFailureArtifacts(session: CodeServerSession | undefine
   if (existsSync(logs)) walk(logs);
   console.log(`    UI failure artifacts: ${saved.map((path) => relative(ROOT, path)).join(", ")}`);
 }
+
+/**
+ * The failure policy of a UI suite. A test that fails is run once more: the browser, the workbench and the extension
+ * host each add timing of their own, and one stray miss (a CodeLens drawn late) should not sink a landing. The first
+ * failure is never hidden: it is printed with the test's title and its screenshot and logs are kept, as for a test
+ * that fails both times.
+ */
+export function uiFailurePolicy(suite: Mocha.Suite, session: () => CodeServerSession | undefined, prefix: string): void {
+  suite.retries(1);
+  suite.afterEach(async function () {
+    const test = this.currentTest;
+    if (!test || test.state === "passed") return;
+    // Mocha leaves the state unset on an attempt it is about to run again.
+    if (test.state === undefined) console.log(`    UI test failed once, running it again: ${test.title}`);
+    await saveFailureArtifacts(session(), `${test.state === undefined ? "first try " : ""}${prefix}${test.title}`);
+  });
+}
