@@ -111,12 +111,15 @@ describe("Explain and Fix in VS Code", function () {
     await workbench.waitForEditorText(BROKEN);
   });
 
-  it("leaves the file exactly as it was when the fix is rejected", async () => {
+  it("leaves the file exactly as it was when the fix is rejected, not even marked modified", async () => {
     await fixFromLightbulb("reject.ts");
     await (await lens("Reject")).click();
     await workbench.waitForEditorText(BROKEN);
     await session.page.waitForTimeout(300);
     assert.equal(await workbench.editorText(), BROKEN);
+    // Reject undid the review's own step, so the saved file's tab has no "modified" dot.
+    assert.equal(await session.page.locator('.tab.active[data-resource-name="reject.ts"].dirty').count(), 0);
+    assert.equal(readFileSync(join(session.workspace, "reject.ts"), "utf8"), BROKEN);
   });
 
   it("never saves a proposal: saving sets it aside, and Review Again brings it back", async () => {

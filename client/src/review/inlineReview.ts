@@ -17,6 +17,10 @@ export class InlineReview {
   private stateNow: ReviewState = "streaming";
   /** Whether an edit of this review has been made: the first one opens the review's undo step. */
   private edited = false;
+  /** Whether the user changed the document while it was under review (anywhere in it). */
+  private userEdited = false;
+  /** The document's text when the review began: while the user has not changed it, Reject must give exactly this. */
+  private readonly textAtStart: string;
   /** Change events that arrived while a review edit was on its way: one of them is the review's own. */
   private inFlight: { before: number; events: vscode.TextDocumentChangeEvent[] } | undefined;
   /** Edits queue one behind the other: each is computed from the rows the previous one left. */
@@ -37,6 +41,7 @@ export class InlineReview {
     private readonly hooks: { changed(): void; interrupted(review: InlineReview): void },
   ) {
     this.rows = original.map((text) => ({ kind: "pending", text }));
+    this.textAtStart = document.getText();
   }
 
   get state(): ReviewState {
@@ -77,10 +82,13 @@ export class InlineReview {
     return this.end(acceptedLines, "accepted");
   }
 
-  /** Takes the proposal out again, whatever state the review is in (a streaming one stops). */
-  reject(): Promise<boolean> {
+  /**
+   * Takes the proposal out again, whatever state the review is in (a streaming one stops). `byUser` when the user
+   * chose Reject (or Cancel): only then may it take the editor's focus to undo the review's step (`undoReview`).
+   */
+  reject(byUser = false): Promise<boolean> {
     if (this.stateNow === "ended") return Promise.resolve(false);
-    return this.end(rejectedLines, "rejected");
+    return this.end(rejectedLines, "rejected", byUser);
   }
 
   /** The edits that take the proposal out, for a save that must not write it (`onWillSaveTextDocument`). */
@@ -100,11 +108,11 @@ export class InlineReview {
     this.hooks.changed();
   }
 
-  private async end(keep: (rows: readonly Row[]) => string[], outcome: ReviewOutcome): Promise<boolean> {
+  private async end(keep: (rows: readonly Row[]) => string[], outcome: ReviewOutcome, undo = false): Promise<boolean> {
     this.settle(outcome);
     this.cancellation.cancel();
+    let ok = undo && (await this.enqueue(() => this.undoReview()));
     // An edit is refused when the user's typing got in first; the rows then include it, so try again.
-    let ok = false;
     for (let attempt = 0; attempt < 5 && !ok && this.stateNow !== "ended"; attempt++)
       ok = await this.render(() => keep(this.rows).map((text) => ({ kind: "same", text })), true);
     this.close();
@@ -113,7 +121,7 @@ export class InlineReview {
 
   /** Writes the rows `next` computes into the document, line by line, as part of the review's undo step. */
   private render(next: () => Row[], last = false): Promise<boolean> {
-    const run = this.queue.then(async () => {
+    return this.enqueue(async () => {
       // Once the user has typed into a streaming proposal, only the edit that ends the review may run.
       if (this.stateNow === "ended" || (this.interrupted && !last)) return false;
       const rows = next();
@@ -123,8 +131,39 @@ export class InlineReview {
       this.hooks.changed();
       return true;
     });
+  }
+
+  /** Runs `work` once the edits queued before it are done. */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Rejects by undoing the review's own undo step, where that is exactly right: the document then reads as it did
+   * and, if it was saved then, is no longer marked modified (edits that put the same text back would leave it
+   * marked). Only while the user has not changed the document and it is in the active editor; Undo acts on the
+   * focused editor, so that one is focused first (the user chose Reject for it). If Undo gives anything but the text
+   * the review began with, Redo puts it back and the caller takes the proposal out with edits instead.
+   */
+  private async undoReview(): Promise<boolean> {
+    if (!this.edited || this.userEdited || this.stateNow === "ended") return false;
+    const editor = vscode.window.activeTextEditor;
+    if (editor?.document !== this.document) return false;
+    await vscode.window.showTextDocument(this.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+    if (vscode.window.activeTextEditor?.document !== this.document || this.userEdited) return false;
+    const before = this.document.version;
+    // The change events Undo and Redo cause are this review's own, not the user's.
+    this.inFlight = { before, events: [] };
+    try {
+      await vscode.commands.executeCommand("undo");
+      if (this.document.getText() === this.textAtStart) return true;
+      if (this.document.version !== before) await vscode.commands.executeCommand("redo");
+      return false;
+    } finally {
+      this.inFlight = undefined;
+    }
   }
 
   private async apply(edits: Array<[vscode.Range, string]>, rows: Row[], last: boolean): Promise<boolean> {
@@ -191,6 +230,7 @@ export class InlineReview {
   }
 
   private userChanged(event: vscode.TextDocumentChangeEvent): void {
+    this.userEdited = true;
     let kinds = this.rows.map((row) => row.kind);
     let start = this.startLine;
     // Later changes first, so the earlier ones' line numbers still hold.

@@ -133,7 +133,7 @@ export class InlineReviews implements vscode.CodeLensProvider, vscode.Disposable
 
   async reject(uri?: string): Promise<void> {
     const entry = this.entryFor(uri);
-    if (entry && !(await entry.review.reject())) this.cannotChange(entry.review.document);
+    if (entry && !(await entry.review.reject(true))) this.cannotChange(entry.review.document);
   }
 
   dispose(): void {
