@@ -207,8 +207,11 @@ describe("agent mode (scripted OpenAI tool_calls engine)", function () {
     const plain = await harness(search);
     const withEmbeddings = await harness(search, { agent: { embeddingModel: embeddingModelPath() } });
     try {
-      for (const h of [plain, withEmbeddings])
+      for (const h of [plain, withEmbeddings]) {
         writeFileSync(join(h.folder, "src", "puzzle.ts"), 'export const riddle = "zyx yzx xzy zzz";\n');
+        // A chunk longer than the embedder's context is cut to fit it, start and end tokens included.
+        writeFileSync(join(h.folder, "src", "long.ts"), `// ${"a".repeat(120)}\n`.repeat(40));
+      }
       // No line contains "xyzzy" and no term starts with it: BM25 alone finds nothing.
       assert.match((await plain.run("find it")).steps[0].result.content, /Nothing in the workspace matches xyzzy/);
       // The fixture's vectors are byte histograms, so the chunk made of x, y and z is nearest.

@@ -16,7 +16,11 @@ const CONTEXT_TOKENS = 2048;
 interface LoadedEmbedder {
   model: LlamaModel;
   context: LlamaEmbeddingContext;
-  contextSize: number;
+  /**
+   * The most text tokens one embedding takes: node-llama-cpp adds the vocabulary's start and end tokens (BERT's
+   * CLS and SEP) and refuses an input that fills the whole context.
+   */
+  maxTextTokens: number;
   /** Some embedders want the task named at the start of every text (the catalog says which; nomic's by name). */
   prefixes: { query: string; document: string };
 }
@@ -55,11 +59,11 @@ export class Embedder {
         this.loaded = undefined;
       });
     }
-    const { model, context, contextSize, prefixes } = await this.loaded;
+    const { model, context, maxTextTokens, prefixes } = await this.loaded;
     const vectors: number[][] = [];
     for (const text of texts) {
       signal.throwIfAborted();
-      const tokens = model.tokenize(`${prefixes[kind]}${text}`).slice(0, contextSize);
+      const tokens = model.tokenize(`${prefixes[kind]}${text}`).slice(0, maxTextTokens);
       vectors.push([...(await context.getEmbeddingFor(tokens)).vector]);
     }
     return vectors;
@@ -87,6 +91,7 @@ export class Embedder {
     const model = await runtime.llama.loadModel({ modelPath: located.path });
     const contextSize = Math.min(CONTEXT_TOKENS, model.trainContextSize);
     const context = await model.createEmbeddingContext({ contextSize, threads });
-    return { model, context, contextSize, prefixes: prefixesOf(located) };
+    const maxTextTokens = contextSize - 1 - context.calculateInputLength([]);
+    return { model, context, maxTextTokens, prefixes: prefixesOf(located) };
   }
 }
