@@ -141,7 +141,9 @@ connection.onNotification(RemoteApiKeyChangedNotification.type, () => engine.rem
 connection.onRequest(LastCompletionMetricsRequest.type, () => engine.lastMetrics);
 connection.onRequest(EngineLoadRequest.type, () => engine.load);
 connection.onRequest(LastPromptRequest.type, () => engine.lastPromptText?.() ?? null);
-connection.onRequest(ServerMemoryRequest.type, memoryAfterGc);
+// Only for tests (the soak test's client sets it): a forced full collection stalls the server, and V8's flags are
+// best left alone in the shipped server.
+if (process.env.HEARTH_DEBUG_MEMORY === "1") connection.onRequest(ServerMemoryRequest.type, memoryAfterGc);
 
 let collectGarbage: (() => void) | undefined;
 /**

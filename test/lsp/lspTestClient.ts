@@ -87,7 +87,10 @@ export class LspTestClient {
     mode: "pull" | "initializationOptions" = "pull",
     workspaceFolder = "file:///workspace",
   ): Promise<LspTestClient> {
-    const child = spawn(process.execPath, [SERVER_PATH, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [SERVER_PATH, "--stdio"], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, HEARTH_DEBUG_MEMORY: "1" },
+    });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspTestClient(child, connection, settings);
     child.stderr!.on("data", (data: Buffer) => client.logs.push(data.toString()));

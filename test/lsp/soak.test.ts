@@ -12,12 +12,6 @@ import { LspTestClient } from "./lspTestClient";
 const REQUESTS = Number(process.env.HEARTH_SOAK_REQUESTS ?? 10_000);
 const WARM_UP = Math.min(1000, Math.floor(REQUESTS / 3));
 /**
- * Allowed growth after warm-up (a leaked model sequence is far more). On 2026-12-02 this machine measured 24.7 and
- * 25.2 MB over 9,000 requests, growing evenly (~2.8 KB a request), over the old limit of 24: whether that is V8's
- * lazily grown heap or a small leak is not known yet (see the session 8 note). Raised to 32 meanwhile; look into it
- * with a heap snapshot before raising it again.
- */
-/**
  * Leak limits, from samples taken right after a full garbage collection in the server (hearth/debug/memory): live
  * JavaScript objects catch a leaked listener, cache entry or closure; the resident size also counts llama.cpp's
  * native memory (a leaked context sequence). On 2026-12-02 over 10,000 requests: heap 21.9 → 21.6 and 21.9 → 21.7

@@ -100,7 +100,7 @@ export interface ServerMemory {
   rssBytes: number;
 }
 
-/** Client → server request (tests): collects garbage, then measures (`ServerMemory`). */
+/** Client → server request (tests; only with HEARTH_DEBUG_MEMORY=1): collects garbage, then measures (`ServerMemory`). */
 export namespace ServerMemoryRequest {
   export const method = "hearth/debug/memory";
   export const type = new RequestType0<ServerMemory, void>(method);
