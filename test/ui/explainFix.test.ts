@@ -113,12 +113,16 @@ describe("Explain and Fix in VS Code", function () {
 
   it("leaves the file exactly as it was when the fix is rejected, not even marked modified", async () => {
     await fixFromLightbulb("reject.ts");
-    await (await lens("Reject")).click();
+    const reject = await lens("Reject");
+    // The review's lines are in the document, so its tab shows it modified...
+    const modified = session.page.locator('.tab.active[data-resource-name="reject.ts"].dirty');
+    assert.equal(await modified.count(), 1, "the tab is marked modified during the review");
+    await reject.click();
     await workbench.waitForEditorText(BROKEN);
     await session.page.waitForTimeout(300);
     assert.equal(await workbench.editorText(), BROKEN);
-    // Reject undid the review's own step, so the saved file's tab has no "modified" dot.
-    assert.equal(await session.page.locator('.tab.active[data-resource-name="reject.ts"].dirty').count(), 0);
+    // ...and Reject undid the review's own step, so it no longer does.
+    assert.equal(await modified.count(), 0, "the tab is not marked modified after Reject");
     assert.equal(readFileSync(join(session.workspace, "reject.ts"), "utf8"), BROKEN);
   });
 

@@ -55,11 +55,27 @@ export async function saveFailureArtifacts(session: CodeServerSession | undefine
 /**
  * The failure policy of a UI suite. A test that fails is run once more: the browser, the workbench and the extension
  * host each add timing of their own, and one stray miss (a CodeLens drawn late) should not sink a landing. The first
- * failure is never hidden: it is printed with the test's title and its screenshot and logs are kept, as for a test
- * that fails both times.
+ * failure is never hidden: its error is printed with the test's title and its screenshot and logs are kept, as for a
+ * test that fails both times. The second try runs in the same session, after whatever the first left behind.
  */
 export function uiFailurePolicy(suite: Mocha.Suite, session: () => CodeServerSession | undefined, prefix: string): void {
   suite.retries(1);
+  // Mocha keeps no error of an attempt it runs again, so each test's own failure is printed as it happens.
+  suite.on("test", (test: Mocha.Test) => {
+    const run = test.fn;
+    if (!run) return;
+    let tries = 0; // the retried copy of a test shares this function
+    test.fn = async function (this: Mocha.Context) {
+      tries++;
+      try {
+        return await (run as (this: Mocha.Context) => unknown).call(this);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        console.log(`    UI test try ${tries} failed: ${message.split("\n").slice(0, 4).join(" / ")}`);
+        throw error;
+      }
+    };
+  });
   suite.afterEach(async function () {
     const test = this.currentTest;
     if (!test || test.state === "passed") return;

@@ -111,9 +111,10 @@ export class InlineReview {
   private async end(keep: (rows: readonly Row[]) => string[], outcome: ReviewOutcome, undo = false): Promise<boolean> {
     this.settle(outcome);
     this.cancellation.cancel();
-    let ok = undo && (await this.enqueue(() => this.undoReview()));
+    const undone = undo ? await this.enqueue(() => this.undoReview()) : "notUndone";
+    let ok = undone === "undone";
     // An edit is refused when the user's typing got in first; the rows then include it, so try again.
-    for (let attempt = 0; attempt < 5 && !ok && this.stateNow !== "ended"; attempt++)
+    for (let attempt = 0; attempt < 5 && undone === "notUndone" && !ok && this.stateNow !== "ended"; attempt++)
       ok = await this.render(() => keep(this.rows).map((text) => ({ kind: "same", text })), true);
     this.close();
     return ok;
@@ -145,22 +146,29 @@ export class InlineReview {
    * and, if it was saved then, is no longer marked modified (edits that put the same text back would leave it
    * marked). Only while the user has not changed the document and it is in the active editor; Undo acts on the
    * focused editor, so that one is focused first (the user chose Reject for it). If Undo gives anything but the text
-   * the review began with, Redo puts it back and the caller takes the proposal out with edits instead.
+   * the review began with, Redo takes it back (wherever it went) and the caller takes the proposal out with edits
+   * instead: `"notUndone"`. If even Redo does not give the text back (the user typed in that moment), no edit is
+   * made on rows that no longer match: `"unsure"`, and the user is told.
    */
-  private async undoReview(): Promise<boolean> {
-    if (!this.edited || this.userEdited || this.stateNow === "ended") return false;
+  private async undoReview(): Promise<"undone" | "notUndone" | "unsure"> {
+    if (!this.edited || this.userEdited || this.stateNow === "ended") return "notUndone";
     const editor = vscode.window.activeTextEditor;
-    if (editor?.document !== this.document) return false;
-    await vscode.window.showTextDocument(this.document, { viewColumn: editor.viewColumn, preserveFocus: false });
-    if (vscode.window.activeTextEditor?.document !== this.document || this.userEdited) return false;
-    const before = this.document.version;
-    // The change events Undo and Redo cause are this review's own, not the user's.
-    this.inFlight = { before, events: [] };
+    if (editor?.document !== this.document) return "notUndone";
+    let undoRan = false;
     try {
+      await vscode.window.showTextDocument(this.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+      if (vscode.window.activeTextEditor?.document !== this.document || this.userEdited) return "notUndone";
+      const textBefore = this.document.getText();
+      // The change events Undo and Redo cause are this review's own, not the user's.
+      this.inFlight = { before: this.document.version, events: [] };
+      undoRan = true;
       await vscode.commands.executeCommand("undo");
-      if (this.document.getText() === this.textAtStart) return true;
-      if (this.document.version !== before) await vscode.commands.executeCommand("redo");
-      return false;
+      if (this.document.getText() === this.textAtStart) return "undone";
+      await vscode.commands.executeCommand("redo");
+      return this.document.getText() === textBefore ? "notUndone" : "unsure";
+    } catch {
+      if (!undoRan) return "notUndone";
+      return this.document.getText() === this.textAtStart ? "undone" : "unsure";
     } finally {
       this.inFlight = undefined;
     }
