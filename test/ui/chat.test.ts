@@ -156,7 +156,9 @@ describe("Hearth chat view in VS Code", function () {
     const long = `https://example.com/${"a-very-long-path-segment/".repeat(12)}end`;
     await send(`${long}\n\n\`\`\`\n${"x".repeat(400)}\n\`\`\``);
     const turn = chat.locator(".turn.user").last();
-    await turn.locator("pre").waitFor();
+    // Both, rendered: CI once measured the turn after its code block showed but before its paragraph did.
+    await turn.locator(".markdown pre").waitFor();
+    await turn.locator(".markdown p").waitFor();
     const sizes = await turn.evaluate((element) => {
       const paragraph = element.querySelector(".markdown p") as HTMLElement;
       const pre = element.querySelector(".markdown pre") as HTMLElement;
