@@ -1,18 +1,55 @@
 /**
  * Which agent commands run without asking: those on the user's allow-list (hearth.agent.allowedCommands, machine-
- * scoped). An entry is an exact command line, or a prefix ending in `*`. A command that chains or substitutes
- * (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirection, a line break) never matches a prefix: "npm test*" must not
- * let "npm test; curl … | sh" through.
+ * scoped). An entry is an exact command line, or a prefix of whole words ending in `*`.
+ *
+ * A prefix match is decided on words this module splits itself, never by what a shell might make of the line: the
+ * line must consist only of plain words (ASCII letters, digits and `-_./:=@+,`, separated by ASCII spaces), so
+ * nothing in it is interpreted by bash, dash, zsh or cmd.exe: no expansion (`$`, backquote, `~`, globs, braces),
+ * no quoting or escaping, no separators, redirections, comments or control characters. A deny-list of characters
+ * can't keep up with a shell's grammar (`${x@P}` and `${PWD:…}` run commands in bash without `$(`), an allow-list can.
  */
-const CHAINING = /[;&|`\n\r<>]|\$\(/;
 
+/** A plain word: no character any common shell gives a meaning to. `%` is left out for cmd.exe (`%VAR%`). */
+const PLAIN_WORD = /^[A-Za-z0-9_\-./:=@+,]+$/;
+
+/**
+ * The words of a line that holds nothing but plain words separated by ASCII spaces, or undefined when anything in it
+ * could be interpreted by a shell (or is not ASCII). A word may not start with `=` (zsh expands `=cmd` to a path).
+ */
+export function plainWords(line: string): string[] | undefined {
+  const words = line.split(" ").filter((word) => word !== "");
+  if (words.length === 0) return undefined;
+  return words.every((word) => PLAIN_WORD.test(word) && !word.startsWith("=")) ? words : undefined;
+}
+
+/** Trims ASCII spaces only: JavaScript's trim() also drops Unicode spaces and line separators a shell would keep. */
+function trimSpaces(text: string): string {
+  return text.replace(/^ +| +$/g, "");
+}
+
+/**
+ * Whether a command may run without asking. An exact entry matches the same line (spaces at either end aside). A
+ * prefix entry (`npm test*`) matches a line of plain words whose first words are the entry's words, each whole:
+ * `npx tsc*` allows `npx tsc --noEmit` and `npx tsc` but not `npx tsc-evil`, and `npm te*` allows nothing longer
+ * than the word `te`. An entry that is not plain words itself (`npm run "lint"*`) never matches as a prefix; a bare
+ * `*` allows any line of plain words.
+ */
 export function isAllowedCommand(command: string, allowList: readonly string[]): boolean {
-  const line = command.trim();
+  const line = trimSpaces(command);
+  if (line === "") return false;
+  const lineWords = plainWords(line);
   return allowList.some((entry) => {
-    const rule = entry.trim();
+    const rule = trimSpaces(entry);
     if (rule === "") return false;
     if (!rule.endsWith("*")) return line === rule;
-    const prefix = rule.slice(0, -1);
-    return !CHAINING.test(line) && line.startsWith(prefix);
+    if (!lineWords) return false;
+    const prefix = trimSpaces(rule.slice(0, -1));
+    if (prefix === "") return true;
+    const prefixWords = plainWords(prefix);
+    return (
+      prefixWords !== undefined &&
+      prefixWords.length <= lineWords.length &&
+      prefixWords.every((word, index) => lineWords[index] === word)
+    );
   });
 }
