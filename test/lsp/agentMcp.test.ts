@@ -1,11 +1,13 @@
 /**
  * Agent mode with MCP servers: a real server built with the official SDK (`test/fixtures/mcpServer.mjs`), over stdio
- * and streamable HTTP; its tools are offered, every call is asked first, and none is offered read-only.
+ * and streamable HTTP; its tools are offered, every call is asked first, and none is offered read-only; two servers
+ * whose tools would get the same name each get a distinct one, and a call reaches (and names) the right server.
  */
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
+import { hashedMcpToolName } from "../../server/src/core/agent/mcpToolNames";
 import { ApproveToolRequest } from "../../server/src/shared/agentProtocol";
 import { toolResultsIn } from "../fixtures/scriptedToolEngine";
 import { call, harness } from "./agentHarness";
@@ -61,6 +63,49 @@ describe("agent mode with MCP servers (the official SDK, stdio and streamable HT
       await h.run("again", { readOnly: true });
       const names = (h.engine.requests.at(-1)?.tools ?? []).map((tool) => tool.function.name);
       assert.ok(!names.some((name) => name.startsWith("demo__")), names.join(", "));
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it("names colliding tools of two servers apart, and each call reaches the server it names", async () => {
+    // `a` + `b__shout` and `a__b` + `shout` are both `a__b__shout` joined: today's first-come lookup would pick one.
+    const first = { server: "a", tool: "b__shout" };
+    const second = { server: "a__b", tool: "shout" };
+    const h = await harness(
+      (request) =>
+        [
+          call(hashedMcpToolName(second), { text: "hi", times: null }),
+          call(hashedMcpToolName(first), { text: "hi", times: null }),
+          { content: "done" },
+        ][toolResultsIn(request)],
+      {
+        agent: {
+          mcpServers: {
+            a: { command: process.execPath, args: [serverScript], env: { MCP_TOOL_PREFIX: "b__", MCP_LABEL: "first" } },
+            a__b: { command: process.execPath, args: [serverScript], env: { MCP_LABEL: "second" } },
+          },
+        },
+      },
+    );
+    const approvals: unknown[] = [];
+    h.client.connection.onRequest(ApproveToolRequest.type, (params) => {
+      approvals.push(params);
+      return { approved: true };
+    });
+    try {
+      const result = await h.run("shout hi on both");
+      const names = (h.engine.requests[0].tools ?? []).map((tool) => tool.function.name);
+      assert.ok(!names.includes("a__b__shout"), names.join(", "));
+      assert.equal(new Set(names).size, names.length, `tool names are unique: ${names.join(", ")}`);
+      assert.deepEqual(
+        result.steps.map((step) => step.result.content),
+        ["second: HI", "first: HI"],
+      );
+      assert.deepEqual(approvals, [
+        { chatId: "a1", server: "a__b", tool: "shout", arguments: { text: "hi" } },
+        { chatId: "a1", server: "a", tool: "b__shout", arguments: { text: "hi" } },
+      ]);
     } finally {
       await h.stop();
     }

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import { changedLines } from "../../client/src/agent/changedLines";
-import { mcpToolName } from "../../server/src/agent/mcp/mcpTools";
 import { argumentProblem } from "../../server/src/agent/tool";
 import { builtinTools } from "../../server/src/agent/tools/builtinTools";
 import { CodeIndex } from "../../server/src/agent/tools/searchCode";
+import { plainMcpToolName } from "../../server/src/core/agent/mcpToolNames";
 import { grammarSchema, withoutNulls } from "../../server/src/core/agent/toolSchema";
 import { isAllowedCommand } from "../../server/src/shared/commandAllowList";
 import { parseSettings } from "../../server/src/shared/settings";
@@ -105,7 +105,7 @@ describe("MCP tool schemas cut to what a grammar enforces", () => {
       },
     );
     assert.deepEqual(withoutNulls({ a: 1, b: null, c: "" }), { a: 1, c: "" });
-    assert.equal(mcpToolName("my server", "do.it"), "my_server__do_it");
+    assert.equal(plainMcpToolName({ server: "my server", tool: "do.it" }), "my_server__do_it");
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * `hearth/agent/run`: a chat turn in Agent mode. The server runs the loop and the tools that read; edits and
  * commands are asked of the client (see shared/agentProtocol.ts). In an untrusted workspace (the client says so)
- * only the reading tools are offered.
+ * only the reading tools are offered, and the repository's rules files are not read into the prompt.
  */
 import type { CancellationToken, Connection, TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
@@ -57,9 +57,11 @@ export function registerAgent({ connection, documents, engine, ready, log, setti
     refuseSecretContext(params.context, settings().privacy.excludedFiles);
     const workspace = new WorkspaceAccess(folders, () => settings().privacy.excludedFiles);
     // MCP servers' tools may do anything: never in an untrusted workspace.
-    const mcpTools = params.readOnly ? [] : await mcp.tools(settings().agent.mcpServers);
+    const builtinNames = allTools.map((tool) => tool.spec.name);
+    const mcpTools = params.readOnly ? [] : await mcp.tools(settings().agent.mcpServers, builtinNames);
     const tools = [...allTools.filter((tool) => tool.readOnly || !params.readOnly), ...mcpTools];
-    const rules = await discoverRules(workspace, params.disabledRules ?? []);
+    // Rules files are the repository's text, put where the model reads instructions: an untrusted one gets no say.
+    const rules = params.readOnly ? [] : await discoverRules(workspace, params.disabledRules ?? []);
     const notify = (event: Parameters<Parameters<typeof runAgentTurn>[0]["onEvent"]>[0]) =>
       void connection.sendNotification(AgentEventNotification.type, { chatId: params.chatId, ...event });
     if (rules.length > 0) notify({ kind: "rules", files: rules.map((rule) => rule.path) });
