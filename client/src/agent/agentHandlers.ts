@@ -11,6 +11,7 @@ import {
   ProposeEditRequest,
   RunCommandRequest,
 } from "../../../server/src/shared/agentProtocol";
+import { marksLegend, mcpCallKey, showExactly, visibleInline } from "../../../server/src/shared/approvalText";
 import { runAgentCommand } from "./agentCommands";
 import type { AgentEdits } from "./agentEdits";
 import { answerLanguageQuery } from "./languageQueries";
@@ -24,24 +25,49 @@ export function serveAgent(client: LanguageClient, edits: AgentEdits): vscode.Di
   ];
 }
 
-/** Every MCP tool call is asked first: a server's tools may do anything. */
+/**
+ * Every MCP tool call is asked first: a server's tools may do anything. The dialog names the real server and tool and
+ * shows the arguments exactly; "Allow This Exact Call in This Chat" allows only the same server, tool and arguments
+ * (compared canonically) again, as a command is allowed only as the same line. As for commands, the first button
+ * refuses, so an Enter meant for the chat input doesn't allow anything.
+ */
 async function approveMcpTool(params: ApproveToolParams): Promise<{ approved: boolean }> {
   if (!vscode.workspace.isTrusted) return { approved: false };
-  const key = `${params.server}/${params.tool}`;
-  if (toolsAllowedInChat.get(params.chatId)?.has(key)) return { approved: true };
+  const key = mcpCallKey(params.server, params.tool, params.arguments);
+  if (callsAllowedInChat.get(params.chatId)?.has(key)) return { approved: true };
+  const shown = showExactly(JSON.stringify(params.arguments ?? {}, null, 2));
+  const hidden =
+    shown.hiddenChars > 0
+      ? `\n\nThe arguments are too long to show in full: ${shown.hiddenChars.toLocaleString("en-US")} characters are not shown.`
+      : "";
+  // A name too long for the title is cut there (marked …) and given in the detail, wrapped.
+  const longNames = visibleInline(params.tool).length > NAME_CHARS || visibleInline(params.server).length > NAME_CHARS;
+  const names = longNames
+    ? `Tool: ${showExactly(params.tool, { maxLines: 8 }).text}\nMCP server: ${showExactly(params.server, { maxLines: 8 }).text}\n\n`
+    : "";
+  const marks = marksLegend(`${names}${shown.text}${visibleInline(params.tool)}${visibleInline(params.server)}`);
+  const legend = marks ? `\n\n${marks}` : "";
   const choice = await vscode.window.showWarningMessage(
-    `Hearth's agent wants to use ${params.tool} from the MCP server ${params.server}`,
-    { modal: true, detail: `Arguments:\n${JSON.stringify(params.arguments, null, 2)}` },
-    "Allow",
-    "Allow This Tool in This Chat",
+    `Hearth's agent wants to call the tool ${visibleInline(params.tool, NAME_CHARS)} of the MCP server ${visibleInline(params.server, NAME_CHARS)}`,
+    { modal: true, detail: `${names}Arguments:\n${shown.text}${hidden}${legend}\n\nOnly allow calls you understand.` },
+    DONT_ALLOW,
+    ALLOW,
+    ALLOW_CALL_IN_CHAT,
   );
-  if (choice === "Allow This Tool in This Chat")
-    toolsAllowedInChat.set(params.chatId, new Set([...(toolsAllowedInChat.get(params.chatId) ?? []), key]));
-  return { approved: choice !== undefined };
+  if (choice === ALLOW_CALL_IN_CHAT)
+    callsAllowedInChat.set(params.chatId, new Set([...(callsAllowedInChat.get(params.chatId) ?? []), key]));
+  return { approved: choice === ALLOW || choice === ALLOW_CALL_IN_CHAT };
 }
 
-/** MCP tools the user allowed for the rest of a chat, by chat id; forgotten on reload. */
-const toolsAllowedInChat = new Map<string, Set<string>>();
+/** The MCP dialog's buttons; the first, which Enter presses, refuses (see agentCommands.ts). */
+const DONT_ALLOW = "Don't Allow";
+const ALLOW = "Allow";
+const ALLOW_CALL_IN_CHAT = "Allow This Exact Call in This Chat";
+/** Longest tool or server name the dialog's title shows whole. */
+const NAME_CHARS = 80;
+
+/** MCP calls (server, tool and arguments) the user allowed for the rest of a chat, by chat id; forgotten on reload. */
+const callsAllowedInChat = new Map<string, Set<string>>();
 
 /** Puts every file an agent turn changed back as it was before the turn (a file it created is deleted). */
 export async function undoTurnEdits(checkpoint: ReadonlyArray<{ uri: string; before: string | null }>): Promise<boolean> {
