@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
+import { posix } from "node:path";
 import { GitIgnoredPaths } from "../../server/src/shared/gitIgnored";
+import { FolderIgnoredPaths, findRepository, type RepositoryFileSystem } from "../../server/src/shared/gitRepository";
 
 /** A workspace's rule files, as the forwarder would read them; the stamp is the text itself. */
 function workspace(files: Record<string, string>): { paths: GitIgnoredPaths; reads: string[] } {
@@ -87,5 +89,120 @@ describe("git-ignored paths (what cross-file context never forwards)", () => {
       },
     });
     assert.equal(await paths.isIgnored("src/main.ts"), false);
+  });
+});
+
+describe("git-ignored paths: rules case-insensitive, as git's on macOS and Windows (core.ignorecase)", () => {
+  it("a rule matches a name in another case (safe on Linux too: it ignores more, never less)", async () => {
+    const { paths } = workspace({ ".gitignore": "private/\n*.local.json\n" });
+    assert.equal(await paths.isIgnored("PRIVATE/key.txt"), true);
+    assert.equal(await paths.isIgnored("Settings.LOCAL.json"), true);
+  });
+});
+
+/** A file system of absolute POSIX paths: files by path; every directory above a file exists. */
+function fileSystem(files: Record<string, string>): RepositoryFileSystem & { reads: string[] } {
+  const reads: string[] = [];
+  const isDirectory = (path: string) => Object.keys(files).some((file) => file.startsWith(`${path}/`));
+  return {
+    reads,
+    parent: (path) => (posix.dirname(path) === path ? undefined : posix.dirname(path)),
+    resolve: (base, path) => posix.resolve(base, path),
+    relative: (from, to) => posix.relative(from, to),
+    kind: async (path) => (files[path] !== undefined ? "file" : isDirectory(path) ? "directory" : undefined),
+    stamp: async (path) => files[path],
+    read: async (path) => {
+      reads.push(path);
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT ${path}`);
+      return text;
+    },
+  };
+}
+
+describe("the repository a workspace folder is in (monorepo packages get the root's rules)", () => {
+  const monorepo = {
+    "/repo/.git/HEAD": "ref: refs/heads/main\n",
+    "/repo/.git/info/exclude": "private/\n",
+    "/repo/.gitignore": "*.local.json\n/top-only.ts\n",
+    "/repo/packages/app/.gitignore": "!kept.local.json\n",
+    "/repo/packages/app/src/main.ts": "",
+  };
+
+  it("is the nearest directory above with a .git folder", async () => {
+    assert.deepEqual(await findRepository("/repo/packages/app", fileSystem(monorepo)), {
+      root: "/repo",
+      excludeFile: "/repo/.git/info/exclude",
+    });
+    assert.equal(await findRepository("/elsewhere", fileSystem(monorepo)), undefined);
+  });
+
+  it("applies the root .gitignore and .git/info/exclude to a folder below the root, with git's precedence", async () => {
+    const paths = new FolderIgnoredPaths("/repo/packages/app", fileSystem(monorepo));
+    assert.equal(await paths.isIgnored("config.local.json"), true);
+    assert.equal(await paths.isIgnored("src/deep/dev.local.json"), true);
+    assert.equal(await paths.isIgnored("private/token.txt"), true);
+    assert.equal(await paths.isIgnored("private/"), true);
+    // The folder's own .gitignore is deeper, so it re-includes; an anchored root rule names the root's file only.
+    assert.equal(await paths.isIgnored("kept.local.json"), false);
+    assert.equal(await paths.isIgnored("top-only.ts"), false);
+    assert.equal(await paths.isIgnored("src/main.ts"), false);
+  });
+
+  it("ignores the whole folder when the root ignores a directory above it", async () => {
+    const files = { ...monorepo, "/repo/.gitignore": "packages/\n" };
+    const paths = new FolderIgnoredPaths("/repo/packages/app", fileSystem(files));
+    assert.equal(await paths.isIgnored("src/main.ts"), true);
+  });
+
+  it("follows a worktree's .git file to the main repository's exclude file (commondir)", async () => {
+    const files = {
+      "/main/.git/info/exclude": "scratch/\n",
+      "/main/.git/worktrees/feature/commondir": "../..\n",
+      "/wt/.git": "gitdir: /main/.git/worktrees/feature\n",
+      "/wt/pkg/a.ts": "",
+    };
+    assert.deepEqual(await findRepository("/wt/pkg", fileSystem(files)), {
+      root: "/wt",
+      excludeFile: "/main/.git/info/exclude",
+    });
+    const paths = new FolderIgnoredPaths("/wt/pkg", fileSystem(files));
+    assert.equal(await paths.isIgnored("scratch/x.ts"), true);
+  });
+
+  it("follows a submodule's relative gitdir to its own exclude file", async () => {
+    const files = {
+      "/super/.git/modules/lib/info/exclude": "gen/\n",
+      "/super/lib/.git": "gitdir: ../.git/modules/lib\n",
+      "/super/lib/src/a.ts": "",
+    };
+    assert.deepEqual(await findRepository("/super/lib/src", fileSystem(files)), {
+      root: "/super/lib",
+      excludeFile: "/super/.git/modules/lib/info/exclude",
+    });
+    assert.equal(await new FolderIgnoredPaths("/super/lib", fileSystem(files)).isIgnored("gen/x.ts"), true);
+  });
+
+  it("without a repository, the folder's own rule files count", async () => {
+    const files = { "/plain/.gitignore": "dist/\n", "/plain/dist/a.js": "" };
+    assert.equal(await new FolderIgnoredPaths("/plain", fileSystem(files)).isIgnored("dist/a.js"), true);
+  });
+
+  it("looks for the repository once, then only checks the rule files' stamps", async () => {
+    const fs = fileSystem(monorepo);
+    let kinds = 0;
+    const counting = {
+      ...fs,
+      kind: (path: string) => {
+        kinds++;
+        return fs.kind(path);
+      },
+    };
+    const paths = new FolderIgnoredPaths("/repo/packages/app", counting);
+    await paths.isIgnored("a.ts");
+    const afterFirst = kinds;
+    await paths.isIgnored("b.ts");
+    assert.equal(kinds, afterFirst);
+    assert.deepEqual(fs.reads.filter((path) => path === "/repo/.gitignore").length, 1);
   });
 });

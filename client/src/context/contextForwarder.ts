@@ -5,10 +5,11 @@
  * git-ignored paths (`.gitignore` at any depth, `.git/info/exclude`) are never forwarded.
  */
 import * as vscode from "vscode";
-import { GitIgnoredPaths } from "../../../server/src/shared/gitIgnored";
+import { FolderIgnoredPaths } from "../../../server/src/shared/gitRepository";
 import { ContextChunkNotification, type ContextChunkParams } from "../../../server/src/shared/protocol";
 import { isSensitiveFile } from "../../../server/src/shared/sensitiveFiles";
 import { readConfig } from "../config";
+import { workspaceGitFiles } from "./workspaceGitFiles";
 
 const CHUNK_LINES = 64;
 const EDIT_CONTEXT_LINES = 16;
@@ -32,8 +33,8 @@ export class ContextForwarder implements vscode.Disposable {
   readonly onDidDecide = this.decided.event;
   private readonly disposables: vscode.Disposable[] = [this.decided];
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Per workspace folder. */
-  private readonly ignored = new Map<string, GitIgnoredPaths>();
+  /** Per workspace folder, by the rules of the repository it is in. */
+  private readonly ignored = new Map<string, FolderIgnoredPaths>();
 
   constructor(private readonly send: Send) {
     this.disposables.push(
@@ -129,19 +130,11 @@ export class ContextForwarder implements vscode.Disposable {
     return !(await this.ignoredIn(folder).isIgnored(relative));
   }
 
-  private ignoredIn(folder: vscode.WorkspaceFolder): GitIgnoredPaths {
+  private ignoredIn(folder: vscode.WorkspaceFolder): FolderIgnoredPaths {
     const key = folder.uri.toString();
     let paths = this.ignored.get(key);
     if (!paths) {
-      const at = (relativePath: string) => vscode.Uri.joinPath(folder.uri, relativePath);
-      paths = new GitIgnoredPaths({
-        stamp: (relativePath) =>
-          Promise.resolve(vscode.workspace.fs.stat(at(relativePath))).then(
-            (stat) => `${stat.mtime}:${stat.size}`,
-            () => undefined,
-          ),
-        read: async (relativePath) => Buffer.from(await vscode.workspace.fs.readFile(at(relativePath))).toString("utf8"),
-      });
+      paths = new FolderIgnoredPaths(folder.uri.path, workspaceGitFiles(folder.uri));
       this.ignored.set(key, paths);
     }
     return paths;
