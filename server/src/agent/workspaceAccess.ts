@@ -1,21 +1,27 @@
 /**
  * The agent's view of the workspace: only the workspace folders, never a secrets file, a `.gitignore`d path or a
- * symlink that leads out (the real path is checked, not the name), and walks that stop at a budget. Ignored paths
- * are git's, decided as for cross-file context (shared/gitIgnored.ts).
+ * folder that is never read (`.git`, `node_modules`, compared as the platform's file system compares names). Each
+ * check is made on the name the tool gave and again on where its links really lead (a dangling link by its target),
+ * so `gitcfg -> .git/config` is refused like `.git/config`; writes go through no link at all. Walks stop at a
+ * budget. Ignored paths are git's, by the rules of the repository the folder is in (shared/gitRepository.ts), as
+ * for cross-file context.
  */
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
-import { basename, dirname, join, relative, sep } from "node:path";
-import { checkToolPath, isInside } from "../core/agent/workspacePaths";
-import { GitIgnoredPaths } from "../shared/gitIgnored";
+import { join } from "node:path";
+import { isSkippedName } from "../core/agent/protectedNames";
+import { checkPlace, checkToolPath, isInside, relativeOf } from "../core/agent/workspacePaths";
+import { FolderIgnoredPaths } from "../shared/gitRepository";
 import { isSensitiveFile } from "../shared/sensitiveFiles";
+import { linkOnTheWay, nodeRepositoryFiles, realTargetOf } from "./realPaths";
 
 export type Resolved = { ok: true; path: string; folder: string; relative: string } | { ok: false; reason: string };
 
-/** Never walked into, whatever the .gitignore says (and never offered to a model). */
-const ALWAYS_SKIPPED = new Set([".git", "node_modules", ".hg", ".svn"]);
+/** What a tool means to do with a path: writes are refused through any link, reads follow links that pass. */
+export type Access = "read" | "write";
 
 export class WorkspaceAccess {
-  private readonly ignored = new Map<string, GitIgnoredPaths>();
+  private readonly ignored = new Map<string, FolderIgnoredPaths>();
+  private readonly realFolders = new Map<string, Promise<string>>();
 
   constructor(
     private readonly folders: () => readonly string[],
@@ -29,46 +35,72 @@ export class WorkspaceAccess {
   /** `path` relative to its workspace folder, for messages. */
   relativeOf(path: string): string {
     const folder = this.folders().find((candidate) => isInside(path, candidate));
-    return folder ? relative(folder, path).split(sep).join("/") : path;
+    return folder ? relativeOf(path, folder) : path;
   }
 
-  /** A tool's path argument, checked: inside a folder (after following symlinks), not secret, not ignored. */
-  async resolve(requested: string): Promise<Resolved> {
-    const folders = this.folders();
-    const checked = checkToolPath(requested, folders, this.excludedFiles());
+  /**
+   * A tool's path argument, checked: inside a folder, not in a folder never read, not secret, not ignored, both by
+   * its name and by where its links lead; for a write, no link on the way.
+   */
+  async resolve(requested: string, access: Access = "read"): Promise<Resolved> {
+    const checked = checkToolPath(requested, this.folders(), this.excludedFiles());
     if (!checked.ok) return checked;
-    const rel = relative(checked.folder, checked.path).split(sep).join("/");
-    if (rel.split("/").some((part) => ALWAYS_SKIPPED.has(part)))
-      return {
-        ok: false,
-        reason: `${requested} is inside ${rel.split("/").find((part) => ALWAYS_SKIPPED.has(part))}/, which is not read.`,
-      };
-    if (rel !== "" && (await this.isIgnored(checked.folder, rel)))
-      return { ok: false, reason: `${requested} is ignored by .gitignore, so it is not read.` };
-    // A symlink inside the folder may point anywhere: the real path must stay inside the real folder. A file not
-    // created yet is judged by its nearest existing folder (`linked/new.txt`, where `linked` leads out).
-    const real = await realPathOfNearest(checked.path);
-    if (real !== undefined) {
-      const realFolder = await realpath(checked.folder).catch(() => checked.folder);
-      if (!isInside(real, realFolder)) return { ok: false, reason: `${requested} is a link to a place outside the workspace.` };
-      if (isSensitiveFile(real, this.excludedFiles()))
-        return { ok: false, reason: `${requested} is a secrets file; it is never read.` };
+    const rel = relativeOf(checked.path, checked.folder);
+    // A link inside the folder may point anywhere; a file not created yet is judged by where it would be created.
+    const real = await realTargetOf(checked.path);
+    if (real === undefined)
+      return { ok: false, reason: `${requested} is a chain of links that never ends (or is too long); it is not used.` };
+    const isDirectory = await stat(real).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
+    const byName = await this.ignoredReason(requested, checked.folder, rel, isDirectory);
+    if (byName) return { ok: false, reason: byName };
+    const realFolder = await this.realFolderOf(real);
+    if (realFolder === undefined) return { ok: false, reason: `${requested} is a link to a place outside the workspace.` };
+    const realRel = relativeOf(real, realFolder);
+    if (realRel !== rel || realFolder !== checked.folder) {
+      const label = `${requested} (a link to ${realRel || "the workspace folder"})`;
+      const target = checkPlace(label, real, realFolder, this.excludedFiles());
+      if (!target.ok) return target;
+      const ignored = await this.ignoredReason(label, realFolder, realRel, isDirectory);
+      if (ignored) return { ok: false, reason: ignored };
+    }
+    if (access === "write") {
+      const link = await linkOnTheWay(checked.folder, checked.path);
+      if (link !== undefined)
+        return {
+          ok: false,
+          reason: `${requested} goes through the symbolic link ${link}, and files are never written through a link; write to ${realRel} instead.`,
+        };
     }
     return { ok: true, path: checked.path, folder: checked.folder, relative: rel };
   }
 
-  /** Whether git ignores a workspace-relative path (the client's rules: `.git/info/exclude`, nested `.gitignore`s). */
+  /** Why git's ignore rules refuse a workspace-relative path, or undefined. */
+  private async ignoredReason(label: string, folder: string, rel: string, isDirectory: boolean): Promise<string | undefined> {
+    if (rel === "" || !(await this.isIgnored(folder, isDirectory ? `${rel}/` : rel))) return undefined;
+    return `${label} is ignored by .gitignore, so it is not read.`;
+  }
+
+  /** The real path of the workspace folder `real` is in, or undefined when it is in none. */
+  private async realFolderOf(real: string): Promise<string | undefined> {
+    for (const folder of this.folders()) {
+      let realFolder = this.realFolders.get(folder);
+      if (!realFolder) {
+        realFolder = realpath(folder).catch(() => folder);
+        this.realFolders.set(folder, realFolder);
+      }
+      if (isInside(real, await realFolder)) return realFolder;
+    }
+    return undefined;
+  }
+
+  /** Whether git ignores a folder-relative path (the rules of the folder's repository, as the client applies them). */
   isIgnored(folder: string, rel: string): Promise<boolean> {
     let paths = this.ignored.get(folder);
     if (!paths) {
-      paths = new GitIgnoredPaths({
-        stamp: (file) =>
-          stat(join(folder, file)).then(
-            (info) => `${info.mtimeMs}:${info.size}`,
-            () => undefined,
-          ),
-        read: (file) => readFile(join(folder, file), "utf8"),
-      });
+      paths = new FolderIgnoredPaths(folder, nodeRepositoryFiles);
       this.ignored.set(folder, paths);
     }
     return paths.isIgnored(rel);
@@ -76,7 +108,7 @@ export class WorkspaceAccess {
 
   /**
    * Every file under `start` that a tool may see, workspace-relative, up to `limit` (the walk stops there and says
-   * so with `more`).
+   * so with `more`). Links are never followed, so every name seen is a real place.
    */
   async walk(start: { folder: string; relative: string }, limit: number): Promise<{ files: string[]; more: boolean }> {
     const files: string[] = [];
@@ -87,7 +119,7 @@ export class WorkspaceAccess {
       entries.sort((a, b) => a.name.localeCompare(b.name));
       for (const entry of entries) {
         const rel = dir === "" ? entry.name : `${dir}/${entry.name}`;
-        if (ALWAYS_SKIPPED.has(entry.name) || entry.isSymbolicLink()) continue;
+        if (isSkippedName(entry.name) || entry.isSymbolicLink()) continue;
         if (await this.isIgnored(start.folder, entry.isDirectory() ? `${rel}/` : rel)) continue;
         if (entry.isDirectory()) queue.push(rel);
         else if (entry.isFile() && !isSensitiveFile(join(start.folder, rel), this.excludedFiles())) {
@@ -97,20 +129,6 @@ export class WorkspaceAccess {
       }
     }
     return { files, more: false };
-  }
-}
-
-/** The real path of `path`, or of its nearest existing ancestor with the rest appended. */
-async function realPathOfNearest(path: string): Promise<string | undefined> {
-  let existing = path;
-  const rest: string[] = [];
-  for (;;) {
-    const real = await realpath(existing).catch(() => undefined);
-    if (real !== undefined) return join(real, ...rest);
-    const parent = dirname(existing);
-    if (parent === existing) return undefined;
-    rest.unshift(basename(existing));
-    existing = parent;
   }
 }
 

@@ -66,7 +66,7 @@ export const editFileTool: AgentTool = {
   },
   async run(args, context) {
     const path = String(args.path);
-    const resolved = await context.workspace.resolve(path);
+    const resolved = await context.workspace.resolve(path, "write");
     if (!resolved.ok) return toolError("edit_file", resolved.reason);
     const before = await currentText(resolved.path, context);
     if (before === null) return toolError("edit_file", `${path} does not exist: use create_file for a new file.`);
@@ -98,7 +98,7 @@ export const createFileTool: AgentTool = {
   },
   async run(args, context) {
     const path = String(args.path);
-    const resolved = await context.workspace.resolve(path);
+    const resolved = await context.workspace.resolve(path, "write");
     if (!resolved.ok) return toolError("create_file", resolved.reason);
     const before = await currentText(resolved.path, context);
     if (before !== null) return toolError("create_file", `${path} exists already: use edit_file to change it.`);
