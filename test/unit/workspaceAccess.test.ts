@@ -168,5 +168,14 @@ describe("workspace access: links and names that lead where the agent's tools mu
     }
     assert.equal((await monorepo.resolve("src/index.ts")).ok, true);
     assert.deepEqual((await monorepo.walk({ folder: app, relative: "" }, 100)).files, ["src/index.ts"]);
+    // Opened through a link, the package's repository is the one its real place is in.
+    const linked = join(root, "app-link");
+    symlinkSync(app, linked);
+    const viaLink = new WorkspaceAccess(
+      () => [linked],
+      () => [],
+    );
+    assert.equal((await viaLink.resolve("config.local.json")).ok, false);
+    assert.deepEqual((await viaLink.walk({ folder: linked, relative: "" }, 100)).files, ["src/index.ts"]);
   });
 });

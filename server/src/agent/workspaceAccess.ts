@@ -86,14 +86,26 @@ export class WorkspaceAccess {
   /** The real path of the workspace folder `real` is in, or undefined when it is in none. */
   private async realFolderOf(real: string): Promise<string | undefined> {
     for (const folder of this.folders()) {
-      let realFolder = this.realFolders.get(folder);
-      if (!realFolder) {
-        realFolder = realpath(folder).catch(() => folder);
-        this.realFolders.set(folder, realFolder);
-      }
-      if (isInside(real, await realFolder)) return realFolder;
+      const realFolder = await this.realPathOfFolder(folder);
+      if (isInside(real, realFolder)) return realFolder;
     }
     return undefined;
+  }
+
+  private realPathOfFolder(folder: string): Promise<string> {
+    let real = this.realFolders.get(folder);
+    if (!real) {
+      real = realpath(folder).catch(() => folder);
+      this.realFolders.set(folder, real);
+    }
+    return real;
+  }
+
+  /** Whether git ignores a folder-relative path, by the folder's name and by its real place (a linked folder's repository). */
+  private async isIgnoredAnywhere(folder: string, rel: string): Promise<boolean> {
+    if (await this.isIgnored(folder, rel)) return true;
+    const realFolder = await this.realPathOfFolder(folder);
+    return realFolder !== folder && (await this.isIgnored(realFolder, rel));
   }
 
   /** Whether git ignores a folder-relative path (the rules of the folder's repository, as the client applies them). */
@@ -120,7 +132,7 @@ export class WorkspaceAccess {
       for (const entry of entries) {
         const rel = dir === "" ? entry.name : `${dir}/${entry.name}`;
         if (isSkippedName(entry.name) || entry.isSymbolicLink()) continue;
-        if (await this.isIgnored(start.folder, entry.isDirectory() ? `${rel}/` : rel)) continue;
+        if (await this.isIgnoredAnywhere(start.folder, entry.isDirectory() ? `${rel}/` : rel)) continue;
         if (entry.isDirectory()) queue.push(rel);
         else if (entry.isFile() && !isSensitiveFile(join(start.folder, rel), this.excludedFiles())) {
           if (files.length >= limit) return { files, more: true };
