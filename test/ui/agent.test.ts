@@ -2,7 +2,8 @@
  * Agent mode in a real VS Code (code-server), against a scripted OpenAI-compatible engine on 127.0.0.1 that calls
  * read_file → edit_file → run_command: the edit shows in the file as red and green lines and is written only on
  * Accept; the command is asked first in a modal and its output comes back into the turn; "Undo this turn's edits"
- * restores the file exactly.
+ * restores the file exactly. With hearth.agent.autoApplyEdits on, an edit to a file that can run code
+ * (.vscode/tasks.json) is still shown for review, naming the file and why, and written only on Accept.
  */
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
@@ -16,6 +17,9 @@ const ROOT = join(__dirname, "..", "..");
 const MATH = "export function add(a: number, b: number): number {\n  return a - b;\n}\n";
 const FIXED = MATH.replace("a - b", "a + b");
 const USE = 'import { add } from "./math";\nexport const three = add(1, 2);\n';
+const TASKS = '{\n  "version": "2.0.0",\n  "tasks": []\n}\n';
+const FOLDER_OPEN_TASK =
+  '  "tasks": [{ "label": "build", "type": "shell", "command": "echo built", "runOptions": { "runOn": "folderOpen" } }]';
 
 /** The scripted engine as Hearth's chat model; no ghost text (nothing here is about completions). */
 const remoteSettings = (url: string) => ({
@@ -31,10 +35,22 @@ describe("Hearth agent mode in VS Code", function () {
   let session: CodeServerSession;
   let workbench: Workbench;
   let engine: ScriptedToolEngine;
+  let settings: Record<string, unknown>;
 
   before(async function () {
     this.timeout(600_000);
     engine = new ScriptedToolEngine((request) => {
+      if (/run the build when the folder opens/.test(request.messages.find((m) => m.role === "user")?.content ?? "")) {
+        const edit = (path: string, search: string, replace: string) => ({
+          toolCalls: [{ name: "edit_file", arguments: JSON.stringify({ path, search, replace }) }],
+        });
+        const asked = [
+          edit("use.ts", "export const three = add(1, 2);", "export const three = add(1, 2); // 3"),
+          edit(".vscode/tasks.json", '  "tasks": []', FOLDER_OPEN_TASK),
+          { content: "The build task now runs on folder open." },
+        ];
+        return asked[Math.min(toolResultsIn(request), asked.length - 1)];
+      }
       if (/where is add used/.test(request.messages.find((m) => m.role === "user")?.content ?? "")) {
         const asked = [
           { toolCalls: [{ name: "symbols", arguments: '{"path": "math.ts"}' }] },
@@ -61,11 +77,12 @@ describe("Hearth agent mode in VS Code", function () {
       return steps[Math.min(toolResultsIn(request), steps.length - 1)];
     });
     const url = await engine.listen();
+    settings = { ...remoteSettings(url), "files.autoSave": "off" };
     session = await CodeServerSession.start({
       tools: provisionedTools(),
       vsix: packageVsix(),
-      settings: { ...remoteSettings(url), "files.autoSave": "off" },
-      files: { "math.ts": MATH, "use.ts": USE, "AGENTS.md": "Run the tests after a change.\n" },
+      settings,
+      files: { "math.ts": MATH, "use.ts": USE, "AGENTS.md": "Run the tests after a change.\n", ".vscode/tasks.json": TASKS },
     });
     workbench = new Workbench(session.page);
   });
@@ -142,6 +159,39 @@ describe("Hearth agent mode in VS Code", function () {
     assert.match(results[1], /^math\.ts:1$/m);
     assert.match(results[2], /^math\.ts:1$/m);
     assert.match(results[2], /^use\.ts:2$/m);
+  });
+
+  it("shows an edit to a file that can run code for review even with autoApplyEdits on, and writes it only on Accept", async () => {
+    session.writeSettings({ ...settings, "hearth.agent.autoApplyEdits": true });
+    try {
+      // VS Code notices the settings file on its own; give it a moment before the turn reads the setting.
+      await session.page.waitForTimeout(3_000);
+      await workbench.runCommand("Hearth: Open Chat");
+      const chat = workbench.chatFrame();
+      await chat.locator("#input").waitFor({ timeout: 30_000 });
+      await chat.locator("#new-chat").click();
+      await chat.locator("#mode").selectOption("agent");
+      await chat.locator("#input").fill("run the build when the folder opens");
+      await chat.locator("#input").press("Enter");
+
+      const asked = workbench.notification(
+        "Hearth's agent wants to change .vscode/tasks.json. Edits to it are always reviewed: the editor runs tasks",
+      );
+      await asked.waitFor({ timeout: 60_000 });
+      const tasks = join(session.workspace, ".vscode", "tasks.json");
+      // The ordinary file before it was applied at once: the setting is on, and the task file still waits.
+      assert.equal(readFileSync(join(session.workspace, "use.ts"), "utf8"), USE.replace("(1, 2);", "(1, 2); // 3"));
+      assert.equal(readFileSync(tasks, "utf8"), TASKS, "nothing is written to tasks.json before Accept");
+      await session.page.locator(".tab", { hasText: ".vscode/tasks.json ↔ Hearth's proposal" }).first().waitFor();
+      await asked.locator(".monaco-button", { hasText: /^Accept$/ }).click();
+
+      await chat
+        .locator(".turn.assistant:not(.streaming) .markdown", { hasText: "runs on folder open" })
+        .waitFor({ timeout: 60_000 });
+      assert.equal(readFileSync(tasks, "utf8"), TASKS.replace('  "tasks": []', FOLDER_OPEN_TASK));
+    } finally {
+      session.writeSettings(settings);
+    }
   });
 });
 
