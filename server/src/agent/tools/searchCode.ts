@@ -6,15 +6,16 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import MiniSearch from "minisearch";
+import { type LineMatcher, searchPattern } from "../../core/agent/searchPattern";
 import { cutToBudget } from "../../core/agent/toolBudget";
 import { type AgentTool, parameters, toolError } from "../tool";
 import { readTextFile, type WorkspaceAccess } from "../workspaceAccess";
+import { type LineScan, type LineSource, SCAN_LIMITS, type ScanLimits, scanLines } from "./lineScan";
 
 const CHUNK_LINES = 40;
 const MAX_INDEXED_FILES = 5_000;
 const MAX_INDEXED_BYTES = 300_000;
 const MAX_RESULTS = 8;
-const MAX_LINE_MATCHES = 40;
 const MAX_EMBEDDED_CHUNKS = 4_000;
 /** Reciprocal rank fusion's usual constant: a rank's weight is 1 / (k + rank). */
 const RRF_K = 60;
@@ -131,18 +132,18 @@ export class CodeIndex {
     for (const id of ids) this.vectors.delete(id);
   }
 
-  /** Every line matching `pattern` in the indexed files. */
-  lines(pattern: RegExp): Array<{ file: string; line: number; text: string }> {
-    const found: Array<{ file: string; line: number; text: string }> = [];
-    for (const known of this.files.values()) {
-      for (const id of known.chunks) {
-        const chunk = this.search.getStoredFields(id) as unknown as Chunk;
-        chunk.text.split("\n").forEach((line, index) => {
-          if (pattern.test(line)) found.push({ file: chunk.file, line: chunk.startLine + index, text: line.trim() });
-        });
+  /** Every indexed line `matcher` matches, the thread given back between slices (see lineScan). */
+  lines(matcher: LineMatcher, signal: AbortSignal, limits?: ScanLimits): Promise<LineScan> {
+    // A snapshot of the chunk ids: another search's refresh may change the index while this one waits its turn.
+    const ids = [...this.files.values()].flatMap((file) => file.chunks);
+    const search = this.search;
+    function* sources(): Generator<LineSource> {
+      for (const id of ids) {
+        const chunk = search.getStoredFields(id) as unknown as Chunk | undefined;
+        if (chunk) yield chunk;
       }
     }
-    return found;
+    return scanLines(sources(), matcher, signal, limits);
   }
 
   private chunksOf(path: string, rel: string, text: string): Chunk[] {
@@ -157,15 +158,6 @@ export class CodeIndex {
       });
     }
     return chunks;
-  }
-}
-
-function literalPattern(query: string): RegExp | undefined {
-  const regex = /^\/(.+)\/([imsu]*)$/.exec(query);
-  try {
-    return regex ? new RegExp(regex[1], regex[2]) : new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
-  } catch {
-    return undefined;
   }
 }
 
@@ -187,16 +179,18 @@ export function searchCodeTool(index: CodeIndex, semantic?: SemanticSearch): Age
     async run(args, { workspace, signal }) {
       const query = String(args.query).trim();
       if (query === "") return toolError("search_code", "The query is empty.");
-      const pattern = literalPattern(query);
-      if (!pattern) return toolError("search_code", `${query} is not a valid regular expression.`);
+      const pattern = searchPattern(query);
+      if ("problem" in pattern) return toolError("search_code", pattern.problem);
       const { more } = await index.refresh(workspace);
-      const matches = index.lines(pattern);
+      const scan = await index.lines(pattern.matcher, signal);
       const parts: string[] = [];
-      if (matches.length > 0) {
-        parts.push(`${matches.length} matching line${matches.length === 1 ? "" : "s"}:`);
-        parts.push(...matches.slice(0, MAX_LINE_MATCHES).map((match) => `${match.file}:${match.line}: ${match.text}`));
-        if (matches.length > MAX_LINE_MATCHES) parts.push(`… ${matches.length - MAX_LINE_MATCHES} more matching lines`);
-      } else {
+      if (scan.counted > 0) {
+        const count = `${scan.capped ? "more than " : ""}${scan.counted}`;
+        parts.push(`${count} matching line${scan.counted === 1 ? "" : "s"}:`);
+        parts.push(...scan.kept.map((match) => `${match.file}:${match.line}: ${match.text}`));
+        const left = scan.counted - scan.kept.length;
+        if (left > 0) parts.push(`… ${scan.capped ? "more than " : ""}${left} more matching lines`);
+      } else if (!scan.timedOut) {
         let ranked = index.query(query);
         const model = semantic?.model() ?? "";
         if (semantic && model !== "") {
@@ -213,9 +207,18 @@ export function searchCodeTool(index: CodeIndex, semantic?: SemanticSearch): Age
         if (ranked.length > 0) parts.push("No line contains that exactly; the most relevant code:");
         for (const chunk of ranked) parts.push(`--- ${chunk.file}:${chunk.startLine}\n${chunk.text}`);
       }
+      if (scan.tooLong > 0)
+        parts.push(
+          `(${scan.tooLong} line${scan.tooLong === 1 ? " was" : "s were"} too long to search with this pattern (over ` +
+            `${pattern.matcher.maxLineChars} characters): a simpler pattern or the literal text searches them)`,
+        );
+      if (scan.timedOut)
+        parts.push(
+          `(the search stopped after ${SCAN_LIMITS.budgetMs / 1000} s, before the end of the workspace: narrow the pattern)`,
+        );
       if (parts.length === 0) parts.push(`Nothing in the workspace matches ${query}.`);
       if (more) parts.push(`(only the first ${MAX_INDEXED_FILES} files are indexed)`);
-      return { content: cutToBudget(parts.join("\n")), summary: `search_code ${query}: ${matches.length} matching lines` };
+      return { content: cutToBudget(parts.join("\n")), summary: `search_code ${query}: ${scan.counted} matching lines` };
     },
   };
 }
