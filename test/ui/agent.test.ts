@@ -3,10 +3,12 @@
  * read_file → edit_file → run_command: the edit shows in the file as red and green lines and is written only on
  * Accept; the command is asked first in a modal and its output comes back into the turn; "Undo this turn's edits"
  * restores the file exactly. With hearth.agent.autoApplyEdits on, an edit to a file that can run code
- * (.vscode/tasks.json) is still shown for review, naming the file and why, and written only on Accept.
+ * (.vscode/tasks.json) is still shown for review, naming the file and why, and written only on Accept. An Enter
+ * pressed as a command's dialog opens refuses the command (shown with its invisible characters named), and Stop
+ * ends the command's background children too.
  */
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ScriptedToolEngine, toolResultsIn } from "../fixtures/scriptedToolEngine";
 import { CodeServerSession } from "./codeServerSession";
@@ -20,6 +22,21 @@ const USE = 'import { add } from "./math";\nexport const three = add(1, 2);\n';
 const TASKS = '{\n  "version": "2.0.0",\n  "tasks": []\n}\n';
 const FOLDER_OPEN_TASK =
   '  "tasks": [{ "label": "build", "type": "shell", "command": "echo built", "runOptions": { "runOn": "folderOpen" } }]';
+
+/** A command that would leave ran.txt behind, with a right-to-left override the dialog must show. */
+const MARKER_COMMAND = "node -e \"require('fs').writeFileSync('ran.txt', 'ran')\" # \u202Etxt.nar";
+/** A command whose background child outlives the shell unless the whole process group is killed. */
+const BACKGROUND_COMMAND = "sleep 300 & echo $! > sleep.pid; wait";
+
+/** Gone: no such process, or only its zombie is left. */
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+  return existsSync(`/proc/${pid}/stat`) && /^\S+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+}
 
 /** The scripted engine as Hearth's chat model; no ghost text (nothing here is about completions). */
 const remoteSettings = (url: string) => ({
@@ -60,6 +77,13 @@ describe("Hearth agent mode in VS Code", function () {
         ];
         return asked[Math.min(toolResultsIn(request), asked.length - 1)];
       }
+      const asked = request.messages.find((m) => m.role === "user")?.content ?? "";
+      const commandThenStop = (command: string) =>
+        toolResultsIn(request) === 0
+          ? { toolCalls: [{ name: "run_command", arguments: JSON.stringify({ command }) }] }
+          : { content: "Done with the command." };
+      if (/write the marker/.test(asked)) return commandThenStop(MARKER_COMMAND);
+      if (/start the background job/.test(asked)) return commandThenStop(BACKGROUND_COMMAND);
       const steps = [
         { toolCalls: [{ name: "read_file", arguments: '{"path": "math.ts", "startLine": null, "endLine": null}' }] },
         {
@@ -137,6 +161,64 @@ describe("Hearth agent mode in VS Code", function () {
     await undo.locator(".monaco-button", { hasText: "Undo Edits" }).first().click();
     await chat.locator(".turn-note", { hasText: "This turn's edits were undone." }).waitFor({ timeout: 15_000 });
     assert.equal(readFileSync(join(session.workspace, "math.ts"), "utf8"), MATH);
+  });
+
+  /** A new chat in Agent mode, the chat view opened first (these tests also run alone, with --grep). */
+  async function newAgentChat() {
+    await workbench.openFile("math.ts");
+    await workbench.runCommand("Hearth: Open Chat");
+    const chat = workbench.chatFrame();
+    await chat.locator("#input").waitFor({ timeout: 30_000 });
+    await chat.locator("#new-chat").click();
+    await chat.locator("#mode").selectOption("agent");
+    return chat;
+  }
+
+  it("an Enter as the command dialog opens refuses: the first button is Don't Run, and the command shows exactly", async () => {
+    rmSync(join(session.workspace, "ran.txt"), { force: true }); // a first try's
+    const chat = await newAgentChat();
+    await chat.locator("#input").fill("write the marker");
+    await chat.locator("#input").press("Enter");
+    const dialog = session.page.locator(".monaco-dialog-box", { hasText: "Hearth's agent wants to run a command" });
+    await dialog.waitFor({ timeout: 30_000 });
+    // The override is named, not applied: the user reads what runs.
+    assert.match((await dialog.textContent()) ?? "", /# <U\+202E>txt\.nar/);
+    // The user, still typing in the chat, presses Enter again as the dialog opens.
+    await session.page.keyboard.press("Enter");
+    await dialog.waitFor({ state: "detached", timeout: 15_000 });
+    await chat.locator(".turn.assistant:not(.streaming) .markdown", { hasText: "Done with the command." }).waitFor({
+      timeout: 60_000,
+    });
+    const tool = chat.locator(".turn.assistant").last().locator(".tool");
+    assert.match((await tool.locator(".tool-result").textContent()) ?? "", /declined to run this command\. Nothing ran\./);
+    assert.ok(!existsSync(join(session.workspace, "ran.txt")), "the command ran");
+  });
+
+  it("Stop ends the command's whole process tree, its background child too", async () => {
+    const pidFile = join(session.workspace, "sleep.pid");
+    rmSync(pidFile, { force: true }); // a first try's
+    const chat = await newAgentChat();
+    await chat.locator("#input").fill("start the background job");
+    await chat.locator("#input").press("Enter");
+    const dialog = session.page.locator(".monaco-dialog-box", { hasText: "Hearth's agent wants to run a command" });
+    await dialog.waitFor({ timeout: 30_000 });
+    await dialog.locator(".monaco-button", { hasText: /^Run$/ }).click();
+    const deadline = Date.now() + 30_000;
+    while (!/^\d+\n$/.test(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : "")) {
+      assert.ok(Date.now() < deadline, "the command did not start");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    assert.ok(!isGone(pid), "the background sleep runs");
+    await chat.locator("#send", { hasText: "Stop" }).click();
+    const stopped = Date.now() + 15_000;
+    while (!isGone(pid)) {
+      if (Date.now() > stopped) {
+        process.kill(pid, "SIGKILL");
+        assert.fail(`the background child ${pid} outlived Stop`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
 
   it("answers symbols, definition and references with VS Code's own language providers", async () => {
