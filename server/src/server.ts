@@ -64,7 +64,10 @@ async function remoteApiKey(): Promise<string | undefined> {
 }
 
 let initialized = false;
-/** The workspace folders as paths, for the agent's tools (kept current where the client reports changes). */
+/**
+ * The workspace folders as paths, for the agent's tools and for `hearth.privacy.excludedFiles`, which is relative to
+ * them (kept current where the client reports changes).
+ */
 let workspaceFolders: string[] = [];
 let canWatchFolders = false;
 /** A folder URI as a path; other schemes (a virtual workspace) have none the tools could read. */
@@ -119,14 +122,15 @@ documents.onDidOpen(() => {
 });
 
 const settings = () => configuration.settings;
-const completionContext = new CompletionContext(settings);
+const folders = () => workspaceFolders;
+const completionContext = new CompletionContext(settings, folders);
 const features: Feature[] = [
   completionContext.register(connection),
-  registerInlineCompletion({ connection, documents, engine, configuration, log, context: completionContext }),
-  registerNextEdit({ connection, documents, engine, configuration, log, context: completionContext }),
-  registerChat({ connection, engine, ready: configuration.ready, log, settings }),
-  registerAgent({ connection, documents, engine, ready: configuration.ready, log, settings, folders: () => workspaceFolders }),
-  registerCodeActions({ connection, documents, engine, ready: configuration.ready, settings }),
+  registerInlineCompletion({ connection, documents, engine, configuration, log, context: completionContext, folders }),
+  registerNextEdit({ connection, documents, engine, configuration, log, context: completionContext, folders }),
+  registerChat({ connection, engine, ready: configuration.ready, log, settings, folders }),
+  registerAgent({ connection, documents, engine, ready: configuration.ready, log, settings, folders }),
+  registerCodeActions({ connection, documents, engine, ready: configuration.ready, settings, folders }),
   registerModels({
     connection,
     locator,

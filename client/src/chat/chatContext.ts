@@ -6,8 +6,8 @@ import * as vscode from "vscode";
 import type { ChatContextItem } from "../../../server/src/shared/chatProtocol";
 import { isSensitiveFile } from "../../../server/src/shared/sensitiveFiles";
 import { readConfig } from "../config";
+import { isSecretDocument } from "../secretFiles";
 
-/** Secrets (.env, keys, …, plus hearth.privacy.excludedFiles) are never attached. */
 /**
  * A file's name on a chip: its workspace-relative path, or, for a file outside the workspace (or an untitled one),
  * just its name, never a long absolute path.
@@ -17,8 +17,10 @@ export function chipName(uri: vscode.Uri): string {
   return uri.path.split("/").pop() || uri.path;
 }
 
-function isSensitive(uri: vscode.Uri): boolean {
-  return isSensitiveFile(uri.path, readConfig().privacy.excludedFiles);
+/** Secrets (.env, keys, …, plus hearth.privacy.excludedFiles) are never attached: this is the quick check by name. */
+function isSensitiveByName(uri: vscode.Uri): boolean {
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+  return isSensitiveFile(uri.scheme === "file" ? uri.fsPath : uri.path, readConfig().privacy.excludedFiles, folders);
 }
 
 interface Chip {
@@ -32,9 +34,12 @@ export class ChatContext implements vscode.Disposable {
   private picked: Chip[] = [];
   private dismissed = new Set<string>();
   private editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  /** Documents found to be secrets files by where they really are (a link to `.env`): their chip is not offered. */
+  private readonly secretOnDisk = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly onChange: (labels: string[]) => void) {
+    if (this.editor) void this.judge(this.editor.document.uri);
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         // Focus moving to the chat view leaves no active editor: keep the last one.
@@ -42,11 +47,22 @@ export class ChatContext implements vscode.Disposable {
         this.editor = editor;
         this.dismissed.clear();
         this.onChange(this.labels());
+        void this.judge(editor.document.uri);
       }),
       vscode.window.onDidChangeTextEditorSelection((event) => {
         if (event.textEditor === this.editor) this.onChange(this.labels());
       }),
     );
+  }
+
+  /** Looks where the document really is, and takes its chip away when that is a secrets file. */
+  private async judge(uri: vscode.Uri): Promise<void> {
+    const secret = await isSecretDocument(uri);
+    const key = uri.toString();
+    if (secret === this.secretOnDisk.has(key)) return;
+    if (secret) this.secretOnDisk.add(key);
+    else this.secretOnDisk.delete(key);
+    this.onChange(this.labels());
   }
 
   /** The editor chat actions (Insert, Apply) act on: the last text editor the user was in. */
@@ -57,7 +73,8 @@ export class ChatContext implements vscode.Disposable {
   private chips(): Chip[] {
     const chips: Chip[] = [];
     const editor = this.editor;
-    if (editor && editor.document.uri.scheme !== "output" && !isSensitive(editor.document.uri)) {
+    const uri = editor?.document.uri;
+    if (editor && uri && uri.scheme !== "output" && !isSensitiveByName(uri) && !this.secretOnDisk.has(uri.toString())) {
       const name = chipName(editor.document.uri);
       const selection = editor.selection;
       if (!selection.isEmpty) {
@@ -91,9 +108,11 @@ export class ChatContext implements vscode.Disposable {
   }
 
   async pick(): Promise<void> {
-    const files = await vscode.workspace.findFiles("**/*", "**/{node_modules,.git,dist,out}/**", 5000);
+    const found = await vscode.workspace.findFiles("**/*", "**/{node_modules,.git,dist,out}/**", 5000);
+    const secret = await Promise.all(found.map((uri) => isSecretDocument(uri)));
+    const files = found.filter((_, index) => !secret[index]);
     const choice = await vscode.window.showQuickPick(
-      files.filter((uri) => !isSensitive(uri)).map((uri) => ({ label: chipName(uri), uri })),
+      files.map((uri) => ({ label: chipName(uri), uri })),
       { placeHolder: "Add a file to the chat's context", matchOnDescription: true },
     );
     if (!choice) return;
@@ -102,13 +121,20 @@ export class ChatContext implements vscode.Disposable {
     this.onChange(this.labels());
   }
 
-  /** Reads the chips' text now; a file that can't be read is skipped and named in `unreadable`. */
+  /**
+   * Reads the chips' text now; a file that can't be read, or that is a secrets file by where it really is (checked
+   * again here: a link can change after its chip was shown), is skipped and named in `unreadable`.
+   */
   async items(): Promise<{ items: ChatContextItem[]; unreadable: string[] }> {
     const items: ChatContextItem[] = [];
     const unreadable: string[] = [];
     const chips = this.chips();
     const selectionFiles = new Set(chips.filter((chip) => chip.kind === "selection").map((chip) => chip.uri.toString()));
     for (const chip of chips) {
+      if (await isSecretDocument(chip.uri)) {
+        unreadable.push(chip.label);
+        continue;
+      }
       try {
         const document = await vscode.workspace.openTextDocument(chip.uri);
         if (chip.kind === "file" && selectionFiles.has(chip.uri.toString()) && document.lineCount > 400) {

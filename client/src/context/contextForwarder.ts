@@ -7,8 +7,8 @@
 import * as vscode from "vscode";
 import { FolderIgnoredPaths } from "../../../server/src/shared/gitRepository";
 import { ContextChunkNotification, type ContextChunkParams } from "../../../server/src/shared/protocol";
-import { isSensitiveFile } from "../../../server/src/shared/sensitiveFiles";
 import { readConfig } from "../config";
+import { isSecretDocument } from "../secretFiles";
 import { workspaceGitFiles } from "./workspaceGitFiles";
 
 const CHUNK_LINES = 64;
@@ -122,8 +122,8 @@ export class ContextForwarder implements vscode.Disposable {
 
   /** Never secrets files (built-in list plus hearth.privacy.excludedFiles) nor what git ignores in the workspace. */
   private async mayForward(uri: vscode.Uri): Promise<boolean> {
-    const excluded = readConfig().privacy.excludedFiles;
-    if (isSensitiveFile(uri.fsPath, excluded)) return false;
+    // By its name and by where it really is: a link `notes.txt -> .env` is `.env`.
+    if (await isSecretDocument(uri)) return false;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return true;
     const relative = vscode.workspace.asRelativePath(uri, false);

@@ -23,7 +23,7 @@ import { COMMANDS } from "../shared/commands";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
 import { type CodeTargetArguments, type FixParams, FixProgressType, FixRequest } from "../shared/protocol";
 import { fitReplacement } from "../shared/replacementFit";
-import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
+import { isSensitiveDocument } from "../shared/sensitiveOnDisk";
 import type { HearthSettings } from "../shared/settings";
 
 /** Lines of surrounding code given to the model with a fix. */
@@ -35,6 +35,13 @@ interface Dependencies {
   engine: ModelEngine;
   ready: Promise<void>;
   settings(): HearthSettings;
+  /** The workspace folders as file system paths: `hearth.privacy.excludedFiles` is relative to them. */
+  folders(): readonly string[];
+}
+
+/** A secrets file, by the document's name or by where it really is (a link to `.env`), gets no action. */
+function isSecret(deps: Dependencies, uri: string): Promise<boolean> {
+  return isSensitiveDocument(uri, deps.settings().privacy.excludedFiles, deps.folders());
 }
 
 const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Empty];
@@ -54,14 +61,15 @@ function isEmpty(range: Range): boolean {
 export function registerCodeActions(deps: Dependencies): Feature {
   const { connection, documents } = deps;
 
-  connection.onCodeAction((params) => {
+  connection.onCodeAction(async (params) => {
     requireParams("textDocument/codeAction", params, {
       textDocument: isDocument,
       range: isRange,
       context: shaped({ diagnostics: Array.isArray }),
     });
+    if (await isSecret(deps, params.textDocument.uri)) return [];
     const document = documents.get(params.textDocument.uri);
-    if (!document || isSensitiveFile(uriPath(document.uri), deps.settings().privacy.excludedFiles)) return [];
+    if (!document) return [];
     const actions: CodeAction[] = [];
     const several = params.context.diagnostics.length > 1;
     for (const diagnostic of params.context.diagnostics) {
@@ -127,13 +135,13 @@ function staleError() {
 
 export async function computeFix(deps: Dependencies, params: FixParams, signal: AbortSignal): Promise<WorkspaceEdit> {
   await deps.ready;
-  const document = deps.documents.get(params.uri);
-  if (!document) throw actionableError(HearthErrorCodes.staleDocument, "The document is no longer open.");
-  if (document.version !== params.version) throw staleError();
-  if (isSensitiveFile(uriPath(document.uri), deps.settings().privacy.excludedFiles))
+  if (await isSecret(deps, params.uri))
     throw actionableError(HearthErrorCodes.secretsFile, "This is a secrets file, and Hearth never sends one to a model.", {
       fix: "Fix it by hand: Hearth never reads secrets files (see Privacy in the README).",
     });
+  const document = deps.documents.get(params.uri);
+  if (!document) throw actionableError(HearthErrorCodes.staleDocument, "The document is no longer open.");
+  if (document.version !== params.version) throw staleError();
   const range = wholeLines(document, params.range);
   const lines = document.getText().split(/\r?\n/);
   const message = fixMessage({

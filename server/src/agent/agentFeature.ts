@@ -14,7 +14,7 @@ import { arrayOf, isString, requireParams, shaped } from "../paramChecks";
 import { AgentEventNotification, type AgentRunParams, AgentRunRequest, type AgentRunResult } from "../shared/agentProtocol";
 import { ChatDeltaNotification } from "../shared/chatProtocol";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
-import { refuseSecretContext } from "../shared/sensitiveFiles";
+import { refuseSecretContext } from "../shared/sensitiveOnDisk";
 import type { HearthSettings } from "../shared/settings";
 import { runAgentTurn } from "./agentLoop";
 import { Checkpoint } from "./checkpoint";
@@ -54,7 +54,7 @@ export function registerAgent({ connection, documents, engine, ready, log, setti
 
   async function run(params: AgentRunParams, signal: AbortSignal, token: CancellationToken): Promise<AgentRunResult> {
     await ready;
-    refuseSecretContext(params.context, settings().privacy.excludedFiles);
+    await refuseSecretContext(params.context, settings().privacy.excludedFiles, folders());
     const workspace = new WorkspaceAccess(folders, () => settings().privacy.excludedFiles);
     // MCP servers' tools may do anything: never in an untrusted workspace.
     const builtinNames = allTools.map((tool) => tool.spec.name);

@@ -9,7 +9,7 @@ import type { Logger } from "../logger";
 import { arrayOf, isString, requireParams, shaped } from "../paramChecks";
 import { ChatDeltaNotification, type ChatSendParams, ChatSendRequest, type ChatSendResult } from "../shared/chatProtocol";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
-import { refuseSecretContext } from "../shared/sensitiveFiles";
+import { refuseSecretContext } from "../shared/sensitiveOnDisk";
 import type { HearthSettings } from "../shared/settings";
 
 export interface ChatDependencies {
@@ -19,9 +19,11 @@ export interface ChatDependencies {
   ready: Promise<void>;
   log: Logger;
   settings: () => HearthSettings;
+  /** The workspace folders as file system paths: `hearth.privacy.excludedFiles` is relative to them. */
+  folders: () => readonly string[];
 }
 
-export function registerChat({ connection, engine, ready, log, settings }: ChatDependencies): Feature {
+export function registerChat({ connection, engine, ready, log, settings, folders }: ChatDependencies): Feature {
   connection.onRequest(ChatSendRequest.type, (params, token) => {
     requireParams(ChatSendRequest.method, params, {
       chatId: isString,
@@ -33,7 +35,7 @@ export function registerChat({ connection, engine, ready, log, settings }: ChatD
 
   async function answer(params: ChatSendParams, signal: AbortSignal): Promise<ChatSendResult> {
     await ready;
-    refuseSecretContext(params.context, settings().privacy.excludedFiles);
+    await refuseSecretContext(params.context, settings().privacy.excludedFiles, folders());
     try {
       const reply = await engine.chat(
         { messages: params.messages, context: params.context },

@@ -15,7 +15,7 @@ import type { ModelEngine } from "../engine/modelEngine";
 import { abortSignalFor, type Feature, type RequestAbort } from "../feature";
 import type { Logger } from "../logger";
 import { isDocument, isPosition, requireParams, shaped } from "../paramChecks";
-import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
+import { isSensitiveDocument } from "../shared/sensitiveOnDisk";
 import type { HearthSettings } from "../shared/settings";
 import { Speculation } from "./speculation";
 
@@ -27,6 +27,8 @@ export interface InlineCompletionDependencies {
   log: Logger;
   /** Cross-file context, when the client forwards any. */
   context?: CrossFileContext;
+  /** The workspace folders as file system paths: `hearth.privacy.excludedFiles` is relative to them. */
+  folders: () => readonly string[];
 }
 
 /** Suggestions besides the greedy one on an explicit request (Alt+] / Alt+[ cycle through them in VS Code). */
@@ -115,8 +117,10 @@ class InlineCompletions {
     const uri = params.textDocument.uri;
     const document = deps.documents.get(uri);
     if (document === undefined) return null;
-    // Secrets never reach the model.
-    if (isSensitiveFile(uriPath(document.uri), deps.configuration.settings.privacy.excludedFiles)) return null;
+    // Secrets never reach the model, by the document's name or by where it really is (a link to `.env`).
+    if (await isSensitiveDocument(uri, deps.configuration.settings.privacy.excludedFiles, deps.folders())) return null;
+    // Context that arrived before this request is judged (and a secrets file's dropped) before it is chosen from.
+    await deps.context?.settled?.();
     const version = document.version;
     const cut = windowAtCursor((range) => document.getText(range), params.position, settings);
     if (cut === undefined) return null; // never: `nearby` starts on the aligned line

@@ -9,10 +9,13 @@ import type { CrossFileContext, RepoContextInput } from "../core/fimInput";
 import type { Feature } from "../feature";
 import { ContextChunkNotification } from "../shared/protocol";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
+import { realPathOf } from "../shared/sensitiveOnDisk";
 import type { HearthSettings } from "../shared/settings";
 
 /** Characters of context per prompt: about a thousand tokens, a quarter of a 4k window. */
 export const CONTEXT_BUDGET_CHARS = 4000;
+/** Real paths kept for stored chunks before those of evicted ones are dropped. */
+const REAL_PATHS_KEPT = 512;
 
 export class CompletionContext implements CrossFileContext {
   readonly store = new ContextStore();
@@ -20,8 +23,16 @@ export class CompletionContext implements CrossFileContext {
   repoName = "workspace";
 
   private readonly listeners = new Set<() => void>();
+  /** Where each stored chunk's file really is (links followed) when it arrived, so a settings change can re-judge it. */
+  private readonly realPaths = new Map<string, string>();
+  /** Chunks are judged one after another, so they are stored in the order they came. */
+  private arrivals: Promise<void> = Promise.resolve();
 
-  constructor(private readonly settings: () => HearthSettings) {}
+  /** `folders`: the workspace folders as file system paths, which `hearth.privacy.excludedFiles` is relative to. */
+  constructor(
+    private readonly settings: () => HearthSettings,
+    private readonly folders: () => readonly string[] = () => [],
+  ) {}
 
   /** Called after a chunk arrives. */
   onChange(listener: () => void): void {
@@ -42,20 +53,52 @@ export class CompletionContext implements CrossFileContext {
   register(connection: Connection): Feature {
     connection.onNotification(ContextChunkNotification.type, (params) => {
       if (typeof params?.uri !== "string" || typeof params.text !== "string" || typeof params.path !== "string") return;
-      // The client filters too; the server is the last line, since any LSP client may send this.
-      if (isSensitiveFile(uriPath(params.uri), this.settings().privacy.excludedFiles)) return;
-      this.store.add({ uri: params.uri, path: params.path, text: params.text, startLine: Number(params.startLine) || 0 });
-      for (const listener of this.listeners) listener();
+      const chunk = { uri: params.uri, path: params.path, text: params.text, startLine: Number(params.startLine) || 0 };
+      // A chunk that can't be judged is dropped; the next one is judged all the same.
+      this.arrivals = this.arrivals.then(() => this.arrived(chunk)).catch(() => undefined);
     });
     // A custom notification: nothing to declare in the initialize result.
     return { capabilities: {} };
   }
 
+  /**
+   * The client filters too; the server is the last line, since any LSP client may send this: a chunk of a secrets
+   * file, by its name or by where its file really is (a link to `.env`), is dropped.
+   */
+  private async arrived(chunk: { uri: string; path: string; text: string; startLine: number }): Promise<void> {
+    const real = chunk.uri.startsWith("file:") ? await realPathOf(fileURLToPath(chunk.uri)) : undefined;
+    if (this.isSecret(chunk.uri, real)) return;
+    if (real !== undefined) this.realPaths.set(chunk.uri, real);
+    this.store.add(chunk);
+    if (this.realPaths.size > REAL_PATHS_KEPT) this.forgetEvictedRealPaths();
+    for (const listener of this.listeners) listener();
+  }
+
+  settled(): Promise<void> {
+    return this.arrivals;
+  }
+
+  /** By the name the chunk came with, or by where its file really is. */
+  private isSecret(uri: string, realPath: string | undefined): boolean {
+    const excluded = this.settings().privacy.excludedFiles;
+    const folders = this.folders();
+    return [uriPath(uri), realPath].some((path) => path !== undefined && isSensitiveFile(path, excluded, folders));
+  }
+
+  /** Drops the real paths of files the store no longer holds a chunk of. */
+  private forgetEvictedRealPaths(): void {
+    const held = new Set<string>();
+    this.store.removeWhere((chunk) => {
+      held.add(chunk.uri);
+      return false;
+    });
+    for (const uri of this.realPaths.keys()) if (!held.has(uri)) this.realPaths.delete(uri);
+  }
+
   /** The context for a completion in `uri`, chosen by the code around the cursor (not the line being typed). */
   contextFor(uri: string, around: string): RepoContextInput | undefined {
     if (!this.settings().completion.crossFileContext) return undefined;
-    const excluded = this.settings().privacy.excludedFiles;
-    this.store.removeWhere((chunk) => isSensitiveFile(uriPath(chunk.uri), excluded));
+    this.store.removeWhere((chunk) => this.isSecret(chunk.uri, this.realPaths.get(chunk.uri)));
     const chunks = this.store.select(around, uri, CONTEXT_BUDGET_CHARS);
     if (chunks.length === 0) return undefined;
     return { repoName: this.repoName, currentPath: this.pathFor(uri), chunks };

@@ -22,6 +22,8 @@ export interface CrossFileContext {
   onChange(listener: () => void): void;
   /** A document's path as the model sees it (workspace-relative where possible). */
   pathFor(uri: string): string;
+  /** Resolves once every chunk that has arrived is judged (secrets files are dropped) and stored. */
+  settled?(): Promise<void>;
 }
 
 export interface FimInput {

@@ -1,6 +1,7 @@
 /**
  * `textDocument/copilotInlineEdit`: next-edit suggestions, edits away from the cursor that follow from what the user
- * just did. The feature follows every open document's edits (never a secrets file's), notices when the user accepts
+ * just did. The feature follows every open document's edits (never a secrets file's, by name or by where the file
+ * really is), notices when the user accepts
  * a suggestion (the document turns into what was proposed), and cancels a prediction in flight on any keystroke.
  */
 import type { Connection, TextDocuments } from "vscode-languageserver";
@@ -26,6 +27,7 @@ import {
   type NextEditReport,
 } from "../shared/protocol";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
+import { isSensitiveDocument } from "../shared/sensitiveOnDisk";
 import { type HearthSettings, nextEditAvailable, nextEditFromCompletion } from "../shared/settings";
 import { type PredictedEdit, type PredictionInput, predictNextEdit } from "./predictNextEdit";
 import { Proposal } from "./proposal";
@@ -40,6 +42,8 @@ export interface NextEditDependencies {
   configuration: { readonly settings: HearthSettings; readonly ready: Promise<void> };
   log: Logger;
   context: CrossFileContext;
+  /** The workspace folders as file system paths: `hearth.privacy.excludedFiles` is relative to them. */
+  folders: () => readonly string[];
   /** The clock edits are timed by (tests may pass their own). */
   now?: () => number;
 }
@@ -78,6 +82,10 @@ class NextEdits {
   /** A prediction for the document as it will be once the shown edits are all accepted (one per server). */
   private speculation: Speculated | undefined;
   lastReport: NextEditReport | null = null;
+  /** Open documents found to be secrets files on disk (a link to `.env`): never history, until closed. */
+  private readonly secretOnDisk = new Set<string>();
+  /** Verdicts on disk not in yet: a prompt waits for them, so no secrets file's edits are in it. */
+  private readonly judging = new Set<Promise<boolean>>();
 
   constructor(private readonly deps: NextEditDependencies) {}
 
@@ -85,13 +93,45 @@ class NextEdits {
     return this.deps.now?.() ?? performance.now();
   }
 
+  /** A secrets file by its name, or one already found to be one on disk. */
   private excluded(uri: string): boolean {
-    return isSensitiveFile(uriPath(uri), this.deps.configuration.settings.privacy.excludedFiles);
+    const excluded = this.deps.configuration.settings.privacy.excludedFiles;
+    return this.secretOnDisk.has(uri) || isSensitiveFile(uriPath(uri), excluded, this.deps.folders());
+  }
+
+  /**
+   * Looks where the document's file really is (links followed; a realpath, nothing read). Edits are recorded
+   * before the answer comes, so none is lost, and forgotten if it says secret; every prompt waits for the answers.
+   */
+  private judge(uri: string): Promise<boolean> {
+    const verdict = isSensitiveDocument(uri, this.deps.configuration.settings.privacy.excludedFiles, this.deps.folders()).then(
+      (secret) => {
+        if (secret && this.deps.documents.get(uri)) this.secretOnDisk.add(uri);
+        if (secret) this.forgetSecret(uri);
+        return secret;
+      },
+    );
+    this.judging.add(verdict);
+    void verdict.finally(() => this.judging.delete(verdict));
+    return verdict;
+  }
+
+  private forgetSecret(uri: string): void {
+    this.history.forget(uri);
+    this.proposed.delete(uri);
+    if (this.speculation?.uri === uri) this.cancelSpeculation();
+  }
+
+  /** Resolves once every document's verdict and every context chunk that arrived so far is in. */
+  private async judged(): Promise<void> {
+    while (this.judging.size > 0) await Promise.all(this.judging);
+    await this.deps.context.settled?.();
   }
 
   opened(document: TextDocument): void {
     if (this.excluded(document.uri)) return;
     this.history.opened(document.uri, this.deps.context.pathFor(document.uri), document.getText());
+    void this.judge(document.uri);
   }
 
   changed(document: TextDocument): void {
@@ -110,6 +150,8 @@ class NextEdits {
     if (this.speculation && !accepted && (this.speculation.uri !== uri || this.speculation.text !== text))
       this.cancelSpeculation();
     this.history.changed(uri, text, this.now(), accepted);
+    // A link can be pointed elsewhere while its document is open, and the editor then reloads it.
+    void this.judge(uri);
     this.schedulePrefill();
   }
 
@@ -125,6 +167,8 @@ class NextEdits {
 
   private async prefill(): Promise<void> {
     // While a request runs the user is waiting, not pausing: its answer schedules this again.
+    if (this.inFlight.size > 0) return;
+    await this.judged();
     if (this.inFlight.size > 0) return;
     this.history.settleIdle(this.now());
     const last = this.lastAsked;
@@ -162,6 +206,7 @@ class NextEdits {
   }
 
   closed(uri: string): void {
+    this.secretOnDisk.delete(uri);
     this.inFlight.get(uri)?.abort();
     this.proposed.delete(uri);
     this.history.closed(uri);
@@ -175,6 +220,8 @@ class NextEdits {
     this.inFlight.set(uri, request);
     try {
       await deps.configuration.ready;
+      if (this.excluded(uri) || (await this.judge(uri))) return { edits: [] };
+      await this.judged();
       const speculated = await this.speculated(uri, params);
       if (speculated) return speculated;
       // A request always goes before speculation: nothing queues in front of a keystroke.
@@ -244,18 +291,18 @@ class NextEdits {
   private speculate(uri: string, proposal: Proposal, settings: HearthSettings): void {
     this.cancelSpeculation();
     const text = proposal.applied();
-    const history = this.history.fork();
-    history.changed(uri, text, this.now(), true);
     const cursorLine = proposal.lastLine();
     const abort = new AbortController();
-    const result = predictNextEdit(
-      this.deps.engine,
-      history,
-      this.predictionInput(uri, text, cursorLine),
-      settings.nextEdit,
-      abort.signal,
-      { speculative: true },
-    ).catch(() => undefined);
+    // Documents opened or edited while the model ran are judged before their edits can be in this prompt.
+    const result = this.judged()
+      .then(() => {
+        if (abort.signal.aborted || this.excluded(uri)) return undefined;
+        const history = this.history.fork();
+        history.changed(uri, text, this.now(), true);
+        const input = this.predictionInput(uri, text, cursorLine);
+        return predictNextEdit(this.deps.engine, history, input, settings.nextEdit, abort.signal, { speculative: true });
+      })
+      .catch(() => undefined);
     this.speculation = {
       uri,
       text,
