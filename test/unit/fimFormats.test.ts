@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { detectFimTokens, FIM_FAMILIES, fimFamilyFor, layoutFimPrompt, layoutFimText } from "../../server/src/core/fimFormats";
+import { detectFimTokens, FIM_FAMILIES, fimFamilyFor, layoutFimPrompt } from "../../server/src/core/fimFormats";
+import { fimSegments, textPrompt } from "../../server/src/core/textPrompt";
 
 function vocabulary(specials: string[], declared?: { prefix: number; suffix: number; middle: number }) {
   const ids = new Map(specials.map((text, index) => [text, 1000 + index]));
@@ -103,6 +104,7 @@ describe("FIM formats", () => {
     assert.deepEqual(layoutFimPrompt(codestral, parts), [2, 20, 1, 10, 11, 30]);
     const text = { prefix: "a", suffix: "b", linePrefix: "c" };
     const family = (name: string) => FIM_FAMILIES.find((f) => f.name === name)!;
+    const layoutFimText = (f: (typeof FIM_FAMILIES)[number], t: typeof text) => textPrompt(fimSegments(f, t));
     assert.equal(layoutFimText(family("seed"), text), "<[fim-suffix]>b<[fim-prefix]>a<[fim-middle]>c");
     assert.equal(layoutFimText(family("codestral"), text), "[SUFFIX]b[PREFIX]ac");
     assert.equal(layoutFimText(family("mellum"), text), "<fim_suffix>b<fim_prefix>a<fim_middle>c");

@@ -3,7 +3,7 @@ import { rejoinedWindow } from "../../server/src/core/nextEdit/earlyStop";
 import { keptEdits } from "../../server/src/core/nextEdit/editFilters";
 import { EDIT_HISTORY_LIMITS, EditHistory, windowBefore } from "../../server/src/core/nextEdit/editHistory";
 import { editWindow, editWindowRange } from "../../server/src/core/nextEdit/editWindow";
-import { rewrittenWindow, SWEEP_FILE_SEP, safeAsText, sweepPrompt } from "../../server/src/core/nextEdit/sweepPrompt";
+import { rewrittenWindow, SWEEP_FILE_SEP, sweepPrompt } from "../../server/src/core/nextEdit/sweepPrompt";
 import { applyWindowEdits, windowEdits } from "../../server/src/core/nextEdit/windowEdits";
 import { segmentsAsText } from "../../server/src/core/repoContext";
 
@@ -133,15 +133,13 @@ describe("next edit: Sweep prompt", () => {
       ].join(""),
     );
     assert.ok(segments.filter((s) => "special" in s).every((s) => "special" in s && s.special === SWEEP_FILE_SEP));
-    assert.ok(safeAsText(segments));
-    assert.ok(
-      !safeAsText(sweepPrompt({ path: "a", relatedFiles: [], edits: [], originalWindow: "<|file_sep|>", currentWindow: "" })),
-    );
   });
 
-  it("reads the rewrite up to the first stop and keeps the window's own trailing blank lines", () => {
-    assert.equal(rewrittenWindow("a\nb\n<|file_sep|>junk", "a\nc"), "a\nb");
-    assert.equal(rewrittenWindow("a\nb\n</s>", "a\nc\n\n"), "a\nb\n\n");
+  it("keeps the window's own trailing blank lines, and a stop's spelling that is the user's code", () => {
+    assert.equal(rewrittenWindow("a\nb\n", "a\nc"), "a\nb");
+    assert.equal(rewrittenWindow("a\nb", "a\nc\n\n"), "a\nb\n\n");
+    // The engine ends the rewrite at the model's stop token; this spelling is text the window holds.
+    assert.equal(rewrittenWindow('a\nlet s = "<|file_sep|>";\n', 'a\nlet s = "<|file_sep|>";'), 'a\nlet s = "<|file_sep|>";');
   });
 });
 

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { fimFamilyFor, layoutFimText } from "../../server/src/core/fimFormats";
+import { fimFamilyFor } from "../../server/src/core/fimFormats";
+import { fimSegments, textPrompt } from "../../server/src/core/textPrompt";
 import { isLoopbackUrl, isPlainHttpToAnotherHost } from "../../server/src/shared/loopback";
 
 describe("remote engine: URLs and FIM text", () => {
@@ -30,7 +31,7 @@ describe("remote engine: URLs and FIM text", () => {
   it("lays the text prompt out like the token prompt: the typed line last", () => {
     const qwen = fimFamilyFor("qwen", "");
     assert.equal(
-      layoutFimText(qwen, { prefix: "a\n", suffix: "\nz", linePrefix: "  re" }),
+      textPrompt(fimSegments(qwen, { prefix: "a\n", suffix: "\nz", linePrefix: "  re" })),
       "<|fim_prefix|>a\n<|fim_suffix|>\nz<|fim_middle|>  re",
     );
   });

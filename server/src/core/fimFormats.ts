@@ -212,14 +212,6 @@ export function fitFimParts(parts: FimPromptParts, budget: number): FimPromptPar
   return { prefix, suffix, linePrefix };
 }
 
-/** The same layout as text, for servers that take a string prompt (OpenAI-compatible `/v1/completions`). */
-export function layoutFimText(family: FimFamily, text: { prefix: string; suffix: string; linePrefix: string }): string {
-  const prefix = `${family.prefix}${text.prefix}`;
-  const suffix = `${family.suffix}${text.suffix}`;
-  const ordered = family.order === "suffix-first" ? suffix + prefix : prefix + suffix;
-  return `${ordered}${family.middle ?? ""}${text.linePrefix}`;
-}
-
 /** Served model names that say which family they are, tried in order (Qwen's spelling when none matches). */
 const NAME_HINTS: ReadonlyArray<[RegExp, FimFamily["name"]]> = [
   [/codegemma/i, "codegemma"],

@@ -88,10 +88,9 @@ export interface NextEditMetrics {
   generatedTokens: number;
   durationMs: number;
   /**
-   * `stop`: the model ended the rewrite; `rejoined`: it was back in step with the window, the rest is a copy;
-   * `refused`: the prompt could not be sent safely (a text prompt whose code spells a control token).
+   * `stop`: the model ended the rewrite; `rejoined`: it was back in step with the window, the rest is a copy.
    */
-  stopReason: "stop" | "rejoined" | "maxTokens" | "timeout" | "aborted" | "refused" | "evaluateOnly";
+  stopReason: "stop" | "rejoined" | "maxTokens" | "timeout" | "aborted" | "evaluateOnly";
 }
 
 export interface NextEditResult {

@@ -15,7 +15,8 @@
  * current window (public clients also list it as the last `.diff` block, which would change the prompt's early
  * part with every keystroke). Once it settles (a pause, a save, an accept) it moves into the history and the
  * original window is the window now, so the prompt then is exactly what the next keystroke extends.
- * Pure; special tokens are segments of their own, never parsed out of the user's text.
+ * Pure; special tokens are segments of their own, never parsed out of the user's text (a text prompt breaks their
+ * spellings in it: core/textPrompt.ts).
  */
 import type { Segment } from "../repoContext";
 
@@ -55,26 +56,12 @@ export function sweepPrompt(input: SweepPromptInput): Segment[] {
 }
 
 /**
- * Control tokens a text prompt must not contain: a server that tokenizes a text prompt parses special tokens, so
- * a file that contains `<|file_sep|>` would forge a block boundary. (Token prompts carry text as text instead.)
- */
-const CONTROL_TOKEN = /<\|[A-Za-z_]+\|>|<\/s>/;
-
-/** Whether the prompt's text segments can be sent as one text prompt without forging a control token. */
-export function safeAsText(segments: readonly Segment[]): boolean {
-  return segments.every((segment) => "special" in segment || !CONTROL_TOKEN.test(segment.text));
-}
-
-/**
- * The model's window from its raw output: up to the first stop, without what trails the last line. The current
- * window's own trailing whitespace (blank lines at the end of a file) is kept, since the model drops it too.
+ * The model's window from its rewrite, without what trails the last line. The current window's own trailing
+ * whitespace (blank lines at the end of a file) is kept, since the model drops it too. The engine has already ended
+ * the rewrite at the model's stop: a stop's spelling still in it is the user's code (a file that mentions
+ * `<|file_sep|>`), which cutting here would turn into an edit deleting the rest of the window.
  */
 export function rewrittenWindow(output: string, currentWindow: string): string {
-  let text = output;
-  for (const stop of SWEEP_STOPS) {
-    const at = text.indexOf(stop);
-    if (at >= 0) text = text.slice(0, at);
-  }
   const core = currentWindow.trimEnd();
-  return text.trimEnd() + currentWindow.slice(core.length);
+  return output.trimEnd() + currentWindow.slice(core.length);
 }

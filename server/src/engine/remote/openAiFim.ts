@@ -3,11 +3,13 @@
  * prompt in the model family's FIM spelling, streamed, cancelled by closing the request.
  *
  * The layout is the local one as text (`PRE prefix SUF suffix MID linePrefix`), so servers with prefix caching
- * (vLLM's automatic prefix caching, llama-server's cache_prompt) reuse all but the typed line.
+ * (vLLM's automatic prefix caching, llama-server's cache_prompt) reuse all but the typed line. The server parses
+ * special tokens in a text prompt, so the user's text goes through `textPrompt`, which breaks their spellings.
  */
 
-import { fimFamilyFor, layoutFimText } from "../../core/fimFormats";
-import { renderRepoContext, segmentsAsText } from "../../core/repoContext";
+import { fimFamilyFor } from "../../core/fimFormats";
+import { renderRepoContext } from "../../core/repoContext";
+import { fimSegments, restoreSpecialTokens, textPrompt } from "../../core/textPrompt";
 import type { CompletionMetrics } from "../../shared/protocol";
 import type { RemoteFimFormat } from "../../shared/settings";
 import type { FimGenerationOptions, FimInput, FimResult } from "../modelEngine";
@@ -31,9 +33,9 @@ export async function openAiFim(
   const started = performance.now();
   const family = fimFamilyFor(format, model);
   const context = input.context
-    ? segmentsAsText(renderRepoContext(family.name, input.context.repoName, input.context.chunks, input.context.currentPath))
-    : "";
-  const prompt = context + layoutFimText(family, input);
+    ? renderRepoContext(family.name, input.context.repoName, input.context.chunks, input.context.currentPath)
+    : [];
+  const prompt = textPrompt([...context, ...fimSegments(family, input)]);
   let text = "";
   let chunks = 0;
   let stopReason: CompletionMetrics["stopReason"] = "maxTokens";
@@ -64,7 +66,7 @@ export async function openAiFim(
       continue; // the usage chunk may follow
     }
     if (options.signal.aborted) break;
-    if (options.isComplete?.(text)) {
+    if (options.isComplete?.(restoreSpecialTokens(text))) {
       stopReason = "scopeEnd";
       break;
     }
@@ -74,6 +76,8 @@ export async function openAiFim(
     }
   }
   options.signal.throwIfAborted();
+  // A spelling the model copied from the prompt carries the break that made it text there.
+  text = restoreSpecialTokens(text);
   return {
     text,
     metrics: {

@@ -1,12 +1,12 @@
 /**
  * Next-edit rewrites from a serving engine: llama-server's `/completion` with the prompt as token ids (special tokens
- * by id, the user's text as text), or an OpenAI-compatible `/v1/completions` with the prompt as text, refused when
- * the user's text contains a control token (the server would parse it as one). Both stream, so the early stop can
- * close the request as soon as the rewrite is back in step with the window.
+ * by id, the user's text as text), or an OpenAI-compatible `/v1/completions` with the prompt as text, where the
+ * user's text has every special-token spelling broken (`textPrompt`): the server would parse a file's
+ * `<|file_sep|>` as a block boundary. Both stream, so the early stop can close the request as soon as the rewrite is
+ * back in step with the window.
  */
 import { rejoinedWindow } from "../../core/nextEdit/earlyStop";
-import { safeAsText } from "../../core/nextEdit/sweepPrompt";
-import { segmentsAsText } from "../../core/repoContext";
+import { restoreSpecialTokens, textPrompt } from "../../core/textPrompt";
 import type { NextEditInput, NextEditMetrics, NextEditOptions, NextEditResult } from "../modelEngine";
 import type { LlamaServerFim } from "./llamaServerFim";
 import { RemoteError, type RemoteHttp } from "./remoteHttp";
@@ -27,6 +27,8 @@ async function readRewrite(
   options: NextEditOptions,
   started: number,
   promptTokens: number,
+  /** The user's text as it was in the model's output, where the prompt changed it (see textPrompt). */
+  asWritten: (text: string) => string = (text) => text,
 ): Promise<NextEditResult> {
   let text = "";
   let chunks = 0;
@@ -41,7 +43,7 @@ async function readRewrite(
       text += event.text;
       chunks++;
       if (event.text.includes("\n")) {
-        rewrite = rejoinedWindow(text, input.currentWindow);
+        rewrite = rejoinedWindow(asWritten(text), input.currentWindow);
         if (rewrite !== undefined) {
           stopReason = "rejoined"; // leaving the loop closes the request: the server stops generating
           break;
@@ -60,9 +62,10 @@ async function readRewrite(
     }
   }
   options.signal.throwIfAborted();
+  // Stops are the model's own tokens, as it wrote them: cut before a copied spelling is restored to look like one.
   for (const stop of input.stops) if (text.includes(stop)) text = text.slice(0, text.indexOf(stop));
   return {
-    rewrite: rewrite ?? text,
+    rewrite: rewrite ?? asWritten(text),
     complete: stopReason === "stop" || stopReason === "rejoined",
     metrics: {
       promptTokens: usage?.promptTokens ?? promptTokens,
@@ -146,20 +149,15 @@ export async function openAiNextEdit(
   options: NextEditOptions,
 ): Promise<NextEditResult> {
   const started = performance.now();
-  if (options.evaluateOnly || !safeAsText(input.prompt)) {
-    // Nothing to warm on a server whose cache Hearth can't address; a text prompt that spells a control token
-    // would forge the prompt's structure.
+  if (options.evaluateOnly) {
+    // Nothing to warm on a server whose cache Hearth can't address.
     const metrics = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0 };
-    return {
-      rewrite: "",
-      complete: false,
-      metrics: { ...metrics, stopReason: options.evaluateOnly ? "evaluateOnly" : "refused" },
-    };
+    return { rewrite: "", complete: false, metrics: { ...metrics, stopReason: "evaluateOnly" } };
   }
   const events = http.events("/v1/completions", {
     body: {
       ...(model ? { model } : {}),
-      prompt: segmentsAsText(input.prompt),
+      prompt: textPrompt(input.prompt),
       max_tokens: options.maxTokens,
       temperature: 0,
       stream: true,
@@ -189,5 +187,6 @@ export async function openAiNextEdit(
     options,
     started,
     -1,
+    restoreSpecialTokens,
   );
 }
