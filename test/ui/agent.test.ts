@@ -12,7 +12,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ScriptedToolEngine, toolResultsIn } from "../fixtures/scriptedToolEngine";
 import { CodeServerSession } from "./codeServerSession";
-import { packageVsix, provisionedTools, uiFailurePolicy } from "./setup";
+import { packageVsix, provisionedTools, remoteChatSettings as remoteSettings, uiFailurePolicy } from "./setup";
 import { Workbench } from "./workbench";
 
 const ROOT = join(__dirname, "..", "..");
@@ -39,13 +39,6 @@ function isGone(pid: number): boolean {
 }
 
 /** The scripted engine as Hearth's chat model; no ghost text (nothing here is about completions). */
-const remoteSettings = (url: string) => ({
-  "hearth.engine": "remote",
-  "hearth.remote.url": url,
-  "hearth.remote.api": "openai",
-  "hearth.remote.chatModel": "chat",
-  "hearth.completion.enabled": false,
-});
 
 describe("Hearth agent mode in VS Code", function () {
   this.timeout(120_000);
@@ -274,53 +267,5 @@ describe("Hearth agent mode in VS Code", function () {
     } finally {
       session.writeSettings(settings);
     }
-  });
-});
-
-describe("Hearth agent mode in an untrusted workspace", function () {
-  this.timeout(120_000);
-  let session: CodeServerSession;
-  let engine: ScriptedToolEngine;
-
-  before(async function () {
-    this.timeout(600_000);
-    engine = new ScriptedToolEngine(() => ({ content: "I can only read here." }));
-    const url = await engine.listen();
-    session = await CodeServerSession.start({
-      tools: provisionedTools(),
-      vsix: packageVsix(),
-      settings: {
-        ...remoteSettings(url),
-        // Restricted mode, without the prompt: the folder is not trusted.
-        "security.workspace.trust.enabled": true,
-        "security.workspace.trust.startupPrompt": "never",
-      },
-      files: { "math.ts": MATH },
-    });
-  });
-
-  uiFailurePolicy(this, () => session, "agent untrusted ");
-
-  after(async () => {
-    await session?.stop();
-    engine?.close();
-  });
-
-  it("offers only the reading tools and says the workspace is read-only", async () => {
-    const workbench = new Workbench(session.page);
-    await workbench.openFile("math.ts");
-    await workbench.runCommand("Hearth: Open Chat");
-    const chat = workbench.chatFrame();
-    await chat.locator("#input").waitFor({ timeout: 30_000 });
-    await chat.locator("#mode").selectOption("agent");
-    await chat.locator(".chip.read-only").waitFor({ timeout: 15_000 });
-    await chat.locator("#input").fill("fix add");
-    await chat.locator("#input").press("Enter");
-    await chat
-      .locator(".turn.assistant:not(.streaming) .markdown", { hasText: "I can only read here." })
-      .waitFor({ timeout: 60_000 });
-    const names = (engine.requests[0].tools ?? []).map((tool) => tool.function.name);
-    assert.ok(names.includes("read_file"), names.join(", "));
-    for (const name of ["edit_file", "create_file", "run_command"]) assert.ok(!names.includes(name), `${name} offered`);
   });
 });

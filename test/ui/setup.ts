@@ -21,6 +21,17 @@ export function packageVsix(): string {
   return join(ROOT, match[1]);
 }
 
+/** A scripted OpenAI-compatible engine at `url` as Hearth's chat model; no ghost text. */
+export function remoteChatSettings(url: string): Record<string, unknown> {
+  return {
+    "hearth.engine": "remote",
+    "hearth.remote.url": url,
+    "hearth.remote.api": "openai",
+    "hearth.remote.chatModel": "chat",
+    "hearth.completion.enabled": false,
+  };
+}
+
 export function provisionedTools(): Tools {
   return JSON.parse(
     execFileSync(process.execPath, [join(ROOT, "scripts", "provision-tools.mjs")], { encoding: "utf8" }),

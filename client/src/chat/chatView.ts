@@ -165,7 +165,10 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
 
   /** Finds the rules files again (they may have been added since), then tells the page. */
   private async refreshRules(): Promise<void> {
-    const found = await vscode.workspace.findFiles(`{${RULES_FILE_PATTERNS.join(",")}}`, undefined, 50);
+    // An untrusted workspace's rules files are never given to the model (the server refuses them too): no chips.
+    const found = vscode.workspace.isTrusted
+      ? await vscode.workspace.findFiles(`{${RULES_FILE_PATTERNS.join(",")}}`, undefined, 50)
+      : [];
     this.rules = rulesFilesAmong(found.map((uri) => vscode.workspace.asRelativePath(uri, false)));
     this.postState();
   }
