@@ -173,7 +173,7 @@ export function searchCodeTool(index: CodeIndex, semantic?: SemanticSearch): Age
     spec: {
       name: "search_code",
       description:
-        "Search the workspace's code. Give an identifier or exact text to find the lines that contain it, /a regex/ for a pattern, or a few words to find the most relevant code.",
+        "Search the workspace's code. Give an identifier or exact text to find the lines that contain it, /a regex/ (RE2 syntax: no lookahead or backreferences) for a pattern, or a few words to find the most relevant code.",
       parameters: parameters({ query: { type: "string", description: "Text, an identifier, /regex/, or words" } }),
     },
     async run(args, { workspace, signal }) {
