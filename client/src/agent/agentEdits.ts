@@ -26,11 +26,7 @@ export class AgentEdits {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return { accepted: false, reason: "The file is outside the workspace." };
     const target = await editTarget(uri, folder);
-    if (target.outside)
-      return {
-        accepted: false,
-        reason: "The file is reached through a link that leads outside the workspace, so it is not changed.",
-      };
+    if (target.refusal !== undefined) return { accepted: false, reason: target.refusal };
     // Never applied unseen: a file that can run code or instruct agents (autoApplyEdits notwithstanding).
     const autoApply = readConfig().agent.autoApplyEdits && !target.protection;
     if (params.before === null) return this.create(uri, params.after, token, target, autoApply);

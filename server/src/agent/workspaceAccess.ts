@@ -11,8 +11,9 @@ import { join } from "node:path";
 import { isSkippedName } from "../core/agent/protectedNames";
 import { checkPlace, checkToolPath, isInside, relativeOf } from "../core/agent/workspacePaths";
 import { FolderIgnoredPaths } from "../shared/gitRepository";
+import { linkOnTheWay, realTargetOf } from "../shared/realPath";
 import { isSensitiveFile } from "../shared/sensitiveFiles";
-import { linkOnTheWay, nodeRepositoryFiles, realTargetOf } from "./realPaths";
+import { nodeRepositoryFiles } from "./repositoryFiles";
 
 export type Resolved = { ok: true; path: string; folder: string; relative: string } | { ok: false; reason: string };
 

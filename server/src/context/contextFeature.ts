@@ -8,8 +8,8 @@ import { ContextStore } from "../core/contextStore";
 import type { CrossFileContext, RepoContextInput } from "../core/fimInput";
 import type { Feature } from "../feature";
 import { ContextChunkNotification } from "../shared/protocol";
+import { realTargetOf } from "../shared/realPath";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
-import { realPathOf } from "../shared/sensitiveOnDisk";
 import type { HearthSettings } from "../shared/settings";
 
 /** Characters of context per prompt: about a thousand tokens, a quarter of a 4k window. */
@@ -66,7 +66,10 @@ export class CompletionContext implements CrossFileContext {
    * file, by its name or by where its file really is (a link to `.env`), is dropped.
    */
   private async arrived(chunk: { uri: string; path: string; text: string; startLine: number }): Promise<void> {
-    const real = chunk.uri.startsWith("file:") ? await realPathOf(fileURLToPath(chunk.uri)) : undefined;
+    const onDisk = chunk.uri.startsWith("file:");
+    const real = onDisk ? await realTargetOf(fileURLToPath(chunk.uri)) : undefined;
+    // A file whose links never end can't be judged by where it leads: dropped, like a secret.
+    if (onDisk && real === undefined) return;
     if (this.isSecret(chunk.uri, real)) return;
     if (real !== undefined) this.realPaths.set(chunk.uri, real);
     this.store.add(chunk);

@@ -1,41 +1,19 @@
 /**
  * One rule for secrets, on both sides and in every feature: a file is a secrets file when the path it was asked by
  * OR its real path is one. A symlink `notes.txt -> .env` opened in the editor is `.env` to the model. The real path
- * follows every link (a dangling one is judged by its target, since it may be created later); nothing is read.
+ * follows every link (realPath.ts; a dangling one is judged by its target, since it may be created later); nothing
+ * is read. A path whose links never end can't be judged by where it leads, so it counts as a secrets file.
  */
-import { readlink, realpath } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { actionableError, HearthErrorCodes } from "./errors";
+import { realTargetOf } from "./realPath";
 import { contextItemPath, isSensitiveFile, uriPath } from "./sensitiveFiles";
 
-/** As many links as Linux follows before it gives up (ELOOP). */
-const MAX_LINKS = 40;
-
 /**
- * Where `path` leads: its real path when it exists; else, for a dangling link or a missing file, the path its links
- * lead to, in its parent's real folder. Never throws.
- */
-export async function realPathOf(path: string): Promise<string> {
-  return follow(resolve(path), { left: MAX_LINKS });
-}
-
-async function follow(path: string, links: { left: number }): Promise<string> {
-  const real = await realpath(path).catch(() => undefined);
-  if (real !== undefined) return real;
-  const parent = dirname(path);
-  if (parent === path) return path;
-  const here = join(await follow(parent, links), basename(path));
-  const target = await readlink(here).catch(() => undefined);
-  // Not a link (a file not created yet): its own name, in its parent's real folder. A loop ends where it got to.
-  if (target === undefined || --links.left < 0) return here;
-  // Not normalised here: `..` after a linked folder is the target's parent, as the system resolves it.
-  return follow(isAbsolute(target) ? target : `${dirname(here)}${sep}${target}`, links);
-}
-
-/**
- * Whether the file at `path` (a file system path) is a secrets file by its name or by its real path. The workspace
- * folders are taken by their real paths too, so a setting's pattern stays anchored where a folder is itself a link.
+ * Whether the file at `path` (a file system path) is a secrets file by its name or by its real path, or one whose
+ * links never end. The workspace folders are taken by their real paths too, so a setting's pattern stays anchored
+ * where a folder is itself a link.
  */
 export async function isSensitiveOnDisk(
   path: string,
@@ -43,10 +21,13 @@ export async function isSensitiveOnDisk(
   folders: readonly string[] = [],
 ): Promise<boolean> {
   if (isSensitiveFile(path, extraPatterns, folders)) return true;
-  const real = await realPathOf(path);
+  const real = await realTargetOf(path);
+  // A loop (or more links than a system follows): where it leads can't be known, so it is refused (fail closed).
+  if (real === undefined) return true;
   if (real === resolve(path)) return false;
-  const realFolders = extraPatterns.length === 0 ? [] : await Promise.all(folders.map(realPathOf));
-  return isSensitiveFile(real, extraPatterns, [...folders, ...realFolders]);
+  const realFolders = extraPatterns.length === 0 ? [] : await Promise.all(folders.map(realTargetOf));
+  const known = realFolders.filter((folder): folder is string => folder !== undefined);
+  return isSensitiveFile(real, extraPatterns, [...folders, ...known]);
 }
 
 /**

@@ -1,24 +1,28 @@
 /**
- * Where a path really leads, for the agent's checks: symlinks followed the way the system would follow them, a
- * dangling link judged by its target (a write through `hook -> .git/hooks/pre-commit` would create the hook), and
- * the links on the way to a file the agent means to write. Also node:fs as shared/gitRepository.ts's file system.
+ * Where a path really leads, for every check that judges a file by the place it reaches rather than by the name it
+ * was asked by: secrets (sensitiveOnDisk.ts), the agent's tools (agent/workspaceAccess.ts) and the client's review
+ * of protected files (client/src/agent/editTarget.ts). Links are followed one name at a time, as the kernel follows
+ * them: `..` after a link is the link target's parent, and a dangling link is judged by its target (a write through
+ * `hook -> .git/hooks/pre-commit` would create the hook). Only link metadata is read, never a file's contents.
  */
-import { lstat, readFile, readlink, realpath, stat } from "node:fs/promises";
-import { dirname, isAbsolute, join, parse, relative, resolve, sep } from "node:path";
-import type { RepositoryFileSystem } from "../shared/gitRepository";
+import { lstat, readlink, realpath } from "node:fs/promises";
+import { dirname, isAbsolute, join, parse, relative, sep } from "node:path";
 
-/** As many links as Linux follows for one path (MAXSYMLINKS); more means a loop. */
+/** As many links as Linux follows in one path (MAXSYMLINKS); more means a loop, and the system itself gives up (ELOOP). */
 const MAX_LINKS = 40;
 
 /**
  * The real path `path` leads to, following every link on the way, dangling ones too (a missing target's path is
- * what it would create); undefined when the links go round in a loop or nest deeper than a system follows.
+ * what a write would create); undefined when the links go round in a loop or nest deeper than a system follows, so
+ * that where it leads can't be known. Callers must then refuse (a secret, a protected file): never fall back to the
+ * name. A relative `path` is taken from the current folder; its `..` are resolved physically, never by name.
  */
 export async function realTargetOf(path: string): Promise<string | undefined> {
   const existing = await realpath(path).catch(() => undefined);
   if (existing !== undefined) return existing;
   // Something on the way is missing or a link that leads nowhere: resolve one name at a time, as the kernel does.
-  const absolute = resolve(path);
+  // Not path.resolve: it would take `link/..` off by name before the link is followed.
+  const absolute = isAbsolute(path) ? path : `${process.cwd()}${sep}${path}`;
   let resolved = parse(absolute).root;
   const pending = namesOf(absolute);
   let links = 0;
@@ -38,13 +42,14 @@ export async function realTargetOf(path: string): Promise<string | undefined> {
     const target = await readlink(next).catch(() => undefined);
     if (target === undefined) return undefined;
     // A relative target starts from the link's own folder; an absolute one from its root.
-    if (isAbsolute(target)) resolved = parse(resolve(target)).root;
+    if (isAbsolute(target)) resolved = parse(target).root;
     pending.unshift(...namesOf(target));
   }
   // The existing part in its canonical spelling (realpath gives Windows' long names and the disk's case).
   return canonical(resolved);
 }
 
+/** `path` with its longest existing start replaced by that start's real path. */
 async function canonical(path: string): Promise<string> {
   const rest: string[] = [];
   let existing = path;
@@ -58,6 +63,7 @@ async function canonical(path: string): Promise<string> {
   }
 }
 
+/** The names after a path's root, without the empty and `.` ones (`..` kept: it is resolved where it stands). */
 function namesOf(path: string): string[] {
   return path
     .slice(parse(path).root.length)
@@ -67,7 +73,7 @@ function namesOf(path: string): string[] {
 
 /**
  * The first existing link on the way from `folder` down to `path` (the folder itself may be a link), relative to
- * the folder, or undefined when there is none. Writes go only where no link leads.
+ * the folder and `/`-separated, or undefined when there is none. Writes go only where no link leads.
  */
 export async function linkOnTheWay(folder: string, path: string): Promise<string | undefined> {
   const names = relative(folder, path)
@@ -80,21 +86,3 @@ export async function linkOnTheWay(folder: string, path: string): Promise<string
   }
   return undefined;
 }
-
-/** node:fs for finding a folder's repository and reading its rule files. */
-export const nodeRepositoryFiles: RepositoryFileSystem = {
-  parent: (path) => (dirname(path) === path ? undefined : dirname(path)),
-  resolve: (base, path) => resolve(base, path),
-  relative: (from, to) => relative(from, to).split(sep).join("/"),
-  kind: (path) =>
-    stat(path).then(
-      (info) => (info.isDirectory() ? "directory" : info.isFile() ? "file" : undefined),
-      () => undefined,
-    ),
-  stamp: (path) =>
-    stat(path).then(
-      (info) => `${info.mtimeMs}:${info.size}`,
-      () => undefined,
-    ),
-  read: (path) => readFile(path, "utf8"),
-};
