@@ -17,6 +17,7 @@ import { EngineRouter } from "./engine/engineRouter";
 import { LlamaEngine } from "./engine/local/llamaEngine";
 import { RemoteEngine } from "./engine/remote/remoteEngine";
 import { type Feature, mergeCapabilities } from "./feature";
+import { registerLm } from "./lm/lmFeature";
 import type { Logger } from "./logger";
 import { ModelLocator } from "./models/modelLocator";
 import { registerModels } from "./models/modelsFeature";
@@ -130,6 +131,7 @@ const features: Feature[] = [
   registerNextEdit({ connection, documents, engine, configuration, log, context: completionContext, folders }),
   registerChat({ connection, engine, ready: configuration.ready, log, settings, folders }),
   registerAgent({ connection, documents, engine, ready: configuration.ready, log, settings, folders }),
+  registerLm({ connection, engine, ready: configuration.ready, log, settings }),
   registerCodeActions({ connection, documents, engine, ready: configuration.ready, settings, folders }),
   registerModels({
     connection,

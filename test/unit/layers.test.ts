@@ -18,7 +18,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 
 const ROOT = join(__dirname, "..", "..");
-const FEATURES = ["completion", "nextEdit", "actions", "chat", "context", "models", "agent"];
+const FEATURES = ["completion", "nextEdit", "actions", "chat", "context", "models", "agent", "lm"];
 const BASE = ["server/src/logger.ts", "server/src/paramChecks.ts", "server/src/feature.ts"];
 const ENTRY = ["server/src/server.ts", "server/src/configuration.ts"];
 

@@ -1,0 +1,145 @@
+/**
+ * `hearth/lm/step` and `hearth/lm/models`: Hearth's chat model for another chat (VS Code's own, through the client's
+ * language model chat provider). One request is one `ModelEngine.agentStep`: grammar-constrained calls locally,
+ * OpenAI `tools` remotely. The caller runs the tools and owns the conversation.
+ */
+import type { Connection } from "vscode-languageserver";
+import { withoutNulls } from "../core/agent/toolSchema";
+import { chatBudget } from "../core/chatPrompt";
+import { EngineError, isAbortError } from "../engine/engineError";
+import type { ModelEngine } from "../engine/modelEngine";
+import { type Feature, withAbortSignal } from "../feature";
+import type { Logger } from "../logger";
+import { arrayOf, isString, optional, requireParams, shaped } from "../paramChecks";
+import { actionableError, HearthErrorCodes } from "../shared/errors";
+import {
+  LmDeltaNotification,
+  type LmModelInfo,
+  LmModelsRequest,
+  type LmStepParams,
+  LmStepRequest,
+  type LmStepResult,
+} from "../shared/lmProtocol";
+import type { HearthSettings } from "../shared/settings";
+import { agentStepInputOf } from "./lmMessages";
+
+export interface LmDependencies {
+  connection: Connection;
+  engine: ModelEngine;
+  /** Resolves once the client's settings have been read. */
+  ready: Promise<void>;
+  log: Logger;
+  settings: () => HearthSettings;
+}
+
+/**
+ * The context a remote engine assumes when its server doesn't say (remoteEngine.ts): the provider reports the
+ * budget for it, a lower bound, until the engine tells the served context.
+ */
+const REMOTE_CONTEXT_LOWER_BOUND = 8192;
+
+const isRole = (role: string) => (value: unknown) => value === role;
+const isMessage = (value: unknown) =>
+  shaped({ role: isRole("system"), text: isString })(value) ||
+  shaped({
+    role: isRole("user"),
+    text: isString,
+    toolResults: optional(arrayOf(shaped({ callId: isString, content: isString }))),
+  })(value) ||
+  shaped({
+    role: isRole("assistant"),
+    text: isString,
+    toolCalls: optional(
+      arrayOf(shaped({ id: isString, name: isString, arguments: (args) => typeof args === "object" && args !== null })),
+    ),
+  })(value);
+
+export function registerLm({ connection, engine, ready, log, settings }: LmDependencies): Feature {
+  connection.onRequest(LmStepRequest.type, (params, token) => {
+    requireParams(LmStepRequest.method, params, {
+      stepId: isString,
+      messages: arrayOf(isMessage),
+      tools: arrayOf(shaped({ name: isString, description: isString })),
+    });
+    return withAbortSignal(token, (signal) => step(params, signal));
+  });
+
+  connection.onRequest(LmModelsRequest.type, async () => {
+    await ready;
+    return models();
+  });
+
+  async function step(params: LmStepParams, signal: AbortSignal): Promise<LmStepResult> {
+    await ready;
+    // Only answer text is streamed, appended: what was sent can't be taken back, so a retroactive change stops it.
+    let sent = "";
+    let diverged = false;
+    const send = (text: string) => {
+      if (diverged || text === "") return;
+      sent += text;
+      void connection.sendNotification(LmDeltaNotification.type, { stepId: params.stepId, text });
+    };
+    try {
+      const result = await engine.agentStep(agentStepInputOf(params.messages, params.tools), {
+        signal,
+        onDelta: (delta) => {
+          if (delta.kind === "answer") send(delta.text);
+          else if (delta.kind === "reset") {
+            if (delta.answer.startsWith(sent)) send(delta.answer.slice(sent.length));
+            else diverged = true;
+          }
+        },
+      });
+      return {
+        text: result.answer,
+        toolCalls: result.toolCalls.map((call) => ({ ...call, arguments: withoutNulls(call.arguments) })),
+        stopReason: result.stopReason,
+        promptTokens: result.promptTokens,
+        evaluatedPromptTokens: result.evaluatedPromptTokens,
+        generatedTokens: result.generatedTokens,
+      };
+    } catch (error) {
+      if (isAbortError(error) || signal.aborted) {
+        return {
+          text: sent,
+          toolCalls: [],
+          stopReason: "aborted",
+          promptTokens: 0,
+          evaluatedPromptTokens: -1,
+          generatedTokens: 0,
+        };
+      }
+      if (error instanceof EngineError) throw actionableError(HearthErrorCodes.chatModel, error.message, error.data);
+      log.error(`Model step failed: ${error instanceof Error ? error.stack : String(error)}`);
+      throw actionableError(
+        HearthErrorCodes.chatModel,
+        `Hearth's model failed: ${error instanceof Error ? error.message : String(error)}`,
+        { fix: "See the Hearth log for details." },
+      );
+    }
+  }
+
+  function models(): LmModelInfo[] {
+    const current = settings();
+    const status = engine.status("chat");
+    if (status.state === "disabled") return [];
+    const remote = current.engine === "remote";
+    const model = remote ? current.remote.chatModel || "the server's chat model" : (status.model ?? current.chat.model);
+    const where = remote ? "remote" : status.backend ? `local, ${status.backend}` : "local";
+    const context = remote ? REMOTE_CONTEXT_LOWER_BOUND : current.local.contextSize;
+    const { maxTokens, promptTokens } = chatBudget(context, current.chat.maxTokens);
+    return [
+      {
+        id: "chat",
+        name: `Hearth · ${model} (${where})`,
+        family: model,
+        maxInputTokens: promptTokens,
+        maxOutputTokens: maxTokens,
+        toolCalling: true,
+      },
+    ];
+  }
+
+  // Custom requests: nothing to declare in the initialize result.
+  return { capabilities: {} };
+}

@@ -1,0 +1,94 @@
+/**
+ * Hearth's model behind another chat: the language-server messages VS Code's own Chat, Agent and inline chat use
+ * through Hearth's language model chat provider (`client/src/lm/`). Part of the shared contract (see protocol.ts);
+ * it imports nothing from `vscode` or node-llama-cpp.
+ *
+ * The caller owns the conversation and the tools: the server only runs one model step (answer or call tools) and
+ * runs no tool itself. The messages come from VS Code's chat and its tools, which decide what goes in them, so the
+ * server does not check them for secrets as it does Hearth's own chat context.
+ */
+import { NotificationType, RequestType, RequestType0 } from "vscode-languageserver-protocol";
+import type { AgentToolCall } from "./agentProtocol";
+
+/** What a tool gave back for one call, as the caller ran it. */
+export interface LmToolResult {
+  callId: string;
+  content: string;
+  isError?: boolean;
+}
+
+/**
+ * One message of the caller's conversation. A user message may carry results of the calls of the assistant message
+ * before it (VS Code sends them as a user message); they go to the model before its text.
+ */
+export type LmMessage =
+  | { role: "system"; text: string }
+  | { role: "user"; text: string; toolResults?: LmToolResult[] }
+  | { role: "assistant"; text: string; toolCalls?: AgentToolCall[] };
+
+/** A tool the model may call: its parameters as a JSON Schema object. */
+export interface LmTool {
+  name: string;
+  description: string;
+  inputSchema?: Record<string, unknown>;
+}
+
+export interface LmStepParams {
+  /** Chosen by the caller, so the deltas of concurrent steps reach the right one. */
+  stepId: string;
+  messages: LmMessage[];
+  tools: LmTool[];
+}
+
+export interface LmStepResult {
+  /** The answer; a reasoning model's thought is never part of it. */
+  text: string;
+  /** The calls the model made, with their arguments as parsed JSON (locally they always match the tool's schema). */
+  toolCalls: AgentToolCall[];
+  /** `eog`, `toolCalls`, `maxTokens`, `aborted`, `parseError` (a remote call that wasn't valid JSON). */
+  stopReason: string;
+  promptTokens: number;
+  /** Prompt tokens evaluated for this step (the rest came from the KV cache); -1 when the server doesn't say. */
+  evaluatedPromptTokens: number;
+  generatedTokens: number;
+}
+
+/**
+ * Client → server request: one step of the chat model over the caller's conversation. Answer text streams as
+ * {@link LmDeltaNotification}s; the result is the whole step. Cancelling ($/cancelRequest) stops the model, in the
+ * prompt or in generation, and resolves with what it had (stopReason `aborted`). An unusable model fails with
+ * `HearthErrorCodes.chatModel` and data saying what to do (shared/errors.ts).
+ */
+export namespace LmStepRequest {
+  export const method = "hearth/lm/step";
+  export const type = new RequestType<LmStepParams, LmStepResult, void>(method);
+}
+
+/**
+ * Server → client notification: more answer text of step `stepId`, to append. Thoughts are not sent. Should the
+ * model's text change retroactively in a way appending can't show (a late closing thought tag), nothing more is sent
+ * and the result's `text` is the truth.
+ */
+export namespace LmDeltaNotification {
+  export const method = "hearth/lm/delta";
+  export const type = new NotificationType<{ stepId: string; text: string }>(method);
+}
+
+/** The chat model as another chat lists it. */
+export interface LmModelInfo {
+  id: string;
+  /** What runs, e.g. `Hearth · Qwen3-4B-Instruct-2507-Q4_K_M.gguf (local, cuda)`. */
+  name: string;
+  family: string;
+  /** The prompt tokens Hearth will give a step: the context less the answer's share and the template's margin. */
+  maxInputTokens: number;
+  /** The answer's share of the context (hearth.chat.maxTokens, at most half the context). */
+  maxOutputTokens: number;
+  toolCalling: boolean;
+}
+
+/** Client → server request: the chat model as it is configured now (one; none when chat has no model). */
+export namespace LmModelsRequest {
+  export const method = "hearth/lm/models";
+  export const type = new RequestType0<LmModelInfo[], void>(method);
+}
