@@ -98,6 +98,57 @@ describe("sensitive files", () => {
     }
   });
 
+  it("recognises git's configuration files, which carry remote URLs with tokens, in every layout git uses", () => {
+    for (const path of [
+      "/w/.git/config",
+      "/w/.GIT/CONFIG",
+      "C:\\w\\.git\\config",
+      "/w/packages/vendored/.git/config",
+      // extensions.worktreeConfig: per-worktree configuration, the main one's and a linked worktree's.
+      "/w/.git/config.worktree",
+      "/w/.git/worktrees/feature-x/config.worktree",
+      // Submodules keep their git directory in the superproject's, by name (names may hold slashes), nested too.
+      "/w/.git/modules/lib/config",
+      "/w/.git/modules/vendor/lib/config",
+      "/w/.git/modules/lib/modules/inner/config",
+      "/w/.git/modules/lib/config.worktree",
+    ]) {
+      assert.equal(isSensitiveFile(path), true, path);
+    }
+  });
+
+  it("recognises platform settings files that hold keys: Azure Functions, Android signing, WordPress, Flask", () => {
+    for (const path of [
+      "/w/api/local.settings.json",
+      "/w/android/keystore.properties",
+      "/w/site/wp-config.php",
+      "/w/app/.flaskenv",
+      "/w/Site/WP-Config.php",
+    ]) {
+      assert.equal(isSensitiveFile(path), true, path);
+    }
+  });
+
+  it("leaves the rest of .git (commit messages VS Code opens) and similar ordinary names alone", () => {
+    for (const path of [
+      "/w/.git/COMMIT_EDITMSG",
+      "/w/.git/MERGE_MSG",
+      "/w/.git/info/exclude",
+      "/w/.gitconfig.example",
+      "/w/src/config.ts",
+      "/w/config",
+      "/w/settings.json",
+      "/w/.vscode/settings.json",
+      "/w/appsettings.json",
+      "/w/gradle.properties",
+      "/w/wp-config-sample.php",
+      "/w/src/flaskenv.py",
+      "/w/src/keystore.ts",
+    ]) {
+      assert.equal(isSensitiveFile(path), false, path);
+    }
+  });
+
   it("leaves ordinary code alone", () => {
     for (const path of [
       "/w/src/env.ts",

@@ -14,6 +14,8 @@ export const DEFAULT_SENSITIVE_PATTERNS: readonly string[] = [
   "**/.env_*",
   "**/*.env",
   "**/.envrc",
+  // Flask's `.flaskenv` (documented for public settings, used for `SECRET_KEY` all the same).
+  "**/.flaskenv",
   // Private keys and key stores: PEM, PKCS#8 (Apple's AuthKey_*.p8), PKCS#12, PuTTY, Java, Kerberos keytabs.
   "**/*.pem",
   "**/*.key",
@@ -65,11 +67,22 @@ export const DEFAULT_SENSITIVE_PATTERNS: readonly string[] = [
   "**/settings-security.xml",
   "**/.gradle/gradle.properties",
   "**/auth.json",
+  // Android signing: the keystore's passwords, next to `*.keystore`.
+  "**/keystore.properties",
   // Logins kept by git, HTTP clients, databases and FTP tools.
   "**/.netrc",
   "**/_netrc",
   "**/.authinfo",
   "**/.git-credentials",
+  // git's own configuration, where remote URLs carry tokens (`https://user:ghp_…@github.com/…`) and
+  // `http.extraHeader` carries bearer tokens: the repository's, a linked worktree's, and each submodule's (kept in
+  // the superproject's `.git/modules/<name>/`, nested submodules further down). Not all of `.git/`: VS Code opens
+  // `.git/COMMIT_EDITMSG` to write commit messages.
+  "**/.git/config",
+  "**/.git/config.worktree",
+  "**/.git/worktrees/*/config.worktree",
+  "**/.git/modules/**/config",
+  "**/.git/modules/**/config.worktree",
   "**/.pgpass",
   "**/.my.cnf",
   "**/.htpasswd",
@@ -137,4 +150,8 @@ export const DEFAULT_SENSITIVE_PATTERNS: readonly string[] = [
   "**/*.tfvars.json",
   "**/*.tfstate",
   "**/*.tfstate.*",
+  // Application configuration that the platform keeps out of source control because it holds connection strings and
+  // keys: Azure Functions' local settings, WordPress's database login and salts.
+  "**/local.settings.json",
+  "**/wp-config.php",
 ];
