@@ -4,7 +4,7 @@
  */
 import * as vscode from "vscode";
 import { ChatSendRequest } from "../../../server/src/shared/chatProtocol";
-import { cleanCommitMessage, commitDiff, commitMessagePrompt } from "../../../server/src/shared/commitMessage";
+import { type CommitDiff, cleanCommitMessage, commitDiff, commitMessagePrompt } from "../../../server/src/shared/commitMessage";
 import { describeError, readResponseError } from "../../../server/src/shared/errors";
 import { readConfig } from "../config";
 import type { HearthClient } from "../hearthClient";
@@ -43,6 +43,19 @@ async function gitRepositories(): Promise<GitRepository[]> {
 
 let requests = 0;
 
+/** What the described diff lacks and why: secrets files, and sections whose file names could not be read. */
+function leftOutMessage(change: CommitDiff): string | undefined {
+  const parts: string[] = [];
+  if (change.secretFiles.length > 0)
+    parts.push(`Hearth left ${change.secretFiles.join(", ")} out of the diff it described (secrets files never go to a model).`);
+  if (change.unreadableSections > 0)
+    parts.push(
+      `Hearth left ${change.unreadableSections} changed file(s) out because it could not read their names from the diff, ` +
+        "so it could not tell whether they are secrets files; write that part of the message yourself.",
+    );
+  return parts.length > 0 ? parts.join(" ") : undefined;
+}
+
 export async function generateCommitMessage(hearth: HearthClient, sourceControl?: { rootUri?: vscode.Uri }): Promise<void> {
   const client = hearth.languageClient;
   const repositories = await gitRepositories();
@@ -60,7 +73,9 @@ export async function generateCommitMessage(hearth: HearthClient, sourceControl?
   }
   const change = commitDiff(diff, readConfig().privacy.excludedFiles);
   if (change.diff === "") {
-    void vscode.window.showWarningMessage("Hearth: only secrets files changed, and Hearth never sends those to a model.");
+    void vscode.window.showWarningMessage(
+      `Hearth: nothing in this change can go to a model. ${leftOutMessage(change) ?? ""}`.trim(),
+    );
     return;
   }
   try {
@@ -79,10 +94,8 @@ export async function generateCommitMessage(hearth: HearthClient, sourceControl?
     );
     if (reply.stopReason === "aborted") return;
     repository.inputBox.value = cleanCommitMessage(reply.answer);
-    if (change.secretFiles.length > 0)
-      void vscode.window.showInformationMessage(
-        `Hearth left ${change.secretFiles.join(", ")} out of the diff it described (secrets files never go to a model).`,
-      );
+    const leftOut = leftOutMessage(change);
+    if (leftOut) void vscode.window.showInformationMessage(leftOut);
   } catch (error) {
     void vscode.window.showErrorMessage(`Hearth: ${describeError(readResponseError(error))}`);
   }

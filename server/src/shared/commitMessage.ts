@@ -1,7 +1,10 @@
 /**
  * "Generate Commit Message": the prompt from a diff, with secrets files' sections taken out first (the server
- * refuses them as context too), and the model's reply cleaned into a message. Pure.
+ * refuses them as context too), and the model's reply cleaned into a message. A section is judged by every path it
+ * may be about (diffSections.ts reads git's quoted names and every prefix setting); one whose paths can't be read is
+ * left out too, so a header this code misreads never lets a secret through. Pure.
  */
+import { diffSections } from "./diffSections";
 import { isSensitiveFile } from "./sensitiveFiles";
 
 /** The most of a diff the prompt carries; a longer one is cut at a file boundary, and the prompt says so. */
@@ -13,34 +16,40 @@ export interface CommitDiff {
   secretFiles: string[];
   /** Files left out because the diff was too long. */
   cutFiles: string[];
+  /** Sections left out because no path could be read from them (so they can't be known not to be secrets). */
+  unreadableSections: number;
 }
 
 /** Splits a `git diff` into per-file sections, drops secrets files, and keeps it within COMMIT_DIFF_CHARS. */
 export function commitDiff(diff: string, excludedFiles: readonly string[] = []): CommitDiff {
-  const sections = diff.split(/^(?=diff --git )/m).filter((section) => section.trim() !== "");
   const secretFiles: string[] = [];
   const cutFiles: string[] = [];
   const kept: string[] = [];
+  let unreadableSections = 0;
   let size = 0;
-  for (const section of sections) {
-    const header = /^diff --git a\/(.+?) b\/(.+)$/m.exec(section);
-    const path = header?.[2] ?? header?.[1] ?? "";
-    if (header && (isSensitiveFile(path, excludedFiles) || isSensitiveFile(header[1], excludedFiles))) {
-      secretFiles.push(path);
+  for (const section of diffSections(diff)) {
+    if (section.paths.length === 0) {
+      unreadableSections++;
       continue;
     }
-    if (size + section.length > COMMIT_DIFF_CHARS && kept.length > 0) {
-      cutFiles.push(path);
+    const name = section.name ?? section.paths[0];
+    if (section.paths.some((path) => isSensitiveFile(path, excludedFiles))) {
+      secretFiles.push(name);
       continue;
     }
-    kept.push(section.slice(0, COMMIT_DIFF_CHARS));
-    size += section.length;
+    if (size + section.text.length > COMMIT_DIFF_CHARS && kept.length > 0) {
+      cutFiles.push(name);
+      continue;
+    }
+    kept.push(section.text.slice(0, COMMIT_DIFF_CHARS));
+    size += section.text.length;
   }
-  return { diff: kept.join(""), secretFiles, cutFiles };
+  return { diff: kept.join(""), secretFiles, cutFiles, unreadableSections };
 }
 
 export function commitMessagePrompt(change: CommitDiff): string {
-  const omitted = change.cutFiles.length > 0 ? `\n\n(${change.cutFiles.length} more changed files are not shown.)` : "";
+  const hidden = change.cutFiles.length + change.unreadableSections;
+  const omitted = hidden > 0 ? `\n\n(${hidden} more changed files are not shown.)` : "";
   return (
     "Write a git commit message for this change: a summary line of at most 72 characters in the imperative mood, " +
     "then, if the change needs it, a blank line and a short body. Reply with only the message.\n\n" +
