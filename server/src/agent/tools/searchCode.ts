@@ -5,8 +5,9 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import MiniSearch from "minisearch";
+import MiniSearch, { type SearchResult } from "minisearch";
 import { type LineMatcher, searchPattern } from "../../core/agent/searchPattern";
+import { codeTokens, prefixFor, searchTerms } from "../../core/agent/searchTerms";
 import { cutToBudget } from "../../core/agent/toolBudget";
 import { type AgentTool, parameters, toolError } from "../tool";
 import { readTextFile, type WorkspaceAccess } from "../workspaceAccess";
@@ -41,12 +42,16 @@ interface Chunk {
   text: string;
 }
 
-/** Identifiers split the way code is searched: `parseConfigFile` also matches "config" and "parse". */
-function codeTokens(text: string): string[] {
-  const words = text.match(/[A-Za-z_][A-Za-z0-9_]*|\d+/g) ?? [];
-  return words.flatMap((word) => {
-    const parts = word.split(/_|(?<=[a-z0-9])(?=[A-Z])/).filter((part) => part.length > 1);
-    return parts.length > 1 ? [word.toLowerCase(), ...parts.map((part) => part.toLowerCase())] : [word.toLowerCase()];
+/** A bounded search in words (core/agent/searchTerms.ts says why): distinct terms, short ones matched whole. */
+function termSearch(search: MiniSearch<Chunk>, text: string): SearchResult[] {
+  const { terms } = searchTerms(text);
+  if (terms.length === 0) return [];
+  return search.search(terms.join(" "), {
+    tokenize: (joined) => joined.split(" "),
+    processTerm: (term) => term,
+    prefix: prefixFor,
+    fuzzy: false,
+    combineWith: "OR",
   });
 }
 
@@ -91,7 +96,7 @@ export class CodeIndex {
   }
 
   query(text: string): Chunk[] {
-    return this.search.search(text, { prefix: true, combineWith: "OR" }).slice(0, MAX_RESULTS) as unknown as Chunk[];
+    return termSearch(this.search, text).slice(0, MAX_RESULTS) as unknown as Chunk[];
   }
 
   /**
@@ -111,13 +116,14 @@ export class CodeIndex {
       const vectors = await embed(texts, "document", signal);
       for (const [i, id] of batch.entries()) this.vectors.set(id, vectors[i]);
     }
-    const [queryVector] = await embed([text], "query", signal);
+    // The query as cut for the terms: an endless query is not embedded whole either.
+    const [queryVector] = await embed([searchTerms(text).text], "query", signal);
     const byMeaning = ids
       .map((id) => ({ id, score: cosine(queryVector, this.vectors.get(id) ?? []) }))
       .filter((entry) => entry.score > 0)
       .sort((a, b) => b.score - a.score)
       .map((entry) => entry.id);
-    const byTerms = this.search.search(text, { prefix: true, combineWith: "OR" }).map((result) => String(result.id));
+    const byTerms = termSearch(this.search, text).map((result) => String(result.id));
     const fused = new Map<string, number>();
     for (const ranking of [byTerms, byMeaning])
       for (const [rank, id] of ranking.entries()) fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1));
@@ -204,6 +210,8 @@ export function searchCodeTool(index: CodeIndex, semantic?: SemanticSearch): Age
             parts.push(`(search by meaning is unavailable: ${reason})`);
           }
         }
+        const { cut } = searchTerms(query);
+        if (cut) parts.push(`(${cut})`);
         if (ranked.length > 0) parts.push("No line contains that exactly; the most relevant code:");
         for (const chunk of ranked) parts.push(`--- ${chunk.file}:${chunk.startLine}\n${chunk.text}`);
       }
