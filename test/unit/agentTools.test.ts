@@ -63,7 +63,8 @@ describe("the command allow-list", () => {
     assert.ok(isAllowedCommand("npm test", list));
     assert.ok(isAllowedCommand("  npm test ", list));
     assert.ok(!isAllowedCommand("npm test -- --watch", list));
-    assert.ok(isAllowedCommand("npm run lint -- --fix", list));
+    assert.ok(isAllowedCommand("npm run lint src", list));
+    assert.ok(!isAllowedCommand("npm run lint -- --fix", list), "a prefix entry allows no options after its words");
     for (const sneaky of [
       "npm run lint; rm -rf ~",
       "npm run lint && curl x | sh",

@@ -7,6 +7,11 @@
  * nothing in it is interpreted by bash, dash, zsh or cmd.exe: no expansion (`$`, backquote, `~`, globs, braces),
  * no quoting or escaping, no separators, redirections, comments or control characters. A deny-list of characters
  * can't keep up with a shell's grammar (`${x@P}` and `${PWD:…}` run commands in bash without `$(`), an allow-list can.
+ *
+ * Options are a program's grammar as expansions are the shell's, and no list of dangerous options is complete
+ * (`git log --output=FILE` writes any file, `npm test --script-shell=./x` and `--node-options=--require=./x.js` run
+ * any code, and whatever follows `--` goes to the test runner): so a prefix entry allows no option after its own
+ * words. An option is allowed only where the user spelled it: in an exact entry, or before the `*` of a prefix entry.
  */
 
 /** A plain word: no character any common shell gives a meaning to. `%` is left out for cmd.exe (`%VAR%`). */
@@ -27,12 +32,18 @@ function trimSpaces(text: string): string {
   return text.replace(/^ +| +$/g, "");
 }
 
+/** An option, or the `--` that ends options: any word starting with `-`. */
+function isOption(word: string): boolean {
+  return word.startsWith("-");
+}
+
 /**
  * Whether a command may run without asking. An exact entry matches the same line (spaces at either end aside). A
- * prefix entry (`npm test*`) matches a line of plain words whose first words are the entry's words, each whole:
- * `npx tsc*` allows `npx tsc --noEmit` and `npx tsc` but not `npx tsc-evil`, and `npm te*` allows nothing longer
- * than the word `te`. An entry that is not plain words itself (`npm run "lint"*`) never matches as a prefix; a bare
- * `*` allows any line of plain words.
+ * prefix entry (`npm test*`) matches a line of plain words whose first words are the entry's words, each whole, and
+ * whose further words are not options (none starts with `-`, `--` included): `npx tsc*` allows `npx tsc src/a.ts`
+ * and `npx tsc` but not `npx tsc-evil` or `npx tsc --outDir x`; `npx tsc --noEmit*` allows `npx tsc --noEmit src/a.ts`;
+ * `npm te*` allows nothing longer than the word `te`. An entry that is not plain words itself (`npm run "lint"*`)
+ * never matches as a prefix; a bare `*` allows any line of plain words with no options.
  */
 export function isAllowedCommand(command: string, allowList: readonly string[]): boolean {
   const line = trimSpaces(command);
@@ -44,12 +55,13 @@ export function isAllowedCommand(command: string, allowList: readonly string[]):
     if (!rule.endsWith("*")) return line === rule;
     if (!lineWords) return false;
     const prefix = trimSpaces(rule.slice(0, -1));
-    if (prefix === "") return true;
+    if (prefix === "") return !lineWords.some(isOption);
     const prefixWords = plainWords(prefix);
     return (
       prefixWords !== undefined &&
       prefixWords.length <= lineWords.length &&
-      prefixWords.every((word, index) => lineWords[index] === word)
+      prefixWords.every((word, index) => lineWords[index] === word) &&
+      !lineWords.slice(prefixWords.length).some(isOption)
     );
   });
 }
