@@ -4,6 +4,10 @@
  * server, the second half of `a; b`, a `sleep 100 &`, a watcher. On POSIX the shell leads a process group of its own
  * (`detached`) and the group is signalled: SIGTERM, then SIGKILL after a short grace for whatever is still there.
  * On Windows `taskkill /T /F` ends the tree. No `vscode` import, so unit tests run it.
+ *
+ * On Windows the shell is cmd.exe, which looks for a program in the current folder before PATH: an allowed
+ * `git status` would run the repository's own `git.bat`. NoDefaultCurrentDirectoryInExePath turns that off (Windows
+ * reads it from the environment; elsewhere it means nothing), so every command gets it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 
@@ -35,12 +39,27 @@ export interface CommandOptions {
   platform?: NodeJS.Platform;
 }
 
+/** The variable that stops cmd.exe from running programs found in the current folder ahead of PATH. */
+export const NO_CURRENT_DIRECTORY_VARIABLE = "NoDefaultCurrentDirectoryInExePath";
+
+/**
+ * The environment a command runs with: the given one, with NoDefaultCurrentDirectoryInExePath set to 1 (replacing
+ * any spelling of it in another case, as Windows' names are case-insensitive).
+ */
+export function commandEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env))
+    if (name.toLowerCase() !== NO_CURRENT_DIRECTORY_VARIABLE.toLowerCase()) result[name] = value;
+  result[NO_CURRENT_DIRECTORY_VARIABLE] = "1";
+  return result;
+}
+
 export function startCommand(command: string, options: CommandOptions): CommandProcess {
   const platform = options.platform ?? process.platform;
   const child = spawn(command, {
     cwd: options.cwd,
     shell: true,
-    env: options.env,
+    env: commandEnvironment(options.env),
     // Its own process group on POSIX, so that the group can be signalled; on Windows this would open a console.
     detached: platform !== "win32",
   });
