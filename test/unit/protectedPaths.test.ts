@@ -52,6 +52,61 @@ describe("files whose edits are always reviewed", () => {
   ];
   for (const path of protectedFiles) it(`protects ${path}`, () => assert.ok(protectedPath(path, "linux"), path));
 
+  // Each category of files run or read with no command, with the reason the review gives for it.
+  const runWithoutCommand: ReadonlyArray<readonly [string, string[], RegExp]> = [
+    [
+      "configuration editor extensions load as code",
+      [
+        "eslint.config.js",
+        "prettier.config.cjs",
+        "vite.config.mjs",
+        "vitest.config.ts",
+        "jest.config.cts",
+        "playwright.config.mts",
+        "packages/web/tailwind.config.ts",
+        "lint-staged.config.js",
+        ".eslintrc.js",
+        ".prettierrc.cjs",
+        ".lintstagedrc.js",
+        ".babelrc.mjs",
+        ".mocharc.ts",
+        "conftest.py",
+        "tests/unit/conftest.py",
+        ".pnp.cjs",
+      ],
+      /editor extensions .* load and run it as code/,
+    ],
+    [
+      "project files the editor's language tools evaluate",
+      ["Directory.Packages.props", "build/common.props", "Custom.targets", "build.sbt", "project/plugins.sbt", "Package.swift"],
+      /language tools evaluate it/,
+    ],
+    [
+      "other agents' instructions and settings",
+      [
+        "AGENT.md",
+        ".github/instructions/ts.instructions.md",
+        ".github/prompts/release.prompt.md",
+        ".windsurf/rules/style.md",
+        ".roo/rules/x.md",
+        ".kiro/steering/product.md",
+        ".junie/guidelines.md",
+        ".aider.conf.yml",
+        "CONVENTIONS.md",
+        ".goosehints",
+        ".rules",
+        ".codex/config.toml",
+        "opencode.json",
+        ".mcp.json",
+      ],
+      /coding agents follow it as instructions/,
+    ],
+  ];
+  for (const [category, paths, why] of runWithoutCommand)
+    it(`protects ${category}`, () => {
+      for (const path of paths) assert.match(protectedPath(path, "linux")?.why ?? "(unprotected)", why, path);
+    });
+
   it("protects every rules file the agent reads (shared/rulesFiles.ts)", () => {
     for (const pattern of RULES_FILE_PATTERNS) {
       const path = pattern.replace("*", "x");
@@ -71,6 +126,20 @@ describe("files whose edits are always reviewed", () => {
       "src/package.json.ts",
       "notes/makefile.md",
       "src/gitconfig.ts",
+      "src/config.ts",
+      "src/config.js",
+      "src/app.config.json",
+      "test/config.test.ts",
+      "src/eslintrc.js",
+      "src/rc.ts",
+      "tests/test_conftest.py",
+      "src/props.ts",
+      "src/targets.ts",
+      "docs/agents-guide.md",
+      "src/prompts/system.ts",
+      "src/instructions.md",
+      "src/rules.ts",
+      "mcp.json.md",
     ])
       assert.equal(protectedPath(path, "linux"), undefined, path);
   });

@@ -1,8 +1,9 @@
 /**
  * Files an agent edit could turn into code that runs without anyone running it: git's own files, editor and
  * workspace settings (tasks that run on folder open), dev containers, direnv, CI definitions, git hooks, the
- * manifests and build scripts whose commands `npm test`-style allow-listed commands run, and the rules and settings
- * coding agents read as instructions (a lasting prompt injection; some run commands from them). An edit to one is
+ * manifests and build scripts whose commands `npm test`-style allow-listed commands run, the configuration files
+ * editor extensions load as code with no command at all (linters, formatters, test runners, build servers), and the
+ * rules and settings coding agents read as instructions (a lasting prompt injection; some run commands from them). An edit to one is
  * always shown for review, whatever hearth.agent.autoApplyEdits says. The line is drawn at files that change WHAT
  * runs or WHEN, not at the project's own source and tests, which an allow-listed test command runs by design.
  *
@@ -20,6 +21,8 @@ const WHY = {
   ci: "CI runs the commands in it",
   hooks: "git hooks run it",
   build: "build and test commands run what it says",
+  editorLoad: "editor extensions (linters, formatters, test runners) load and run it as code, with no command run",
+  projectLoad: "the editor's language tools evaluate it to load the project, on opening the folder",
   agent: "coding agents follow it as instructions, and some run commands from it",
 } as const;
 
@@ -44,12 +47,19 @@ const FOLDERS: ReadonlyArray<readonly [string, string]> = [
   [".cursor", WHY.agent],
   [".gemini", WHY.agent],
   [".continue", WHY.agent],
+  [".windsurf", WHY.agent],
+  [".roo", WHY.agent],
+  [".kiro", WHY.agent],
+  [".junie", WHY.agent],
+  [".codex", WHY.agent],
 ];
 
 /** Folders protected only inside a given parent (`.github/workflows`), as `parent/child`, lower case. */
 const NESTED_FOLDERS: ReadonlyArray<readonly [string, string]> = [
   [".github/workflows", WHY.ci],
   [".github/actions", WHY.ci],
+  [".github/instructions", WHY.agent],
+  [".github/prompts", WHY.agent],
 ];
 
 /** File names (lower case) protected wherever they are; `*` stands for any run of characters within the name. */
@@ -117,6 +127,27 @@ const FILES: ReadonlyArray<readonly [string, string]> = [
   ["directory.build.targets", WHY.build],
   ["cmakelists.txt", WHY.build],
   ["*.cmake", WHY.build],
+  // Loaded as code by editor extensions on opening a file (ESLint, Prettier, Vite, Vitest, Jest, Playwright,
+  // Tailwind, lint-staged; pytest's discovery imports conftest.py; Yarn's PnP loader runs in the editor's TypeScript).
+  ["*.config.js", WHY.editorLoad],
+  ["*.config.cjs", WHY.editorLoad],
+  ["*.config.mjs", WHY.editorLoad],
+  ["*.config.ts", WHY.editorLoad],
+  ["*.config.cts", WHY.editorLoad],
+  ["*.config.mts", WHY.editorLoad],
+  [".*rc.js", WHY.editorLoad],
+  [".*rc.cjs", WHY.editorLoad],
+  [".*rc.mjs", WHY.editorLoad],
+  [".*rc.ts", WHY.editorLoad],
+  [".*rc.cts", WHY.editorLoad],
+  [".*rc.mts", WHY.editorLoad],
+  ["conftest.py", WHY.editorLoad],
+  [".pnp.cjs", WHY.editorLoad],
+  // Evaluated by the editor's language tools to load the project: MSBuild imports, sbt (Metals), SwiftPM.
+  ["*.props", WHY.projectLoad],
+  ["*.targets", WHY.projectLoad],
+  ["*.sbt", WHY.projectLoad],
+  ["package.swift", WHY.projectLoad],
   // Rules files (shared/rulesFiles.ts) and other agents' instructions.
   ["agents.md", WHY.agent],
   ["claude.md", WHY.agent],
@@ -125,6 +156,15 @@ const FILES: ReadonlyArray<readonly [string, string]> = [
   [".clinerules", WHY.agent],
   [".windsurfrules", WHY.agent],
   ["copilot-instructions.md", WHY.agent],
+  ["agent.md", WHY.agent],
+  ["conventions.md", WHY.agent],
+  [".aider.conf.yml", WHY.agent],
+  [".goosehints", WHY.agent],
+  [".rules", WHY.agent],
+  ["opencode.json", WHY.agent],
+  ["opencode.jsonc", WHY.agent],
+  // The MCP servers agents start from the workspace: each is a command.
+  [".mcp.json", WHY.agent],
 ];
 
 export interface ProtectedPath {
