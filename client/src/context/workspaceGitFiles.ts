@@ -22,11 +22,15 @@ export function workspaceGitFiles(folder: vscode.Uri): RepositoryFileSystem {
         (info) => (info.type & vscode.FileType.Directory ? "directory" : info.type & vscode.FileType.File ? "file" : undefined),
         () => undefined,
       ),
+    // Only regular files: a `.gitignore` that is a named pipe counts as absent, since a read of it would never return.
     stamp: (path) =>
       stat(path).then(
-        (info) => `${info.mtime}:${info.size}`,
+        (info) => (info.type & vscode.FileType.File ? `${info.mtime}:${info.size}` : undefined),
         () => undefined,
       ),
-    read: async (path) => Buffer.from(await vscode.workspace.fs.readFile(at(path))).toString("utf8"),
+    read: async (path) => {
+      if (!((await stat(path)).type & vscode.FileType.File)) throw new Error(`${path} is not a regular file.`);
+      return Buffer.from(await vscode.workspace.fs.readFile(at(path))).toString("utf8");
+    },
   };
 }

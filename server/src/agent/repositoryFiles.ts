@@ -1,7 +1,11 @@
-/** node:fs as shared/gitRepository.ts's file system, for finding a folder's repository and reading its rule files. */
-import { readFile, stat } from "node:fs/promises";
+/**
+ * node:fs as shared/gitRepository.ts's file system, for finding a folder's repository and reading its rule files.
+ * Only regular files count: a `.gitignore` that is a named pipe is absent, never read (a read would never return).
+ */
+import { stat } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import type { RepositoryFileSystem } from "../shared/gitRepository";
+import { readRegularText } from "../shared/regularFile";
 
 export const nodeRepositoryFiles: RepositoryFileSystem = {
   parent: (path) => (dirname(path) === path ? undefined : dirname(path)),
@@ -14,8 +18,8 @@ export const nodeRepositoryFiles: RepositoryFileSystem = {
     ),
   stamp: (path) =>
     stat(path).then(
-      (info) => `${info.mtimeMs}:${info.size}`,
+      (info) => (info.isFile() ? `${info.mtimeMs}:${info.size}` : undefined),
       () => undefined,
     ),
-  read: (path) => readFile(path, "utf8"),
+  read: readRegularText,
 };

@@ -6,12 +6,13 @@
  * budget. Ignored paths are git's, by the rules of the repository the folder is in (shared/gitRepository.ts), as
  * for cross-file context.
  */
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isSkippedName } from "../core/agent/protectedNames";
 import { checkPlace, checkToolPath, isInside, relativeOf } from "../core/agent/workspacePaths";
 import { FolderIgnoredPaths } from "../shared/gitRepository";
 import { linkOnTheWay, realTargetOf } from "../shared/realPath";
+import { readRegularFile } from "../shared/regularFile";
 import { isSensitiveFile } from "../shared/sensitiveFiles";
 import { nodeRepositoryFiles } from "./repositoryFiles";
 
@@ -145,14 +146,24 @@ export class WorkspaceAccess {
   }
 }
 
-/** Size check before reading: a tool never loads a huge or binary file whole. */
+/**
+ * Size check before reading: a tool never loads a huge or binary file whole. Only regular files are read: a named
+ * pipe would never answer, and would hold one of the file-system threads every check needs (shared/regularFile.ts).
+ */
 export async function readTextFile(path: string, maxBytes: number): Promise<{ text: string } | { error: string }> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) return { error: "No such file." };
-  if (info.isDirectory()) return { error: "That is a folder: use list_directory." };
-  if (info.size > maxBytes)
-    return { error: `The file is ${Math.round(info.size / 1024)} KB, more than a tool reads; search it instead.` };
-  const bytes = await readFile(path);
-  if (bytes.includes(0)) return { error: "The file is binary." };
-  return { text: bytes.toString("utf8") };
+  const file = await readRegularFile(path, maxBytes);
+  if ("bytes" in file) {
+    if (file.bytes.includes(0)) return { error: "The file is binary." };
+    return { text: file.bytes.toString("utf8") };
+  }
+  switch (file.error) {
+    case "missing":
+      return { error: "No such file." };
+    case "directory":
+      return { error: "That is a folder: use list_directory." };
+    case "not-regular":
+      return { error: "That is not a regular file (a named pipe, socket or device), so it is not read." };
+    case "too-large":
+      return { error: `The file is ${Math.round(file.size / 1024)} KB, more than a tool reads; search it instead.` };
+  }
 }

@@ -3,11 +3,12 @@
  * for the server, so every language VS Code understands helps the agent. An editor without the handler gets a
  * plain refusal the model can read.
  */
-import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { cutToBudget } from "../../core/agent/toolBudget";
 import { type LanguageQueryParams, LanguageQueryRequest } from "../../shared/agentProtocol";
 import { type AgentTool, parameters, type ToolContext, toolError } from "../tool";
+import { readTextFile } from "../workspaceAccess";
+import { MAX_READ_BYTES } from "./readTools";
 
 async function ask(
   name: string,
@@ -22,7 +23,10 @@ async function ask(
   let position: LanguageQueryParams["position"];
   if (args.line !== undefined) {
     // The model names the symbol and its line; the column is found here, since small models can't count columns.
-    const lines = (context.openText(uri) ?? (await readFile(resolved.path, "utf8").catch(() => ""))).split("\n");
+    const lines = (
+      context.openText(uri) ??
+      (await readTextFile(resolved.path, MAX_READ_BYTES).then((file) => ("text" in file ? file.text : "")))
+    ).split("\n");
     const line = Number(args.line) - 1;
     const character = lines[line]?.indexOf(String(args.symbol)) ?? -1;
     if (character < 0) return { error: `${args.symbol} is not on line ${args.line} of ${path}.` };
