@@ -10,6 +10,12 @@ import { type AgentTool, parameters, type ToolContext, toolError } from "../tool
 import { readTextFile } from "../workspaceAccess";
 import { MAX_READ_BYTES } from "./readTools";
 
+/** A file's text from disk, or "" when it can't be read as text (regular files only: a named pipe never answers). */
+async function diskText(path: string): Promise<string> {
+  const file = await readTextFile(path, MAX_READ_BYTES);
+  return "text" in file ? file.text : "";
+}
+
 async function ask(
   name: string,
   kind: LanguageQueryParams["kind"],
@@ -23,10 +29,7 @@ async function ask(
   let position: LanguageQueryParams["position"];
   if (args.line !== undefined) {
     // The model names the symbol and its line; the column is found here, since small models can't count columns.
-    const lines = (
-      context.openText(uri) ??
-      (await readTextFile(resolved.path, MAX_READ_BYTES).then((file) => ("text" in file ? file.text : "")))
-    ).split("\n");
+    const lines = (context.openText(uri) ?? (await diskText(resolved.path))).split("\n");
     const line = Number(args.line) - 1;
     const character = lines[line]?.indexOf(String(args.symbol)) ?? -1;
     if (character < 0) return { error: `${args.symbol} is not on line ${args.line} of ${path}.` };
