@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
-import { posix } from "node:path";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, posix } from "node:path";
 import { GitIgnoredPaths } from "../../server/src/shared/gitIgnored";
 import { FolderIgnoredPaths, findRepository, type RepositoryFileSystem } from "../../server/src/shared/gitRepository";
+import { IgnoredWhereItLeads } from "../../server/src/shared/ignoredWhereItLeads";
 
 /** A workspace's rule files, as the forwarder would read them; the stamp is the text itself. */
 function workspace(files: Record<string, string>): { paths: GitIgnoredPaths; reads: string[] } {
@@ -204,5 +207,48 @@ describe("the repository a workspace folder is in (monorepo packages get the roo
     await paths.isIgnored("b.ts");
     assert.equal(kinds, afterFirst);
     assert.deepEqual(fs.reads.filter((path) => path === "/repo/.gitignore").length, 1);
+  });
+});
+
+describe("git-ignored where a file really is (links followed, the real path's repository)", () => {
+  let root: string;
+  const at = (path: string) => join(root, "work", path);
+
+  before(() => {
+    root = realpathSync(mkdtempSync(join(tmpdir(), "hearth-ignored-real-")));
+    for (const dir of ["work/.git/info", "work/private", "work/src", "other/.git"])
+      mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(at(".gitignore"), "private/\n");
+    writeFileSync(at(".git/info/exclude"), "scratch.md\n");
+    writeFileSync(at("private/diary.md"), "dear diary\n");
+    writeFileSync(at("scratch.md"), "notes\n");
+    writeFileSync(at("src/public.md"), "public\n");
+    writeFileSync(join(root, "other", ".gitignore"), "*.log\n");
+    writeFileSync(join(root, "other", "app.log"), "log\n");
+    symlinkSync("private/diary.md", at("readme2.md"));
+    symlinkSync("../private", at("src/shelf"));
+    symlinkSync("scratch.md", at("todo.md"));
+    symlinkSync("../other/app.log", at("build.txt"));
+    symlinkSync("private/later.md", at("later.md"));
+    symlinkSync("src/public.md", at("docs.md"));
+    symlinkSync("loop-b", at("loop-a"));
+    symlinkSync("loop-a", at("loop-b"));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it("a link to an ignored file, into an ignored folder, or to an excluded one is ignored, by its target's rules", async () => {
+    const ignored = new IgnoredWhereItLeads();
+    for (const path of ["readme2.md", "src/shelf/diary.md", "todo.md", "private/diary.md", "later.md"])
+      assert.equal(await ignored.isIgnored(at(path)), true, path);
+  });
+
+  it("a link into another repository is judged by that repository's rules", async () => {
+    assert.equal(await new IgnoredWhereItLeads().isIgnored(at("build.txt")), true);
+  });
+
+  it("a link loop counts as ignored (where it leads can't be known); ordinary files and links to them do not", async () => {
+    const ignored = new IgnoredWhereItLeads();
+    assert.equal(await ignored.isIgnored(at("loop-a")), true);
+    for (const path of ["docs.md", "src/public.md", "missing.md"]) assert.equal(await ignored.isIgnored(at(path)), false, path);
   });
 });

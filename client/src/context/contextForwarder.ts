@@ -2,10 +2,12 @@
  * Forwards editor context to the language server for cross-file completions: what the user looks at (visible
  * ranges), what they edit (lines around each change), and the definitions of identifiers near the cursor (asked of
  * VS Code's own definition providers, so every language with a language server helps). Secrets files and
- * git-ignored paths (`.gitignore` at any depth, `.git/info/exclude`) are never forwarded.
+ * git-ignored paths (`.gitignore` at any depth, `.git/info/exclude`) are never forwarded, judged by the name the file
+ * was opened by and by where its links really lead (`readme2.md -> private/diary.md`, with `private/` ignored).
  */
 import * as vscode from "vscode";
 import { FolderIgnoredPaths } from "../../../server/src/shared/gitRepository";
+import { IgnoredWhereItLeads } from "../../../server/src/shared/ignoredWhereItLeads";
 import { ContextChunkNotification, type ContextChunkParams } from "../../../server/src/shared/protocol";
 import { readConfig } from "../config";
 import { isSecretDocument } from "../secretFiles";
@@ -35,6 +37,8 @@ export class ContextForwarder implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Per workspace folder, by the rules of the repository it is in. */
   private readonly ignored = new Map<string, FolderIgnoredPaths>();
+  /** By the real path of a file on this machine, in the repository that path is in. */
+  private readonly ignoredWhereItLeads = new IgnoredWhereItLeads();
 
   constructor(private readonly send: Send) {
     this.disposables.push(
@@ -125,9 +129,9 @@ export class ContextForwarder implements vscode.Disposable {
     // By its name and by where it really is: a link `notes.txt -> .env` is `.env`.
     if (await isSecretDocument(uri)) return false;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (!folder) return true;
-    const relative = vscode.workspace.asRelativePath(uri, false);
-    return !(await this.ignoredIn(folder).isIgnored(relative));
+    if (folder && (await this.ignoredIn(folder).isIgnored(vscode.workspace.asRelativePath(uri, false)))) return false;
+    // And where it really is: a link to an ignored file is that file; a link loop can't be judged and is held back.
+    return uri.scheme !== "file" || !(await this.ignoredWhereItLeads.isIgnored(uri.fsPath));
   }
 
   private ignoredIn(folder: vscode.WorkspaceFolder): FolderIgnoredPaths {

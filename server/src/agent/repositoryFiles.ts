@@ -1,25 +1,2 @@
-/**
- * node:fs as shared/gitRepository.ts's file system, for finding a folder's repository and reading its rule files.
- * Only regular files count: a `.gitignore` that is a named pipe is absent, never read (a read would never return).
- */
-import { stat } from "node:fs/promises";
-import { dirname, relative, resolve, sep } from "node:path";
-import type { RepositoryFileSystem } from "../shared/gitRepository";
-import { readRegularText } from "../shared/regularFile";
-
-export const nodeRepositoryFiles: RepositoryFileSystem = {
-  parent: (path) => (dirname(path) === path ? undefined : dirname(path)),
-  resolve: (base, path) => resolve(base, path),
-  relative: (from, to) => relative(from, to).split(sep).join("/"),
-  kind: (path) =>
-    stat(path).then(
-      (info) => (info.isDirectory() ? "directory" : info.isFile() ? "file" : undefined),
-      () => undefined,
-    ),
-  stamp: (path) =>
-    stat(path).then(
-      (info) => (info.isFile() ? `${info.mtimeMs}:${info.size}` : undefined),
-      () => undefined,
-    ),
-  read: readRegularText,
-};
+/** node:fs as shared/gitRepository.ts's file system; it lives in shared/ so the client's real-path check uses it too. */
+export { nodeRepositoryFiles } from "../shared/nodeRepositoryFiles";

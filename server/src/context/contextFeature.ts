@@ -1,5 +1,7 @@
 /**
  * `hearth/context/chunk`: collects cross-file context the client forwards, and picks it for each completion.
+ * Any LSP client may send chunks, so the server judges each itself: never a secrets file, and never a file git
+ * ignores where it really is (the rules of the repository its real path is in), whatever the client checked.
  */
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +9,7 @@ import type { Connection } from "vscode-languageserver";
 import { ContextStore } from "../core/contextStore";
 import type { CrossFileContext, RepoContextInput } from "../core/fimInput";
 import type { Feature } from "../feature";
+import { IgnoredWhereItLeads } from "../shared/ignoredWhereItLeads";
 import { ContextChunkNotification } from "../shared/protocol";
 import { realTargetOf } from "../shared/realPath";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
@@ -25,6 +28,8 @@ export class CompletionContext implements CrossFileContext {
   private readonly listeners = new Set<() => void>();
   /** Where each stored chunk's file really is (links followed) when it arrived, so a settings change can re-judge it. */
   private readonly realPaths = new Map<string, string>();
+  /** Git's ignore rules, by where a chunk's file really is. */
+  private readonly ignored = new IgnoredWhereItLeads();
   /** Chunks are judged one after another, so they are stored in the order they came. */
   private arrivals: Promise<void> = Promise.resolve();
 
@@ -63,14 +68,17 @@ export class CompletionContext implements CrossFileContext {
 
   /**
    * The client filters too; the server is the last line, since any LSP client may send this: a chunk of a secrets
-   * file, by its name or by where its file really is (a link to `.env`), is dropped.
+   * file, by its name or by where its file really is (a link to `.env`), is dropped, and so is a chunk of a file git
+   * ignores where it really is (another editor may forward what the user keeps out of the repository).
    */
   private async arrived(chunk: { uri: string; path: string; text: string; startLine: number }): Promise<void> {
     const onDisk = chunk.uri.startsWith("file:");
-    const real = onDisk ? await realTargetOf(fileURLToPath(chunk.uri)) : undefined;
+    const path = onDisk ? fileURLToPath(chunk.uri) : undefined;
+    const real = path !== undefined ? await realTargetOf(path) : undefined;
     // A file whose links never end can't be judged by where it leads: dropped, like a secret.
     if (onDisk && real === undefined) return;
     if (this.isSecret(chunk.uri, real)) return;
+    if (path !== undefined && (await this.ignored.isIgnored(path))) return;
     if (real !== undefined) this.realPaths.set(chunk.uri, real);
     this.store.add(chunk);
     if (this.realPaths.size > REAL_PATHS_KEPT) this.forgetEvictedRealPaths();
