@@ -216,8 +216,12 @@ describe("git-ignored where a file really is (links followed, the real path's re
 
   before(() => {
     root = realpathSync(mkdtempSync(join(tmpdir(), "hearth-ignored-real-")));
-    for (const dir of ["work/.git/info", "work/private", "work/src", "other/.git"])
+    for (const dir of ["work/.git/info", "work/private", "work/src", "other/.git", "plain/private"])
       mkdirSync(join(root, dir), { recursive: true });
+    // A workspace folder that is no repository (yet): its own root .gitignore applies to what its links lead to.
+    writeFileSync(join(root, "plain", ".gitignore"), "private/\n");
+    writeFileSync(join(root, "plain", "private", "notes.md"), "notes\n");
+    symlinkSync("private/notes.md", join(root, "plain", "readme2.md"));
     writeFileSync(at(".gitignore"), "private/\n");
     writeFileSync(at(".git/info/exclude"), "scratch.md\n");
     writeFileSync(at("private/diary.md"), "dear diary\n");
@@ -244,6 +248,11 @@ describe("git-ignored where a file really is (links followed, the real path's re
 
   it("a link into another repository is judged by that repository's rules", async () => {
     assert.equal(await new IgnoredWhereItLeads().isIgnored(at("build.txt")), true);
+  });
+
+  it("in a workspace folder that is no repository, the folder's root .gitignore applies to a link's target", async () => {
+    const folder = join(root, "plain");
+    assert.equal(await new IgnoredWhereItLeads().isIgnored(join(folder, "readme2.md"), [folder]), true);
   });
 
   it("a link loop counts as ignored (where it leads can't be known); ordinary files and links to them do not", async () => {

@@ -131,7 +131,12 @@ export class ContextForwarder implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (folder && (await this.ignoredIn(folder).isIgnored(vscode.workspace.asRelativePath(uri, false)))) return false;
     // And where it really is: a link to an ignored file is that file; a link loop can't be judged and is held back.
-    return uri.scheme !== "file" || !(await this.ignoredWhereItLeads.isIgnored(uri.fsPath));
+    if (uri.scheme !== "file") return true;
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((each) => each.uri.scheme === "file");
+    return !(await this.ignoredWhereItLeads.isIgnored(
+      uri.fsPath,
+      folders.map((each) => each.uri.fsPath),
+    ));
   }
 
   private ignoredIn(folder: vscode.WorkspaceFolder): FolderIgnoredPaths {

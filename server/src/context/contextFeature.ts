@@ -78,7 +78,7 @@ export class CompletionContext implements CrossFileContext {
     // A file whose links never end can't be judged by where it leads: dropped, like a secret.
     if (onDisk && real === undefined) return;
     if (this.isSecret(chunk.uri, real)) return;
-    if (path !== undefined && (await this.ignored.isIgnored(path))) return;
+    if (path !== undefined && (await this.ignored.isIgnored(path, this.folders()))) return;
     if (real !== undefined) this.realPaths.set(chunk.uri, real);
     this.store.add(chunk);
     if (this.realPaths.size > REAL_PATHS_KEPT) this.forgetEvictedRealPaths();

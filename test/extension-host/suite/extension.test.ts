@@ -3,7 +3,7 @@
  * completion through VS Code's own provider path. The settings (bigram model) come from the test launcher.
  */
 import { strict as assert } from "node:assert";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, symlinkSync } from "node:fs";
 import * as vscode from "vscode";
 import type { ContextForwarder } from "../../../client/src/context/contextForwarder";
 import type { HearthApi } from "../../../client/src/extension";
@@ -303,21 +303,24 @@ describe("Hearth's cross-file context in the extension host", () => {
     await write("ignored/secret.ts", "export const addNumbersSecret = addNumbers(4, 2);\n");
     await write("src/main.ts", "const total = addNumbers(1, 2);\n  ret\n");
     const forwarder = await activatedForwarder();
-    const view = async (path: string) => {
+    const view = async (path: string): Promise<boolean> => {
       const uri = vscode.Uri.joinPath(folder.uri, path).toString();
       // The forwarder decides once the view has settled; wait for that decision rather than for time to pass.
-      const decided = new Promise<void>((resolve) => {
+      const decided = new Promise<boolean>((resolve) => {
         const listener = forwarder.onDidDecide((decision) => {
           if (decision.uri !== uri) return;
           listener.dispose();
-          resolve();
+          resolve(decision.forwarded);
         });
       });
       await vscode.window.showTextDocument(vscode.Uri.parse(uri));
-      await decided;
+      return decided;
     };
     await view("lib/math.ts"); // the forwarder reads (and caches) the rule files now
     await view("ignored/secret.ts");
+    // A link whose own name no rule matches is judged where it leads: into ignored/.
+    symlinkSync("ignored/secret.ts", vscode.Uri.joinPath(folder.uri, "readme2.ts").fsPath);
+    assert.equal(await view("readme2.ts"), false, "a link to a git-ignored file was forwarded");
     // Rule files written after that must be noticed (the forwarder checks their stamps on every use).
     await write("packages/api/.gitignore", "/generated\n");
     await write("packages/api/generated/client.ts", "export const addNumbersGenerated = addNumbers(5, 6);\n");
