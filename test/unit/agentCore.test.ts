@@ -4,7 +4,7 @@ import { compactToFit } from "../../server/src/core/agent/compaction";
 import { applySearchReplace } from "../../server/src/core/agent/editMatcher";
 import { cutToBudget } from "../../server/src/core/agent/toolBudget";
 import { checkToolPath } from "../../server/src/core/agent/workspacePaths";
-import { rulesFilesAmong } from "../../server/src/shared/rulesFiles";
+import { FIXED_RULES_FILES, rulesFilesAmong, rulesFilesOf } from "../../server/src/shared/rulesFiles";
 
 describe("agent core", () => {
   describe("tool results cut to a budget, saying so", () => {
@@ -45,6 +45,24 @@ describe("agent core", () => {
   it("finds the rules files users already write, most specific first", () => {
     const paths = ["src/a.ts", "CLAUDE.md", "AGENTS.md", ".hearth/rules/style.md", ".cursorrules", "docs/AGENTS.md"];
     assert.deepEqual(rulesFilesAmong(paths), [".hearth/rules/style.md", "AGENTS.md", "CLAUDE.md", ".cursorrules"]);
+  });
+
+  it("lists a folder's rules files by the names the server reads, whatever a search would exclude or cap", () => {
+    // The fixed names found (the file system resolved their case) and every listed file of .hearth/rules.
+    const listed = Array.from({ length: 60 }, (_, i) => `rule${String(i).padStart(2, "0")}.md`);
+    const files = rulesFilesOf(["CLAUDE.md", "AGENTS.md", "src/AGENTS.md"], [...listed, "notes.txt", "README.MD"]);
+    assert.equal(files.length, 62, "no cap: 60 rules folder files and 2 fixed names");
+    assert.deepEqual(files.slice(0, 2), [".hearth/rules/rule00.md", ".hearth/rules/rule01.md"]);
+    assert.deepEqual(files.slice(-2), ["AGENTS.md", "CLAUDE.md"], "fixed names after the folder's, in reading order");
+    assert.ok(!files.some((path) => /notes\.txt|README\.MD|src\//.test(path)), "only what the server reads");
+    // The server tries every fixed name: the candidates it reads are the same list.
+    assert.deepEqual(rulesFilesOf(FIXED_RULES_FILES, []), [
+      "AGENTS.md",
+      "CLAUDE.md",
+      ".github/copilot-instructions.md",
+      ".cursorrules",
+    ]);
+    assert.deepEqual(rulesFilesOf(["AGENTS.md", "AGENTS.md"], ["a.md", "a.md"]), [".hearth/rules/a.md", "AGENTS.md"]);
   });
 
   it("labels each rules file as the repository's, not the user's, and marks where it ends", () => {

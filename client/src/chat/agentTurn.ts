@@ -36,6 +36,10 @@ export async function runAgentTurn(request: AgentTurnRequest): Promise<{ turn: C
       if (index < 0) return;
       steps[index] = { ...steps[index], result: event.result.content, isError: event.result.isError };
       request.post({ type: "tool", step: steps[index], index });
+    } else if (event.kind === "rules") {
+      // What the server actually put in the prompt, whatever the chips show.
+      notices.push(`Rules used: ${event.files.join(", ")}.`);
+      request.post({ type: "notice", text: notices.join(" ") });
     } else if (event.kind === "compacted") {
       notices.push(`To fit the model's context, an older tool result was shortened: ${event.summary}.`);
       request.post({ type: "notice", text: notices.join(" ") });

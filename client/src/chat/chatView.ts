@@ -16,7 +16,7 @@ import {
   type ExtensionToWebview,
   type WebviewToExtension,
 } from "../../../server/src/shared/protocol";
-import { RULES_FILE_PATTERNS, rulesFilesAmong } from "../../../server/src/shared/rulesFiles";
+import { FIXED_RULES_FILES, RULES_FOLDER, rulesFilesOf } from "../../../server/src/shared/rulesFiles";
 import { undoTurnEdits } from "../agent/agentHandlers";
 import { readConfig } from "../config";
 import type { HearthClient } from "../hearthClient";
@@ -166,10 +166,9 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   /** Finds the rules files again (they may have been added since), then tells the page. */
   private async refreshRules(): Promise<void> {
     // An untrusted workspace's rules files are never given to the model (the server refuses them too): no chips.
-    const found = vscode.workspace.isTrusted
-      ? await vscode.workspace.findFiles(`{${RULES_FILE_PATTERNS.join(",")}}`, undefined, 50)
-      : [];
-    this.rules = rulesFilesAmong(found.map((uri) => vscode.workspace.asRelativePath(uri, false)));
+    const folders = vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []) : [];
+    const found = await Promise.all(folders.map((folder) => rulesFilesIn(folder.uri)));
+    this.rules = [...new Set(found.flat())];
     this.postState();
   }
 
@@ -326,4 +325,22 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
     this.running?.cancel();
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/**
+ * A folder's rules files as the server finds them (shared/rulesFiles.ts): each fixed name looked up by the file
+ * system, which resolves its case as the server's read does, and the rules folder listed whole. Not findFiles: it
+ * applies the repository's own files.exclude and a cap, so a hostile repository could hide a file the model reads.
+ */
+async function rulesFilesIn(folder: vscode.Uri): Promise<string[]> {
+  const isFile = async (path: string) => {
+    const stat = await Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(folder, path))).catch(() => undefined);
+    return stat !== undefined && (stat.type & vscode.FileType.File) !== 0;
+  };
+  const fixed = (await Promise.all(FIXED_RULES_FILES.map(async (path) => ((await isFile(path)) ? [path] : [])))).flat();
+  const entries = await Promise.resolve(vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(folder, RULES_FOLDER))).catch(
+    () => [] as [string, vscode.FileType][],
+  );
+  const listed = entries.filter(([, type]) => (type & vscode.FileType.File) !== 0).map(([name]) => name);
+  return rulesFilesOf(fixed, listed);
 }

@@ -5,18 +5,18 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { RulesFile } from "../core/agent/agentPrompt";
-import { rulesFilesAmong } from "../shared/rulesFiles";
+import { FIXED_RULES_FILES, RULES_FOLDER, rulesFilesOf } from "../shared/rulesFiles";
 import type { WorkspaceAccess } from "./workspaceAccess";
 import { readTextFile } from "./workspaceAccess";
 
 const MAX_RULES_BYTES = 16_000;
-const FIXED_CANDIDATES = ["AGENTS.md", "CLAUDE.md", ".github/copilot-instructions.md", ".cursorrules"];
 
 export async function discoverRules(workspace: WorkspaceAccess, disabled: readonly string[]): Promise<RulesFile[]> {
   const found: RulesFile[] = [];
   for (const folder of workspace.roots) {
-    const ruleDir = await readdir(join(folder, ".hearth", "rules")).catch(() => [] as string[]);
-    const candidates = rulesFilesAmong([...FIXED_CANDIDATES, ...ruleDir.map((name) => `.hearth/rules/${name}`)]);
+    const ruleDir = await readdir(join(folder, ...RULES_FOLDER.split("/"))).catch(() => [] as string[]);
+    // Every fixed name is tried (a missing one fails to read): the chat view's chips list the same candidates.
+    const candidates = rulesFilesOf(FIXED_RULES_FILES, ruleDir);
     for (const rel of candidates) {
       if (disabled.includes(rel)) continue;
       const resolved = await workspace.resolve(join(folder, rel));
