@@ -10,6 +10,7 @@ import { registerCommands } from "./commands";
 import { CONFIG_SECTION, readConfig } from "./config";
 import { ContextForwarder, contextSender } from "./context/contextForwarder";
 import { HearthClient } from "./hearthClient";
+import { HearthLmProvider, LM_VENDOR } from "./lm/lmProvider";
 import { NextEditController } from "./nextEdit/nextEditController";
 import { InlineReviews } from "./review/inlineReviews";
 
@@ -28,7 +29,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   const reviews = new InlineReviews();
   const chat = new ChatView(context, hearth, reviews);
   const agentEdits = new AgentEdits(reviews, chat.proposals);
-  hearth.serveRequests = (client) => serveAgent(client, agentEdits);
+  // Hearth's model in VS Code's own chat; its deltas come through each language client the extension starts.
+  const lmProvider = new HearthLmProvider(hearth);
+  hearth.serveRequests = (client) => [...serveAgent(client, agentEdits), ...lmProvider.serve(client)];
   // Next edits wait while ghost text or a proposal under review is on screen.
   const nextEdits = new NextEditController(
     context.extensionUri,
@@ -46,6 +49,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
     ...registerCommands(hearth, chat, nextEdits, reviews, context.secrets),
     contextForwarder,
+    lmProvider,
+    vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, lmProvider),
     nextEdits,
     reviews,
   );
