@@ -117,13 +117,17 @@ class InlineCompletions {
     const uri = params.textDocument.uri;
     const document = deps.documents.get(uri);
     if (document === undefined) return null;
+    // The text is taken as the request saw it, before anything below waits: an edit that arrives meanwhile must not
+    // be answered at this request's position.
+    const version = document.version;
+    const cut = windowAtCursor((range) => document.getText(range), params.position, settings);
+    if (cut === undefined) return null; // never: `nearby` starts on the aligned line
     // Secrets never reach the model, by the document's name or by where it really is (a link to `.env`).
     if (await isSensitiveDocument(uri, deps.configuration.settings.privacy.excludedFiles, deps.folders())) return null;
     // Context that arrived before this request is judged (and a secrets file's dropped) before it is chosen from.
     await deps.context?.settled?.();
-    const version = document.version;
-    const cut = windowAtCursor((range) => document.getText(range), params.position, settings);
-    if (cut === undefined) return null; // never: `nearby` starts on the aligned line
+    // An edit that arrived while those checks waited makes this request stale: the editor asks again for the new text.
+    if (deps.documents.get(uri)?.version !== version) return null;
     const { window, nearby, firstLine, cursor } = cut;
     const explicit = params.context.triggerKind === InlineCompletionTriggerKind.Invoked;
     if (!explicit && !shouldSuggestAutomatically(window.lineSuffix)) return null;
