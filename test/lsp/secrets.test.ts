@@ -213,6 +213,56 @@ describe("secrets files judged by where they really are, and by hearth.privacy.e
     assert.ok(!engine.saw(SECRET), "the secret never reached the model");
   });
 
+  it("a link to .git/config (a remote URL with a token) gets nothing, and chat context naming it is refused", async () => {
+    const GIT_TOKEN = "ghp_linkedGitConfigToken0003";
+    const gitConfig = `[remote "origin"]\n\turl = https://user:${GIT_TOKEN}@github.com/o/r.git\n`;
+    mkdirSync(join(root, ".git", "modules", "lib"), { recursive: true });
+    writeFileSync(join(root, ".git", "config"), gitConfig);
+    writeFileSync(join(root, ".git", "modules", "lib", "config"), gitConfig);
+    symlinkSync(".git/config", join(root, "remote.txt"));
+    symlinkSync(".git/modules/lib/config", join(root, "submodule.txt"));
+    for (const path of ["remote.txt", "submodule.txt"]) {
+      await client.open(uri(path), gitConfig, "plaintext");
+      await assertNothingFor(uri(path), 1, 12);
+      for (const item of [
+        { label: path, uri: uri(path), text: gitConfig },
+        { label: `${path}:1-2`, text: gitConfig },
+      ])
+        await assert.rejects(
+          client.chat(`git-config-${item.label}`, [{ role: "user", content: "explain" }], { context: [item] }),
+          refused,
+        );
+    }
+    assert.ok(!engine.saw(GIT_TOKEN), "the remote's token never reached the model");
+  });
+
+  it("a chunk of a link to a git-ignored file (readme2.md -> private/diary.md) is never cross-file context", async () => {
+    const DIARY = "diary-entry-0004";
+    mkdirSync(join(root, ".git"), { recursive: true });
+    mkdirSync(join(root, "private"));
+    writeFileSync(join(root, ".gitignore"), "private/\n");
+    writeFileSync(join(root, "private", "diary.md"), `${DIARY}\n`);
+    symlinkSync("private/diary.md", join(root, "readme2.md"));
+    // Sent as another editor would, which checks no ignore rules: the server judges where the file really is.
+    await client.sendContext({
+      uri: uri("readme2.md"),
+      path: "readme2.md",
+      text: `export function addNumbers() { return "${DIARY}"; }`,
+      startLine: 0,
+    });
+    await client.sendContext({
+      uri: uri("lib/sum.ts"),
+      path: "lib/sum.ts",
+      text: "export function addNumbers(a: number, b: number) {\n  return a + b;\n}",
+      startLine: 0,
+    });
+    const main = uri("src/ignored-main.ts");
+    await client.open(main, "const total = addNumbers(1, 2);\n  ret\n");
+    await client.completionText(main, 1, 5, { explicit: true });
+    assert.match(engine.bodies.at(-1) ?? "", /lib\/sum\.ts/, "an ordinary chunk is context");
+    assert.ok(!engine.saw(DIARY), "the ignored file's chunk never reached the model");
+  });
+
   it("matches a bare or a nested hearth.privacy.excludedFiles pattern relative to the workspace folder", async () => {
     const TOKEN = "excluded-token-0002";
     for (const path of ["config/db.secret.json", "deep/down/db.secret.json", "config/prod.yml"]) {
