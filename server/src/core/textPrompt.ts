@@ -10,6 +10,10 @@
  * vocabularies), is in no special token, and keeps the rest of the spelling as the model would read it as text
  * (`<`, ZWSP, `|fim_middle|>`), which is closest to what the token path shows it. A model that copies such a
  * spelling into its answer copies the space too: `restoreSpecialTokens` takes it out of the answer again.
+ *
+ * Chat requests (`/v1/chat/completions`) are text too: llama-server and vLLM render the chat template over the
+ * messages and tokenize the result with special-token parsing on, so `neutraliseChatText` breaks every message's
+ * text, with the tags chat templates write as plain text (`<tool_call>`, `<think>`) besides.
  */
 import { FIM_FAMILIES, type FimFamily } from "./fimFormats";
 import { SWEEP_FILE_SEP, SWEEP_STOPS } from "./nextEdit/sweepPrompt";
@@ -54,6 +58,30 @@ const OTHER_SPELLINGS = [
   "[IMG]",
   "[IMG_BREAK]",
   "[IMG_END]",
+  "<start_of_image>",
+  "<end_of_image>",
+  "[gMASK]",
+  "<sop>",
+  "<eop>",
+];
+
+/**
+ * Tags chat templates write around turns, tool calls and thoughts that many vocabularies hold as plain text or as
+ * tokens parsed even with special-token parsing off (llama.cpp's user-defined tokens, such as Qwen's `<tool_call>`):
+ * in a message, a file that spells them could forge a tool call, its result or a thought. Broken in chat messages
+ * only: in a FIM prompt they mean nothing, and the local engine reads them as the same tokens.
+ */
+const CHAT_TAG_SPELLINGS = [
+  "<think>",
+  "</think>",
+  "<tool_call>",
+  "</tool_call>",
+  "<tool_response>",
+  "</tool_response>",
+  "<tools>",
+  "</tools>",
+  "<<SYS>>",
+  "<</SYS>>",
 ];
 
 /** Every spelling Hearth itself knows, from the formats it lays out. */
@@ -75,15 +103,22 @@ export const KNOWN_SPECIAL_SPELLINGS: readonly string[] = [
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 
+type Shape = readonly [first: string, rest: string];
+
+const spelled = (spelling: string): Shape => [spelling[0], escaped(spelling.slice(1))];
+
 /**
  * Each spelling as its first character and a pattern for the rest. Besides the known ones, the shapes servers'
  * special tokens take, since a server may have more than Hearth knows: `<|…|>` (Qwen, ChatML, Llama 3, Phi…),
- * DeepSeek's `<｜…｜>`, Seed-Coder's `<[…▁…]>` and `<[fim-…]>`, StarCoder's `<fim_…>` and metadata tags, Tekken's
- * `<SPECIAL_n>`. No whitespace inside, so F#'s `x <| f |> g` and Haskell's `<|>` are left alone; Rust's `<[u8]>` too.
+ * Gemma 4's one-sided `<|turn>` and `<turn|>`, DeepSeek's `<｜…｜>`, Seed-Coder's `<[…▁…]>` and `<[fim-…]>`,
+ * StarCoder's `<fim_…>` and metadata tags, Tekken's `<SPECIAL_n>`. No whitespace inside, so F#'s `x <| f |> g` and
+ * Haskell's `<|>` are left alone; Rust's `<[u8]>` too. (A stream's restoring relies on that: see pendingBreak.)
  */
-const SHAPES: ReadonlyArray<readonly [string, string]> = [
-  ...KNOWN_SPECIAL_SPELLINGS.map((spelling) => [spelling[0], escaped(spelling.slice(1))] as const),
+const SHAPES: readonly Shape[] = [
+  ...KNOWN_SPECIAL_SPELLINGS.map(spelled),
   ["<", String.raw`\|[^\s|<>]{1,64}\|>`],
+  ["<", String.raw`\|[a-z_]{1,32}>`],
+  ["<", String.raw`[a-z_]{1,32}\|>`],
   ["<", String.raw`｜[^\s｜<>]{1,64}｜>`],
   ["<", String.raw`\[[^\s[\]<>]{0,64}▁[^\s[\]<>]{0,64}\]>`],
   ["<", String.raw`\[fim-[a-z]{1,16}\]>`],
@@ -91,25 +126,91 @@ const SHAPES: ReadonlyArray<readonly [string, string]> = [
   ["<", "(?:issue|jupyter|pr|commit)_[a-z_]{1,40}>"],
   ["<", String.raw`SPECIAL_\d{1,6}>`],
 ];
+const CHAT_SHAPES: readonly Shape[] = [...SHAPES, ...CHAT_TAG_SPELLINGS.map(spelled)];
+
+/** The longest broken spelling any shape matches, break included: a stream holds back no more than this. */
+const LONGEST_BROKEN = 2 + 64 + 1 + 64 + 2 + 1;
 
 // Alternatives of bounded length with no nested repetition: linear on any document.
-const SPECIAL_SOURCE = SHAPES.map(([first, rest]) => `${escaped(first)}(?:${rest})`).join("|");
-const SPECIAL = new RegExp(SPECIAL_SOURCE, "g");
-const HAS_SPECIAL = new RegExp(SPECIAL_SOURCE);
-const BROKEN = new RegExp(SHAPES.map(([first, rest]) => `${escaped(first)}${TOKEN_BREAK}(?:${rest})`).join("|"), "g");
+const alternatives = (shapes: readonly Shape[], between = "") =>
+  shapes.map(([first, rest]) => `${escaped(first)}${between}(?:${rest})`).join("|");
+const SPECIAL = new RegExp(alternatives(SHAPES), "g");
+const CHAT_SPECIAL = new RegExp(alternatives(CHAT_SHAPES), "g");
+const BROKEN = new RegExp(alternatives(CHAT_SHAPES, TOKEN_BREAK), "g");
+const BROKEN_AT_START = new RegExp(`^(?:${alternatives(CHAT_SHAPES, TOKEN_BREAK)})`);
+const FIRST_CHARACTERS = new Set(CHAT_SHAPES.map(([first]) => first));
+
+/** `text` with every spelling `pattern` finds broken. */
+function breakSpellings(text: string, pattern: RegExp): string {
+  let result = text;
+  // One pass breaks every spelling it finds; a second catches one that began inside another (`<|<|x|>`).
+  for (let pass = 0; pass < 4; pass++) {
+    const next = result.replace(pattern, (spelling) => `${spelling[0]}${TOKEN_BREAK}${spelling.slice(1)}`);
+    if (next === result) break;
+    result = next;
+  }
+  return result;
+}
 
 /** `text` with every special-token spelling broken, so a server that parses special tokens reads it as text. */
 export function neutraliseSpecialTokens(text: string): string {
-  let result = text;
-  // One pass breaks every spelling it finds; a second catches one that began inside another (`<|<|x|>`).
-  for (let pass = 0; pass < 4 && HAS_SPECIAL.test(result); pass++)
-    result = result.replace(SPECIAL, (spelling) => `${spelling[0]}${TOKEN_BREAK}${spelling.slice(1)}`);
-  return result;
+  return breakSpellings(text, SPECIAL);
+}
+
+/**
+ * A chat message's text with every special-token spelling and every chat template's tag broken, so the server's
+ * template and tokenizer can't read a forged turn, tool call, tool result or thought in it.
+ */
+export function neutraliseChatText(text: string): string {
+  return breakSpellings(text, CHAT_SPECIAL);
 }
 
 /** The model's answer with the breaks it copied from the prompt taken out again: the user's text, as it was. */
 export function restoreSpecialTokens(text: string): string {
-  return text.includes(TOKEN_BREAK) ? text.replace(BROKEN, (broken) => `${broken[0]}${broken.slice(2)}`) : text;
+  let result = text;
+  // Spellings broken inside one another (`<|a[INST]|>`) come back one level a pass.
+  for (let pass = 0; pass < 4 && result.includes(TOKEN_BREAK); pass++) {
+    const next = result.replace(BROKEN, (broken) => `${broken[0]}${broken.slice(2)}`);
+    if (next === result) break;
+    result = next;
+  }
+  return result;
+}
+
+/**
+ * A streamed text restored so far. Until the stream ends, a tail that more text may make a broken spelling (`<`,
+ * the break and `|im_` so far) is held back: shown now with its break, it would have to be taken back later.
+ */
+export function restoreStreamedText(text: string, ended: boolean): string {
+  return restoreSpecialTokens(ended ? text : text.slice(0, pendingBreak(text)));
+}
+
+/** Where the break of a tail that may still become a broken spelling is (the text's length if none may be). */
+function pendingBreak(text: string): number {
+  const at = text.lastIndexOf(TOKEN_BREAK);
+  if (at < 1 || text.length - at >= LONGEST_BROKEN) return text.length;
+  const tail = text.slice(at - 1);
+  if (!FIRST_CHARACTERS.has(tail[0]) || /\s/.test(tail) || BROKEN_AT_START.test(tail)) return text.length;
+  // The first character may have been shown already, and stays: only the break and what follows it are held.
+  return at;
+}
+
+/** Every string in a JSON value, keys included, mapped: arguments and schemas are neutralised and restored so. */
+function mapJsonStrings(value: unknown, map: (text: string) => string): unknown {
+  if (typeof value === "string") return map(value);
+  if (Array.isArray(value)) return value.map((item) => mapJsonStrings(item, map));
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [map(key), mapJsonStrings(item, map)]));
+}
+
+/** A JSON value (a tool call's arguments, a tool's schema) with every string in it neutralised as chat text. */
+export function neutraliseChatJson<T>(value: T): T {
+  return mapJsonStrings(value, neutraliseChatText) as T;
+}
+
+/** A JSON value the model wrote (a tool call's arguments) with the breaks it copied taken out of every string. */
+export function restoreJson<T>(value: T): T {
+  return mapJsonStrings(value, restoreSpecialTokens) as T;
 }
 
 /**

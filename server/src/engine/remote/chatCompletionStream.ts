@@ -1,9 +1,11 @@
 /**
  * What chat and agent steps share on `/v1/chat/completions`: the request body, and turning streamed deltas into
  * thought and answer. Thoughts arrive as `reasoning_content` / `reasoning` (llama-server's and vLLM's reasoning
- * parsers, Ollama) or as `<think>` text in the content; both go through one tolerant splitter.
+ * parsers, Ollama) or as `<think>` text in the content; both go through one tolerant splitter. The messages were sent
+ * with special-token spellings broken (core/textPrompt.ts): the breaks the model copies are taken out of what it says.
  */
-import { type ReasoningDelta, ReasoningStream } from "../../core/reasoning";
+import { type ReasoningDelta, type ReasoningSplit, splitReasoning } from "../../core/reasoning";
+import { restoreStreamedText } from "../../core/textPrompt";
 
 export interface ChatCompletionDelta {
   content?: string | null;
@@ -42,15 +44,20 @@ export function chatCompletionBody(
   };
 }
 
-/** The reply as it streams: thought and answer split, deltas passed on, when the thought ended. */
+/** The reply as it streams: thought and answer split and restored, deltas passed on, when the thought ended. */
 export class StreamedReply {
-  readonly stream = new ReasoningStream();
   private reasoning = "";
   private content = "";
+  private shown: ReasoningSplit = { thought: "", answer: "", thinking: false };
   chunks = 0;
   thoughtMs = 0;
 
   constructor(private readonly started: number) {}
+
+  /** The thought and answer passed on so far. */
+  get current(): ReasoningSplit {
+    return this.shown;
+  }
 
   add(delta: ChatCompletionDelta | undefined, onDelta: (delta: ReasoningDelta) => void): void {
     const thought = delta?.reasoning_content ?? delta?.reasoning;
@@ -61,11 +68,40 @@ export class StreamedReply {
     }
     if (!thought && !delta?.content) return;
     this.chunks++;
+    this.show(false, onDelta);
+  }
+
+  /** The stream ended: what was held back, a spelling's start whose end never came, is passed on too. */
+  finish(onDelta: (delta: ReasoningDelta) => void): void {
+    this.show(true, onDelta);
+  }
+
+  private show(ended: boolean, onDelta: (delta: ReasoningDelta) => void): void {
     // A server-side reasoning parser's thought is put back in tags so one splitter serves both forms.
     const combined =
       this.reasoning === "" ? this.content : `<think>${this.reasoning}${this.content === "" ? "" : `</think>${this.content}`}`;
-    for (const piece of this.stream.update(combined)) onDelta(piece);
+    // Split first, restore after: a `<think>` the model copied from a message, broken, is text and opens no thought.
+    const split = splitReasoning(combined);
+    const next: ReasoningSplit = {
+      thought: restoreStreamedText(split.thought, ended || !split.thinking),
+      answer: restoreStreamedText(split.answer, ended),
+      thinking: split.thinking,
+    };
+    for (const delta of changes(this.shown, next)) onDelta(delta);
+    this.shown = next;
   }
+}
+
+/** The smallest deltas that take a client that appends from `previous` to `next` (a reset if it isn't appending). */
+function changes(previous: ReasoningSplit, next: ReasoningSplit): ReasoningDelta[] {
+  if (!next.thought.startsWith(previous.thought) || !next.answer.startsWith(previous.answer))
+    return [{ kind: "reset", thought: next.thought, answer: next.answer }];
+  const deltas: ReasoningDelta[] = [];
+  if (next.thought.length > previous.thought.length)
+    deltas.push({ kind: "thought", text: next.thought.slice(previous.thought.length) });
+  if (next.answer.length > previous.answer.length)
+    deltas.push({ kind: "answer", text: next.answer.slice(previous.answer.length) });
+  return deltas;
 }
 
 /** The stop reason a chunk's `finish_reason` means, if it has one. */

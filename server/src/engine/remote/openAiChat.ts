@@ -1,10 +1,13 @@
 /**
  * Chat, explain and fix over an OpenAI-compatible `/v1/chat/completions`, streamed. Thoughts arrive either as
  * `reasoning_content` / `reasoning` deltas (llama-server's and vLLM's reasoning parsers, Ollama) or as `<think>` text
- * in the content; both go through the same tolerant split as local generation.
+ * in the content; both go through the same tolerant split as local generation. The server renders its template over
+ * the messages and parses special tokens in the result, so every message's text has their spellings broken (an
+ * attached file that spells `<|im_end|>` can't end the user's turn), and the answer gets them back.
  */
 import { budgetChat, chatBudget } from "../../core/chatPrompt";
 import { finishedReply } from "../../core/reasoning";
+import { neutraliseChatText } from "../../core/textPrompt";
 import type { ChatGenerationOptions, ChatInput, ChatReply } from "../modelEngine";
 import {
   type ChatCompletionChunk,
@@ -30,8 +33,13 @@ export async function openAiChat(http: RemoteHttp, input: ChatInput, options: Re
   const reply = new StreamedReply(started);
   let stopReason = "maxTokens";
   let usage: ChatCompletionChunk["usage"];
+  // Hearth's system prompt spells no special token: broken with the rest, it is sent as it is.
+  const messages = [{ role: "system", content: chat.system }, ...chat.messages].map((message) => ({
+    role: message.role,
+    content: neutraliseChatText(message.content),
+  }));
   const events = http.events("/v1/chat/completions", {
-    body: chatCompletionBody({ ...options, maxTokens }, [{ role: "system", content: chat.system }, ...chat.messages]),
+    body: chatCompletionBody({ ...options, maxTokens }, messages),
     signal: options.signal,
   });
   try {
@@ -50,8 +58,9 @@ export async function openAiChat(http: RemoteHttp, input: ChatInput, options: Re
     if (!options.signal.aborted) throw error;
     stopReason = "aborted";
   }
+  reply.finish(options.onDelta);
   return {
-    ...finishedReply(reply.stream.current, reply.thoughtMs, performance.now() - started),
+    ...finishedReply(reply.current, reply.thoughtMs, performance.now() - started),
     stopReason,
     truncated: chat.truncated,
     promptTokens: usage?.prompt_tokens ?? -1,

@@ -2,13 +2,17 @@
  * One agent step over an OpenAI-compatible `/v1/chat/completions` with `tools` (vLLM, llama-server with `--jinja`,
  * Ollama), streamed: text and thoughts as deltas, tool calls gathered from their `tool_calls` pieces. A call whose
  * arguments are not JSON is not guessed at: the step reports the parser's message so the loop can ask once more.
+ * The server renders its template over the messages and parses special tokens in the result, so every text sent
+ * (rules files, tool results, earlier answers, thoughts and calls, MCP tools' descriptions) has their spellings and
+ * the templates' tags broken: a file the agent reads can't forge a turn or a call. The model's copies are restored.
  */
 import { chatBudget } from "../../core/chatPrompt";
 import { finishedReply } from "../../core/reasoning";
+import { neutraliseChatJson, neutraliseChatText, restoreJson } from "../../core/textPrompt";
 import type { AgentToolCall } from "../../shared/agentProtocol";
 import { fitAgentMessages } from "../agentCompaction";
 import { EngineError } from "../engineError";
-import type { AgentMessage, AgentStepInput, AgentStepOptions, AgentStepResult } from "../modelEngine";
+import type { AgentMessage, AgentStepInput, AgentStepOptions, AgentStepResult, AgentToolSpec } from "../modelEngine";
 import {
   type ChatCompletionChunk,
   type ChatRequestOptions,
@@ -46,9 +50,9 @@ export async function openAiAgentStep(
   const events = http.events("/v1/chat/completions", {
     body: chatCompletionBody(
       { ...options, maxTokens },
-      [{ role: "system", content: input.system }, ...fitted.messages.map(openAiMessage)],
+      [{ role: "system", content: neutraliseChatText(input.system) }, ...fitted.messages.map(openAiMessage)],
       // One call at a time, as locally: small models do better, and each result informs the next call.
-      { tools: input.tools.map((tool) => ({ type: "function", function: tool })), parallel_tool_calls: false },
+      { tools: input.tools.map(openAiTool), parallel_tool_calls: false },
     ),
     signal: options.signal,
   });
@@ -81,12 +85,13 @@ export async function openAiAgentStep(
       const parsed: unknown = call.arguments.trim() === "" ? {} : JSON.parse(call.arguments);
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
         throw new Error("the arguments are not a JSON object");
-      toolCalls.push({ id: call.id, name: call.name, arguments: parsed as Record<string, unknown> });
+      toolCalls.push({ id: call.id, name: call.name, arguments: restoreJson(parsed as Record<string, unknown>) });
     } catch (error) {
       parseError = `The arguments of ${call.name || "a tool call"} did not parse (${error instanceof Error ? error.message : String(error)}): ${call.arguments.slice(0, 200)}`;
     }
   }
-  const finished = finishedReply(reply.stream.current, reply.thoughtMs, performance.now() - started);
+  reply.finish(options.onDelta);
+  const finished = finishedReply(reply.current, reply.thoughtMs, performance.now() - started);
   const cached = usage?.prompt_tokens_details?.cached_tokens;
   return {
     answer: finished.answer,
@@ -101,20 +106,34 @@ export async function openAiAgentStep(
   };
 }
 
+/** A tool as the server is told about it: its name as it is (the model calls it so), the rest broken as text. */
+function openAiTool(tool: AgentToolSpec): Record<string, unknown> {
+  return {
+    type: "function",
+    function: {
+      name: tool.name,
+      description: neutraliseChatText(tool.description),
+      parameters: neutraliseChatJson(tool.parameters),
+    },
+  };
+}
+
 function openAiMessage(message: AgentMessage): Record<string, unknown> {
-  if (message.role === "tool") return { role: "tool", tool_call_id: message.callId, content: message.content };
-  if (message.role === "user") return { role: "user", content: message.content };
+  const content = neutraliseChatText(message.content);
+  if (message.role === "tool") return { role: "tool", tool_call_id: message.callId, content };
+  if (message.role === "user") return { role: "user", content };
   // llama-server, vLLM and Ollama hand `reasoning_content` to the template, which keeps or drops it as it requires.
-  const thought = message.thought ? { reasoning_content: message.thought } : {};
-  if (!message.toolCalls?.length) return { role: "assistant", content: message.content, ...thought };
+  const thought = message.thought ? { reasoning_content: neutraliseChatText(message.thought) } : {};
+  if (!message.toolCalls?.length) return { role: "assistant", content, ...thought };
   return {
     role: "assistant",
-    content: message.content,
+    content,
     ...thought,
     tool_calls: message.toolCalls.map((call) => ({
       id: call.id,
       type: "function",
-      function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+      // Each string in the arguments, not their JSON text: the break goes inside strings only, and it stays JSON.
+      function: { name: call.name, arguments: JSON.stringify(neutraliseChatJson(call.arguments)) },
     })),
   };
 }
