@@ -5,9 +5,11 @@
 import Mocha from "mocha";
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: "bdd", timeout: 60_000, color: false });
+  // HEARTH_EXTENSION_TESTS_GREP runs only the matching tests (one while working on it; the launcher passes it on).
+  const mocha = new Mocha({ ui: "bdd", timeout: 60_000, color: false, grep: process.env.HEARTH_EXTENSION_TESTS_GREP });
   mocha.suite.emit("pre-require", globalThis, "extension-host", mocha);
   require("./extension.test");
+  require("./lm.test");
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
   });

@@ -1,0 +1,66 @@
+/**
+ * Hearth's model in VS Code's own chat, as any extension (and VS Code's chat) reaches it: `vscode.lm` finds the
+ * `hearth` vendor's model, a request streams text from the generated model, and cancelling stops it. The chat model
+ * comes from the test launcher (a bigram model that replies "z" until stopped).
+ */
+import { strict as assert } from "node:assert";
+import * as vscode from "vscode";
+import type { HearthApi } from "../../../client/src/extension";
+
+async function hearthModel(): Promise<vscode.LanguageModelChat> {
+  const extension = vscode.extensions.getExtension<HearthApi>("hearth.hearth");
+  assert.ok(extension);
+  await extension.activate();
+  // VS Code's chat (and so vscode.lm's models) is off where AI features are disabled; the test profile is throwaway.
+  const chat = vscode.workspace.getConfiguration("chat");
+  if (chat.get("disableAIFeatures") !== false) await chat.update("disableAIFeatures", false, vscode.ConfigurationTarget.Global);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const [model] = await vscode.lm.selectChatModels({ vendor: "hearth" });
+    if (model) return model;
+    assert.ok(Date.now() < deadline, "no model of vendor hearth was listed");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe("Hearth's model through vscode.lm", () => {
+  it("is listed for vendor hearth with the chat model's name and budget", async () => {
+    const model = await hearthModel();
+    assert.equal(model.vendor, "hearth");
+    assert.match(model.name, /^Hearth · .*\(local/);
+    assert.ok(model.maxInputTokens > 0, String(model.maxInputTokens));
+  });
+
+  it("streams text from the local model, and cancelling stops the request", async () => {
+    const model = await hearthModel();
+    const source = new vscode.CancellationTokenSource();
+    const response = await model.sendRequest(
+      [vscode.LanguageModelChatMessage.User("go on")],
+      { justification: "Hearth's extension-host test" },
+      source.token,
+    );
+    let text = "";
+    const read = (async () => {
+      for await (const chunk of response.text) {
+        text += chunk;
+        if (text.length >= 3) source.cancel();
+      }
+    })();
+    const ended = await Promise.race([
+      read.then(
+        () => "ended",
+        () => "ended",
+      ),
+      new Promise((resolve) => setTimeout(() => resolve("still running"), 30_000)),
+    ]);
+    assert.equal(ended, "ended", `the stream did not end after cancel; text so far ${JSON.stringify(text)}`);
+    assert.match(text, /^z{3,}/);
+    // Uncancelled, the model writes "z" up to hearth.chat.maxTokens (4096): the stop came from the token.
+    assert.ok(text.length < 2000, `${text.length} characters after cancel`);
+  });
+
+  it("counts tokens", async () => {
+    const model = await hearthModel();
+    assert.equal(await model.countTokens("12345678"), 2);
+  });
+});
