@@ -11,9 +11,6 @@ async function hearthModel(): Promise<vscode.LanguageModelChat> {
   const extension = vscode.extensions.getExtension<HearthApi>("hearth.hearth");
   assert.ok(extension);
   await extension.activate();
-  // VS Code's chat (and so vscode.lm's models) is off where AI features are disabled; the test profile is throwaway.
-  const chat = vscode.workspace.getConfiguration("chat");
-  if (chat.get("disableAIFeatures") !== false) await chat.update("disableAIFeatures", false, vscode.ConfigurationTarget.Global);
   const deadline = Date.now() + 60_000;
   for (;;) {
     const [model] = await vscode.lm.selectChatModels({ vendor: "hearth" });
@@ -40,23 +37,28 @@ describe("Hearth's model through vscode.lm", () => {
       source.token,
     );
     let text = "";
+    let cancelledAt = 0;
     const read = (async () => {
       for await (const chunk of response.text) {
         text += chunk;
-        if (text.length >= 3) source.cancel();
+        if (text.length >= 3 && !cancelledAt) {
+          cancelledAt = Date.now();
+          source.cancel();
+        }
       }
     })();
+    // VS Code ends the stream when the provider returns: at once when the cancellation reached the model, only after
+    // the whole reply (hearth.chat.maxTokens of "z", about 13 s on the test machine) when it didn't.
     const ended = await Promise.race([
       read.then(
         () => "ended",
         () => "ended",
       ),
-      new Promise((resolve) => setTimeout(() => resolve("still running"), 30_000)),
+      new Promise((resolve) => setTimeout(() => resolve("still running"), 60_000)),
     ]);
-    assert.equal(ended, "ended", `the stream did not end after cancel; text so far ${JSON.stringify(text)}`);
+    assert.equal(ended, "ended", `the stream did not end; text so far ${JSON.stringify(text)}`);
+    assert.ok(Date.now() - cancelledAt < 5_000, `the stream ended ${Date.now() - cancelledAt} ms after cancel`);
     assert.match(text, /^z{3,}/);
-    // Uncancelled, the model writes "z" up to hearth.chat.maxTokens (4096): the stop came from the token.
-    assert.ok(text.length < 2000, `${text.length} characters after cancel`);
   });
 
   it("counts tokens", async () => {
