@@ -5,7 +5,7 @@
  *   core/     pure prompt and text code: shared/, core/
  *   base      server/src/{logger,paramChecks,feature}.ts: shared/ and each other
  *   engine/   model engines: shared/, core/, base, engine/
- *   features  completion/, nextEdit/, actions/, chat/, context/, models/, agent/: the layers above and their own folder, never another feature
+ *   features  completion/, nextEdit/, actions/, chat/, context/, models/, agent/, lm/: the layers above and their own folder, never another feature
  *   entry     server.ts, configuration.ts: anything
  *   client/src/      shared/ and client/src/
  *   client/webview/  the chat message types (shared/chatProtocol.ts) and client/webview/
