@@ -318,8 +318,9 @@ describe("Hearth's cross-file context in the extension host", () => {
     };
     await view("lib/math.ts"); // the forwarder reads (and caches) the rule files now
     await view("ignored/secret.ts");
-    // A link whose own name no rule matches is judged where it leads: into ignored/.
-    symlinkSync("ignored/secret.ts", vscode.Uri.joinPath(folder.uri, "readme2.ts").fsPath);
+    // A link whose own name no rule matches is judged where it leads: into ignored/ (a name no secrets rule matches).
+    await write("ignored/diary.ts", "export const addNumbersDiary = addNumbers(3, 3);\n");
+    symlinkSync("ignored/diary.ts", vscode.Uri.joinPath(folder.uri, "readme2.ts").fsPath);
     assert.equal(await view("readme2.ts"), false, "a link to a git-ignored file was forwarded");
     // Rule files written after that must be noticed (the forwarder checks their stamps on every use).
     await write("packages/api/.gitignore", "/generated\n");
@@ -338,6 +339,7 @@ describe("Hearth's cross-file context in the extension host", () => {
     const prompt = (await hearth.languageClient!.sendRequest<string | null>("hearth/debug/lastPrompt")) ?? "";
     assert.match(prompt, /<\|file_sep\|>lib\/math\.ts\nexport function addNumbers/);
     assert.ok(!prompt.includes("addNumbersSecret"), "a .gitignore'd file was forwarded");
+    assert.ok(!prompt.includes("addNumbersDiary"), "a link to a .gitignore'd file was forwarded");
     assert.ok(!prompt.includes("addNumbersGenerated"), "a file ignored by a nested .gitignore was forwarded");
     assert.ok(!prompt.includes("addNumbersScratch"), "a file in .git/info/exclude was forwarded");
     assert.ok(!prompt.includes("addNumbersOther"), "a file added to .git/info/exclude later was forwarded");
