@@ -79,16 +79,20 @@ export class ReasoningStream {
     const next = splitReasoning(raw, this.startsInThought, this.tags);
     const previous = this.sent;
     this.sent = next;
-    if (!next.thought.startsWith(previous.thought) || !next.answer.startsWith(previous.answer)) {
-      return [{ kind: "reset", thought: next.thought, answer: next.answer }];
-    }
-    const deltas: ReasoningDelta[] = [];
-    if (next.thought.length > previous.thought.length)
-      deltas.push({ kind: "thought", text: next.thought.slice(previous.thought.length) });
-    if (next.answer.length > previous.answer.length)
-      deltas.push({ kind: "answer", text: next.answer.slice(previous.answer.length) });
-    return deltas;
+    return reasoningDeltas(previous, next);
   }
+}
+
+/** The smallest deltas that take a client that appends from `previous` to `next` (a reset if it isn't appending). */
+export function reasoningDeltas(previous: ReasoningSplit, next: ReasoningSplit): ReasoningDelta[] {
+  if (!next.thought.startsWith(previous.thought) || !next.answer.startsWith(previous.answer))
+    return [{ kind: "reset", thought: next.thought, answer: next.answer }];
+  const deltas: ReasoningDelta[] = [];
+  if (next.thought.length > previous.thought.length)
+    deltas.push({ kind: "thought", text: next.thought.slice(previous.thought.length) });
+  if (next.answer.length > previous.answer.length)
+    deltas.push({ kind: "answer", text: next.answer.slice(previous.answer.length) });
+  return deltas;
 }
 
 /**

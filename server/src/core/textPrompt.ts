@@ -84,8 +84,8 @@ const CHAT_TAG_SPELLINGS = [
   "<</SYS>>",
 ];
 
-/** Every spelling Hearth itself knows, from the formats it lays out. */
-export const KNOWN_SPECIAL_SPELLINGS: readonly string[] = [
+/** The special tokens of every FIM format Hearth lays out, and the repository tokens, as they are spelled. */
+export const FIM_SPECIAL_SPELLINGS: readonly string[] = [
   ...new Set([
     ...FIM_FAMILIES.flatMap((family) => [
       family.prefix,
@@ -95,10 +95,12 @@ export const KNOWN_SPECIAL_SPELLINGS: readonly string[] = [
       ...family.stopTokens,
     ]),
     ...REPOSITORY_TOKENS,
-    SWEEP_FILE_SEP,
-    ...SWEEP_STOPS,
-    ...OTHER_SPELLINGS,
   ]),
+];
+
+/** Every spelling Hearth itself knows, from the formats it lays out. */
+export const KNOWN_SPECIAL_SPELLINGS: readonly string[] = [
+  ...new Set([...FIM_SPECIAL_SPELLINGS, SWEEP_FILE_SEP, ...SWEEP_STOPS, ...OTHER_SPELLINGS]),
 ];
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");

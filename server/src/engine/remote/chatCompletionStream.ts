@@ -4,7 +4,7 @@
  * parsers, Ollama) or as `<think>` text in the content; both go through one tolerant splitter. The messages were sent
  * with special-token spellings broken (core/textPrompt.ts): the breaks the model copies are taken out of what it says.
  */
-import { type ReasoningDelta, type ReasoningSplit, splitReasoning } from "../../core/reasoning";
+import { type ReasoningDelta, type ReasoningSplit, reasoningDeltas, splitReasoning } from "../../core/reasoning";
 import { restoreStreamedText } from "../../core/textPrompt";
 
 export interface ChatCompletionDelta {
@@ -87,21 +87,9 @@ export class StreamedReply {
       answer: restoreStreamedText(split.answer, ended),
       thinking: split.thinking,
     };
-    for (const delta of changes(this.shown, next)) onDelta(delta);
+    for (const delta of reasoningDeltas(this.shown, next)) onDelta(delta);
     this.shown = next;
   }
-}
-
-/** The smallest deltas that take a client that appends from `previous` to `next` (a reset if it isn't appending). */
-function changes(previous: ReasoningSplit, next: ReasoningSplit): ReasoningDelta[] {
-  if (!next.thought.startsWith(previous.thought) || !next.answer.startsWith(previous.answer))
-    return [{ kind: "reset", thought: next.thought, answer: next.answer }];
-  const deltas: ReasoningDelta[] = [];
-  if (next.thought.length > previous.thought.length)
-    deltas.push({ kind: "thought", text: next.thought.slice(previous.thought.length) });
-  if (next.answer.length > previous.answer.length)
-    deltas.push({ kind: "answer", text: next.answer.slice(previous.answer.length) });
-  return deltas;
 }
 
 /** The stop reason a chunk's `finish_reason` means, if it has one. */

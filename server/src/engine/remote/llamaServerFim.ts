@@ -8,9 +8,10 @@
  * happens to contain `<|fim_prefix|>` stays text.
  */
 
-import { detectFimTokens, FIM_FAMILIES, type FimTokens, fitFimParts, layoutFimPrompt } from "../../core/fimFormats";
+import { detectFimTokens, type FimTokens, fitFimParts, layoutFimPrompt } from "../../core/fimFormats";
 import { LruMap } from "../../core/lruMap";
-import { contextTokens, REPOSITORY_TOKENS, type Segment } from "../../core/repoContext";
+import { contextTokens, type Segment } from "../../core/repoContext";
+import { FIM_SPECIAL_SPELLINGS } from "../../core/textPrompt";
 import type { CompletionMetrics } from "../../shared/protocol";
 import type { FimGenerationOptions, FimInput, FimResult } from "../modelEngine";
 import { llamaServerAlternatives } from "./llamaServerAlternatives";
@@ -239,20 +240,8 @@ export class LlamaServerFim {
       return Array.isArray(tokens) && tokens.length === 1 ? tokens[0] : undefined;
     };
     // Ask for every spelling Hearth knows; a special token comes back as one id, plain text as several.
-    const spellings = [
-      ...new Set([
-        ...FIM_FAMILIES.flatMap((family) => [
-          family.prefix,
-          family.suffix,
-          ...(family.middle === undefined ? [] : [family.middle]),
-          ...(family.marker === undefined ? [] : [family.marker]),
-          ...family.stopTokens,
-        ]),
-        ...REPOSITORY_TOKENS,
-      ]),
-    ];
     const ids = new Map<string, number>();
-    for (const text of spellings) {
+    for (const text of FIM_SPECIAL_SPELLINGS) {
       const id = await special(text);
       if (id !== undefined) ids.set(text, id);
     }
