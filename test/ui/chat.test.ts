@@ -159,16 +159,23 @@ describe("Hearth chat view in VS Code", function () {
     // Both, rendered: CI once measured the turn after its code block showed but before its paragraph did.
     await turn.locator(".markdown pre").waitFor();
     await turn.locator(".markdown p").waitFor();
-    const sizes = await turn.evaluate((element) => {
-      const paragraph = element.querySelector(".markdown p") as HTMLElement;
-      const pre = element.querySelector(".markdown pre") as HTMLElement;
-      return {
-        view: document.documentElement.clientWidth,
-        turnRight: element.getBoundingClientRect().right,
-        paragraph: [paragraph.scrollWidth, paragraph.clientWidth],
-        pre: [pre.scrollWidth, pre.clientWidth, pre.getBoundingClientRect().right],
-      };
-    });
+    const measure = () =>
+      turn.evaluate((element) => {
+        const paragraph = element.querySelector(".markdown p") as HTMLElement;
+        const pre = element.querySelector(".markdown pre") as HTMLElement;
+        return {
+          view: document.documentElement.clientWidth,
+          turnRight: element.getBoundingClientRect().right,
+          paragraph: [paragraph.scrollWidth, paragraph.clientWidth],
+          pre: [pre.scrollWidth, pre.clientWidth, pre.getBoundingClientRect().right],
+        };
+      });
+    // Measured once the view is laid out: CI once read every size as 0 (the view not laid out yet), then passed.
+    let sizes = await measure();
+    for (let tries = 0; sizes.turnRight === 0 && tries < 50; tries++) {
+      await session.page.waitForTimeout(200);
+      sizes = await measure();
+    }
     assert.ok(sizes.turnRight <= sizes.view, JSON.stringify(sizes));
     assert.ok(sizes.paragraph[0] <= sizes.paragraph[1] + 1, `the URL wraps: ${JSON.stringify(sizes)}`);
     assert.ok(
