@@ -56,6 +56,7 @@ export interface TestSettings {
   privacy?: Record<string, unknown>;
   agent?: Record<string, unknown>;
   local?: Record<string, unknown>;
+  lm?: Record<string, unknown>;
   engine?: "local" | "remote";
   remote?: Record<string, unknown>;
 }

@@ -7,7 +7,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { describeError, readResponseError } from "../../../server/src/shared/errors";
-import { LmDeltaNotification, LmModelsRequest, LmStepRequest } from "../../../server/src/shared/lmProtocol";
+import { LmDeltaNotification, LmModelsRequest, LmStepRequest, LmTokenCountRequest } from "../../../server/src/shared/lmProtocol";
 import type { EngineStatus } from "../../../server/src/shared/protocol";
 import { estimateTokens, lmMessagesOf, lmToolsOf } from "./lmMessages";
 
@@ -35,7 +35,8 @@ export class HearthLmProvider implements vscode.LanguageModelChatProvider, vscod
     this.subscriptions = [
       this.changed,
       hearth.onStatus((status) => {
-        const key = `${status.state}|${status.model}|${status.backend}`;
+        // The message too: a context reduced to fit memory changes the tokens listed.
+        const key = `${status.state}|${status.model}|${status.backend}|${status.message}`;
         if (status.role !== "chat" || key === this.listedStatus) return;
         this.listedStatus = key;
         this.changed.fire();
@@ -88,7 +89,12 @@ export class HearthLmProvider implements vscode.LanguageModelChatProvider, vscod
     try {
       const result = await client.sendRequest(
         LmStepRequest.type,
-        { stepId, messages: lmMessagesOf(messages), tools: lmToolsOf(options.tools) },
+        {
+          stepId,
+          messages: lmMessagesOf(messages),
+          tools: lmToolsOf(options.tools),
+          ...maxOutputTokensOf(options.modelOptions),
+        },
         token,
       );
       // Deltas are notifications: any not yet here when the result came are reported from the whole text.
@@ -104,14 +110,42 @@ export class HearthLmProvider implements vscode.LanguageModelChatProvider, vscod
     }
   }
 
+  /**
+   * The chat model's own count (hearth/lm/tokenCount) of a text, or of a message's text parts and its tool calls'
+   * and results' JSON; the estimate while the server isn't running or can't say.
+   */
   async provideTokenCount(
     _model: vscode.LanguageModelChatInformation,
     text: string | vscode.LanguageModelChatRequestMessage,
+    token: vscode.CancellationToken,
   ): Promise<number> {
-    return estimateTokens(text);
+    const client = this.hearth.languageClient;
+    if (!client?.isRunning()) return estimateTokens(text);
+    try {
+      const counted = await client.sendRequest(LmTokenCountRequest.type, { text: countedText(text) }, token);
+      return counted.tokens;
+    } catch {
+      return estimateTokens(text); // cancelled, or the server restarting: VS Code only budgets with it
+    }
   }
 
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/** What a message costs in the prompt: its text, and its tool calls and results as the JSON they are sent as. */
+function countedText(input: string | vscode.LanguageModelChatRequestMessage): string {
+  if (typeof input === "string") return input;
+  const [message] = lmMessagesOf([input]);
+  const parts = [message.text];
+  if (message.role === "assistant" && message.toolCalls) parts.push(JSON.stringify(message.toolCalls));
+  if (message.role === "user" && message.toolResults) parts.push(JSON.stringify(message.toolResults));
+  return parts.join("");
+}
+
+/** A caller's answer limit, under the names callers use for it (`maxOutputTokens`, OpenAI's `max_tokens`). */
+function maxOutputTokensOf(modelOptions: { readonly [name: string]: unknown } | undefined): { maxOutputTokens?: number } {
+  const value = modelOptions?.maxOutputTokens ?? modelOptions?.max_tokens;
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? { maxOutputTokens: value } : {};
 }

@@ -111,6 +111,14 @@ export class EngineRouter implements ModelEngine {
     return this.active.agentStep(input, options);
   }
 
+  countChatTokens(text: string, signal: AbortSignal): Promise<number | undefined> {
+    return this.active.countChatTokens(text, signal);
+  }
+
+  lmContextSize(signal: AbortSignal): Promise<number> {
+    return this.active.lmContextSize(signal);
+  }
+
   /** Always the local engine's: the embedder is small, and the code stays on this machine. */
   embed(texts: readonly string[], kind: "query" | "document", signal: AbortSignal): Promise<number[][]> {
     return this.local.embed(texts, kind, signal);

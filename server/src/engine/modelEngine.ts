@@ -133,6 +133,16 @@ export interface ModelEngine {
    */
   agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult>;
   /**
+   * The chat model's own count of the tokens of `text` where that costs no model load (a loaded local chat model,
+   * llama-server's /tokenize); undefined otherwise, for the caller to estimate. Cheap: VS Code asks for every message.
+   */
+  countChatTokens(text: string, signal: AbortSignal): Promise<number | undefined>;
+  /**
+   * The context a step for another chat (`contextFor: "lm"`) gets, in tokens: the one made for it once it exists,
+   * else what it will be asked for (the setting, capped to what the model was trained for, or what the server says).
+   */
+  lmContextSize(signal: AbortSignal): Promise<number>;
+  /**
    * Embedding vectors with the local embedding model (hearth.agent.embeddingModel), whichever engine serves the
    * other roles: it is small and the code never leaves the machine. Rejects with an EngineError when none is set.
    */
@@ -185,6 +195,14 @@ export interface AgentStepInput {
 }
 
 export interface AgentStepOptions {
+  /**
+   * Whose conversation: Hearth's own agent (`chat`, the default: the chat model's context, compacted to fit) or
+   * another chat's (`lm`, VS Code's through the provider: a context of its own sized by hearth.lm.contextSize, kept
+   * apart from Hearth's chat, never compacted: a prompt that does not fit is refused).
+   */
+  contextFor?: "chat" | "lm";
+  /** At most this many tokens in the answer (the budget still caps it). */
+  maxTokens?: number;
   signal: AbortSignal;
   onDelta(delta: ReasoningDelta): void;
 }

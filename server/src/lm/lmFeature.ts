@@ -1,7 +1,8 @@
 /**
- * `hearth/lm/step` and `hearth/lm/models`: Hearth's chat model for another chat (VS Code's own, through the client's
- * language model chat provider). One request is one `ModelEngine.agentStep`: grammar-constrained calls locally,
- * OpenAI `tools` remotely. The caller runs the tools and owns the conversation.
+ * `hearth/lm/step`, `hearth/lm/models` and `hearth/lm/tokenCount`: Hearth's chat model for another chat (VS Code's
+ * own, through the client's language model chat provider). One request is one `ModelEngine.agentStep` in the context
+ * made for this caller (`contextFor: "lm"`): grammar-constrained calls locally, OpenAI `tools` remotely. The caller
+ * runs the tools and owns the conversation.
  */
 import type { Connection } from "vscode-languageserver";
 import { withoutNulls } from "../core/agent/toolSchema";
@@ -19,6 +20,8 @@ import {
   type LmStepParams,
   LmStepRequest,
   type LmStepResult,
+  LmTokenCountRequest,
+  type LmTokenCountResult,
 } from "../shared/lmProtocol";
 import type { HearthSettings } from "../shared/settings";
 import { agentStepInputOf } from "./lmMessages";
@@ -32,12 +35,10 @@ export interface LmDependencies {
   settings: () => HearthSettings;
 }
 
-/**
- * The context a remote engine assumes when its server doesn't say (remoteEngine.ts): the provider reports the
- * budget for it, a lower bound, until the engine tells the served context.
- */
-const REMOTE_CONTEXT_LOWER_BOUND = 8192;
+/** Without the model's tokenizer: about four characters a token, rounded up, as the client's own estimate. */
+const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 
+const isPositiveInteger = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value > 0;
 const isRole = (role: string) => (value: unknown) => value === role;
 const isMessage = (value: unknown) =>
   shaped({ role: isRole("system"), text: isString })(value) ||
@@ -60,13 +61,23 @@ export function registerLm({ connection, engine, ready, log, settings }: LmDepen
       stepId: isString,
       messages: arrayOf(isMessage),
       tools: arrayOf(shaped({ name: isString, description: isString })),
+      maxOutputTokens: optional(isPositiveInteger),
     });
     return withAbortSignal(token, (signal) => step(params, signal));
   });
 
-  connection.onRequest(LmModelsRequest.type, async () => {
+  connection.onRequest(LmModelsRequest.type, async (token) => {
     await ready;
-    return models();
+    return withAbortSignal(token, models);
+  });
+
+  connection.onRequest(LmTokenCountRequest.type, (params, token) => {
+    requireParams(LmTokenCountRequest.method, params, { text: isString });
+    return withAbortSignal(token, async (signal): Promise<LmTokenCountResult> => {
+      await ready;
+      const counted = await engine.countChatTokens(params.text, signal);
+      return counted === undefined ? { tokens: estimateTokens(params.text), exact: false } : { tokens: counted, exact: true };
+    });
   });
 
   async function step(params: LmStepParams, signal: AbortSignal): Promise<LmStepResult> {
@@ -81,6 +92,8 @@ export function registerLm({ connection, engine, ready, log, settings }: LmDepen
     };
     try {
       const result = await engine.agentStep(agentStepInputOf(params.messages, params.tools), {
+        contextFor: "lm",
+        maxTokens: params.maxOutputTokens,
         signal,
         onDelta: (delta) => {
           if (delta.kind === "answer") send(delta.text);
@@ -119,14 +132,14 @@ export function registerLm({ connection, engine, ready, log, settings }: LmDepen
     }
   }
 
-  function models(): LmModelInfo[] {
+  async function models(signal: AbortSignal): Promise<LmModelInfo[]> {
     const current = settings();
     const status = engine.status("chat");
     if (status.state === "disabled") return [];
     const remote = current.engine === "remote";
     const model = remote ? current.remote.chatModel || "the server's chat model" : (status.model ?? current.chat.model);
     const where = remote ? "remote" : status.backend ? `local, ${status.backend}` : "local";
-    const context = remote ? REMOTE_CONTEXT_LOWER_BOUND : current.local.contextSize;
+    const context = await engine.lmContextSize(signal);
     const { maxTokens, promptTokens } = chatBudget(context, current.chat.maxTokens);
     return [
       {

@@ -38,6 +38,8 @@ export interface LmStepParams {
   stepId: string;
   messages: LmMessage[];
   tools: LmTool[];
+  /** At most this many answer tokens (VS Code's `modelOptions.maxOutputTokens`); the model's share caps it. */
+  maxOutputTokens?: number;
 }
 
 export interface LmStepResult {
@@ -54,7 +56,10 @@ export interface LmStepResult {
 }
 
 /**
- * Client → server request: one step of the chat model over the caller's conversation. Answer text streams as
+ * Client → server request: one step of the chat model over the caller's conversation, in a context of its own
+ * (hearth.lm.contextSize; Hearth's own chat never evicts it). A prompt that doesn't fit that context is refused with
+ * `HearthErrorCodes.chatModel` saying how many tokens it needs and the context holds, never cut: the caller owns the
+ * conversation and summarizes it from `maxInputTokens`. Answer text streams as
  * {@link LmDeltaNotification}s; the result is the whole step. Cancelling ($/cancelRequest) stops the model, in the
  * prompt or in generation, and resolves with what it had (stopReason `aborted`). An unusable model fails with
  * `HearthErrorCodes.chatModel` and data saying what to do (shared/errors.ts).
@@ -80,7 +85,11 @@ export interface LmModelInfo {
   /** What runs, e.g. `Hearth · Qwen3-4B-Instruct-2507-Q4_K_M.gguf (local, cuda)`. */
   name: string;
   family: string;
-  /** The prompt tokens Hearth will give a step: the context less the answer's share and the template's margin. */
+  /**
+   * The prompt tokens Hearth will give a step: the context steps get (locally the one made for them, or what
+   * hearth.lm.contextSize will make; remotely what the server says it serves, else 8,192) less the answer's share
+   * and the template's margin.
+   */
   maxInputTokens: number;
   /** The answer's share of the context (hearth.chat.maxTokens, at most half the context). */
   maxOutputTokens: number;
@@ -91,4 +100,23 @@ export interface LmModelInfo {
 export namespace LmModelsRequest {
   export const method = "hearth/lm/models";
   export const type = new RequestType0<LmModelInfo[], void>(method);
+}
+
+export interface LmTokenCountParams {
+  text: string;
+}
+
+export interface LmTokenCountResult {
+  tokens: number;
+  /**
+   * True when the chat model's own tokenizer counted (a loaded local model, llama-server's /tokenize); false for
+   * the estimate of four characters a token (a model not loaded yet is not loaded for a count; other servers).
+   */
+  exact: boolean;
+}
+
+/** Client → server request: the chat model's token count of a text (VS Code's provideTokenCount). Cheap. */
+export namespace LmTokenCountRequest {
+  export const method = "hearth/lm/tokenCount";
+  export const type = new RequestType<LmTokenCountParams, LmTokenCountResult, void>(method);
 }

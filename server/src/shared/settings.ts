@@ -117,6 +117,13 @@ export interface HearthSettings {
     /** Context window in tokens. Default 4096. */
     contextSize: number;
   };
+  lm: {
+    /**
+     * Tokens per request of VS Code's own chat (the provider's context, made on its first request, two sequences of
+     * this size). Default 16384: VS Code's agent prompt alone is ~10k tokens.
+     */
+    contextSize: number;
+  };
 }
 
 export const DEFAULT_SETTINGS: HearthSettings = {
@@ -155,6 +162,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
     timeoutSeconds: 30,
   },
   local: { threads: 0, gpu: "auto", contextSize: 4096 },
+  lm: { contextSize: 16384 },
 };
 
 /** Settings whose change means a model must be loaded again, per role. */
@@ -198,6 +206,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
     return fallback;
   };
   const local = section("local");
+  const lm = section("lm");
   const remote = section("remote");
   const defaults = DEFAULT_SETTINGS;
 
@@ -350,6 +359,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
         gpu,
         contextSize: integer(local, "contextSize", defaults.local.contextSize, 256, 131072, "local.contextSize"),
       },
+      lm: { contextSize: integer(lm, "contextSize", defaults.lm.contextSize, 2048, 131072, "lm.contextSize") },
     },
     problems,
   };

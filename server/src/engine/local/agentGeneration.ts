@@ -1,12 +1,22 @@
 /**
- * One agent step on the chat sequence through node-llama-cpp's LlamaChat with function calling: the model's own
- * chat template renders the tools and the calls (Qwen's `<tool_call>`, Llama 3.1's `<function=…>`, DeepSeek's, …),
- * and once the model starts a call, its name and arguments are grammar-constrained, so a call always parses and
- * always matches the tool's schema. LlamaChat keeps the sequence's KV cache and evaluates only what the last step
- * didn't (measured with the sequence's token meter).
+ * One agent step through node-llama-cpp's LlamaChat with function calling: the model's own chat template renders
+ * the tools and the calls (Qwen's `<tool_call>`, Llama 3.1's `<function=…>`, DeepSeek's, …), and once the model
+ * starts a call, its name and arguments are grammar-constrained, so a call always parses and always matches the
+ * tool's schema. Hearth's own agent runs on the chat sequence (compacting tool results to fit); VS Code's chat runs
+ * in its own context (lmContext.ts), refused when it doesn't fit. The prompt is evaluated here first, in chunks that
+ * yield to inline completions and stop on an abort; LlamaChat then finds it in the KV cache and evaluates only what
+ * differs (measured against what the sequence held before).
  */
-import type { ChatHistoryItem, ChatModelFunctions, ChatModelResponse, ChatWrapper, LlamaChat } from "node-llama-cpp";
+import type {
+  ChatHistoryItem,
+  ChatModelFunctions,
+  ChatModelResponse,
+  ChatWrapper,
+  LlamaChat,
+  LlamaContextSequence,
+} from "node-llama-cpp";
 import { chatBudget } from "../../core/chatPrompt";
+import { commonPrefixLength } from "../../core/prefixRouting";
 import type { AgentToolCall } from "../../shared/agentProtocol";
 import { fitAgentMessages } from "../agentCompaction";
 import { EngineError } from "../engineError";
@@ -14,22 +24,30 @@ import type { AgentMessage, AgentStepInput, AgentStepOptions, AgentStepResult } 
 import type { ChatModel } from "./chatModel";
 import { isR1Template } from "./chatTemplateRules";
 import { loadLlamaModule } from "./llamaRuntime";
+import { LM_CONTEXT_SETTING, type LmContext } from "./lmContext";
+import type { PriorityGate } from "./priorityGate";
+import { evaluatePrompt } from "./promptEvaluation";
 
-const chats = new WeakMap<ChatModel, LlamaChat>();
+/** One LlamaChat per sequence: it keeps that sequence's KV cache between steps. */
+const chats = new WeakMap<LlamaContextSequence, LlamaChat>();
 
-async function llamaChatOf(loaded: ChatModel): Promise<LlamaChat> {
-  const existing = chats.get(loaded);
+async function llamaChatOf(sequence: LlamaContextSequence, wrapper: ChatWrapper): Promise<LlamaChat> {
+  const existing = chats.get(sequence);
   if (existing && !existing.disposed) return existing;
   const { LlamaChat } = await loadLlamaModule();
-  // The sequence stays the chat role's: plain chat turns use it too, and its KV cache serves both.
-  const chat = new LlamaChat({ contextSequence: loaded.sequence, chatWrapper: loaded.wrapper, autoDisposeSequence: false });
-  chats.set(loaded, chat);
+  // The sequence outlives the LlamaChat: plain chat turns use the chat sequence too, and its KV cache serves both.
+  const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: wrapper, autoDisposeSequence: false });
+  chats.set(sequence, chat);
   return chat;
 }
 
 export interface AgentGenerationOptions extends AgentStepOptions {
+  /** The answer's tokens: the request's or the setting's, capped by the budget. */
   maxTokens: number;
   temperature: number;
+  gate: PriorityGate;
+  /** VS Code's chat's context (contextFor `lm`); Hearth's own agent uses the chat sequence. */
+  lmContext?: LmContext;
 }
 
 export async function generateAgentStep(
@@ -37,24 +55,65 @@ export async function generateAgentStep(
   input: AgentStepInput,
   options: AgentGenerationOptions,
 ): Promise<AgentStepResult> {
-  const llamaChat = await llamaChatOf(loaded);
-  const { model, sequence } = loaded;
+  const { model, wrapper } = loaded;
+  const lm = options.lmContext;
+  const contextSize = lm?.contextSize ?? loaded.sequence.contextSize;
   const count = (text: string) => model.tokenize(text).length;
-  const { maxTokens, promptTokens: budget } = chatBudget(sequence.contextSize, options.maxTokens);
-  const fixed = count(input.system) + count(JSON.stringify(input.tools));
-  const fitted = fitAgentMessages(input.messages, budget - fixed, count);
-  if (fitted.overBy > 0)
-    throw new EngineError(
-      `This agent turn needs ${fitted.overBy} more tokens than the chat model's context has, even with every tool result compacted.`,
-      "Start a new chat, or raise hearth.local.contextSize.",
-      "hearth.local.contextSize",
-    );
+  const { maxTokens, promptTokens: budget } = chatBudget(contextSize, options.maxTokens);
+  // Hearth's own agent compacts old tool results to fit; VS Code owns its conversation and summarizes it itself.
+  let messages = input.messages;
+  let compacted: string[] = [];
+  if (!lm) {
+    const fixed = count(input.system) + count(JSON.stringify(input.tools));
+    const fitted = fitAgentMessages(input.messages, budget - fixed, count);
+    if (fitted.overBy > 0)
+      throw new EngineError(
+        `This agent turn needs ${fitted.overBy} more tokens than the chat model's context has, even with every tool result compacted.`,
+        "Start a new chat, or raise hearth.local.contextSize.",
+        "hearth.local.contextSize",
+      );
+    messages = fitted.messages;
+    compacted = fitted.compacted;
+  }
   const functions: ChatModelFunctions = Object.fromEntries(
     input.tools.map((tool) => [tool.name, { description: tool.description, params: tool.parameters as never }]),
   );
-  const history = agentChatHistory(loaded.wrapper, input.system, fitted.messages, input.tools);
+  const history = agentChatHistory(wrapper, input.system, messages, input.tools);
+  // The prompt as LlamaChat renders it (same history, functions and options).
+  const prompt = wrapper
+    .generateContextState({ chatHistory: history, availableFunctions: functions, documentFunctionParams: true })
+    .contextText.tokenize(model.tokenizer);
+  if (lm && prompt.length > budget) {
+    throw new EngineError(
+      `This request needs ${prompt.length + maxTokens} tokens (${prompt.length} of prompt, ${maxTokens} for the answer); Hearth's context for VS Code's Chat holds ${contextSize}.`,
+      `Raise ${LM_CONTEXT_SETTING} (it costs memory), or start a new chat.`,
+      LM_CONTEXT_SETTING,
+    );
+  }
+  const sequence = lm ? lm.sequenceFor(prompt) : loaded.sequence;
   const cachedBefore = sequence.contextTokens.slice();
   const outputBefore = sequence.tokenMeter.usedOutputTokens;
+  // A prompt that overflows is LlamaChat's to refuse below (its context shift throws), never the sequence's to cut.
+  if (prompt.length < contextSize - 1) {
+    try {
+      await evaluatePrompt(sequence, prompt.slice(0, -1), options.signal, () => options.gate.whenClear());
+    } catch (error) {
+      if (!options.signal.aborted) throw error;
+      // Stopped in the prompt, as LlamaChat stops in the answer: a result, not an error.
+      const reused = commonPrefixLength(cachedBefore, sequence.contextTokens);
+      return {
+        answer: "",
+        thought: "",
+        toolCalls: [],
+        stopReason: "aborted",
+        compacted,
+        promptTokens: prompt.length,
+        evaluatedPromptTokens: sequence.contextTokens.length - reused,
+        generatedTokens: 0,
+      };
+    }
+  }
+  const llamaChat = await llamaChatOf(sequence, wrapper);
   let answer = "";
   let thought = "";
   const response = await llamaChat.generateResponse(history, {
@@ -69,9 +128,11 @@ export async function generateAgentStep(
     contextShift: {
       strategy: () => {
         throw new EngineError(
-          "This agent turn no longer fits the chat model's context.",
-          "Start a new chat, or raise hearth.local.contextSize.",
-          "hearth.local.contextSize",
+          lm
+            ? "This request no longer fits Hearth's context for VS Code's Chat."
+            : "This agent turn no longer fits the chat model's context.",
+          lm ? `Raise ${LM_CONTEXT_SETTING}, or start a new chat.` : "Start a new chat, or raise hearth.local.contextSize.",
+          lm ? LM_CONTEXT_SETTING : "hearth.local.contextSize",
         );
       },
     },
@@ -85,10 +146,8 @@ export async function generateAgentStep(
   });
   const generatedTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
   const promptTokens = sequence.contextTokens.length - generatedTokens;
-  // What the KV cache held of this step's prompt (LlamaChat keeps the common prefix and evaluates the rest).
-  const after = sequence.contextTokens;
-  let reused = 0;
-  while (reused < cachedBefore.length && reused < promptTokens && cachedBefore[reused] === after[reused]) reused++;
+  // What the KV cache held of this step's prompt before it (the rest was evaluated, here or by LlamaChat).
+  const reused = Math.min(promptTokens, commonPrefixLength(cachedBefore, sequence.contextTokens));
   const evaluatedPromptTokens = promptTokens - reused;
   const toolCalls: AgentToolCall[] = (response.functionCalls ?? []).map((call, index) => ({
     id: `call_${input.messages.length}_${index}`,
@@ -102,7 +161,7 @@ export async function generateAgentStep(
     toolCalls,
     stopReason:
       toolCalls.length > 0 ? "toolCalls" : reason === "abort" ? "aborted" : reason === "maxTokens" ? "maxTokens" : "eog",
-    compacted: fitted.compacted,
+    compacted,
     promptTokens,
     evaluatedPromptTokens,
     generatedTokens,

@@ -1,10 +1,11 @@
 /**
- * The chat role's model: its own context and sequence (so a chat never evicts the completion cache), and the
- * chat wrapper node-llama-cpp picks from the model's own template.
+ * The chat role's model: its own context and sequence (so a chat never evicts the completion cache), the chat
+ * wrapper node-llama-cpp picks from the model's own template, and, once VS Code's chat uses it, a context for that.
  */
 import { basename } from "node:path";
 import type { ChatWrapper, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { loadLlamaModule } from "./llamaRuntime";
+import { LmContextHolder } from "./lmContext";
 import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
 
 export interface ChatModel extends PreparedModel {
@@ -15,6 +16,8 @@ export interface ChatModel extends PreparedModel {
   /** For fixes, which mostly copy their input: it drafts tokens by looking them up in the prompt (prompt-lookup decoding). */
   fixSequence: LlamaContextSequence;
   wrapper: ChatWrapper;
+  /** The context for VS Code's chat (hearth/lm), on these weights, made at its first request. */
+  lm: LmContextHolder;
 }
 
 export async function prepareChatModel(
@@ -28,6 +31,7 @@ export async function prepareChatModel(
   const { resolveChatWrapper, InputLookupTokenPredictor } = await loadLlamaModule();
   const wrapper = resolveChatWrapper(model);
   const context = await createContextOrExplain(model, name, contextSize, threads, 2);
+  const lm = new LmContextHolder(model, name, threads);
   return {
     name,
     model,
@@ -35,8 +39,12 @@ export async function prepareChatModel(
     sequence: context.getSequence(),
     fixSequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor() }),
     wrapper,
+    lm,
     notice: contextNotice(context, contextSize, model),
     describe: () => `chat template: ${wrapper.wrapperName}, context ${context.contextSize} tokens`,
-    dispose: () => context.dispose(),
+    dispose: async () => {
+      await lm.dispose();
+      await context.dispose();
+    },
   };
 }

@@ -33,6 +33,7 @@ import { Embedder } from "./embedder";
 import { generateFim } from "./fimGeneration";
 import { type FimModel, prepareFimModel } from "./fimModel";
 import { RuntimeProvider } from "./llamaRuntime";
+import { LM_SEQUENCES, type LmContext } from "./lmContext";
 import { ModelCache } from "./modelCache";
 import { ModelSlot } from "./modelSlot";
 import { generateNextEdit } from "./nextEditGeneration";
@@ -52,7 +53,7 @@ export class LlamaEngine implements ModelEngine {
   lastMetrics: CompletionMetrics | null = null;
 
   constructor(
-    log: Logger,
+    private readonly log: Logger,
     /** Where a role's model setting points on disk (the models feature's locator); the default takes it as a path. */
     private readonly locateModel: LocateModel = async (role, settings) => ({
       path: settings[role].model,
@@ -139,13 +140,43 @@ export class LlamaEngine implements ModelEngine {
 
   async agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult> {
     const loaded = await this.chatSlot.ensureLoaded();
-    const { maxTokens, temperature } = this.settings.chat;
+    const { temperature } = this.settings.chat;
+    const maxTokens = Math.min(options.maxTokens ?? this.settings.chat.maxTokens, this.settings.chat.maxTokens);
+    // One queue for the chat model's contexts, VS Code's included: one generation at a time on these weights.
     return this.chatSlot.exclusive(async () => {
-      // LlamaChat evaluates a step in one go, so it can't pause between tokens as chat does: it starts only while
-      // no inline completion runs.
+      // The prompt yields to inline completions between chunks; LlamaChat's generation can't pause between tokens
+      // as chat does, so it starts only while no inline completion runs.
       await this.gate.whenClear();
-      return generateAgentStep(loaded, input, { ...options, maxTokens, temperature });
+      const lmContext = options.contextFor === "lm" ? await this.lmContextOf(loaded) : undefined;
+      return generateAgentStep(loaded, input, { ...options, maxTokens, temperature, gate: this.gate, lmContext });
     });
+  }
+
+  async countChatTokens(text: string): Promise<number | undefined> {
+    // A count never loads the model: VS Code asks for one before every request, and an estimate serves until then.
+    const loaded = this.chatSlot.loaded;
+    if (!loaded) return undefined;
+    try {
+      return loaded.model.tokenize(text).length;
+    } catch {
+      return undefined; // unloaded meanwhile: the caller estimates
+    }
+  }
+
+  async lmContextSize(): Promise<number> {
+    const requested = this.settings.lm.contextSize;
+    return this.chatSlot.loaded?.lm.sizeFor(requested) ?? requested;
+  }
+
+  /** VS Code's chat's context on the chat model, made at its first request (lmContext.ts). */
+  private async lmContextOf(loaded: ChatModel): Promise<LmContext> {
+    const { context, made, notice } = await loaded.lm.get(this.settings.lm.contextSize);
+    if (made)
+      this.log.info(
+        `Made the context for VS Code's Chat on ${loaded.name}: ${LM_SEQUENCES} sequences of ${context.contextSize} tokens.`,
+      );
+    if (notice) this.chatSlot.notify(notice);
+    return context;
   }
 
   embed(texts: readonly string[], kind: "query" | "document", signal: AbortSignal): Promise<number[][]> {

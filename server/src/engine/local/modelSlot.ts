@@ -36,6 +36,8 @@ export class ModelSlot<T extends PreparedModel> {
   private settings: HearthSettings | undefined;
   private current: Promise<{ prepared: T; release(): Promise<void> }> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The loaded model while `current` holds it, for what must not load it (a token count). */
+  private loadedValue: T | undefined;
   private generation = 0;
   private statusValue: EngineStatus;
 
@@ -71,6 +73,7 @@ export class ModelSlot<T extends PreparedModel> {
   retryIfFailed(): void {
     if (this.statusValue.state !== "error" || this.current === undefined) return;
     this.current = undefined;
+    this.loadedValue = undefined;
     this.warmUp();
   }
 
@@ -86,6 +89,19 @@ export class ModelSlot<T extends PreparedModel> {
     return (await this.current).prepared;
   }
 
+  /** The model if it is loaded now; never starts a load. */
+  get loaded(): T | undefined {
+    return this.loadedValue;
+  }
+
+  /** Adds a notice to a ready model's status (a context made later had to be smaller than asked). */
+  notify(notice: string): void {
+    const status = this.statusValue;
+    if (status.state !== "ready") return;
+    this.deps.log.warn(notice);
+    this.setStatus({ ...status, message: [status.message, notice].filter(Boolean).join(" ") });
+  }
+
   /** Runs `work` when the requests before it on this slot's context have finished. */
   exclusive<R>(work: () => Promise<R>): Promise<R> {
     const run = this.queue.then(work);
@@ -97,6 +113,7 @@ export class ModelSlot<T extends PreparedModel> {
     await this.queue;
     const current = this.current;
     this.current = undefined;
+    this.loadedValue = undefined;
     await current?.then((loaded) => loaded.prepared.dispose().then(() => loaded.release())).catch(() => undefined);
   }
 
@@ -153,6 +170,7 @@ export class ModelSlot<T extends PreparedModel> {
       const message = [runtime.fallbackReason, onCpu, prepared.notice].filter(Boolean).join(" ") || undefined;
       if (prepared.notice) this.deps.log.warn(prepared.notice);
       setStatus({ role, state: "ready", model: name, backend: onCpu ? "cpu" : runtime.backend, message });
+      if (generation === this.generation) this.loadedValue = prepared;
       return { prepared, release: lease.release };
     } catch (error) {
       const status: EngineStatus =
@@ -189,6 +207,7 @@ export class ModelSlot<T extends PreparedModel> {
   private unload(): void {
     const previous = this.current;
     this.current = undefined;
+    this.loadedValue = undefined;
     this.generation++;
     // Free the old model once the requests already queued on it are done.
     const release = this.queue.then(() => previous?.then((loaded) => loaded.prepared.dispose().then(() => loaded.release())));
@@ -233,6 +252,8 @@ export async function createContextOrExplain(
   contextSize: number,
   threads: number,
   sequences = 1,
+  /** The setting that asks for `contextSize`, for the advice. */
+  setting = "hearth.local.contextSize",
 ): Promise<LlamaContext> {
   let size = Math.min(contextSize, model.trainContextSize);
   for (;;) {
@@ -247,8 +268,8 @@ export async function createContextOrExplain(
       }
       throw new EngineError(
         `Not enough memory for a ${size}-token context with ${name}: ${error instanceof Error ? error.message : String(error)}`,
-        "Lower hearth.local.contextSize, close other programs, or choose a smaller model.",
-        "hearth.local.contextSize",
+        `Lower ${setting}, close other programs, or choose a smaller model.`,
+        setting,
       );
     }
   }
@@ -259,9 +280,10 @@ export function contextNotice(
   context: Pick<LlamaContext, "contextSize">,
   requested: number,
   model: Pick<LlamaModel, "trainContextSize">,
+  setting = "hearth.local.contextSize",
 ): string | undefined {
   const wanted = Math.min(requested, model.trainContextSize);
   return context.contextSize < wanted
-    ? `Context reduced to ${context.contextSize} tokens to fit in memory (hearth.local.contextSize asks for ${requested}).`
+    ? `Context reduced to ${context.contextSize} tokens to fit in memory (${setting} asks for ${requested}).`
     : undefined;
 }

@@ -48,12 +48,16 @@ interface CompletionEvent {
 
 /** How many tokenized texts are remembered: the prefix and suffix rarely change between keystrokes. */
 const TOKEN_CACHE_SIZE = 16;
+/** Messages whose token count is remembered. */
+const COUNT_CACHE_SIZE = 128;
 /** Tokens kept free beyond maxTokens, as locally. */
 const CONTEXT_MARGIN = 12;
 
 export class LlamaServerFim {
   private info: Promise<LlamaServerInfo> | undefined;
   private readonly tokenCache = new LruMap<string, number[]>(TOKEN_CACHE_SIZE);
+  /** Token counts of messages (hearth/lm/tokenCount): a conversation's worth. */
+  private readonly counts = new LruMap<string, number>(COUNT_CACHE_SIZE);
   /** A random slot choice per language-server process: several users on one server spread over its slots. */
   private readonly slotSeed = Math.floor(Math.random() * 1_000_000);
 
@@ -209,10 +213,29 @@ export class LlamaServerFim {
     return { text, chunks, stopReason, timings };
   }
 
+  /**
+   * How many tokens the served model makes of `text` (special-token parsing off, as a message's text), remembered
+   * apart from the FIM token cache: VS Code counts the same long messages before every request.
+   */
+  async countTokens(text: string, signal: AbortSignal): Promise<number> {
+    const cached = this.counts.get(text);
+    if (cached !== undefined) return cached;
+    const count = (await this.requestTokens(text, signal)).length;
+    this.counts.set(text, count);
+    return count;
+  }
+
   private async tokenize(text: string, signal: AbortSignal): Promise<number[]> {
     if (text === "") return [];
     const cached = this.tokenCache.get(text);
     if (cached) return cached;
+    const tokens = await this.requestTokens(text, signal);
+    this.tokenCache.set(text, tokens);
+    return tokens;
+  }
+
+  private async requestTokens(text: string, signal: AbortSignal): Promise<number[]> {
+    if (text === "") return [];
     const { tokens } = await this.http.json<{ tokens?: unknown }>("/tokenize", {
       body: { content: text, add_special: false, parse_special: false },
       signal,
@@ -226,7 +249,6 @@ export class LlamaServerFim {
         "hearth.remote.api",
       );
     }
-    this.tokenCache.set(text, tokens);
     return tokens;
   }
 

@@ -22,7 +22,8 @@ import {
 } from "./chatCompletionStream";
 import type { RemoteHttp } from "./remoteHttp";
 
-export interface RemoteAgentOptions extends AgentStepOptions, ChatRequestOptions {
+/** `maxTokens` is the answer's limit already resolved (the request's, capped by hearth.chat.maxTokens). */
+export interface RemoteAgentOptions extends Omit<AgentStepOptions, "maxTokens">, ChatRequestOptions {
   contextTokens: number;
 }
 

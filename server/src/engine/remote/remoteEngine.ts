@@ -36,8 +36,8 @@ const BACKOFF_FIRST_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 /** Chat requests that fail transiently before streaming anything are tried this many more times. */
 const CHAT_RETRIES = 2;
-/** Context assumed for chat budgeting when the server doesn't say. */
-const DEFAULT_REMOTE_CONTEXT = 8192;
+/** Context assumed for chat budgeting when the server doesn't say (a lower bound: most serve more). */
+export const DEFAULT_REMOTE_CONTEXT = 8192;
 
 interface ModelsResponse {
   data?: { id?: string; max_model_len?: number }[];
@@ -166,7 +166,8 @@ export class RemoteEngine implements ModelEngine {
   }
 
   async agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult> {
-    const { maxTokens, temperature } = this.settings.chat;
+    const { temperature } = this.settings.chat;
+    const maxTokens = Math.min(options.maxTokens ?? this.settings.chat.maxTokens, this.settings.chat.maxTokens);
     const { api, chatModel } = this.settings.remote;
     const info = api === "llama-server" ? await this.llamaServer.describe(options.signal).catch(() => undefined) : undefined;
     // Not retried: a step may have streamed text, and the loop asks again itself where that is safe.
@@ -180,6 +181,25 @@ export class RemoteEngine implements ModelEngine {
         slot: info ? this.llamaServer.slotFor("chat", info.slots) : undefined,
       }),
     );
+  }
+
+  async countChatTokens(text: string, signal: AbortSignal): Promise<number | undefined> {
+    // Only llama-server has a tokenizer endpoint; while the server is down a count would wait for its timeout.
+    if (this.settings.remote.api !== "llama-server" || this.statuses.chat.state !== "ready") return undefined;
+    return this.llamaServer.countTokens(text, signal).catch((error: unknown) => {
+      if (!isAbortError(error))
+        this.log.warn(`Remote token count failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+  }
+
+  /** The served context where the server says (llama-server's per slot, an OpenAI server's max_model_len), else a lower bound. */
+  async lmContextSize(signal: AbortSignal): Promise<number> {
+    const served =
+      this.settings.remote.api === "llama-server" && this.statuses.chat.state === "ready"
+        ? (await this.llamaServer.describe(signal).catch(() => undefined))?.contextSize
+        : undefined;
+    return served ?? this.servedContext ?? DEFAULT_REMOTE_CONTEXT;
   }
 
   /** The router asks the local engine; a remote engine on its own has no embedder. */

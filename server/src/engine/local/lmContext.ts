@@ -1,0 +1,99 @@
+/**
+ * The context for another chat's requests (VS Code's Chat, Agent and inline chat through `hearth/lm/step`): its own
+ * LlamaContext on the chat model's already loaded weights, so Hearth's chat never evicts the agent's prefix and the
+ * other way round. Made at the first such request (someone who never uses VS Code's chat pays nothing), sized by
+ * hearth.lm.contextSize and reduced to fit memory like every context, and disposed with the chat model.
+ *
+ * It has LM_SEQUENCES sequences, each of the full size (node-llama-cpp sizes a context per sequence: the KV cache
+ * holds contextSize × sequences tokens). Each request runs on the sequence chosen by core/prefixRouting: a new agent
+ * conversation lands where the agent's ~10k-token system prompt and tool schemas are cached, and a title or progress
+ * request (other instructions) on the other, so it doesn't evict them.
+ */
+import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { chooseSequence } from "../../core/prefixRouting";
+import { contextNotice, createContextOrExplain } from "./modelSlot";
+
+/** The agent's conversations and VS Code's short utility requests each keep a cache; more would cost memory. */
+export const LM_SEQUENCES = 2;
+export const LM_CONTEXT_SETTING = "hearth.lm.contextSize";
+
+export class LmContext {
+  private readonly sequences: LlamaContextSequence[];
+  private readonly lastUsed: number[];
+  private uses = 0;
+
+  constructor(
+    private readonly context: LlamaContext,
+    /** What hearth.lm.contextSize asked for when it was made. */
+    readonly requested: number,
+  ) {
+    this.sequences = Array.from({ length: LM_SEQUENCES }, () => context.getSequence());
+    this.lastUsed = this.sequences.map(() => 0);
+  }
+
+  /** Tokens per request (per sequence): what was asked for, or less where memory or the model's training ran short. */
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  /** The sequence a prompt runs on (the cheapest for its prefix: see chooseSequence), marked as used now. */
+  sequenceFor(prompt: readonly Token[]): LlamaContextSequence {
+    const index = chooseSequence(
+      this.sequences.map((sequence) => sequence.contextTokens),
+      this.lastUsed,
+      prompt,
+    );
+    this.lastUsed[index] = ++this.uses;
+    return this.sequences[index];
+  }
+
+  dispose(): Promise<void> {
+    return this.context.dispose();
+  }
+}
+
+/** The chat model's LmContext, made on demand and again when hearth.lm.contextSize changes. */
+export class LmContextHolder {
+  private made: Promise<LmContext> | undefined;
+  private ready: LmContext | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly model: LlamaModel,
+    private readonly name: string,
+    private readonly threads: number,
+  ) {}
+
+  /**
+   * The tokens a request will get when hearth.lm.contextSize is `requested`: the made context's size once it is made
+   * for it, else the setting capped to what the model was trained for (memory may still reduce it when it is made).
+   */
+  sizeFor(requested: number): number {
+    return this.ready?.requested === requested ? this.ready.contextSize : Math.min(requested, this.model.trainContextSize);
+  }
+
+  /**
+   * The context for `requested` tokens per sequence, made now if need be; `notice` says when it came out smaller
+   * than asked (memory). The caller serializes calls (the chat model's queue).
+   */
+  async get(requested: number): Promise<{ context: LmContext; made: boolean; notice?: string }> {
+    if (this.disposed) throw new Error("The chat model was unloaded.");
+    const current = await this.made?.catch(() => undefined);
+    if (current?.requested === requested) return { context: current, made: false };
+    this.ready = undefined;
+    await current?.dispose();
+    this.made = createContextOrExplain(this.model, this.name, requested, this.threads, LM_SEQUENCES, LM_CONTEXT_SETTING).then(
+      (context) => new LmContext(context, requested),
+    );
+    const context = await this.made;
+    this.ready = context;
+    const notice = contextNotice(context, requested, this.model, LM_CONTEXT_SETTING);
+    return { context, made: true, notice: notice && `VS Code's Chat: ${notice}` };
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.ready = undefined;
+    await (await this.made?.catch(() => undefined))?.dispose();
+  }
+}
