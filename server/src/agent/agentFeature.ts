@@ -2,6 +2,7 @@
  * `hearth/agent/run`: a chat turn in Agent mode. The server runs the loop and the tools that read; edits and
  * commands are asked of the client (see shared/agentProtocol.ts). In an untrusted workspace (the client says so)
  * only the reading tools are offered, and the repository's rules files are not read into the prompt.
+ * Also `hearth/search/meaning` (meaningSearch.ts), search_code's index for VS Code's agent.
  */
 import type { CancellationToken, Connection, TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
@@ -19,9 +20,10 @@ import type { HearthSettings } from "../shared/settings";
 import { runAgentTurn } from "./agentLoop";
 import { Checkpoint } from "./checkpoint";
 import { McpTools } from "./mcp/mcpTools";
+import { registerMeaningSearch } from "./meaningSearch";
 import { discoverRules } from "./rulesDiscovery";
 import { builtinTools } from "./tools/builtinTools";
-import { CodeIndex } from "./tools/searchCode";
+import { CodeIndex, type SemanticSearch } from "./tools/searchCode";
 import { WorkspaceAccess } from "./workspaceAccess";
 
 export interface AgentDependencies {
@@ -36,9 +38,19 @@ export interface AgentDependencies {
 }
 
 export function registerAgent({ connection, documents, engine, ready, log, settings, folders }: AgentDependencies): Feature {
-  const allTools = builtinTools(new CodeIndex(), {
+  const index = new CodeIndex();
+  const semantic = {
     model: () => settings().agent.embeddingModel,
     embed: (texts, kind, signal) => engine.embed(texts, kind, signal),
+  } satisfies SemanticSearch;
+  const allTools = builtinTools(index, semantic);
+  // The same index answers VS Code's agent (the hearth_searchCode tool): one index, embedded once.
+  registerMeaningSearch({
+    connection,
+    index,
+    semantic,
+    workspace: () => new WorkspaceAccess(folders, () => settings().privacy.excludedFiles),
+    ready,
   });
   const mcp = new McpTools(connection, log);
 

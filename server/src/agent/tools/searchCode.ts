@@ -35,8 +35,11 @@ function cosine(a: readonly number[], b: readonly number[]): number {
   return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
 }
 
-interface Chunk {
+export interface Chunk {
   id: string;
+  /** The file's absolute path. */
+  path: string;
+  /** Relative to its workspace folder. */
   file: string;
   startLine: number;
   text: string;
@@ -58,7 +61,7 @@ function termSearch(search: MiniSearch<Chunk>, text: string): SearchResult[] {
 export class CodeIndex {
   private readonly search = new MiniSearch<Chunk>({
     fields: ["text", "file"],
-    storeFields: ["file", "startLine", "text"],
+    storeFields: ["path", "file", "startLine", "text"],
     tokenize: codeTokens,
     processTerm: (term) => term,
   });
@@ -66,9 +69,17 @@ export class CodeIndex {
   /** Embedding vectors by chunk id, for the model they were made with. */
   private vectors = new Map<string, number[]>();
   private vectorModel = "";
+  /** The refresh running now: searches may come at once (an agent's parallel calls), and each file is indexed once. */
+  private refreshing: Promise<unknown> = Promise.resolve();
 
   /** Brings the index up to date with the workspace: new and changed files indexed, removed ones dropped. */
-  async refresh(workspace: WorkspaceAccess): Promise<{ indexed: number; more: boolean }> {
+  refresh(workspace: WorkspaceAccess): Promise<{ indexed: number; more: boolean }> {
+    const run = this.refreshing.then(() => this.refreshNow(workspace));
+    this.refreshing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refreshNow(workspace: WorkspaceAccess): Promise<{ indexed: number; more: boolean }> {
     const seen = new Set<string>();
     let more = false;
     for (const folder of workspace.roots) {
@@ -95,15 +106,15 @@ export class CodeIndex {
     return { indexed: this.files.size, more };
   }
 
-  query(text: string): Chunk[] {
-    return termSearch(this.search, text).slice(0, MAX_RESULTS) as unknown as Chunk[];
+  query(text: string, limit = MAX_RESULTS): Chunk[] {
+    return termSearch(this.search, text).slice(0, limit) as unknown as Chunk[];
   }
 
   /**
    * BM25 and embedding similarity fused by reciprocal rank: the chunks missing a vector are embedded first (up to a
    * budget), so edits are searched by meaning at once too.
    */
-  async hybrid(text: string, model: string, embed: Embed, signal: AbortSignal): Promise<Chunk[]> {
+  async hybrid(text: string, model: string, embed: Embed, signal: AbortSignal, limit = MAX_RESULTS): Promise<Chunk[]> {
     if (model !== this.vectorModel) {
       this.vectors = new Map();
       this.vectorModel = model;
@@ -129,7 +140,7 @@ export class CodeIndex {
       for (const [rank, id] of ranking.entries()) fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1));
     return [...fused]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, MAX_RESULTS)
+      .slice(0, limit)
       .map(([id]) => this.search.getStoredFields(id) as unknown as Chunk);
   }
 
@@ -158,6 +169,7 @@ export class CodeIndex {
     for (let start = 0; start < lines.length; start += CHUNK_LINES) {
       chunks.push({
         id: `${path}#${start}`,
+        path,
         file: rel,
         startLine: start + 1,
         text: lines.slice(start, start + CHUNK_LINES).join("\n"),
@@ -171,6 +183,29 @@ export class CodeIndex {
 export interface SemanticSearch {
   model: () => string;
   embed: Embed;
+}
+
+/**
+ * The chunks most relevant to `query`: by meaning and terms with an embedding model, by terms without one or when the
+ * embedder fails (`unavailable` then says why, with the engine's fix: download the embedder, fix the setting).
+ */
+export async function rankedChunks(
+  index: CodeIndex,
+  query: string,
+  semantic: SemanticSearch | undefined,
+  signal: AbortSignal,
+  limit = MAX_RESULTS,
+): Promise<{ ranked: Chunk[]; byMeaning: boolean; unavailable?: string }> {
+  const model = semantic?.model() ?? "";
+  if (!semantic || model === "") return { ranked: index.query(query, limit), byMeaning: false };
+  try {
+    return { ranked: await index.hybrid(query, model, semantic.embed, signal, limit), byMeaning: true };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const fix = (error as { fix?: unknown }).fix;
+    const reason = `${error instanceof Error ? error.message : String(error)}${typeof fix === "string" ? ` ${fix}` : ""}`;
+    return { ranked: index.query(query, limit), byMeaning: false, unavailable: reason };
+  }
 }
 
 export function searchCodeTool(index: CodeIndex, semantic?: SemanticSearch): AgentTool {
@@ -197,19 +232,9 @@ export function searchCodeTool(index: CodeIndex, semantic?: SemanticSearch): Age
         const left = scan.counted - scan.kept.length;
         if (left > 0) parts.push(`… ${scan.capped ? "more than " : ""}${left} more matching lines`);
       } else if (!scan.timedOut) {
-        let ranked = index.query(query);
-        const model = semantic?.model() ?? "";
-        if (semantic && model !== "") {
-          try {
-            ranked = await index.hybrid(query, model, semantic.embed, signal);
-          } catch (error) {
-            if (signal.aborted) throw error;
-            // The engine's errors say what to do (download the embedder, fix the setting): the user reads the result too.
-            const fix = (error as { fix?: unknown }).fix;
-            const reason = `${error instanceof Error ? error.message : String(error)}${typeof fix === "string" ? ` ${fix}` : ""}`;
-            parts.push(`(search by meaning is unavailable: ${reason})`);
-          }
-        }
+        const { ranked, unavailable } = await rankedChunks(index, query, semantic, signal);
+        // The engine's errors say what to do (download the embedder, fix the setting): the user reads the result too.
+        if (unavailable) parts.push(`(search by meaning is unavailable: ${unavailable})`);
         const { cut } = searchTerms(query);
         if (cut) parts.push(`(${cut})`);
         if (ranked.length > 0) parts.push("No line contains that exactly; the most relevant code:");
