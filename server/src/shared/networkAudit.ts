@@ -26,8 +26,17 @@ export interface NetworkAuditEntry {
 export function installNetworkAudit(process_: "server" | "client", isHearthCall: (stack: string) => boolean = () => true): void {
   const logFile = process.env.HEARTH_NETWORK_LOG;
   if (!logFile) return;
+  // Decided from the callers' frames only: the patches below live in Hearth's bundle, so their own frames (and the
+  // audit's) would name Hearth in every connection the extension host makes. `patched` is the patched function.
+  const byHearth = (patched: (...args: never[]) => unknown) => {
+    const trace: { stack?: string } = {};
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 50; // Hearth's frame may sit below node's and a library's
+    Error.captureStackTrace(trace, patched);
+    Error.stackTraceLimit = limit;
+    return isHearthCall(trace.stack ?? "");
+  };
   const record = (kind: NetworkAuditEntry["kind"], target: string) => {
-    if (!isHearthCall(new Error().stack ?? "")) return;
     const entry: NetworkAuditEntry = { kind, target, process: process_, pid: process.pid };
     try {
       appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
@@ -35,8 +44,10 @@ export function installNetworkAudit(process_: "server" | "client", isHearthCall:
       // An audit must never break the process it watches.
     }
   };
+  /** Set while a patched connect runs: the host lookup it makes (synchronously) is its caller's. */
+  let connectingForHearth: boolean | undefined;
   const connect = net.Socket.prototype.connect as (...args: unknown[]) => net.Socket;
-  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+  const auditedConnect = function (this: net.Socket, ...args: unknown[]) {
     // net.connect() hands connect() its arguments already normalized, as [options, callback].
     const first = Array.isArray(args[0]) ? args[0][0] : args[0];
     const options = (typeof first === "object" && first !== null ? first : { port: first, host: args[1] }) as {
@@ -44,13 +55,22 @@ export function installNetworkAudit(process_: "server" | "client", isHearthCall:
       host?: string;
       port?: unknown;
     };
-    if (options.path != null) record("ipc", String(options.path));
-    else record("tcp", `${options.host ?? "localhost"}:${String(options.port)}`);
-    return connect.apply(this, args);
-  } as typeof net.Socket.prototype.connect;
+    const hearth = byHearth(auditedConnect);
+    if (hearth && options.path != null) record("ipc", String(options.path));
+    else if (hearth) record("tcp", `${options.host ?? "localhost"}:${String(options.port)}`);
+    const outer = connectingForHearth;
+    connectingForHearth = hearth;
+    try {
+      return connect.apply(this, args);
+    } finally {
+      connectingForHearth = outer;
+    }
+  };
+  net.Socket.prototype.connect = auditedConnect as typeof net.Socket.prototype.connect;
   const lookup = dns.lookup as (...args: unknown[]) => unknown;
-  (dns as { lookup: unknown }).lookup = function (this: unknown, hostname: unknown, ...rest: unknown[]) {
-    record("dns", String(hostname));
+  const auditedLookup = function (this: unknown, hostname: unknown, ...rest: unknown[]) {
+    if (connectingForHearth ?? byHearth(auditedLookup)) record("dns", String(hostname));
     return lookup.call(this, hostname, ...rest);
   };
+  (dns as { lookup: unknown }).lookup = auditedLookup;
 }
