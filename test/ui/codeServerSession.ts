@@ -28,6 +28,8 @@ export interface SessionOptions {
   settings: Record<string, unknown>;
   /** Workspace files by relative path. */
   files: Record<string, string>;
+  /** User keybindings (keybindings.json), e.g. a key that runs a command with arguments the palette can't pass. */
+  keybindings?: Array<{ key: string; command: string; args?: unknown; when?: string }>;
 }
 
 /** Settings every UI test needs: word suggestions off (they turn ghost text into a preview), no start page, no trust prompt. */
@@ -105,6 +107,8 @@ export class CodeServerSession {
         JSON.stringify({ ...QUIET_EDITOR_SETTINGS, ...session.settings }, null, 2),
       );
     }
+    if (options.keybindings)
+      writeFileSync(join(dirs["user-data"], "User", "keybindings.json"), JSON.stringify(options.keybindings, null, 2));
 
     const port = await freePort();
     // Its own process group, so the extension host and Hearth's language server die with it.
