@@ -174,8 +174,18 @@ describe("Hearth's model in VS Code's own Chat", function () {
     await lastResponse().locator(".completed-response-summary").first().click();
     await lastResponse().locator(".chat-tool-invocation-part", { hasText: "math.ts" }).first().waitFor({ timeout: 10_000 });
     if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+      // The README's picture: the file beside a wider Chat view.
       await workbench.openFile("math.ts");
+      await workbench.runCommand("View: Toggle Primary Side Bar Visibility");
+      const chat = await chatView().boundingBox();
+      if (chat) {
+        await session.page.mouse.move(chat.x - 2, chat.y + chat.height / 2);
+        await session.page.mouse.down();
+        await session.page.mouse.move(560, chat.y + chat.height / 2, { steps: 5 });
+        await session.page.mouse.up();
+      }
       await session.page.screenshot({ path: join(ROOT, "docs", "images", "vscode-chat-agent.png") });
+      await workbench.runCommand("View: Toggle Primary Side Bar Visibility");
     }
   });
 
