@@ -8,6 +8,7 @@ import { explain, fix, fixWithInstruction } from "./actions/explainAndFix";
 import type { ChatView } from "./chat/chatView";
 import { readConfig, setCompletionEnabled } from "./config";
 import type { HearthClient } from "./hearthClient";
+import { useHearthInVsCodeChat, userDependencies } from "./lm/vscodeChatSetup";
 import { setHuggingFaceToken } from "./models/modelDownloads";
 import { selectModel } from "./models/modelPicker";
 import type { NextEditController } from "./nextEdit/nextEditController";
@@ -22,6 +23,7 @@ export function registerCommands(
   nextEdits: NextEditController,
   reviews: InlineReviews,
   secrets: vscode.SecretStorage,
+  globalStorageUri: vscode.Uri,
 ): vscode.Disposable[] {
   // Each command takes what its callers pass: code actions a CodeTargetArguments, review CodeLenses a document URI.
   const table: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (arg?: never) => unknown> = {
@@ -39,6 +41,8 @@ export function registerCommands(
       await setCompletionEnabled(enabled);
       vscode.window.setStatusBarMessage(`Hearth: inline completions ${enabled ? "on" : "off"}`, 3000);
     },
+    // Always the real modal: the command takes no arguments, so nothing can write the settings without asking.
+    [COMMANDS.useInVsCodeChat]: () => useHearthInVsCodeChat(userDependencies(globalStorageUri)),
     [COMMANDS.restartServer]: () => hearth.restart(),
     [COMMANDS.suggestNextEdit]: () => nextEdits.suggest(),
     [COMMANDS.jumpToOrAcceptNextEdit]: () => nextEdits.jumpOrAccept(),

@@ -2,6 +2,7 @@
  * Hearth's VS Code entry point. It only wires things up; the language server does the work.
  */
 import * as vscode from "vscode";
+import { LANGUAGE_MODEL_TOOLS } from "../../server/src/shared/commands";
 import { installNetworkAudit } from "../../server/src/shared/networkAudit";
 import { AgentEdits } from "./agent/agentEdits";
 import { serveAgent } from "./agent/agentHandlers";
@@ -11,6 +12,7 @@ import { CONFIG_SECTION, readConfig } from "./config";
 import { ContextForwarder, contextSender } from "./context/contextForwarder";
 import { HearthClient } from "./hearthClient";
 import { HearthLmProvider, LM_VENDOR } from "./lm/lmProvider";
+import { SearchCodeTool } from "./lm/searchCodeTool";
 import { NextEditController } from "./nextEdit/nextEditController";
 import { InlineReviews } from "./review/inlineReviews";
 
@@ -47,10 +49,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   context.subscriptions.push(
     chat,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
-    ...registerCommands(hearth, chat, nextEdits, reviews, context.secrets),
+    ...registerCommands(hearth, chat, nextEdits, reviews, context.secrets, context.globalStorageUri),
     contextForwarder,
     lmProvider,
     vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, lmProvider),
+    // Search by meaning for VS Code's agent, which otherwise needs a GitHub account for it.
+    vscode.lm.registerTool(LANGUAGE_MODEL_TOOLS.searchCode, new SearchCodeTool(hearth)),
     nextEdits,
     reviews,
   );

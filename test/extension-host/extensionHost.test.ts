@@ -39,6 +39,8 @@ describe("extension-host tests (mocha inside VS Code)", function () {
         `--extensions-dir=${join(scratch, "extensions")}`,
       ],
       extensionTestsEnv: {
+        // Where the user settings are, so a test can check that nothing but what it expects was written there.
+        HEARTH_TEST_USER_DATA_DIR: join(scratch, "user-data"),
         HEARTH_VSCODE_SETTINGS: JSON.stringify({
           "hearth.completion.model": bigramModelPath("qwen"),
           // Replies "z" until stopped: long enough to kill the server mid-reply.

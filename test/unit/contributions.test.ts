@@ -1,7 +1,8 @@
 /** package.json contributes exactly the settings and commands the code defines, with the same defaults. */
 import { strict as assert } from "node:assert";
 import packageJson from "../../package.json";
-import { COMMANDS } from "../../server/src/shared/commands";
+import { COMMANDS, LANGUAGE_MODEL_TOOLS } from "../../server/src/shared/commands";
+import { MEANING_SEARCH_MAX_RESULTS } from "../../server/src/shared/searchProtocol";
 import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
 
 /** `hearth.<section>.<key>` → default, for every leaf of the defaults. */
@@ -29,5 +30,13 @@ describe("package.json contributions", () => {
   it("contributes exactly the commands the code registers", () => {
     const ids = packageJson.contributes.commands.map((command) => command.command);
     assert.deepEqual(ids.sort(), Object.values(COMMANDS).sort());
+  });
+
+  it("contributes exactly the language model tools the code registers, with the server's bounds", () => {
+    const tools = packageJson.contributes.languageModelTools;
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), Object.values(LANGUAGE_MODEL_TOOLS).sort());
+    const search = tools.find((tool) => tool.name === LANGUAGE_MODEL_TOOLS.searchCode);
+    assert.equal(search?.inputSchema.properties.maxResults.maximum, MEANING_SEARCH_MAX_RESULTS);
+    assert.deepEqual(search?.inputSchema.required, ["query"]);
   });
 });

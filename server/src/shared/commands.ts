@@ -18,4 +18,10 @@ export const COMMANDS = {
   acceptReview: "hearth.review.accept",
   rejectReview: "hearth.review.reject",
   generateCommitMessage: "hearth.generateCommitMessage",
+  useInVsCodeChat: "hearth.useInVsCodeChat",
+} as const;
+
+/** Language model tools, as contributed in package.json (`languageModelTools`) and registered with `vscode.lm`. */
+export const LANGUAGE_MODEL_TOOLS = {
+  searchCode: "hearth_searchCode",
 } as const;

@@ -10,6 +10,7 @@ export function run(): Promise<void> {
   mocha.suite.emit("pre-require", globalThis, "extension-host", mocha);
   require("./extension.test");
   require("./lm.test");
+  require("./vscodeChat.test");
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
   });
