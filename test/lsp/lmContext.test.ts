@@ -145,9 +145,16 @@ describe("VS Code's chat on the local engine: a context made for the agent's siz
     assert.ok(second.promptTokens > 1500, JSON.stringify(second));
     // Only the new question and the template's tokens around it.
     assert.ok(
-      second.evaluatedPromptTokens > 0 && second.evaluatedPromptTokens <= 24,
+      second.evaluatedPromptTokens > 0 && second.evaluatedPromptTokens <= 16,
       `the new conversation evaluated ${second.evaluatedPromptTokens} of ${second.promptTokens} prompt tokens`,
     );
+  });
+
+  it("honours a request's maxOutputTokens", async () => {
+    // Unbounded, the model would think and then call list_directory; three tokens end it in the thought.
+    const result = await step({ ...agentRequest("short", "What is in this folder?"), maxOutputTokens: 3 });
+    assert.equal(result.stopReason, "maxTokens", JSON.stringify(result));
+    assert.ok(result.generatedTokens <= 3, JSON.stringify(result));
   });
 
   it("refuses a request larger than its context, saying what it needs and what the context holds", async () => {

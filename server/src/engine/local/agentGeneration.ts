@@ -145,9 +145,14 @@ export async function generateAgentStep(
     },
   });
   const generatedTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
-  const promptTokens = sequence.contextTokens.length - generatedTokens;
+  const after = sequence.contextTokens;
+  // The prompt is the one rendered above when LlamaChat's context starts with it (the renderings agree): the context
+  // less the meter's output tokens is off by the call tokens LlamaChat generated but didn't keep (6 on Qwen3's). Only
+  // VS Code's steps count this way so far: Hearth's agent keeps the count its tests and bench:agent were set on.
+  const renderedAsIs = lm !== undefined && commonPrefixLength(prompt, after) === prompt.length;
+  const promptTokens = renderedAsIs ? prompt.length : after.length - generatedTokens;
   // What the KV cache held of this step's prompt before it (the rest was evaluated, here or by LlamaChat).
-  const reused = Math.min(promptTokens, commonPrefixLength(cachedBefore, sequence.contextTokens));
+  const reused = Math.min(promptTokens, commonPrefixLength(cachedBefore, renderedAsIs ? prompt : after));
   const evaluatedPromptTokens = promptTokens - reused;
   const toolCalls: AgentToolCall[] = (response.functionCalls ?? []).map((call, index) => ({
     id: `call_${input.messages.length}_${index}`,
