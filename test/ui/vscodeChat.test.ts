@@ -23,6 +23,7 @@ const FIXED = MATH.replace("a - b", "a + b");
 /** The scripted engine's model as VS Code lists it (server/src/lm: "Hearth · <model> (<where>)"). */
 const MODEL = "Hearth · chat (remote)";
 const ASK_KEY = "Control+Alt+Shift+A";
+const AGENT_KEY = "Control+Alt+Shift+G";
 
 const systemOf = (request: ScriptedRequest) => request.messages.find((m) => m.role === "system")?.content ?? "";
 const userText = (request: ScriptedRequest) =>
@@ -55,7 +56,10 @@ describe("Hearth's model in VS Code's own Chat", function () {
         "chat.utilityModel": "hearth/chat",
         "chat.utilitySmallModel": "hearth/chat",
       },
-      keybindings: [{ key: "ctrl+alt+shift+a", command: "workbench.action.chat.open", args: { mode: "ask" } }],
+      keybindings: [
+        { key: "ctrl+alt+shift+a", command: "workbench.action.chat.open", args: { mode: "ask" } },
+        { key: "ctrl+alt+shift+g", command: "workbench.action.chat.open", args: { mode: "agent" } },
+      ],
       files: { "math.ts": MATH },
     });
     workbench = new Workbench(session.page);
@@ -99,8 +103,12 @@ describe("Hearth's model in VS Code's own Chat", function () {
   const chatView = () => session.page.locator(".part.auxiliarybar");
   const lastResponse = () => chatView().locator(".interactive-response").last();
 
-  /** A new, empty chat in the Chat view, its input focused. */
+  /** The Chat view's model picker once it shows Hearth's model: the provider has listed it. */
+  const pickerWithHearth = () => chatView().locator(`.model-picker-item .model-picker-name[aria-label="Models, ${MODEL}"]`);
+
+  /** A new, empty chat in the Chat view, its input focused, Hearth's model chosen (each test also runs alone). */
   async function newChat(): Promise<void> {
+    await pickerWithHearth().waitFor({ timeout: 60_000 });
     await chatView().locator('.title-actions .action-label[aria-label^="New Chat"]').first().click();
     await chatView().locator(".interactive-response").first().waitFor({ state: "detached", timeout: 10_000 });
     await chatView().locator(".interactive-input-part .monaco-editor").first().click();
@@ -115,7 +123,7 @@ describe("Hearth's model in VS Code's own Chat", function () {
 
   it("lists Hearth's model in the model picker", async () => {
     // The picker shows the model chosen once the provider has listed it; then the list must have it too.
-    const picker = chatView().locator(`.model-picker-item .model-picker-name[aria-label="Models, ${MODEL}"]`);
+    const picker = pickerWithHearth();
     await picker.waitFor({ timeout: 60_000 });
     await picker.click();
     const row = session.page.locator(".chat-model-picker-dropdown .monaco-list-row", { hasText: MODEL });
@@ -152,8 +160,7 @@ describe("Hearth's model in VS Code's own Chat", function () {
   it("runs an Agent-mode tool round trip: VS Code runs the model's read_file and sends the result back", async () => {
     const from = engine.requests.length;
     await newChat();
-    await chatView().locator(".chat-mode-picker-item a").click();
-    await session.page.locator(".action-widget .monaco-list-row", { hasText: "Agent" }).first().click();
+    await session.page.keyboard.press(AGENT_KEY);
     await chatView().locator(".chat-mode-picker-item", { hasText: "Agent" }).waitFor({ timeout: 10_000 });
     await send("What does add return?");
     await lastResponse().filter({ hasText: "Rename it, or make it return a + b." }).waitFor({ timeout: 60_000 });
