@@ -61,8 +61,10 @@ describe("Hearth's model through vscode.lm", () => {
     assert.match(text, /^z{3,}/);
   });
 
-  it("counts tokens", async () => {
+  it("counts tokens with the chat model's own tokenizer", async () => {
     const model = await hearthModel();
-    assert.equal(await model.countTokens("12345678"), 2);
+    // The request above loaded the model. The generated model's vocabulary has a token per byte: 8, where the
+    // 4-characters estimate (used only while no model is loaded) says 2.
+    assert.equal(await model.countTokens("12345678"), 8);
   });
 });
