@@ -52,7 +52,7 @@ async function hearthRun(model: string, all: Request[]): Promise<Measured[]> {
     chat: { model, temperature: 0, maxTokens: MAX_TOKENS },
     local: { threads: THREADS, contextSize: 4096 },
     lm: { contextSize: CONTEXT },
-  } as never);
+  });
   const firstDelta = new Map<string, number>();
   client.connection.onNotification(LmDeltaNotification.type, ({ stepId }) => {
     if (!firstDelta.has(stepId)) firstDelta.set(stepId, performance.now());
@@ -122,12 +122,17 @@ async function llamaServerRun(model: string, all: Request[]): Promise<Measured[]
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return response;
   };
+  // llama-server may close a kept-alive connection just as the next request reuses it: that request goes again.
+  const get = (path: string) =>
+    fetch(`${server.url}${path}`)
+      .catch(() => fetch(`${server.url}${path}`))
+      .then((response) => response.json());
   const send = async (request: Request): Promise<Measured> => {
     const started = performance.now();
     const body = openAiBody(request);
     // llama.vscode's preflight: the served context, then the exact prompt count.
-    await fetch(`${server.url}/v1/models`).then((response) => response.json());
-    await fetch(`${server.url}/props`).then((response) => response.json());
+    await get("/v1/models");
+    await get("/props");
     const { prompt } = (await (await post("/apply-template", body)).json()) as { prompt: string };
     const { tokens } = (await (await post("/tokenize", { content: prompt })).json()) as { tokens: number[] };
     const response = await post("/v1/chat/completions", { ...body, stream: true, max_tokens: MAX_TOKENS, temperature: 0 });
@@ -158,6 +163,9 @@ async function llamaServerRun(model: string, all: Request[]): Promise<Measured[]
     const measured: Measured[] = [];
     for (const request of all) measured.push(await send(request));
     return measured;
+  } catch (error) {
+    console.error(server.log.join("").slice(-4000));
+    throw error;
   } finally {
     await server.stop();
   }
@@ -165,8 +173,16 @@ async function llamaServerRun(model: string, all: Request[]): Promise<Measured[]
 
 const model = await templateModelPath("qwen2.5-real-size");
 const all = requests();
-const hearth = await hearthRun(model, all);
-const llama = await llamaServerRun(model, all);
+// HEARTH_BENCH_ONLY=llama-server or =hearth runs one side (the other's columns read NaN).
+const only = process.env.HEARTH_BENCH_ONLY;
+const skipped = all.map(() => ({
+  firstTokenMs: Number.NaN,
+  totalMs: Number.NaN,
+  promptTokens: Number.NaN,
+  evaluated: Number.NaN,
+}));
+const hearth = only === "llama-server" ? skipped : await hearthRun(model, all);
+const llama = only === "hearth" ? skipped : await llamaServerRun(model, all);
 
 console.log(
   `\nModel: generated, Qwen2.5-0.5B's layer shape on Qwen2.5's template and vocabulary (Q8_0); CPU, ${THREADS} threads; ${cpus()[0]?.model ?? "?"}`,
