@@ -8,7 +8,7 @@
  * arguments, so nothing can run it without asking.
  */
 // The ES module build: the default (UMD) one loads its parts with a require() a bundle cannot follow.
-import { applyEdits, modify, parse } from "jsonc-parser/lib/esm/main.js";
+import { applyEdits, modify, type ParseError, parse, printParseErrorCode } from "jsonc-parser/lib/esm/main.js";
 import * as vscode from "vscode";
 import {
   type ChatSetupPlan,
@@ -60,6 +60,32 @@ async function readText(uri: vscode.Uri): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)).replace(/^\uFEFF/, "");
 }
 
+/**
+ * The user settings file's text, "" when there is none yet. Any other failure to read it is an error: writing over
+ * a file that could not be read would lose the user's settings.
+ */
+async function readSettingsText(uri: vscode.Uri): Promise<string> {
+  try {
+    return await readText(uri);
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === "FileNotFound") return "";
+    throw error;
+  }
+}
+
+/** The settings in `text`; throws, saying where, when it doesn't parse (an edit could then garble the user's file). */
+function parseSettings(text: string): Record<string, unknown> {
+  const errors: ParseError[] = [];
+  const value = parse(text.trim() === "" ? "{}" : text, errors, { allowTrailingComma: true });
+  if (errors.length > 0) {
+    const line = text.slice(0, errors[0].offset).split("\n").length;
+    throw new Error(
+      `your user settings.json has an error on line ${line} (${printParseErrorCode(errors[0].error)}): fix it, then run Use Hearth in VS Code's Chat again`,
+    );
+  }
+  return (value ?? {}) as Record<string, unknown>;
+}
+
 function stateOf(fileSettings: Record<string, unknown>): (key: VsCodeChatSetting) => SettingState {
   return (key) => {
     const inspected = vscode.workspace.getConfiguration().inspect(key);
@@ -89,7 +115,8 @@ export function confirmationText(plan: ChatSetupPlan): { message: string; detail
 async function writeSettings(writes: readonly SettingWrite[], file: vscode.Uri): Promise<void> {
   const inFile = writes.filter((write) => WRITTEN_TO_FILE.has(write.key));
   if (inFile.length > 0) {
-    const before = await readText(file).catch(() => "");
+    const before = await readSettingsText(file);
+    parseSettings(before);
     const formattingOptions = { insertSpaces: true, tabSize: 2, eol: before.includes("\r\n") ? "\r\n" : "\n" };
     let text = before.trim() === "" ? "{}" : before;
     for (const write of inFile) text = applyEdits(text, modify(text, [write.key], write.value, { formattingOptions }));
@@ -116,7 +143,13 @@ export async function useHearthInVsCodeChat(dependencies: ChatSetupDependencies)
     );
     return [];
   }
-  const fileSettings = (parse(await readText(file).catch(() => "{}")) ?? {}) as Record<string, unknown>;
+  let fileSettings: Record<string, unknown>;
+  try {
+    fileSettings = parseSettings(await readSettingsText(file));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Hearth: ${error instanceof Error ? error.message : String(error)}.`);
+    return [];
+  }
   const [model] = await vscode.lm.selectChatModels({ vendor: LM_VENDOR });
   const selector = model ? { vendor: model.vendor, id: model.id } : undefined;
   const plan = chatSetupPlan(stateOf(fileSettings), selector);

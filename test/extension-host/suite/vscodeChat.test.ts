@@ -137,6 +137,26 @@ describe("Use Hearth in VS Code's Chat", () => {
     assert.deepEqual(opened, []);
   });
 
+  it("leaves a user settings.json that doesn't parse as it is, and asks nothing", async () => {
+    await hearthModel();
+    await setUserSettings(unset);
+    const broken = join(dirname(userSettingsFile()), "broken-settings.json");
+    const text = '{\n  // the user is mid-edit\n  "editor.fontSize": 14,\n  "editor.tabSize":\n}\n';
+    writeFileSync(broken, text);
+    const asked: string[] = [];
+    const written = await useHearthInVsCodeChat({
+      confirm: async (message) => {
+        asked.push(message);
+        return true;
+      },
+      openChat: async () => undefined,
+      userSettingsFile: vscode.Uri.file(broken),
+    });
+    assert.deepEqual(written, []);
+    assert.deepEqual(asked, []);
+    assert.equal(readFileSync(broken, "utf8"), text);
+  });
+
   it("when the user agrees, writes exactly VS Code's chat settings for Hearth's model, then opens the chat with it", async () => {
     const model = await hearthModel();
     // Chat turned off in the user settings: the setup turns it back on.
