@@ -5,20 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as vscode from "vscode";
-import type { HearthApi } from "../../../client/src/extension";
-
-async function hearthModel(): Promise<vscode.LanguageModelChat> {
-  const extension = vscode.extensions.getExtension<HearthApi>("hearth.hearth");
-  assert.ok(extension);
-  await extension.activate();
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const [model] = await vscode.lm.selectChatModels({ vendor: "hearth" });
-    if (model) return model;
-    assert.ok(Date.now() < deadline, "no model of vendor hearth was listed");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+import { hearthModel } from "./hearthModel";
 
 describe("Hearth's model through vscode.lm", () => {
   it("is listed for vendor hearth with the chat model's name and budget", async () => {

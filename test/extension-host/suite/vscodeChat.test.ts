@@ -14,22 +14,9 @@ import type { HearthApi } from "../../../client/src/extension";
 import { VSCODE_CHAT_SETTINGS } from "../../../client/src/lm/chatSetupPlan";
 import { useHearthInVsCodeChat, userDependencies } from "../../../client/src/lm/vscodeChatSetup";
 import { COMMANDS, LANGUAGE_MODEL_TOOLS } from "../../../server/src/shared/commands";
+import { hearthModel } from "./hearthModel";
 
 const SECRET = "sk-test-ledger-51f0c2a7e9";
-
-/** Hearth activated, and its chat model listed for vendor hearth (so its server runs). */
-async function hearthModel(): Promise<vscode.LanguageModelChat> {
-  const extension = vscode.extensions.getExtension<HearthApi>("hearth.hearth");
-  assert.ok(extension);
-  await extension.activate();
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const [model] = await vscode.lm.selectChatModels({ vendor: "hearth" });
-    if (model) return model;
-    assert.ok(Date.now() < deadline, "no model of vendor hearth was listed");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function write(path: string, text: string): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
