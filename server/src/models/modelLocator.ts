@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { freemem, homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { LocatedModel as EngineLocatedModel, LocateEmbeddingModel, LocateModel } from "../engine/modelEngine";
 import { cpuOnlyHardware, type Hardware } from "../shared/protocol";
 import type { CatalogRole, HearthSettings } from "../shared/settings";
@@ -27,6 +27,14 @@ export class ModelLocator {
 
   directory(settings: HearthSettings): string {
     return settings.models.directory || this.defaultDirectory || join(homedir(), ".cache", "hearth", "models");
+  }
+
+  /**
+   * VS Code's chat's saved prompt states, beside the models folder the VS Code client names (its storage). Only
+   * VS Code's chat uses them: without that client (other editors, tests, benchmarks) nothing is saved.
+   */
+  prefixCacheDirectory(): string | undefined {
+    return this.defaultDirectory && join(dirname(this.defaultDirectory), "prefix-cache");
   }
 
   endpoint(settings: HearthSettings): string {

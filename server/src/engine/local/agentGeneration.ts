@@ -90,7 +90,7 @@ export async function generateAgentStep(
       LM_CONTEXT_SETTING,
     );
   }
-  const sequence = lm ? lm.sequenceFor(prompt) : loaded.sequence;
+  const sequence = lm ? await lm.sequenceFor(prompt) : loaded.sequence;
   const cachedBefore = sequence.contextTokens.slice();
   const outputBefore = sequence.tokenMeter.usedOutputTokens;
   // A prompt that overflows is LlamaChat's to refuse below (its context shift throws), never the sequence's to cut.

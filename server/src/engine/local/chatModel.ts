@@ -7,6 +7,7 @@ import type { ChatWrapper, LlamaContext, LlamaContextSequence, LlamaModel } from
 import { loadLlamaModule } from "./llamaRuntime";
 import { LmContextHolder } from "./lmContext";
 import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
+import type { PrefixStateCache } from "./prefixStateCache";
 
 export interface ChatModel extends PreparedModel {
   name: string;
@@ -25,13 +26,15 @@ export async function prepareChatModel(
   path: string,
   contextSize: number,
   threads: number,
+  /** Where VS Code's chat's prefix state is saved across restarts (prefixStateCache.ts); none: not saved. */
+  prefixCache: () => PrefixStateCache | undefined = () => undefined,
 ): Promise<ChatModel> {
   const name = basename(path);
   // node-llama-cpp is ESM with top-level await: values come through the dynamic import, never a static one.
   const { resolveChatWrapper, InputLookupTokenPredictor } = await loadLlamaModule();
   const wrapper = resolveChatWrapper(model);
   const context = await createContextOrExplain(model, name, contextSize, threads, 2);
-  const lm = new LmContextHolder(model, name, threads);
+  const lm = new LmContextHolder(model, name, threads, { modelPath: path, cacheOf: prefixCache });
   return {
     name,
     model,

@@ -38,6 +38,7 @@ import { ModelCache } from "./modelCache";
 import { ModelSlot } from "./modelSlot";
 import { generateNextEdit } from "./nextEditGeneration";
 import { type NextEditModel, prepareNextEditModel } from "./nextEditModel";
+import { PrefixStateCache } from "./prefixStateCache";
 import { PriorityGate } from "./priorityGate";
 
 export class LlamaEngine implements ModelEngine {
@@ -59,6 +60,8 @@ export class LlamaEngine implements ModelEngine {
       path: settings[role].model,
     }),
     locateEmbedding: LocateEmbeddingModel = async (settings) => ({ path: settings.agent.embeddingModel }),
+    /** Where VS Code's chat's prefix states are saved (asked when its context is made); none: never saved. */
+    prefixCacheDirectory: () => string | undefined = () => undefined,
   ) {
     this.runtimes = new RuntimeProvider(log);
     this.embedder = new Embedder(this.runtimes, locateEmbedding);
@@ -79,7 +82,18 @@ export class LlamaEngine implements ModelEngine {
       prepareFimModel,
       deps,
     );
-    this.chatSlot = new ModelSlot("chat", (s) => s.chat.model, "hearth.chat.model", locate("chat"), prepareChatModel, deps);
+    const prefixCache = () => {
+      const directory = prefixCacheDirectory();
+      return directory ? new PrefixStateCache(directory, log) : undefined;
+    };
+    this.chatSlot = new ModelSlot(
+      "chat",
+      (s) => s.chat.model,
+      "hearth.chat.model",
+      locate("chat"),
+      (model, path, contextSize, threads) => prepareChatModel(model, path, contextSize, threads, prefixCache),
+      deps,
+    );
     this.nextEditSlot = new ModelSlot(
       "nextEdit",
       (s) => s.nextEdit.model,
@@ -148,7 +162,13 @@ export class LlamaEngine implements ModelEngine {
       // as chat does, so it starts only while no inline completion runs.
       await this.gate.whenClear();
       const lmContext = options.contextFor === "lm" ? await this.lmContextOf(loaded) : undefined;
-      return generateAgentStep(loaded, input, { ...options, maxTokens, temperature, gate: this.gate, lmContext });
+      const result = await generateAgentStep(loaded, input, { ...options, maxTokens, temperature, gate: this.gate, lmContext });
+      // Saved after the reply, before the next request: the queue runs it next.
+      if (lmContext)
+        void this.chatSlot
+          .exclusive(() => lmContext.savePrefix())
+          .catch((error) => this.log.warn(`Could not save the prompt state for VS Code's Chat: ${String(error)}`));
+      return result;
     });
   }
 

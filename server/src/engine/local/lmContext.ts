@@ -7,11 +7,13 @@
  * It has LM_SEQUENCES sequences, each of the full size (node-llama-cpp sizes a context per sequence: the KV cache
  * holds contextSize × sequences tokens). Each request runs on the sequence chosen by core/prefixRouting: a new agent
  * conversation lands where the agent's ~10k-token system prompt and tool schemas are cached, and a title or progress
- * request (other instructions) on the other, so it doesn't evict them.
+ * request (other instructions) on the other, so it doesn't evict them. With a prefix cache, a long prefix is saved to
+ * disk after a step and loaded when the context is made again, after a restart (prefixStateCache.ts).
  */
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { chooseSequence } from "../../core/prefixRouting";
 import { contextNotice, createContextOrExplain } from "./modelSlot";
+import { type PrefixStateCache, prefixStateKey } from "./prefixStateCache";
 
 /** The agent's conversations and VS Code's short utility requests each keep a cache; more would cost memory. */
 export const LM_SEQUENCES = 2;
@@ -21,11 +23,15 @@ export class LmContext {
   private readonly sequences: LlamaContextSequence[];
   private readonly lastUsed: number[];
   private uses = 0;
+  /** The saved prefix is loaded only into a fresh context, at its first request. */
+  private restoreTried = false;
+  private lastSequence: LlamaContextSequence | undefined;
 
   constructor(
     private readonly context: LlamaContext,
     /** What hearth.lm.contextSize asked for when it was made. */
     readonly requested: number,
+    private readonly persisted?: { cache: PrefixStateCache; model: LlamaModel; modelPath: string },
   ) {
     this.sequences = Array.from({ length: LM_SEQUENCES }, () => context.getSequence());
     this.lastUsed = this.sequences.map(() => 0);
@@ -36,15 +42,35 @@ export class LmContext {
     return this.context.contextSize;
   }
 
-  /** The sequence a prompt runs on (the cheapest for its prefix: see chooseSequence), marked as used now. */
-  sequenceFor(prompt: readonly Token[]): LlamaContextSequence {
+  /**
+   * The sequence a prompt runs on (the cheapest for its prefix: see chooseSequence), marked as used now. The first
+   * gets the saved prefix state where it matches (never a reason to fail: the prompt is then evaluated cold).
+   */
+  async sequenceFor(prompt: readonly Token[]): Promise<LlamaContextSequence> {
     const index = chooseSequence(
       this.sequences.map((sequence) => sequence.contextTokens),
       this.lastUsed,
       prompt,
     );
     this.lastUsed[index] = ++this.uses;
-    return this.sequences[index];
+    const sequence = this.sequences[index];
+    this.lastSequence = sequence;
+    if (!this.restoreTried && this.persisted) {
+      this.restoreTried = true;
+      const { cache, model, modelPath } = this.persisted;
+      await prefixStateKey(model, modelPath, sequence)
+        .then((key) => cache.restore(sequence, key, prompt))
+        .catch(() => 0);
+    }
+    return sequence;
+  }
+
+  /** After a step, in the chat model's queue: saves the last sequence's prefix when the saved one doesn't cover it. */
+  async savePrefix(): Promise<void> {
+    const sequence = this.lastSequence;
+    if (!this.persisted || !sequence || sequence.disposed) return;
+    const { cache, model, modelPath } = this.persisted;
+    await cache.save(sequence, await prefixStateKey(model, modelPath, sequence));
   }
 
   dispose(): Promise<void> {
@@ -62,6 +88,8 @@ export class LmContextHolder {
     private readonly model: LlamaModel,
     private readonly name: string,
     private readonly threads: number,
+    /** The model's file and where its prefix states go; none: nothing is saved or loaded. */
+    private readonly persisted?: { modelPath: string; cacheOf: () => PrefixStateCache | undefined },
   ) {}
 
   /**
@@ -83,7 +111,11 @@ export class LmContextHolder {
     this.ready = undefined;
     await current?.dispose();
     this.made = createContextOrExplain(this.model, this.name, requested, this.threads, LM_SEQUENCES, LM_CONTEXT_SETTING).then(
-      (context) => new LmContext(context, requested),
+      (context) => {
+        const cache = this.persisted?.cacheOf();
+        const persisted = cache && this.persisted && { cache, model: this.model, modelPath: this.persisted.modelPath };
+        return new LmContext(context, requested, persisted);
+      },
     );
     const context = await this.made;
     this.ready = context;

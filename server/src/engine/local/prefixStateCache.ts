@@ -1,0 +1,150 @@
+/**
+ * VS Code's agent sends the same ~10k-token system prompt and tool schemas in every request; evaluating them cold
+ * costs minutes on a CPU, and a restart of the server used to pay that again. The provider's sequence state (its KV
+ * cache and tokens) is saved to disk after a long step, one file per chat model (the newest prefix), and loaded into
+ * the provider's context when it is made again, before the first request's prompt is evaluated.
+ *
+ * A state loaded into another model may crash the process (node-llama-cpp's acceptRisk), so a state is keyed
+ * strictly: the model file's path, size and modification time, llama.cpp's release and build, the backend, and the
+ * context's sizes. Any difference deletes the files and the request goes on cold; so does a load that fails.
+ *
+ * On disk a state costs its tokens × the model's KV bytes per token (2 × layers × KV heads × head size × 2 bytes in
+ * f16): ~57 KB a token for a 7B Qwen2.5, so ~0.6 GB for VS Code's agent prefix; one file per chat model.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { commonPrefixLength } from "../../core/prefixRouting";
+import type { Logger } from "../../logger";
+
+/** Shorter prefixes are cheap to evaluate again; saving them would only cost disk writes. */
+export const MIN_PREFIX_TOKENS = 2048;
+
+/** What must all be the same for a saved state to be loaded (see the file comment). */
+export interface PrefixStateKey {
+  modelPath: string;
+  modelBytes: number;
+  modelModifiedMs: number;
+  llamaCpp: string;
+  build: string;
+  backend: string;
+  contextSize: number;
+  sequenceContextSize: number;
+}
+
+export async function prefixStateKey(
+  model: LlamaModel,
+  modelPath: string,
+  sequence: LlamaContextSequence,
+): Promise<PrefixStateKey> {
+  const file = await stat(modelPath);
+  const { llama } = model;
+  return {
+    modelPath,
+    modelBytes: file.size,
+    modelModifiedMs: file.mtimeMs,
+    llamaCpp: `${llama.llamaCppRelease.repo}@${llama.llamaCppRelease.release}`,
+    build: `${llama.buildType} ${JSON.stringify(llama.cmakeOptions)}`,
+    backend: `${llama.gpu || "cpu"} gpuLayers=${model.gpuLayers}`,
+    contextSize: sequence.context.contextSize,
+    sequenceContextSize: sequence.contextSize,
+  };
+}
+
+interface Sidecar {
+  key: PrefixStateKey;
+  tokens: Token[];
+}
+
+export class PrefixStateCache {
+  constructor(
+    readonly directory: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** The state and its sidecar (key and tokens), named after the model file: one of each per chat model. */
+  private files(key: PrefixStateKey): { state: string; sidecar: string } {
+    const name = createHash("sha256").update(key.modelPath).digest("hex").slice(0, 16);
+    return { state: join(this.directory, `${name}.state`), sidecar: join(this.directory, `${name}.json`) };
+  }
+
+  /** The saved state's tokens when its key matches; a state whose key doesn't is deleted. */
+  private async savedTokens(key: PrefixStateKey): Promise<Token[] | undefined> {
+    const { sidecar } = this.files(key);
+    let saved: Sidecar;
+    try {
+      saved = JSON.parse(await readFile(sidecar, "utf8")) as Sidecar;
+    } catch {
+      return undefined; // none saved (or a sidecar cut short: the state is never loaded without one)
+    }
+    if (JSON.stringify(saved.key) !== JSON.stringify(key) || !Array.isArray(saved.tokens)) {
+      this.log.info(`The saved prompt state for ${key.modelPath} was made with another model file or settings: deleted.`);
+      await this.remove(key);
+      return undefined;
+    }
+    return saved.tokens;
+  }
+
+  private async remove(key: PrefixStateKey): Promise<void> {
+    const { state, sidecar } = this.files(key);
+    await rm(sidecar, { force: true });
+    await rm(state, { force: true });
+  }
+
+  /**
+   * Loads the saved state into an empty `sequence` when its key matches and it shares at least MIN_PREFIX_TOKENS
+   * with `prompt`; the prompt's evaluation then reuses the shared prefix and erases the rest. Returns the tokens
+   * shared (0: cold).
+   */
+  async restore(sequence: LlamaContextSequence, key: PrefixStateKey, prompt: readonly Token[]): Promise<number> {
+    const tokens = await this.savedTokens(key);
+    if (!tokens) return 0;
+    const shared = commonPrefixLength(tokens, prompt);
+    if (shared < MIN_PREFIX_TOKENS) return 0;
+    const started = performance.now();
+    try {
+      await sequence.loadStateFromFile(this.files(key).state, { acceptRisk: true });
+      const loaded = sequence.contextTokens;
+      if (loaded.length !== tokens.length || commonPrefixLength(loaded, tokens) !== tokens.length)
+        throw new Error("its tokens are not the ones its sidecar lists");
+    } catch (error) {
+      this.log.warn(`Could not load the saved prompt state for ${key.modelPath} (${String(error)}): deleted.`);
+      await sequence.clearHistory().catch(() => undefined);
+      await this.remove(key);
+      return 0;
+    }
+    this.log.info(
+      `Loaded the saved prompt state for VS Code's Chat: ${shared} of ${prompt.length} prompt tokens in ${Math.round(performance.now() - started)} ms.`,
+    );
+    return shared;
+  }
+
+  /**
+   * Saves `sequence`'s state when it holds a long prefix that the saved state doesn't share (a first one, or other
+   * instructions: the newest wins). The sidecar goes last, so a state without one is never loaded.
+   */
+  async save(sequence: LlamaContextSequence, key: PrefixStateKey): Promise<void> {
+    const tokens = sequence.contextTokens.slice();
+    if (tokens.length < MIN_PREFIX_TOKENS) return;
+    const saved = await this.savedTokens(key);
+    if (saved && commonPrefixLength(saved, tokens) >= MIN_PREFIX_TOKENS) return;
+    const { state, sidecar } = this.files(key);
+    const temporary = `.${process.pid}.tmp`;
+    const started = performance.now();
+    await mkdir(this.directory, { recursive: true });
+    try {
+      const { fileSize } = await sequence.saveStateToFile(state + temporary);
+      await writeFile(sidecar + temporary, JSON.stringify({ key, tokens } satisfies Sidecar));
+      await rm(sidecar, { force: true });
+      await rename(state + temporary, state);
+      await rename(sidecar + temporary, sidecar);
+      this.log.info(
+        `Saved the prompt state for VS Code's Chat: ${tokens.length} tokens, ${Math.round(fileSize / 1024)} KiB in ${Math.round(performance.now() - started)} ms.`,
+      );
+    } finally {
+      await rm(state + temporary, { force: true });
+      await rm(sidecar + temporary, { force: true });
+    }
+  }
+}
