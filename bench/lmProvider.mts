@@ -5,16 +5,19 @@
  *    (the context), /apply-template + /tokenize (an exact prompt count), then a streamed /v1/chat/completions with
  *    the tools; one slot, llama-server's default prompt caching.
  * The requests have VS Code's agent's shape (bench/vscodeAgentRequests.mts): a ~38,000-character system prompt and
- * 40 tool schemas shared by every request, a tool round trip, a chat-title request between two conversations.
+ * 40 tool schemas shared by every request, a tool round trip, a chat-title request between two conversations, and a
+ * third conversation after both engines restarted (Hearth with the agent prefix's state it saved to disk).
  * The model is a generated one at Qwen2.5-0.5B's layer shape on Qwen2.5's real template and vocabulary.
  *
  *   npm run bench:lm        (HEARTH_BENCH_THREADS=N to override the thread count)
  */
-import { availableParallelism, cpus } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
+import { join } from "node:path";
 import { LmDeltaNotification, type LmMessage, LmStepRequest, type LmTool } from "../server/src/shared/lmProtocol";
 import { templateModelPath } from "../test/fixtures/gguf/templateModel";
 import { LlamaServerProcess, llamaServerBinary } from "../test/fixtures/llamaServer";
-import { LspTestClient } from "../test/lsp/lspTestClient";
+import { LspTestClient, type TestSettings } from "../test/lsp/lspTestClient";
 import { agentTools, conversation, titleRequest } from "./vscodeAgentRequests.mjs";
 
 const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
@@ -25,6 +28,8 @@ interface Request {
   label: string;
   messages: LmMessage[];
   tools: LmTool[];
+  /** Sent after the engine was restarted. */
+  afterRestart?: boolean;
 }
 
 interface Measured {
@@ -47,25 +52,38 @@ function requests(): Request[] {
   ];
 }
 
-async function hearthRun(model: string, all: Request[]): Promise<Measured[]> {
-  const client = await LspTestClient.start({
-    chat: { model, temperature: 0, maxTokens: MAX_TOKENS },
-    local: { threads: THREADS, contextSize: 4096 },
-    lm: { contextSize: CONTEXT },
-  });
+/** After the engine restarts (VS Code restarted): a third conversation's question. */
+function afterRestart(): Request {
+  const [c1] = conversation("Why does parseSetting throw?", "src/errors.ts");
+  return { label: "after a restart: conversation 3, question", messages: c1, tools: agentTools(), afterRestart: true };
+}
+
+/**
+ * One language server's life: the model loaded by a chat turn of Hearth's own (not a provider request, so the
+ * provider's context is made, and a saved prefix loaded, by the first measured request), then the requests in order.
+ * `storage` is the VS Code client's storage folder, where the agent prefix's state is saved for the next start.
+ */
+async function hearthRun(model: string, all: Request[], storage: string): Promise<Measured[]> {
+  const client = await LspTestClient.start(
+    {
+      chat: { model, temperature: 0, maxTokens: MAX_TOKENS },
+      local: { threads: THREADS, contextSize: 4096 },
+      lm: { contextSize: CONTEXT },
+      defaultModelsDirectory: join(storage, "models"),
+    } as TestSettings,
+    "initializationOptions",
+  );
   const firstDelta = new Map<string, number>();
   client.connection.onNotification(LmDeltaNotification.type, ({ stepId }) => {
     if (!firstDelta.has(stepId)) firstDelta.set(stepId, performance.now());
   });
   try {
-    const step = (stepId: string, request: Pick<Request, "messages" | "tools">) =>
-      client.connection.sendRequest(LmStepRequest.type, { stepId, ...request });
-    await step("warm-up", { messages: [{ role: "user", text: "Hi" }], tools: [] }); // loads the model
+    await client.chat("warm-up", [{ role: "user", content: "Hi" }]);
     const measured: Measured[] = [];
     for (const [index, request] of all.entries()) {
       const stepId = `r${index}`;
       const started = performance.now();
-      const result = await step(stepId, request);
+      const result = await client.connection.sendRequest(LmStepRequest.type, { stepId, ...request });
       const ended = performance.now();
       measured.push({
         firstTokenMs: (firstDelta.get(stepId) ?? ended) - started,
@@ -74,6 +92,10 @@ async function hearthRun(model: string, all: Request[]): Promise<Measured[]> {
         evaluated: result.evaluatedPromptTokens,
       });
     }
+    // The prefix's state is saved after the reply, in the model's queue: wait for it before the server goes.
+    const deadline = Date.now() + 120_000;
+    while (!/Saved the prompt state|Could not save/.test(client.logs.join("")) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
     return measured;
   } finally {
     await client.stop();
@@ -161,7 +183,15 @@ async function llamaServerRun(model: string, all: Request[]): Promise<Measured[]
   try {
     await send({ label: "warm-up", messages: [{ role: "user", text: "Hi" }], tools: [] });
     const measured: Measured[] = [];
-    for (const request of all) measured.push(await send(request));
+    for (const request of all) {
+      // A restart: the server is started again, as VS Code's restart would start llama.vscode's.
+      if (request.afterRestart) {
+        await server.stop();
+        await server.launch();
+        await send({ label: "warm-up", messages: [{ role: "user", text: "Hi" }], tools: [] });
+      }
+      measured.push(await send(request));
+    }
     return measured;
   } catch (error) {
     console.error(server.log.join("").slice(-4000));
@@ -172,7 +202,7 @@ async function llamaServerRun(model: string, all: Request[]): Promise<Measured[]
 }
 
 const model = await templateModelPath("qwen2.5-real-size");
-const all = requests();
+const all = [...requests(), afterRestart()];
 // HEARTH_BENCH_ONLY=llama-server or =hearth runs one side (the other's columns read NaN).
 const only = process.env.HEARTH_BENCH_ONLY;
 const skipped = all.map(() => ({
@@ -181,7 +211,13 @@ const skipped = all.map(() => ({
   promptTokens: Number.NaN,
   evaluated: Number.NaN,
 }));
-const hearth = only === "llama-server" ? skipped : await hearthRun(model, all);
+const storage = mkdtempSync(join(tmpdir(), "hearth-bench-lm-"));
+const restartAt = all.findIndex((request) => request.afterRestart);
+const hearth =
+  only === "llama-server"
+    ? skipped
+    : [...(await hearthRun(model, all.slice(0, restartAt), storage)), ...(await hearthRun(model, all.slice(restartAt), storage))];
+rmSync(storage, { recursive: true, force: true });
 const llama = only === "hearth" ? skipped : await llamaServerRun(model, all);
 
 console.log(
