@@ -34,8 +34,13 @@ export interface CatalogEntry {
   fimOrder?: "prefix-first" | "suffix-first";
   /** Embedders: the text each search query and each indexed chunk starts with, as the model card asks. */
   embeddingPrefixes?: { query: string; document: string };
-  /** false: never the automatic choice (an unchecked file, a non-commercial licence, or handling still to come). */
+  /** false: never the automatic choice (an unchecked file, a non-commercial licence, a draft-sized model, or handling still to come). */
   autoPick?: false;
+  /**
+   * Chat entries: the catalog id of this model's draft model for speculative decoding. Always a smaller entry of the
+   * same family, because a draft's tokens are checked by id against the target's, so both need one vocabulary.
+   */
+  draft?: string;
 }
 
 /** The catalog entry for a hub file, if the catalog names it. */
@@ -44,6 +49,17 @@ export function catalogEntryFor(repo: string, file: string): CatalogEntry | unde
 }
 
 export const CATALOG: readonly CatalogEntry[] = catalogData.models as CatalogEntry[];
+
+/**
+ * The catalog's draft model for a target (an entry or its id): undefined when it names none, or when the draft is
+ * missing or of another family (another vocabulary), so a broken catalog line never pairs mismatched models.
+ */
+export function catalogDraftFor(target: CatalogEntry | string): CatalogEntry | undefined {
+  const entry = typeof target === "string" ? CATALOG.find((candidate) => candidate.id === target) : target;
+  if (entry?.draft === undefined) return undefined;
+  const draft = CATALOG.find((candidate) => candidate.id === entry.draft);
+  return draft?.family === entry.family ? draft : undefined;
+}
 
 export type ModelSource =
   | { kind: "path"; path: string }
