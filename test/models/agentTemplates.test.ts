@@ -79,6 +79,25 @@ describe("agent turns in each template's own tool format", function () {
       false,
     ],
     ["llama-3.1-tools", "Llama 3.1", ['<function=list_directory>{"path": "."}</function>', '"main.ts"'], false],
+    // Qwen3.5 and Qwen3.6 (one vocabulary and wrapper; llama.cpp bundles the Qwen3.5 template).
+    [
+      "qwen3.5-tools",
+      "Qwen",
+      [
+        "<think>\nPondering\n</think><tool_call>\n<function=list_directory>\n<parameter=params>\n",
+        '<tool_response>\n"main.ts"\n</tool_response>',
+      ],
+      true,
+    ],
+    [
+      "gemma-4-tools",
+      "Gemma 4",
+      [
+        '<|channel>thoughtPondering<channel|><|tool_call>call:list_directory{{"path": "."}}<tool_call|>',
+        '<tool_response>response:list_directory{"main.ts"}</tool_response>',
+      ],
+      true,
+    ],
   ];
   for (const [fixture, wrapperName, pieces, thinks] of cases)
     it(`${fixture}: ${wrapperName}'s call and result; ${thinks ? "this turn's thought kept, an earlier turn's dropped" : "no thought rendered as text"}`, async () => {
