@@ -10,7 +10,11 @@
 import type { ContextChunk } from "./contextStore";
 import type { FimTokens } from "./fimFormats";
 
-export type Segment = { special: string } | { text: string };
+/**
+ * A prompt part: a special token by id (never parsed out of text), or text. `orText`: the special token where the
+ * vocabulary has one, else its spelling as text (a format's markers that a fine-tune may or may not have added).
+ */
+export type Segment = { special: string; orText?: boolean } | { text: string };
 
 const REPO_TOKENS = {
   qwen: { repoName: "<|repo_name|>", fileSep: "<|file_sep|>" },

@@ -4,6 +4,7 @@
  * remote engine frees the local models.
  */
 import { Listeners } from "../core/listeners";
+import type { NextEditPromptFormat } from "../core/nextEdit/nextEditFormat";
 import type { CompletionMetrics, EngineLoad, EngineStatus, Hardware } from "../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../shared/settings";
 import type { LlamaEngine } from "./local/llamaEngine";
@@ -105,6 +106,10 @@ export class EngineRouter implements ModelEngine {
 
   predictEdit(input: NextEditInput, options: NextEditOptions): Promise<NextEditResult> {
     return this.active.predictEdit(input, options);
+  }
+
+  nextEditFormat(signal: AbortSignal): Promise<NextEditPromptFormat> {
+    return this.active.nextEditFormat(signal);
   }
 
   agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult> {

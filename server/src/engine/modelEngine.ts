@@ -4,6 +4,7 @@
  */
 
 import type { FimInput } from "../core/fimInput";
+import type { NextEditPromptFormat } from "../core/nextEdit/nextEditFormat";
 import type { ReasoningDelta } from "../core/reasoning";
 import type { Segment } from "../core/repoContext";
 import type { AgentToolCall } from "../shared/agentProtocol";
@@ -68,6 +69,11 @@ export interface NextEditInput {
   currentWindow: string;
   /** Text that ends the rewrite (special tokens among them are matched as tokens). */
   stops: readonly string[];
+  /**
+   * The answer is the whole window rewritten, so it may end early once back in step with the window (earlyStop.ts).
+   * Default true; false for a format whose answer is only the changed blocks (Zeta 2).
+   */
+  earlyStop?: boolean;
 }
 
 export interface NextEditOptions {
@@ -127,6 +133,12 @@ export interface ModelEngine {
    * EngineError the user can act on (no next-edit model, one whose vocabulary lacks the format's tokens).
    */
   predictEdit(input: NextEditInput, options: NextEditOptions): Promise<NextEditResult>;
+  /**
+   * The next-edit model's prompt format, recognised from its vocabulary and name (hearth.nextEdit.format `auto`):
+   * loads the local model if needed, asks a server. Rejects as predictEdit does, or when the model speaks no format
+   * Hearth knows.
+   */
+  nextEditFormat(signal: AbortSignal): Promise<NextEditPromptFormat>;
   /**
    * One step of an agent turn: the model answers or calls tools. Locally a call is grammar-constrained (it always
    * parses and matches the tool's schema); a remote call that doesn't parse comes back as `parseError`.

@@ -194,12 +194,13 @@ class NextEdits {
     }
   }
 
-  private predictionInput(uri: string, text: string, cursorLine: number): PredictionInput {
+  private predictionInput(uri: string, text: string, cursorLine: number, cursorCharacter?: number): PredictionInput {
     const context = this.deps.context.contextFor(uri, text.slice(0, 2000));
     return {
       uri,
       text,
       cursorLine,
+      cursorCharacter,
       path: this.deps.context.pathFor(uri),
       relatedFiles: context?.chunks.filter((chunk) => chunk.uri !== uri) ?? [],
     };
@@ -239,7 +240,7 @@ class NextEdits {
       const { edits, report } = await predictNextEdit(
         deps.engine,
         this.history,
-        this.predictionInput(uri, document.getText(), params.position.line),
+        this.predictionInput(uri, document.getText(), params.position.line, params.position.character),
         settings.nextEdit,
         request.signal,
       );

@@ -6,23 +6,38 @@
 import type { Range } from "vscode-languageserver";
 import { keptEdits } from "../core/nextEdit/editFilters";
 import { type EditHistory, windowBefore } from "../core/nextEdit/editHistory";
-import { editWindow } from "../core/nextEdit/editWindow";
+import { type EditWindow, editWindow } from "../core/nextEdit/editWindow";
 import { rewrittenWindow, SWEEP_MAX_EDITS, SWEEP_STOPS, sweepPrompt } from "../core/nextEdit/sweepPrompt";
-import { lineBreakOf } from "../core/nextEdit/textChange";
+import { type LineChange, lineBreakOf, splitLines } from "../core/nextEdit/textChange";
 import { windowEdits } from "../core/nextEdit/windowEdits";
-import { segmentsAsText } from "../core/repoContext";
-import type { ModelEngine } from "../engine/modelEngine";
+import {
+  ZETA2_DIFF_CONTEXT,
+  ZETA2_MAX_EDITS,
+  ZETA2_STOPS,
+  zeta2Prompt,
+  zeta2RegionHasMarker,
+  zeta2Rewrite,
+} from "../core/nextEdit/zeta2Prompt";
+import { type Segment, segmentsAsText } from "../core/repoContext";
+import type { ModelEngine, NextEditInput } from "../engine/modelEngine";
 import type { NextEditReport } from "../shared/protocol";
 import type { HearthSettings } from "../shared/settings";
 
 /** Related-file chunks in a next-edit prompt: few, since each costs prompt tokens on a small model. */
 const RELATED_CHUNKS = 3;
+/**
+ * Lines of context on each side of the window in a Zeta 2 prompt, which the model reads but does not rewrite (Zed
+ * gives it about 150 tokens around a region of about 350).
+ */
+const ZETA2_CONTEXT_LINES = 8;
 
 export interface PredictionInput {
   uri: string;
   /** The document's text now. */
   text: string;
   cursorLine: number;
+  /** The cursor's character on its line, where the format marks it (Zeta 2); the line's end when not given. */
+  cursorCharacter?: number;
   path: string;
   relatedFiles: readonly { path: string; text: string }[];
 }
@@ -43,23 +58,26 @@ export async function predictNextEdit(
   const window = editWindow(input.text, input.cursorLine);
   const latest = history.latest(input.uri);
   const original = latest ? windowBefore(latest.before, latest.change, window.startLine, window.endLine) : window.text;
-  const prompt = sweepPrompt({
-    path: input.path,
-    relatedFiles: input.relatedFiles.slice(-RELATED_CHUNKS),
-    // Settled edits only: the one in progress is the original → current pair, so typing leaves the history alone.
-    edits: history.settledEdits(SWEEP_MAX_EDITS),
-    originalWindow: original,
-    currentWindow: window.text,
-  });
-  const result = await engine.predictEdit(
-    { prompt, currentWindow: window.text, stops: SWEEP_STOPS },
-    { maxTokens: settings.maxTokens, timeoutMs: settings.timeoutMs, signal, ...mode },
-  );
-  const rewritten = rewrittenWindow(result.rewrite, window.text);
+  const format = settings.format === "auto" ? await engine.nextEditFormat(signal) : settings.format;
+  const request =
+    format === "zeta2"
+      ? zeta2Request(history, input, window, latest?.change)
+      : sweepRequest(history, input, window.text, original);
+  const options = { maxTokens: settings.maxTokens, timeoutMs: settings.timeoutMs, signal, ...mode };
+  if (request.refused) {
+    const metrics = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0, stopReason: "stop" };
+    return { edits: [], report: { promptText: segmentsAsText(request.prompt), ...metrics, dropped: request.refused } };
+  }
+  const result = await engine.predictEdit(request, options);
+  const rewritten = request.rewritten(result.rewrite);
+  if (rewritten === undefined) {
+    const report = { promptText: segmentsAsText(request.prompt), ...result.metrics, dropped: "unreadable" };
+    return { edits: [], report };
+  }
   const found = windowEdits(window.text, rewritten);
   const kept = keptEdits({ current: window.text, original, rewritten, edits: found, complete: result.complete });
   const report: NextEditReport = {
-    promptText: segmentsAsText(prompt),
+    promptText: segmentsAsText(request.prompt),
     ...result.metrics,
     dropped: "dropped" in kept ? kept.dropped : undefined,
   };
@@ -74,4 +92,81 @@ export async function predictNextEdit(
     text: lineBreak === "\n" ? edit.text : edit.text.split("\n").join(lineBreak),
   }));
   return { edits, report };
+}
+
+interface FormatRequest extends NextEditInput {
+  /** The model's answer as the window rewritten; undefined when it can't be read. */
+  rewritten(answer: string): string | undefined;
+  /** Why the model isn't asked at all, if it isn't. */
+  refused?: string;
+}
+
+function sweepRequest(history: EditHistory, input: PredictionInput, current: string, original: string): FormatRequest {
+  const prompt = sweepPrompt({
+    path: input.path,
+    relatedFiles: input.relatedFiles.slice(-RELATED_CHUNKS),
+    // Settled edits only: the one in progress is the original → current pair, so typing leaves the history alone.
+    edits: history.settledEdits(SWEEP_MAX_EDITS),
+    originalWindow: original,
+    currentWindow: current,
+  });
+  return { prompt, currentWindow: current, stops: SWEEP_STOPS, rewritten: (answer) => rewrittenWindow(answer, current) };
+}
+
+/**
+ * Zeta 2 rewrites the window as Zed's region: whole lines with their line breaks, context lines around it, the
+ * cursor marked. Its history is a list of diffs, so the edit in progress is the last of them.
+ */
+function zeta2Request(
+  history: EditHistory,
+  input: PredictionInput,
+  window: EditWindow,
+  inProgress: LineChange | undefined,
+): FormatRequest {
+  const lines = splitLines(input.text);
+  // The window's last line keeps its line break when a line follows (the file's last line has none).
+  const region = window.endLine < lines.length ? `${window.text}\n` : window.text;
+  const cursorLine = Math.min(input.cursorLine, lines.length - 1);
+  const lineStart = lines.slice(window.startLine, cursorLine).reduce((sum, line) => sum + line.length + 1, 0);
+  const line = lines[cursorLine] ?? "";
+  const cursor = lineStart + Math.min(input.cursorCharacter ?? line.length, line.length);
+  // The edit in progress carries Zed's context lines; settled edits keep only their changed lines.
+  const typing = inProgress && {
+    ...inProgress,
+    path: input.path,
+    context: {
+      above: lines.slice(Math.max(0, inProgress.startLine - ZETA2_DIFF_CONTEXT), inProgress.startLine),
+      below: lines.slice(
+        inProgress.startLine + inProgress.after.length,
+        inProgress.startLine + inProgress.after.length + ZETA2_DIFF_CONTEXT,
+      ),
+    },
+  };
+  const edits = [...history.settledEdits(ZETA2_MAX_EDITS), ...(typing ? [typing] : [])].slice(-ZETA2_MAX_EDITS);
+  const prompt: Segment[] = zeta2Prompt({
+    path: input.path,
+    relatedFiles: input.relatedFiles.slice(-RELATED_CHUNKS),
+    edits,
+    before: lines
+      .slice(Math.max(0, window.startLine - ZETA2_CONTEXT_LINES), window.startLine)
+      .map((text) => `${text}\n`)
+      .join(""),
+    region,
+    cursor,
+    after: lines.slice(window.endLine, window.endLine + ZETA2_CONTEXT_LINES).join("\n"),
+  });
+  return {
+    prompt,
+    currentWindow: window.text,
+    stops: ZETA2_STOPS,
+    // The answer is the changed blocks only: nothing to compare with the window until it ends.
+    earlyStop: false,
+    // Zed makes no prediction where the region spells a marker: the answer could not be told from it.
+    refused: zeta2RegionHasMarker(region) ? "regionSpellsMarker" : undefined,
+    rewritten: (answer) => {
+      const rewrittenRegion = zeta2Rewrite(answer, region);
+      if (rewrittenRegion === undefined || region === window.text) return rewrittenRegion;
+      return rewrittenRegion.endsWith("\n") ? rewrittenRegion.slice(0, -1) : rewrittenRegion;
+    },
+  };
 }

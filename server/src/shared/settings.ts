@@ -11,8 +11,11 @@ export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
 export type EngineKind = "local" | "remote";
 export type RemoteApi = "llama-server" | "openai";
 export type RemoteFimFormat = "auto" | "qwen" | "codegemma" | "starcoder" | "mellum" | "deepseek" | "seed" | "codestral";
-/** A next-edit model's prompt format: `auto` recognises it from the model's name (Sweep's `sweep-next-edit-*`). */
-export type NextEditFormat = "auto" | "sweep";
+/**
+ * A next-edit model's prompt format: `auto` recognises it from the model's vocabulary and name (Sweep's
+ * `sweep-next-edit-*`, Zed's Zeta 2 on Seed-Coder).
+ */
+export type NextEditFormat = "auto" | "sweep" | "zeta2";
 /** How soon next edits are asked for after typing (see hearth.nextEdit.eagerness). */
 export type NextEditEagerness = "low" | "normal" | "high";
 
@@ -295,7 +298,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
       nextEdit: {
         enabled: boolean(nextEdit, "enabled", defaults.nextEdit.enabled, "nextEdit.enabled"),
         model: string(nextEdit, "model", defaults.nextEdit.model, "nextEdit.model"),
-        format: choice(nextEdit.format, ["auto", "sweep"] as const, defaults.nextEdit.format, "nextEdit.format"),
+        format: choice(nextEdit.format, ["auto", "sweep", "zeta2"] as const, defaults.nextEdit.format, "nextEdit.format"),
         eagerness: choice(
           nextEdit.eagerness,
           ["low", "normal", "high"] as const,

@@ -6,6 +6,7 @@
 
 import { freemem } from "node:os";
 import { Listeners } from "../../core/listeners";
+import type { NextEditPromptFormat } from "../../core/nextEdit/nextEditFormat";
 import type { Logger } from "../../logger";
 import { type CompletionMetrics, cpuOnlyHardware, type EngineStatus, type Hardware } from "../../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
@@ -142,6 +143,12 @@ export class LlamaEngine implements ModelEngine {
       options.signal.throwIfAborted();
       return generateNextEdit(loaded, input, options, this.gate);
     });
+  }
+
+  async nextEditFormat(signal: AbortSignal): Promise<NextEditPromptFormat> {
+    const loaded = await this.nextEditSlot.ensureLoaded();
+    signal.throwIfAborted();
+    return loaded.format;
   }
 
   async chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply> {

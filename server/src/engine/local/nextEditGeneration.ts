@@ -26,14 +26,14 @@ export async function generateNextEdit(
   for (const segment of input.prompt) {
     if ("special" in segment) {
       const id = loaded.specialTokenId(segment.special);
-      if (id === undefined) {
+      if (id === undefined && segment.orText) prompt.push(...model.tokenize(segment.special, false));
+      else if (id === undefined) {
         throw new EngineError(
           `${loaded.name} is not a next-edit model: its vocabulary has no ${segment.special} token.`,
           'Set hearth.nextEdit.model to a next-edit model (for example sweep-next-edit-1.5B), or set it to "" to use ghost text only.',
           "hearth.nextEdit.model",
         );
-      }
-      prompt.push(id as Token);
+      } else prompt.push(id as Token);
     } else if (segment.text !== "") prompt.push(...model.tokenize(segment.text, false));
   }
   if (prompt.length + options.maxTokens > sequence.contextSize) {
@@ -82,7 +82,7 @@ export async function generateNextEdit(
       stopReason = "stop";
       break;
     }
-    if (text.endsWith("\n")) {
+    if (input.earlyStop !== false && text.endsWith("\n")) {
       rewrite = rejoinedWindow(text, input.currentWindow);
       if (rewrite !== undefined) {
         stopReason = "rejoined";

@@ -4,7 +4,7 @@
  */
 import { basename } from "node:path";
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
-import { SWEEP_FILE_SEP } from "../../core/nextEdit/sweepPrompt";
+import { type NextEditPromptFormat, recogniseNextEditFormat } from "../../core/nextEdit/nextEditFormat";
 import { EngineError } from "../engineError";
 import { loadLlamaModule } from "./llamaRuntime";
 import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
@@ -25,6 +25,8 @@ export interface NextEditModel extends PreparedModel {
   speculationSequence: LlamaContextSequence;
   /** The id of a special token spelled exactly so, if the vocabulary has one. */
   specialTokenId(text: string): number | undefined;
+  /** The prompt format recognised from the vocabulary and file name (hearth.nextEdit.format `auto`). */
+  format: NextEditPromptFormat;
 }
 
 export async function prepareNextEditModel(
@@ -38,11 +40,13 @@ export async function prepareNextEditModel(
     const tokens = model.tokenize(text, true);
     return tokens.length === 1 && model.isSpecialToken(tokens[0]) ? (tokens[0] as number) : undefined;
   };
-  // Sweep's format (the one there is) separates its blocks with a special token the vocabulary must have.
-  if (specialTokenId(SWEEP_FILE_SEP) === undefined) {
+  // Each format's blocks are marked by special tokens the vocabulary must have: Sweep's <|file_sep|> (Qwen),
+  // Zeta 2's <[fim-suffix]> and the rest (Seed-Coder).
+  const format = recogniseNextEditFormat({ name, hasSpecialToken: (text) => specialTokenId(text) !== undefined });
+  if (format === undefined) {
     throw new EngineError(
-      `${name} is not a next-edit model: its vocabulary has no ${SWEEP_FILE_SEP} token.`,
-      'Set hearth.nextEdit.model to a next-edit model (for example sweep-next-edit-1.5B), or to "" for ghost text only.',
+      `${name} is not a next-edit model: its vocabulary has no <|file_sep|> token (Sweep's format), nor Seed-Coder's <[fim-suffix]> (Zeta 2's).`,
+      'Set hearth.nextEdit.model to a next-edit model (for example sweep-next-edit-1.5B or zeta-2.1), or to "" for ghost text only.',
       "hearth.nextEdit.model",
     );
   }
@@ -55,6 +59,7 @@ export async function prepareNextEditModel(
     sequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor(PROMPT_LOOKUP) }),
     speculationSequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor(PROMPT_LOOKUP) }),
     specialTokenId,
+    format,
     notice: contextNotice(context, contextSize, model),
     describe: () => `next edit, context ${context.contextSize} tokens, prompt-lookup decoding`,
     dispose: () => context.dispose(),

@@ -5,6 +5,7 @@
  */
 
 import { Listeners } from "../../core/listeners";
+import { type NextEditPromptFormat, recogniseNextEditFormat } from "../../core/nextEdit/nextEditFormat";
 import type { Logger } from "../../logger";
 import type { CompletionMetrics, EngineStatus } from "../../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
@@ -129,6 +130,14 @@ export class RemoteEngine implements ModelEngine {
       if (!isAbortError(error)) this.fail("nextEdit", error);
       throw error;
     }
+  }
+
+  async nextEditFormat(signal: AbortSignal): Promise<NextEditPromptFormat> {
+    const { api, nextEditModel } = this.settings.remote;
+    // Unrecognised: Sweep's, whose request then says what the model lacks.
+    if (api !== "llama-server") return recogniseNextEditFormat({ name: nextEditModel }) ?? "sweep";
+    const info = await this.llamaServer.describe(signal);
+    return recogniseNextEditFormat({ name: info.model, hasSpecialToken: (text) => info.specialIds.has(text) }) ?? "sweep";
   }
 
   async chat(input: ChatInput, options: ChatGenerationOptions): Promise<ChatReply> {

@@ -42,7 +42,7 @@ async function readRewrite(
     if (event.text !== "") {
       text += event.text;
       chunks++;
-      if (event.text.includes("\n")) {
+      if (input.earlyStop !== false && event.text.includes("\n")) {
         rewrite = rejoinedWindow(asWritten(text), input.currentWindow);
         if (rewrite !== undefined) {
           stopReason = "rejoined"; // leaving the loop closes the request: the server stops generating
@@ -84,7 +84,12 @@ export async function llamaServerNextEdit(
   options: NextEditOptions,
 ): Promise<NextEditResult> {
   const started = performance.now();
-  const prompt = await llamaServer.segmentTokens(input.prompt, options.signal);
+  // A marker the vocabulary may lack goes as its spelling where the server knows no token for it.
+  const { specialIds } = await llamaServer.describe(options.signal);
+  const segments = input.prompt.map((segment) =>
+    "special" in segment && segment.orText && !specialIds.has(segment.special) ? { text: segment.special } : segment,
+  );
+  const prompt = await llamaServer.segmentTokens(segments, options.signal);
   if (prompt === undefined) {
     const specials = [...new Set(input.prompt.flatMap((segment) => ("special" in segment ? [segment.special] : [])))];
     throw new RemoteError(
