@@ -50,7 +50,7 @@ process.on("unhandledRejection", (reason) => {
 const configuration = new ConfigurationReader(connection, log);
 const locator = new ModelLocator(() => engine.hardware());
 const engine: EngineRouter = new EngineRouter(
-  new LlamaEngine(log, locator.locateRole, locator.locateEmbedding, () => locator.prefixCacheDirectory()),
+  new LlamaEngine(log, locator.locateRole, locator.locateEmbedding, () => locator.prefixCacheDirectory(), locator.locateDraft),
   new RemoteEngine(log, remoteApiKey),
 );
 

@@ -50,6 +50,7 @@ export function registerChat({ connection, engine, ready, log, settings, folders
         thoughtMs: reply.thoughtMs,
         stopReason: reply.stopReason,
         truncated: reply.truncated,
+        draftTokens: reply.draftTokens,
       };
     } catch (error) {
       if (isAbortError(error) || signal.aborted) {

@@ -25,6 +25,9 @@ export interface LocatedModel {
 /** Resolves a role's model setting (a path, catalog id, `hf:` URI or `auto`) for the local engine. */
 export type LocateModel = (role: ModelRole, settings: HearthSettings) => Promise<LocatedModel>;
 
+/** Resolves hearth.chat.draftModel the same way (`auto`: the catalog's pair for the chat model); undefined: none. */
+export type LocateDraftModel = (settings: HearthSettings) => Promise<LocatedModel | undefined>;
+
 /** Resolves hearth.agent.embeddingModel the same way. */
 export type LocateEmbeddingModel = (settings: HearthSettings) => Promise<LocatedModel>;
 
@@ -180,6 +183,8 @@ export interface ChatReply {
   generatedTokens: number;
   /** Time spent generating (after the prompt), in milliseconds. */
   generationMs: number;
+  /** Speculative decoding (a draft model, or lookup for a fix): tokens drafted, and how many the model kept. */
+  draftTokens?: { drafted: number; accepted: number };
 }
 
 /** A tool as the model is told about it: JSON Schema parameters (an object whose properties are all required). */

@@ -80,3 +80,17 @@ export function recommend(hardware: Hardware): Recommendation {
   const alone = largestFitting("chat", hardware, 0, 0, [...onGpu, "partial", "cpu"]);
   return { completion, chat: alone, chatOnDemand: alone !== undefined };
 }
+
+/**
+ * Whether `draft` fits beside `target` (hearth.chat.draftModel `auto`): with the target's memory taken, the draft
+ * must fit too, and on the GPU when the target runs there (a draft on the CPU beside a GPU target would make every
+ * guess slower than the target's own token). `usedVram`/`usedRam`: what other models (completion) already take.
+ */
+export function draftFits(target: CatalogEntry, draft: CatalogEntry, hardware: Hardware, usedVram = 0, usedRam = 0): boolean {
+  const targetFit = fitOf(target, hardware, usedVram, usedRam);
+  if (targetFit === "too-large") return false;
+  const onGpu = targetFit === "gpu";
+  const need = memoryNeeded(target);
+  const draftFit = fitOf(draft, hardware, usedVram + (onGpu ? need : 0), usedRam + (onGpu ? 0 : need));
+  return onGpu ? draftFit === "gpu" : draftFit !== "too-large";
+}

@@ -5,11 +5,16 @@
 import { existsSync } from "node:fs";
 import { freemem, homedir } from "node:os";
 import { dirname, join } from "node:path";
-import type { LocatedModel as EngineLocatedModel, LocateEmbeddingModel, LocateModel } from "../engine/modelEngine";
+import type {
+  LocatedModel as EngineLocatedModel,
+  LocateDraftModel,
+  LocateEmbeddingModel,
+  LocateModel,
+} from "../engine/modelEngine";
 import { cpuOnlyHardware, type Hardware } from "../shared/protocol";
 import type { CatalogRole, HearthSettings } from "../shared/settings";
-import { type CatalogEntry, catalogEntryFor, type ModelSource, resolveModelSource } from "./catalog";
-import { type Recommendation, recommend } from "./fit";
+import { type CatalogEntry, catalogDraftFor, catalogEntryFor, type ModelSource, resolveModelSource } from "./catalog";
+import { draftFits, memoryNeeded, type Recommendation, recommend } from "./fit";
 import { resolveHubEndpoint } from "./hubClient";
 
 export interface LocatedModel extends EngineLocatedModel {
@@ -62,6 +67,37 @@ export class ModelLocator {
     const located = { path: source.path, embeddingPrefixes: entry?.embeddingPrefixes };
     if (existsSync(source.path)) return located;
     return { ...located, missingDownload: { repo: source.repo, file: source.file, sizeBytes: entry?.sizeBytes, entry } };
+  }
+
+  /**
+   * hearth.chat.draftModel, resolved like a role's model; `auto` is the catalog's pair for the chat model when the chat
+   * model is a catalog entry and both fit this machine (fit.ts, beside the recommended completion model); "" is none.
+   */
+  readonly locateDraft: LocateDraftModel = async (settings) => {
+    const setting = settings.chat.draftModel.trim();
+    if (setting === "") return undefined;
+    if (setting !== "auto") return this.locate(setting, "chat", settings);
+    const recommendation = await this.recommend();
+    const chat = this.catalogEntryOf(settings.chat.model, recommendation.chat, settings);
+    const draft = chat && catalogDraftFor(chat);
+    if (!chat || !draft) return undefined;
+    const hardware = await this.hardware().catch(() => cpuOnlyHardware(freemem()));
+    const completion = recommendation.completion;
+    const used = completion ? memoryNeeded(completion) : 0;
+    const gpu = hardware.backend !== "cpu";
+    if (!draftFits(chat, draft, hardware, gpu ? used : 0, gpu ? 0 : used)) return undefined;
+    return this.locate(draft.id, "chat", settings);
+  };
+
+  /** The catalog entry a model setting names (an id, `auto`, or an `hf:` URI of a catalog file), if any. */
+  private catalogEntryOf(
+    setting: string,
+    autoPick: CatalogEntry | undefined,
+    settings: HearthSettings,
+  ): CatalogEntry | undefined {
+    const source = resolveModelSource(setting, this.directory(settings), autoPick);
+    if (source.kind === "path") return undefined;
+    return source.entry ?? catalogEntryFor(source.repo, source.file);
   }
 
   /** hearth.agent.embeddingModel, resolved like a role's model. */

@@ -35,6 +35,11 @@ export interface ChatSendResult {
   stopReason: string;
   /** Labels of context items cut or left out to fit the model's context. */
   truncated: string[];
+  /**
+   * Speculative decoding, when it ran (a draft model, or prompt lookup for a fix): tokens guessed, and how many of
+   * them the model kept (each kept token is one it would have written itself).
+   */
+  draftTokens?: { drafted: number; accepted: number };
 }
 
 /**

@@ -49,6 +49,12 @@ export interface HearthSettings {
     maxTokens: number;
     /** Sampling temperature; 0 is greedy. Default 0.6 (what DeepSeek-R1 distills are tuned for). */
     temperature: number;
+    /**
+     * A small model of the chat model's family that drafts tokens for it to verify several at a time (speculative
+     * decoding): a catalog id, `hf:` URI or `.gguf` path; `auto` takes the catalog's pair for the chat model when
+     * both fit in memory; "" (the default) none.
+     */
+    draftModel: string;
   };
   nextEdit: {
     /** Next-edit suggestions (edits away from the cursor) on or off. Default true; they need a next-edit model. */
@@ -142,7 +148,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
     suggestionCache: true,
     disabledLanguages: ["plaintext"],
   },
-  chat: { model: "auto", maxTokens: 2048, temperature: 0.6 },
+  chat: { model: "auto", maxTokens: 2048, temperature: 0.6, draftModel: "" },
   nextEdit: { enabled: true, model: "", format: "auto", eagerness: "normal", maxTokens: 512, timeoutMs: 5000 },
   agent: {
     maxToolCalls: 25,
@@ -171,7 +177,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
 /** Settings whose change means a model must be loaded again, per role. */
 export const SETTINGS_NEEDING_MODEL_RELOAD = {
   completion: ["completion.model", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
-  chat: ["chat.model", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
+  chat: ["chat.model", "chat.draftModel", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
   nextEdit: ["nextEdit.model", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
 } as const;
 
@@ -294,6 +300,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
         model: string(chat, "model", defaults.chat.model, "chat.model"),
         maxTokens: integer(chat, "maxTokens", defaults.chat.maxTokens, 16, 32768, "chat.maxTokens"),
         temperature: number(chat, "temperature", defaults.chat.temperature, 0, 2, "chat.temperature"),
+        draftModel: string(chat, "draftModel", defaults.chat.draftModel, "chat.draftModel"),
       },
       nextEdit: {
         enabled: boolean(nextEdit, "enabled", defaults.nextEdit.enabled, "nextEdit.enabled"),

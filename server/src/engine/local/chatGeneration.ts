@@ -8,11 +8,13 @@ import { finishedReply, type ReasoningDelta, ReasoningStream } from "../../core/
 import type { ChatInput, ChatReply } from "../modelEngine";
 import type { ChatModel } from "./chatModel";
 import { chatHistory, endsWithTokenTrigger, opensThoughtOnResponse, stopTriggers, thoughtTags } from "./chatTemplateRules";
+import { canSpeculate } from "./draftModel";
 import type { PriorityGate } from "./priorityGate";
 import { evaluatePrompt } from "./promptEvaluation";
+import { type DraftSources, noDraftStats, speculativeTokens } from "./speculativeDecoding";
 
 export interface ChatOptions {
-  /** `fix` uses the sequence with prompt-lookup decoding. Default `chat`. */
+  /** `fix` runs on a sequence of its own and drafts by prompt lookup too (a fix mostly copies). Default `chat`. */
   purpose?: "chat" | "fix";
   maxTokens: number;
   temperature: number;
@@ -38,10 +40,15 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   const head = prompt.slice(0, -1);
   const last = prompt[prompt.length - 1];
 
-  // The prompt-lookup predictor drafts from these tokens (a no-op on a sequence without a predictor).
-  sequence.tokenPredictor?.updateInputTokens?.(prompt.slice());
   // Completions go first: the chat prompt waits for the gate before each chunk.
-  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, () => options.gate.whenClear());
+  const whenClear = () => options.gate.whenClear();
+  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, whenClear);
+  // The draft model reads the prompt too (it is small: a fraction of the chat model's time).
+  const draft = loaded.draft;
+  if (draft && !options.signal.aborted) await evaluatePrompt(draft.sequence, head, options.signal, whenClear);
+  const sources: DraftSources = { lookup: options.purpose === "fix" && canSpeculate(model), model: draft };
+  const stats = noDraftStats();
+  const speculating = sources.lookup || sources.model !== undefined;
 
   const stream = new ReasoningStream(startsInThought, tags);
   const started = performance.now();
@@ -50,7 +57,10 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   let raw = "";
   let stopReason = "maxTokens";
   if (!options.signal.aborted) {
-    for await (const token of sequence.evaluate([last], { temperature: options.temperature, yieldEogToken: true })) {
+    const tokens = speculating
+      ? speculativeTokens(sequence, prompt, { temperature: options.temperature, sources, stats })
+      : sequence.evaluate([last], { temperature: options.temperature, yieldEogToken: true });
+    for await (const token of tokens) {
       if (model.isEogToken(token)) {
         stopReason = "eog";
         break;
@@ -92,5 +102,6 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
     evaluatedPromptTokens,
     generatedTokens: generated.length,
     generationMs: performance.now() - started,
+    draftTokens: speculating ? stats : undefined,
   };
 }

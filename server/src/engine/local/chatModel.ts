@@ -4,8 +4,11 @@
  */
 import { basename } from "node:path";
 import type { ChatWrapper, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
+import type { LocatedModel } from "../modelEngine";
+import { type DraftLoad, type DraftModel, loadDraftModel } from "./draftModel";
 import { loadLlamaModule } from "./llamaRuntime";
 import { LmContextHolder } from "./lmContext";
+import type { ModelLease } from "./modelCache";
 import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
 import type { PrefixStateCache } from "./prefixStateCache";
 
@@ -14,11 +17,21 @@ export interface ChatModel extends PreparedModel {
   model: LlamaModel;
   context: LlamaContext;
   sequence: LlamaContextSequence;
-  /** For fixes, which mostly copy their input: it drafts tokens by looking them up in the prompt (prompt-lookup decoding). */
+  /** For fixes, so a fix never evicts the chat's cache; they draft by prompt lookup (speculativeDecoding.ts). */
   fixSequence: LlamaContextSequence;
   wrapper: ChatWrapper;
   /** The context for VS Code's chat (hearth/lm), on these weights, made at its first request. */
   lm: LmContextHolder;
+  /** hearth.chat.draftModel, loaded and checked against this model's vocabulary; none when unset or refused. */
+  draft?: DraftModel;
+  /** The draft named is a download not made yet: the chat model loads again once it is. */
+  draftMissing: boolean;
+}
+
+/** How the chat model finds its draft model: where hearth.chat.draftModel points, and the runtime to load it on. */
+export interface DraftSource {
+  locate(): Promise<LocatedModel | undefined>;
+  acquire(path: string): Promise<ModelLease>;
 }
 
 export async function prepareChatModel(
@@ -28,25 +41,34 @@ export async function prepareChatModel(
   threads: number,
   /** Where VS Code's chat's prefix state is saved across restarts (prefixStateCache.ts); none: not saved. */
   prefixCache: () => PrefixStateCache | undefined = () => undefined,
+  draftSource?: DraftSource,
 ): Promise<ChatModel> {
   const name = basename(path);
   // node-llama-cpp is ESM with top-level await: values come through the dynamic import, never a static one.
-  const { resolveChatWrapper, InputLookupTokenPredictor } = await loadLlamaModule();
+  const { resolveChatWrapper } = await loadLlamaModule();
   const wrapper = resolveChatWrapper(model);
   const context = await createContextOrExplain(model, name, contextSize, threads, 2);
   const lm = new LmContextHolder(model, name, threads, { modelPath: path, cacheOf: prefixCache });
+  const drafting: DraftLoad = draftSource
+    ? await loadDraftModel(model, await draftSource.locate(), draftSource.acquire, context.contextSize, threads)
+    : { missing: false };
+  const draft = drafting.draft;
   return {
     name,
     model,
     context,
     sequence: context.getSequence(),
-    fixSequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor() }),
+    fixSequence: context.getSequence(),
     wrapper,
     lm,
-    notice: contextNotice(context, contextSize, model),
-    describe: () => `chat template: ${wrapper.wrapperName}, context ${context.contextSize} tokens`,
+    draft,
+    draftMissing: drafting.missing,
+    notice: [contextNotice(context, contextSize, model), drafting.notice].filter(Boolean).join(" ") || undefined,
+    describe: () =>
+      `chat template: ${wrapper.wrapperName}, context ${context.contextSize} tokens${draft ? `, draft model ${draft.name}` : ""}`,
     dispose: async () => {
       await lm.dispose();
+      await draft?.dispose();
       await context.dispose();
     },
   };

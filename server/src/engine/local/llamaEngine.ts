@@ -20,6 +20,7 @@ import type {
   FimGenerationOptions,
   FimInput,
   FimResult,
+  LocateDraftModel,
   LocateEmbeddingModel,
   LocateModel,
   ModelEngine,
@@ -63,6 +64,9 @@ export class LlamaEngine implements ModelEngine {
     locateEmbedding: LocateEmbeddingModel = async (settings) => ({ path: settings.agent.embeddingModel }),
     /** Where VS Code's chat's prefix states are saved (asked when its context is made); none: never saved. */
     prefixCacheDirectory: () => string | undefined = () => undefined,
+    /** Where hearth.chat.draftModel points (the models feature resolves `auto` and catalog ids); the default takes a path. */
+    locateDraft: LocateDraftModel = async (settings) =>
+      settings.chat.draftModel === "" || settings.chat.draftModel === "auto" ? undefined : { path: settings.chat.draftModel },
   ) {
     this.runtimes = new RuntimeProvider(log);
     this.embedder = new Embedder(this.runtimes, locateEmbedding);
@@ -92,7 +96,8 @@ export class LlamaEngine implements ModelEngine {
       (s) => s.chat.model,
       "hearth.chat.model",
       locate("chat"),
-      (model, path, contextSize, threads) => prepareChatModel(model, path, contextSize, threads, prefixCache),
+      (model, path, contextSize, threads, { settings, acquire }) =>
+        prepareChatModel(model, path, contextSize, threads, prefixCache, { locate: () => locateDraft(settings), acquire }),
       deps,
     );
     this.nextEditSlot = new ModelSlot(
@@ -222,6 +227,8 @@ export class LlamaEngine implements ModelEngine {
     this.completion.retryIfFailed();
     this.chatSlot.retryIfFailed();
     this.nextEditSlot.retryIfFailed();
+    // A chat model that runs without its draft because the draft wasn't downloaded takes it now.
+    if (this.chatSlot.loaded?.draftMissing) this.chatSlot.reload();
   }
 
   /** The backend and free memory, for choosing models. */

@@ -11,7 +11,7 @@ import { EngineError } from "../engineError";
 import type { LocatedModel } from "../modelEngine";
 import type { RuntimeProvider } from "./llamaRuntime";
 import { explainLoadFailure, isOutOfMemory } from "./loadFailure";
-import { cpuFallbacks, type ModelCache } from "./modelCache";
+import { cpuFallbacks, type ModelCache, type ModelLease } from "./modelCache";
 import { checkModelFile } from "./modelFileCheck";
 
 /** Load progress is reported at most this often, to keep status notifications cheap. */
@@ -23,6 +23,13 @@ export interface PreparedModel {
   /** Something the user should know about how it was loaded (a context reduced to fit memory). */
   notice?: string;
   dispose(): Promise<void>;
+}
+
+/** What a role may need beyond its own model: the settings it loaded with, and another model on the same runtime. */
+export interface PrepareExtras {
+  settings: HearthSettings;
+  /** Loads (or shares) another model file's weights on this role's runtime: a draft model. */
+  acquire(path: string): Promise<ModelLease>;
 }
 
 export interface SlotDependencies {
@@ -47,7 +54,13 @@ export class ModelSlot<T extends PreparedModel> {
     private readonly currentSetting: (settings: HearthSettings) => string,
     private readonly setting: string,
     private readonly locate: (settings: HearthSettings) => Promise<LocatedModel>,
-    private readonly prepare: (model: LlamaModel, path: string, contextSize: number, threads: number) => Promise<T>,
+    private readonly prepare: (
+      model: LlamaModel,
+      path: string,
+      contextSize: number,
+      threads: number,
+      more: PrepareExtras,
+    ) => Promise<T>,
     private readonly deps: SlotDependencies,
   ) {
     this.statusValue = { role, state: "idle" };
@@ -156,7 +169,10 @@ export class ModelSlot<T extends PreparedModel> {
       }
       let prepared: T;
       try {
-        prepared = await this.prepare(lease.model, path, settings.local.contextSize, threads);
+        prepared = await this.prepare(lease.model, path, settings.local.contextSize, threads, {
+          settings,
+          acquire: (other) => this.deps.cache.acquire(runtime, key, other, () => undefined),
+        });
       } catch (error) {
         await lease.release();
         throw error;
@@ -195,6 +211,13 @@ export class ModelSlot<T extends PreparedModel> {
       setStatus(status);
       throw error instanceof EngineError ? error : new EngineError(status.message ?? "Model load failed.", status.fix ?? "");
     }
+  }
+
+  /** Loads the model again now (a draft it lacked has been downloaded). */
+  reload(): void {
+    if (this.current === undefined) return;
+    this.unload();
+    this.warmUp();
   }
 
   /** Frees the model (once queued requests finish), e.g. when the remote engine takes over. */
