@@ -4,11 +4,13 @@
  *
  *   npm run bench:draft          (HEARTH_BENCH_THREADS=N to override the thread count)
  *
- * Two pairs:
+ * The pairs:
  * - agreeing: a real-size bigram model (Qwen2.5-Coder-0.5B's compute, scripted output) with the tiny bigram of the
- *   same script as its draft: every draft is right, the best case;
- * - refused: the realistic-speed model (random weights, Qwen2.5 vocabulary) with a draft-sized random model of the
- *   same vocabulary: every draft is wrong, the cost of trying.
+ *   same script as its draft: every guess is right, the best case (a 62-token reply, and a 256-token one);
+ * - confidently wrong: the real-size bigram that writes `z` forever, with the tiny bigram of another script as its
+ *   draft: every guess is refused, the cost of trying;
+ * - the realistic-speed model (random weights, Qwen2.5 vocabulary) with a draft-sized random model of the same
+ *   vocabulary: what random models happen to agree on.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -22,27 +24,44 @@ import { bigramModelPath, testModelCacheDirectory } from "../test/fixtures/gguf/
 
 const ROOT = join(import.meta.dirname, "..");
 const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
-const RUNS = 3;
+const RUNS = 5;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const copyTarget = join(testModelCacheDirectory(), "bigram-qwen-copy-realsize-v1.gguf");
-if (!existsSync(copyTarget)) writeBigramModel(copyTarget, "qwen", "copy", REAL_SIZE);
 const cache = testModelCacheDirectory();
+function realSize(variant: "copy" | "endlessChat"): string {
+  const path = join(cache, `bigram-qwen-${variant === "copy" ? "copy" : "endless"}-realsize-v1.gguf`);
+  if (!existsSync(path)) writeBigramModel(path, "qwen", variant, REAL_SIZE);
+  return path;
+}
 
 const cases = [
   {
-    name: "agreeing draft (real-size bigram, tiny bigram draft)",
-    model: copyTarget,
+    name: "agreeing draft, scripted reply (real-size bigram, tiny bigram draft)",
+    model: realSize("copy"),
     draft: bigramModelPath("qwen", "copy"),
     content: "Say the alphabet.",
     maxTokens: 96,
   },
   {
-    name: "refused draft (realistic-speed model, random draft)",
+    name: "agreeing draft, long reply",
+    model: realSize("endlessChat"),
+    draft: bigramModelPath("qwen", "endlessChat"),
+    content: "Go on.",
+    maxTokens: 256,
+  },
+  {
+    name: "confidently wrong draft, long reply (every guess refused)",
+    model: realSize("endlessChat"),
+    draft: bigramModelPath("qwen", "copy"),
+    content: "Go on.",
+    maxTokens: 256,
+  },
+  {
+    name: "realistic-speed model, random draft of the same vocabulary",
     model: speedModelPath(cache, ROOT),
     draft: speedDraftModelPath(cache, ROOT),
     content: "Write a function that parses a date.",
@@ -97,5 +116,5 @@ console.log(`\nHearth chat engine, CPU, ${THREADS} threads, greedy; median of ${
 console.log("| pair | tokens per reply | no draft (tok/s) | with draft (tok/s) | speed-up | draft tokens kept | same reply |");
 console.log("|---|---|---|---|---|---|---|");
 for (const row of rows) console.log(row);
-console.log(`\n(${CHAT_SCRIPTS.copy.length}-character scripted reply in the agreeing case.)`);
+console.log(`\n(The scripted reply is ${CHAT_SCRIPTS.copy.length} characters; the long ones stop at the token cap.)`);
 process.exit(0);

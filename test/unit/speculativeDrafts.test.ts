@@ -52,7 +52,10 @@ describe("speculation (pure)", () => {
       const length = new DraftLength();
       const pausedFor = () => {
         let plain = 0;
-        while (length.next() === 0) plain++;
+        while (length.next() === 0 && plain < 1000) {
+          length.advance(1);
+          plain++;
+        }
         return plain;
       };
       length.record(4, 0);
@@ -66,6 +69,19 @@ describe("speculation (pure)", () => {
       length.record(2, 0);
       length.record(2, 0);
       assert.equal(pausedFor(), 8, "a kept token resets the pause");
+    });
+
+    it("pauses at once when the draft model was unsure of its first guess, for longer each time", () => {
+      const length = new DraftLength();
+      length.unsure();
+      assert.equal(length.next(), 0, "paused");
+      length.advance(7);
+      assert.equal(length.next(), 0);
+      length.advance(1);
+      assert.equal(length.next(), DRAFT_LENGTH.initial, "the length it had");
+      length.unsure();
+      length.advance(8);
+      assert.equal(length.next(), 0, "the second pause is longer");
     });
 
     it("ignores rounds that drafted nothing", () => {

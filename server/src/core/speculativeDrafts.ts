@@ -49,7 +49,7 @@ export function lookupDraft<T>(history: readonly T[], length: number): T[] {
 }
 
 /** Draft lengths: the longest a verification batch gets, and where a draft model starts. */
-export const DRAFT_LENGTH = { shortest: 2, initial: 4, longest: 16 } as const;
+export const DRAFT_LENGTH = { shortest: 1, initial: 4, longest: 16 } as const;
 /** After this many rounds in a row with nothing accepted, drafting pauses (for longer each time). */
 const REFUSED_ROUNDS_BEFORE_PAUSE = 2;
 const PAUSE_TOKENS = { shortest: 8, longest: 256 } as const;
@@ -57,8 +57,8 @@ const PAUSE_TOKENS = { shortest: 8, longest: 256 } as const;
 /**
  * Adapts the draft length to how much of the drafts the target accepts: a whole accepted draft doubles it, a partial
  * one sets it just past what was accepted. Drafts refused round after round (a draft model that disagrees with this
- * target, a reply that copies nothing) pause drafting for a number of plain tokens that doubles each time, so a
- * useless draft costs little; one accepted token ends the pauses.
+ * target, or is unsure of everything, a reply that copies nothing) pause drafting for a number of plain tokens that
+ * doubles each time, so a useless draft costs little; one accepted token ends the pauses.
  */
 export class DraftLength {
   private length: number;
@@ -70,30 +70,42 @@ export class DraftLength {
     this.length = clamp(initial);
   }
 
-  /** Tokens to draft for the next round: 0 while drafting is paused. */
+  /** Tokens to draft now: 0 while drafting is paused. */
   next(): number {
-    if (this.pausedFor > 0) {
-      this.pausedFor--;
-      return 0;
-    }
-    return this.length;
+    return this.pausedFor > 0 ? 0 : this.length;
   }
 
-  /** Records how many of `drafted` tokens the target accepted. */
+  /** Plain tokens were generated: a pause runs out with them. */
+  advance(tokens: number): void {
+    this.pausedFor = Math.max(0, this.pausedFor - tokens);
+  }
+
+  /** Records how many of `drafted` tokens the target accepted (a round that drafted nothing doesn't count). */
   record(drafted: number, accepted: number): void {
     if (drafted === 0) return;
     if (accepted === 0) {
       this.length = DRAFT_LENGTH.shortest;
-      if (++this.refusedRounds >= REFUSED_ROUNDS_BEFORE_PAUSE) {
-        this.pausedFor = this.pause;
-        this.pause = Math.min(PAUSE_TOKENS.longest, this.pause * 2);
-        this.refusedRounds = 0;
-      }
+      this.refused();
       return;
     }
     this.refusedRounds = 0;
     this.pause = PAUSE_TOKENS.shortest;
     this.length = clamp(accepted === drafted ? drafted * 2 : accepted + 1);
+  }
+
+  /**
+   * The draft model was asked and guessed nothing it was sure of: it cost a step and offered nothing, so drafting
+   * pauses at once (a refused draft might have been a near miss; an unsure one says the model can't follow).
+   */
+  unsure(): void {
+    this.refused(true);
+  }
+
+  private refused(now = false): void {
+    if (++this.refusedRounds < REFUSED_ROUNDS_BEFORE_PAUSE && !now) return;
+    this.pausedFor = this.pause;
+    this.pause = Math.min(PAUSE_TOKENS.longest, this.pause * 2);
+    this.refusedRounds = 0;
   }
 }
 

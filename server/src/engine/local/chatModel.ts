@@ -50,7 +50,7 @@ export async function prepareChatModel(
   const context = await createContextOrExplain(model, name, contextSize, threads, 2);
   const lm = new LmContextHolder(model, name, threads, { modelPath: path, cacheOf: prefixCache });
   const drafting: DraftLoad = draftSource
-    ? await loadDraftModel(model, await draftSource.locate(), draftSource.acquire, context.contextSize, threads)
+    ? await loadDraftModel(model, await draftSource.locate(), draftSource.acquire, context.contextSize)
     : { missing: false };
   const draft = drafting.draft;
   return {

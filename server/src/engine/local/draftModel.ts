@@ -19,6 +19,7 @@ export interface DraftModel {
 }
 
 const DRAFT_SETTING = "hearth.chat.draftModel";
+const DRAFT_THREADS = 1;
 
 /**
  * Architectures whose state is recurrent (wholly or in part): a refused draft can't be erased from their cache, only
@@ -53,7 +54,6 @@ export async function prepareDraftModel(
   draft: LlamaModel,
   draftPath: string,
   contextSize: number,
-  threads: number,
 ): Promise<DraftModel> {
   if (!canSpeculate(target))
     throw new Error(
@@ -61,7 +61,9 @@ export async function prepareDraftModel(
     );
   const mismatch = vocabularyMismatch(vocabularyOf(target, "the chat model"), vocabularyOf(draft, basename(draftPath)));
   if (mismatch !== undefined) throw new Error(mismatch);
-  const context = await createContextOrExplain(draft, basename(draftPath), contextSize, threads, 1, DRAFT_SETTING);
+  // One thread: a draft step is small, and with more its worker threads wait for cores the chat context's workers
+  // still spin on after each verification (measured on 2 cores: 0.6 ms a guess with one thread, 6–15 ms with two).
+  const context = await createContextOrExplain(draft, basename(draftPath), contextSize, DRAFT_THREADS, 1, DRAFT_SETTING);
   return { name: basename(draftPath), model: draft, sequence: context.getSequence(), dispose: () => context.dispose() };
 }
 
@@ -79,12 +81,19 @@ function vocabularyOf(model: LlamaModel, fallbackName: string): VocabularyView {
   };
 }
 
-const GREEDY = { generateNext: { token: true, options: { temperature: 0 } } } as const;
+/**
+ * A guess the draft model is less sure of than this ends the draft (llama.cpp's default minimum for its drafts):
+ * an unsure guess is likely refused, and each refused guess costs a place in the verification batch.
+ */
+export const DRAFT_MIN_CONFIDENCE = 0.75;
+
+const GREEDY = { generateNext: { token: true, confidence: true, options: { temperature: 0 } } } as const;
 
 /**
  * Up to `count` tokens the draft model would write greedily after `tokens` (everything so far: prompt and reply, the
- * newest last). Its cache is first brought to `tokens`: usually only the target's latest token is new, since the
- * draft already evaluated the drafted tokens the target accepted. Stops early at an end-of-generation token.
+ * newest last), ending early at a guess it is unsure of or an end-of-generation token. Its cache is first brought to
+ * `tokens`: usually only the target's latest token is new, since the draft already evaluated the drafted tokens the
+ * target accepted.
  */
 export async function draftTokens({ sequence, model }: DraftModel, tokens: readonly Token[], count: number): Promise<Token[]> {
   if (count <= 0 || tokens.length === 0) return [];
@@ -101,11 +110,12 @@ export async function draftTokens({ sequence, model }: DraftModel, tokens: reado
   const drafted: Token[] = [];
   let results = await sequence.controlledEvaluate(input as never);
   for (;;) {
-    const token = results[results.length - 1]?.next.token;
-    if (token === undefined || token === null) break;
-    drafted.push(token);
-    if (drafted.length >= wanted || model.isEogToken(token)) break;
-    results = await sequence.controlledEvaluate([[token, GREEDY]]);
+    const next = results[results.length - 1]?.next;
+    if (next?.token === undefined || next.token === null) break;
+    if ((next.confidence ?? 1) < DRAFT_MIN_CONFIDENCE) break;
+    drafted.push(next.token);
+    if (drafted.length >= wanted || model.isEogToken(next.token)) break;
+    results = await sequence.controlledEvaluate([[next.token, GREEDY]]);
   }
   return drafted;
 }
@@ -128,7 +138,6 @@ export async function loadDraftModel(
   located: LocatedModel | undefined,
   acquire: (path: string) => Promise<ModelLease>,
   contextSize: number,
-  threads: number,
 ): Promise<DraftLoad> {
   if (located === undefined || located.path === "") return { missing: false };
   const name = basename(located.path);
@@ -144,7 +153,7 @@ export async function loadDraftModel(
     return { missing: false, notice: `The draft model ${name} did not load (${errorText(error)}), so chat runs without it.` };
   }
   try {
-    const draft = await prepareDraftModel(target, lease.model, located.path, contextSize, threads);
+    const draft = await prepareDraftModel(target, lease.model, located.path, contextSize);
     return {
       missing: false,
       draft: {

@@ -62,13 +62,27 @@ export async function* speculativeTokens(
     const room = sequence.contextSize - sequence.contextTokens.length - 2;
     let draft: Token[] = [];
     let lengths: DraftLength | undefined;
-    if (sources.lookup) {
+    if (sources.lookup && lookupLength.next() > 0) {
       draft = lookupDraft(history, Math.min(room, lookupLength.next()));
       lengths = lookupLength;
     }
-    if (draft.length === 0 && sources.model) {
+    if (draft.length === 0 && sources.model && modelLength.next() > 0) {
       draft = await draftTokens(sources.model, history, Math.min(room, modelLength.next()));
       lengths = modelLength;
+      if (draft.length === 0) modelLength.unsure();
+    }
+    if (draft.length === 0) {
+      // Nothing worth verifying: node-llama-cpp's own loop (one sampler for the run, cheaper per token than a
+      // verification batch of one) until a lookup matches or a paused draft model may be tried again.
+      for await (const token of sequence.evaluate([history[history.length - 1]], { temperature, yieldEogToken: true })) {
+        history.push(token);
+        lookupLength.advance(1);
+        modelLength.advance(1);
+        yield token;
+        if (sources.lookup && lookupLength.next() > 0 && lookupDraft(history, 1).length > 0) break;
+        if (sources.model && modelLength.next() > 0) break;
+      }
+      continue;
     }
     const pending = history[history.length - 1];
     const results = await sequence.controlledEvaluate([pending, ...draft].map((token) => [token, choice(temperature)]));
