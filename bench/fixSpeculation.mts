@@ -1,12 +1,12 @@
 /**
  * Prompt-lookup (speculative) decoding for fixes: tokens/s of Hearth's chat engine on its plain chat sequence
- * versus its fix sequence, which drafts tokens by looking them up in the prompt (node-llama-cpp's
- * InputLookupTokenPredictor). Same engine code, same prompt, same run.
+ * versus its fix sequence, which drafts tokens by looking them up in the prompt and verifies each draft in one
+ * batch (speculativeDecoding.ts). Same engine code, same prompt, same run.
  *
  *   npm run bench:fix            (HEARTH_BENCH_THREADS=N to override the thread count)
  *
- * Two models: the realistic-speed model (random weights: its output never repeats its input, so drafts are
- * refuted) and a real-size bigram model whose reply copies text that is in its prompt (drafts accepted).
+ * Two models: the realistic-speed model (random weights: its output doesn't copy its input, though it repeats
+ * itself, which lookup can draft) and a real-size bigram model whose reply copies text that is in its prompt (drafts accepted).
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";

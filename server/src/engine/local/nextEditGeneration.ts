@@ -7,9 +7,11 @@ import type { Token } from "node-llama-cpp";
 import { rejoinedWindow } from "../../core/nextEdit/earlyStop";
 import { EngineError } from "../engineError";
 import type { NextEditInput, NextEditMetrics, NextEditOptions, NextEditResult } from "../modelEngine";
+import { canSpeculate } from "./draftModel";
 import type { NextEditModel } from "./nextEditModel";
 import type { PriorityGate } from "./priorityGate";
 import { evaluatePrompt } from "./promptEvaluation";
+import { noDraftStats, speculativeTokens } from "./speculativeDecoding";
 
 export async function generateNextEdit(
   loaded: NextEditModel,
@@ -52,8 +54,6 @@ export async function generateNextEdit(
   }
   const head = prompt.slice(0, -1);
   const last = prompt[prompt.length - 1];
-  // The predictor drafts continuations by finding the latest tokens in these (the current window is among them).
-  sequence.tokenPredictor?.updateInputTokens?.(prompt.slice());
   const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, gate && (() => gate.whenClear()));
   if (options.evaluateOnly) {
     const metrics = { promptTokens: prompt.length, evaluatedPromptTokens, generatedTokens: 0 };
@@ -69,7 +69,12 @@ export async function generateNextEdit(
   let text = "";
   let stopReason: NextEditMetrics["stopReason"] = "maxTokens";
   let rewrite: string | undefined;
-  for await (const token of sequence.evaluate([last], { temperature: 0, yieldEogToken: true })) {
+  // A rewrite copies most of the window: drafts looked up in the prompt are verified a whole batch at a time.
+  const drafts = noDraftStats();
+  const tokens = canSpeculate(model)
+    ? speculativeTokens(sequence, prompt, { temperature: 0, sources: { lookup: true }, stats: drafts })
+    : sequence.evaluate([last], { temperature: 0, yieldEogToken: true });
+  for await (const token of tokens) {
     if (model.isEogToken(token) || stopIds.has(token)) {
       stopReason = "stop";
       break;

@@ -6,14 +6,7 @@ import { basename } from "node:path";
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { type NextEditPromptFormat, recogniseNextEditFormat } from "../../core/nextEdit/nextEditFormat";
 import { EngineError } from "../engineError";
-import { loadLlamaModule } from "./llamaRuntime";
 import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
-
-/**
- * A rewrite copies whole lines of the window: draft up to 16 tokens at a time (node-llama-cpp's default is 3, made
- * for chat), from a match of at least 2 tokens so a common single token doesn't draft from the wrong place.
- */
-export const PROMPT_LOOKUP = { patternLength: { min: 2 }, predictionLength: { max: 16 } } as const;
 
 export interface NextEditModel extends PreparedModel {
   name: string;
@@ -50,14 +43,13 @@ export async function prepareNextEditModel(
       "hearth.nextEdit.model",
     );
   }
-  const { InputLookupTokenPredictor } = await loadLlamaModule();
   const context = await createContextOrExplain(model, name, contextSize, threads, 2);
   return {
     name,
     model,
     context,
-    sequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor(PROMPT_LOOKUP) }),
-    speculationSequence: context.getSequence({ tokenPredictor: new InputLookupTokenPredictor(PROMPT_LOOKUP) }),
+    sequence: context.getSequence(),
+    speculationSequence: context.getSequence(),
     specialTokenId,
     format,
     notice: contextNotice(context, contextSize, model),
