@@ -4,7 +4,12 @@
  */
 import * as vscode from "vscode";
 import type { AgentToolCall } from "../../../server/src/shared/agentProtocol";
-import type { LmMessage, LmTool, LmToolResult } from "../../../server/src/shared/lmProtocol";
+import {
+  estimateTokens as estimateTextTokens,
+  type LmMessage,
+  type LmTool,
+  type LmToolResult,
+} from "../../../server/src/shared/lmProtocol";
 
 export function lmMessagesOf(messages: readonly vscode.LanguageModelChatRequestMessage[]): LmMessage[] {
   return messages.map((message) => {
@@ -36,13 +41,9 @@ export function lmToolsOf(tools: readonly vscode.LanguageModelChatTool[] | undef
   }));
 }
 
-/**
- * A stand-in for the model's tokenizer, which the client doesn't have: about four characters a token, rounded up
- * (code and English with BPE vocabularies), so VS Code's budgeting errs a little high.
- */
+/** A stand-in for the model's tokenizer, which the client doesn't have (shared/lmProtocol.ts's estimate). */
 export function estimateTokens(input: string | vscode.LanguageModelChatRequestMessage): number {
-  const text = typeof input === "string" ? input : JSON.stringify(lmMessagesOf([input])[0]);
-  return Math.ceil(text.length / 4);
+  return estimateTextTokens(typeof input === "string" ? input : JSON.stringify(lmMessagesOf([input])[0]));
 }
 
 function resultText(content: readonly unknown[]): string {

@@ -14,6 +14,7 @@ import type { Logger } from "../logger";
 import { arrayOf, isString, optional, requireParams, shaped } from "../paramChecks";
 import { actionableError, HearthErrorCodes } from "../shared/errors";
 import {
+  estimateTokens,
   LmDeltaNotification,
   type LmModelInfo,
   LmModelsRequest,
@@ -34,9 +35,6 @@ export interface LmDependencies {
   log: Logger;
   settings: () => HearthSettings;
 }
-
-/** Without the model's tokenizer: about four characters a token, rounded up, as the client's own estimate. */
-const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 
 const isPositiveInteger = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value > 0;
 const isRole = (role: string) => (value: unknown) => value === role;

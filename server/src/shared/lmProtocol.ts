@@ -10,6 +10,15 @@
 import { NotificationType, RequestType, RequestType0 } from "vscode-languageserver-protocol";
 import type { AgentToolCall } from "./agentProtocol";
 
+/**
+ * A token count where the model's tokenizer isn't at hand (the client; the server before the model loads): about
+ * four characters a token, rounded up (code and English with BPE vocabularies), so a budget errs a little high.
+ * One rule for both sides, so the counts VS Code sees don't change with who answered.
+ */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
 /** What a tool gave back for one call, as the caller ran it. */
 export interface LmToolResult {
   callId: string;
