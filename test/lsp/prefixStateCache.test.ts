@@ -59,8 +59,12 @@ describe("VS Code's chat's prefix state, saved to disk and loaded after a restar
   const savedKey = () => JSON.parse(readFileSync(join(cacheDirectory, sidecars()[0]), "utf8")).key;
 
   /** One server's life: a provider step, then (the save runs after the reply) until the state is on disk. */
-  async function stepOnFreshServer(params: LmStepParams): Promise<{ result: LmStepResult; logs: string }> {
+  async function stepOnFreshServer(
+    params: LmStepParams,
+    savePromptState = true,
+  ): Promise<{ result: LmStepResult; logs: string }> {
     const settings = {
+      lm: { savePromptState },
       chat: { model: modelPath, temperature: 0, maxTokens: 64 },
       completion: { enabled: false },
       local: { threads: 1 },
@@ -69,7 +73,7 @@ describe("VS Code's chat's prefix state, saved to disk and loaded after a restar
     const client = await LspTestClient.start(settings, "initializationOptions", pathToFileURL(folder).toString());
     try {
       const result = await client.connection.sendRequest(LmStepRequest.type, params);
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + (savePromptState ? 60_000 : 3_000);
       while (!/Saved the prompt state|Could not save/.test(client.logs.join("")) && Date.now() < deadline) {
         if (sidecars().length > 0 && /Loaded the saved prompt state/.test(client.logs.join(""))) break; // nothing new
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -115,5 +119,13 @@ describe("VS Code's chat's prefix state, saved to disk and loaded after a restar
     assert.match(step.logs, /Could not load the saved prompt state/, step.logs);
     assert.equal(step.result.evaluatedPromptTokens, step.result.promptTokens, "the step ran cold");
     assert.match(step.logs, /Saved the prompt state for VS Code's Chat/, step.logs);
+  });
+
+  it("with hearth.lm.savePromptState off, what was saved is deleted and nothing is saved or loaded", async () => {
+    assert.equal(sidecars().length, 1, "the tests above saved a state");
+    const step = await stepOnFreshServer(agentRequest("conversation-5", "Which files are here?"), false);
+    assert.doesNotMatch(step.logs, /Loaded the saved prompt state|Saved the prompt state/, step.logs);
+    assert.equal(step.result.evaluatedPromptTokens, step.result.promptTokens, "the step ran cold");
+    assert.equal(existsSync(cacheDirectory), false, "the saved states are gone");
   });
 });

@@ -132,6 +132,11 @@ export interface HearthSettings {
      * this size). Default 16384: VS Code's agent prompt alone is ~10k tokens.
      */
     contextSize: number;
+    /**
+     * Save the cached agent prompt (VS Code's instructions and tools, with the first request that carried them) to
+     * Hearth's storage, so a restart doesn't evaluate it again. Default true; false deletes what was saved.
+     */
+    savePromptState: boolean;
   };
 }
 
@@ -171,7 +176,7 @@ export const DEFAULT_SETTINGS: HearthSettings = {
     timeoutSeconds: 30,
   },
   local: { threads: 0, gpu: "auto", contextSize: 4096 },
-  lm: { contextSize: 16384 },
+  lm: { contextSize: 16384, savePromptState: true },
 };
 
 /** Settings whose change means a model must be loaded again, per role. */
@@ -369,7 +374,10 @@ export function parseSettings(raw: unknown): ParsedSettings {
         gpu,
         contextSize: integer(local, "contextSize", defaults.local.contextSize, 256, 131072, "local.contextSize"),
       },
-      lm: { contextSize: integer(lm, "contextSize", defaults.lm.contextSize, 2048, 131072, "lm.contextSize") },
+      lm: {
+        contextSize: integer(lm, "contextSize", defaults.lm.contextSize, 2048, 131072, "lm.contextSize"),
+        savePromptState: boolean(lm, "savePromptState", defaults.lm.savePromptState, "lm.savePromptState"),
+      },
     },
     problems,
   };

@@ -53,6 +53,7 @@ export class LlamaEngine implements ModelEngine {
   private readonly embedder: Embedder;
   private settings: HearthSettings = DEFAULT_SETTINGS;
   private disposed = false;
+  private readonly prefixCacheDirectory: () => string | undefined;
   lastMetrics: CompletionMetrics | null = null;
 
   constructor(
@@ -89,8 +90,9 @@ export class LlamaEngine implements ModelEngine {
     );
     const prefixCache = () => {
       const directory = prefixCacheDirectory();
-      return directory ? new PrefixStateCache(directory, log) : undefined;
+      return directory && this.settings.lm.savePromptState ? new PrefixStateCache(directory, log) : undefined;
     };
+    this.prefixCacheDirectory = prefixCacheDirectory;
     this.chatSlot = new ModelSlot(
       "chat",
       (s) => s.chat.model,
@@ -120,6 +122,12 @@ export class LlamaEngine implements ModelEngine {
 
   configure(settings: HearthSettings): void {
     this.settings = settings;
+    // Turned off: what was saved goes too (it holds a request's text and tool results).
+    const saved = this.prefixCacheDirectory();
+    if (!settings.lm.savePromptState && saved)
+      void PrefixStateCache.clear(saved).catch((error) =>
+        this.log.warn(`Could not delete the saved prompt states in ${saved}: ${String(error)}`),
+      );
     this.completion.configure(settings);
     this.chatSlot.configure(settings);
     this.nextEditSlot.configure(settings);

@@ -63,6 +63,11 @@ export class PrefixStateCache {
     private readonly log: Logger,
   ) {}
 
+  /** Deletes every saved state in `directory` (hearth.lm.savePromptState turned off). */
+  static async clear(directory: string): Promise<void> {
+    await rm(directory, { recursive: true, force: true });
+  }
+
   /** The state and its sidecar (key and tokens), named after the model file: one of each per chat model. */
   private files(key: PrefixStateKey): { state: string; sidecar: string } {
     const name = createHash("sha256").update(key.modelPath).digest("hex").slice(0, 16);
