@@ -21,15 +21,11 @@ import { parseSettings } from "../server/src/shared/settings";
 import { CHAT_SCRIPTS, REAL_SIZE, writeBigramModel } from "../test/fixtures/gguf/bigramModel";
 import { speedDraftModelPath, speedModelPath } from "../test/fixtures/gguf/speedModel";
 import { bigramModelPath, testModelCacheDirectory } from "../test/fixtures/gguf/testModels";
+import { median } from "./support.mjs";
 
 const ROOT = join(import.meta.dirname, "..");
 const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
 const RUNS = 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const cache = testModelCacheDirectory();
 function realSize(variant: "copy" | "endlessChat"): string {

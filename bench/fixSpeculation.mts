@@ -16,15 +16,11 @@ import { parseSettings } from "../server/src/shared/settings";
 import { CHAT_SCRIPTS, REAL_SIZE, writeBigramModel } from "../test/fixtures/gguf/bigramModel";
 import { speedModelPath } from "../test/fixtures/gguf/speedModel";
 import { testModelCacheDirectory } from "../test/fixtures/gguf/testModels";
+import { median } from "./support.mjs";
 
 const ROOT = join(import.meta.dirname, "..");
 const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
 const RUNS = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const copyModel = join(testModelCacheDirectory(), "bigram-qwen-copy-realsize-v1.gguf");
 if (!existsSync(copyModel)) writeBigramModel(copyModel, "qwen", "copy", REAL_SIZE);
