@@ -7,6 +7,7 @@ import { type CatalogListing, CatalogRequest } from "../../../server/src/shared/
 import type { CatalogRole } from "../../../server/src/shared/settings";
 import { CONFIG_SECTION, readConfig } from "../config";
 import type { HearthClient } from "../hearthClient";
+import { draftChoices, draftsFor } from "./draftChoices";
 import { downloadWithConsent, formatBytes } from "./modelDownloads";
 
 const FIT_TEXT: Record<CatalogListing["models"][number]["fit"], string> = {
@@ -16,16 +17,19 @@ const FIT_TEXT: Record<CatalogListing["models"][number]["fit"], string> = {
   "too-large": "too large for this machine",
 };
 
-type Role = CatalogRole;
+/** A catalog role, or the chat model's draft model (catalog chat entries that another names as its `draft`). */
+type Role = CatalogRole | "draft";
 /** The setting each role's choice goes to (under `hearth.`). */
 const SETTING: Record<Role, string> = {
   completion: "completion.model",
   chat: "chat.model",
+  draft: "chat.draftModel",
   nextEdit: "nextEdit.model",
   embedding: "agent.embeddingModel",
 };
 /** Roles that may be left without a model, and what that means. */
 const NONE: Partial<Record<Role, string>> = {
+  draft: "no draft model: the chat model writes one token at a time",
   nextEdit: "no next edits: ghost text only",
   embedding: "no embeddings: the agent's search_code ranks by terms (BM25) only",
 };
@@ -48,6 +52,12 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
             role: "nextEdit" as const,
           },
           {
+            label: "Draft model",
+            description: current.chat.draftModel || "none",
+            detail: "A small model of the chat model's family that guesses tokens for it to check: faster replies",
+            role: "draft" as const,
+          },
+          {
             label: "Embedding model",
             description: current.agent.embeddingModel || "none: agent search by terms only",
             detail: "Ranks the agent's search_code results by meaning, beside BM25",
@@ -59,16 +69,32 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
     )?.role;
   if (!chosenRole) return;
   const listing = await client.sendRequest(CatalogRequest.type);
-  // The catalog recommends completion and chat models; a next-edit model or an embedder is the user's choice.
-  const recommended = chosenRole === "completion" || chosenRole === "chat" ? listing.recommended[chosenRole] : undefined;
-  const items: ModelItem[] = listing.models
-    .filter((model) => model.role === chosenRole)
-    .map((model) => ({
-      label: model.id,
-      description: `${model.id === recommended ? "$(star-full) recommended · " : ""}${formatBytes(model.sizeBytes)}, needs ${formatBytes(model.memoryBytes)} · ${FIT_TEXT[model.fit]} · ${model.downloaded ? "downloaded" : "not downloaded"}`,
-      detail: `${model.why} (${model.license})`,
-      model,
-    }));
+  const drafts = draftChoices(listing, current.chat.model);
+  // The catalog recommends completion and chat models, and a chat model's draft; the rest is the user's choice.
+  const recommended =
+    chosenRole === "completion" || chosenRole === "chat"
+      ? listing.recommended[chosenRole]
+      : chosenRole === "draft"
+        ? drafts.pair?.id
+        : undefined;
+  const models = chosenRole === "draft" ? drafts.candidates : listing.models.filter((model) => model.role === chosenRole);
+  const items: ModelItem[] = models.map((model) => ({
+    label: model.id,
+    description: `${model.id === recommended ? `$(star-full) ${chosenRole === "draft" ? "pairs with your chat model" : "recommended"} · ` : ""}${formatBytes(model.sizeBytes)}, needs ${formatBytes(model.memoryBytes)} · ${FIT_TEXT[model.fit]} · ${model.downloaded ? "downloaded" : "not downloaded"}`,
+    detail:
+      chosenRole === "draft"
+        ? `Drafts for ${draftsFor(listing, model).join(", ")} (${model.license})`
+        : `${model.why} (${model.license})`,
+    model,
+  }));
+  if (chosenRole === "draft")
+    items.push({
+      label: "auto",
+      description: drafts.pair
+        ? `the catalog's pair for ${drafts.chatModel?.id}: ${drafts.pair.id}, when both fit`
+        : "the catalog's pair for the chat model, when it has one and both fit (none for the current chat model)",
+      auto: true,
+    });
   const none = NONE[chosenRole];
   if (none) items.push({ label: "none", description: none, none: true });
   else

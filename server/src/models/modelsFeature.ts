@@ -66,6 +66,7 @@ export function registerModels(deps: Dependencies): Feature {
             license: entry.license,
             fit: fitOf(entry, hardware, 0, 0, measured),
             downloaded,
+            draft: entry.draft,
           };
         }),
       ),

@@ -239,6 +239,8 @@ export interface CatalogListing {
     license: string;
     fit: "gpu" | "partial" | "cpu" | "too-large";
     downloaded: boolean;
+    /** Chat models: the catalog id of the draft model that speeds them up (hearth.chat.draftModel `auto`). */
+    draft?: string;
   }>;
   modelsDirectory: string;
   endpoint: string;
