@@ -64,4 +64,20 @@ describe("draft model over LSP (speculative decoding)", function () {
       await client.stop();
     }
   });
+
+  it("refuses the chat model itself as its draft: a guess would cost a whole token", async () => {
+    const client = await LspTestClient.start({
+      chat: { model: target(), temperature: 0, draftModel: target() },
+      local: { threads: 1 },
+    });
+    try {
+      const reply = await client.chat("s", [user("recite")]);
+      assert.equal(reply.answer, CHAT_SCRIPTS.copy);
+      assert.equal(reply.draftTokens, undefined);
+      const status = await client.waitForStatus((s) => s.role === "chat" && s.state === "ready");
+      assert.match(status.message ?? "", /is not smaller than the chat model/);
+    } finally {
+      await client.stop();
+    }
+  });
 });

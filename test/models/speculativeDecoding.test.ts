@@ -58,7 +58,14 @@ describe("speculative decoding on node-llama-cpp sequences", function () {
 
   async function draftOf(path: string): Promise<DraftModel> {
     const { model, sequence } = await sequenceOf(path);
-    return { name: path, model, sequence, dispose: async () => undefined };
+    return {
+      name: path,
+      path,
+      model,
+      vocabularySize: model.fileInfo.metadata.tokenizer.ggml.tokens.length,
+      sequence,
+      dispose: async () => undefined,
+    };
   }
 
   it("keeps a wrong draft's tokens out of the reply and out of the KV cache", async () => {

@@ -84,6 +84,12 @@ describe("speculation (pure)", () => {
       assert.equal(length.next(), 0, "the second pause is longer");
     });
 
+    it("doubles the length asked when a short draft (cut by its source) was kept whole", () => {
+      const length = new DraftLength();
+      length.record(2, 2, 4);
+      assert.equal(length.next(), 8);
+    });
+
     it("ignores rounds that drafted nothing", () => {
       const length = new DraftLength();
       length.record(0, 0);

@@ -80,8 +80,11 @@ export class DraftLength {
     this.pausedFor = Math.max(0, this.pausedFor - tokens);
   }
 
-  /** Records how many of `drafted` tokens the target accepted (a round that drafted nothing doesn't count). */
-  record(drafted: number, accepted: number): void {
+  /**
+   * Records how many of `drafted` tokens the target accepted (a round that drafted nothing doesn't count). A whole
+   * draft doubles the length `asked` for it (a short draft that was whole, cut by the source, keeps the length).
+   */
+  record(drafted: number, accepted: number, asked = drafted): void {
     if (drafted === 0) return;
     if (accepted === 0) {
       this.length = DRAFT_LENGTH.shortest;
@@ -90,7 +93,7 @@ export class DraftLength {
     }
     this.refusedRounds = 0;
     this.pause = PAUSE_TOKENS.shortest;
-    this.length = clamp(accepted === drafted ? drafted * 2 : accepted + 1);
+    this.length = clamp(accepted === drafted ? Math.max(asked, drafted) * 2 : accepted + 1);
   }
 
   /**

@@ -8,7 +8,7 @@ import { finishedReply, type ReasoningDelta, ReasoningStream } from "../../core/
 import type { ChatInput, ChatReply } from "../modelEngine";
 import type { ChatModel } from "./chatModel";
 import { chatHistory, endsWithTokenTrigger, opensThoughtOnResponse, stopTriggers, thoughtTags } from "./chatTemplateRules";
-import { canSpeculate } from "./draftModel";
+import { canSpeculate, DRAFT_CONTEXT_TOKENS } from "./draftModel";
 import type { PriorityGate } from "./priorityGate";
 import { evaluatePrompt } from "./promptEvaluation";
 import { type DraftSources, noDraftStats, speculativeTokens } from "./speculativeDecoding";
@@ -43,10 +43,12 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   // Completions go first: the chat prompt waits for the gate before each chunk.
   const whenClear = () => options.gate.whenClear();
   const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, whenClear);
-  // The draft model reads the prompt too (it is small: a fraction of the chat model's time).
-  const draft = loaded.draft;
-  if (draft && !options.signal.aborted) await evaluatePrompt(draft.sequence, head, options.signal, whenClear);
-  const sources: DraftSources = { lookup: options.purpose === "fix" && canSpeculate(model), model: draft };
+  // A fix drafts from its prompt; a chat reply from the draft model, which reads the prompt's last tokens first.
+  const fix = options.purpose === "fix";
+  const draft = fix ? undefined : loaded.draft;
+  const modelFrom = Math.max(0, prompt.length - DRAFT_CONTEXT_TOKENS);
+  if (draft && !options.signal.aborted) await evaluatePrompt(draft.sequence, head.slice(modelFrom), options.signal, whenClear);
+  const sources: DraftSources = { lookup: fix && canSpeculate(model), model: draft, modelFrom };
   const stats = noDraftStats();
   const speculating = sources.lookup || sources.model !== undefined;
 

@@ -24,8 +24,8 @@ export interface ChatModel extends PreparedModel {
   lm: LmContextHolder;
   /** hearth.chat.draftModel, loaded and checked against this model's vocabulary; none when unset or refused. */
   draft?: DraftModel;
-  /** The draft named is a download not made yet: the chat model loads again once it is. */
-  draftMissing: boolean;
+  /** Where the draft named would be, while it is a download not made yet: the chat model loads again once it is. */
+  draftMissing?: string;
 }
 
 /** How the chat model finds its draft model: where hearth.chat.draftModel points, and the runtime to load it on. */
@@ -51,7 +51,7 @@ export async function prepareChatModel(
   const lm = new LmContextHolder(model, name, threads, { modelPath: path, cacheOf: prefixCache });
   const drafting: DraftLoad = draftSource
     ? await loadDraftModel(model, await draftSource.locate(), draftSource.acquire, context.contextSize)
-    : { missing: false };
+    : {};
   const draft = drafting.draft;
   return {
     name,

@@ -13,7 +13,10 @@ import { createContextOrExplain } from "./modelSlot";
 
 export interface DraftModel {
   name: string;
+  path: string;
   model: LlamaModel;
+  /** Ids at or above this are the target's padding: never passed to the draft. */
+  vocabularySize: number;
   sequence: LlamaContextSequence;
   dispose(): Promise<void>;
 }
@@ -22,30 +25,19 @@ const DRAFT_SETTING = "hearth.chat.draftModel";
 const DRAFT_THREADS = 1;
 
 /**
- * Architectures whose state is recurrent (wholly or in part): a refused draft can't be erased from their cache, only
- * re-evaluated from a checkpoint, so speculation would cost more than it saves there.
+ * The draft model guesses from the last this-many tokens of the prompt on (not the whole conversation): its guesses
+ * depend mostly on the recent text, and reading a long history on one thread would delay the first token (a 4k-token
+ * chat took ~29 s on 2 cores with a 0.5B-sized draft; this bounds it to a quarter).
  */
-const RECURRENT_ARCHITECTURES = new Set([
-  "qwen35",
-  "qwen35moe",
-  "qwen3next",
-  "mamba",
-  "mamba2",
-  "rwkv6",
-  "rwkv6qwen2",
-  "rwkv7",
-  "arwkv7",
-  "jamba",
-  "falcon-h1",
-  "granitehybrid",
-  "lfm2",
-  "plamo2",
-  "nemotron_h",
-]);
+export const DRAFT_CONTEXT_TOKENS = 1024;
 
-/** Whether refused draft tokens can be erased from this model's cache cheaply (speculation pays only then). */
+/**
+ * Whether refused draft tokens can be erased from this model's cache cheaply (speculation pays only then). A recurrent
+ * or hybrid model's state (Mamba, RWKV, Qwen3.5/3.6's linear attention) can't be cut back: node-llama-cpp would
+ * re-evaluate from a checkpoint after every refused guess. The bundled llama.cpp says which architectures those are.
+ */
 export function canSpeculate(model: LlamaModel): boolean {
-  return !RECURRENT_ARCHITECTURES.has(String(model.fileInfo.metadata.general?.architecture ?? ""));
+  return !model.fileInsights.isRecurrent && !model.fileInsights.isHybrid;
 }
 
 /** The draft's context, or an error whose message says why the draft can't serve this chat model. */
@@ -59,12 +51,23 @@ export async function prepareDraftModel(
     throw new Error(
       `The chat model's architecture (${target.fileInfo.metadata.general?.architecture}) keeps a recurrent state that refused guesses can't be erased from, so a draft model would slow it down.`,
     );
+  if (draft === target || draft.size >= target.size)
+    throw new Error(
+      `The draft model ${basename(draftPath)} is not smaller than the chat model: every guess would cost as much as the chat model's own token. Choose a small model of the same family.`,
+    );
   const mismatch = vocabularyMismatch(vocabularyOf(target, "the chat model"), vocabularyOf(draft, basename(draftPath)));
   if (mismatch !== undefined) throw new Error(mismatch);
   // One thread: a draft step is small, and with more its worker threads wait for cores the chat context's workers
   // still spin on after each verification (measured on 2 cores: 0.6 ms a guess with one thread, 6–15 ms with two).
   const context = await createContextOrExplain(draft, basename(draftPath), contextSize, DRAFT_THREADS, 1, DRAFT_SETTING);
-  return { name: basename(draftPath), model: draft, sequence: context.getSequence(), dispose: () => context.dispose() };
+  return {
+    name: basename(draftPath),
+    path: draftPath,
+    model: draft,
+    vocabularySize: vocabularyOf(draft, "").size,
+    sequence: context.getSequence(),
+    dispose: () => context.dispose(),
+  };
 }
 
 function vocabularyOf(model: LlamaModel, fallbackName: string): VocabularyView {
@@ -77,7 +80,9 @@ function vocabularyOf(model: LlamaModel, fallbackName: string): VocabularyView {
     eos: model.tokens.eos,
     eot: model.tokens.eot,
     addsBos: model.tokens.shouldPrependBosToken,
-    text: (id) => model.detokenize([id as Token], true),
+    // The vocabulary's own token strings where the file lists them (exact, and what llama.cpp compares); detokenized
+    // text otherwise (lossy: byte tokens all read as U+FFFD).
+    text: listed ? (id) => listed[id] ?? "" : (id) => model.detokenize([id as Token], true),
   };
 }
 
@@ -95,7 +100,11 @@ const GREEDY = { generateNext: { token: true, confidence: true, options: { tempe
  * `tokens`: usually only the target's latest token is new, since the draft already evaluated the drafted tokens the
  * target accepted.
  */
-export async function draftTokens({ sequence, model }: DraftModel, tokens: readonly Token[], count: number): Promise<Token[]> {
+export async function draftTokens(
+  { sequence, model, vocabularySize }: DraftModel,
+  tokens: readonly Token[],
+  count: number,
+): Promise<Token[]> {
   if (count <= 0 || tokens.length === 0) return [];
   const room = sequence.contextSize - tokens.length - 1;
   const wanted = Math.min(count, room);
@@ -106,6 +115,8 @@ export async function draftTokens({ sequence, model }: DraftModel, tokens: reado
   if (kept < sequence.contextTokens.length)
     await sequence.eraseContextTokenRanges([{ start: kept, end: sequence.contextTokens.length }]);
   const missing = tokens.slice(kept);
+  // The target may pad its vocabulary past the draft's (up to 128 ids): such a token can't go to the draft.
+  if (missing.some((token) => token >= vocabularySize)) return [];
   const input = [...missing.slice(0, -1), [missing[missing.length - 1], GREEDY] as const];
   const drafted: Token[] = [];
   let results = await sequence.controlledEvaluate(input as never);
@@ -125,8 +136,8 @@ export interface DraftLoad {
   draft?: DraftModel;
   /** Why the named draft isn't used; chat goes on without it. */
   notice?: string;
-  /** The draft is a download not made yet. */
-  missing: boolean;
+  /** Where the draft will be, while it is a download not made yet. */
+  missing?: string;
 }
 
 /**
@@ -139,23 +150,22 @@ export async function loadDraftModel(
   acquire: (path: string) => Promise<ModelLease>,
   contextSize: number,
 ): Promise<DraftLoad> {
-  if (located === undefined || located.path === "") return { missing: false };
+  if (located === undefined || located.path === "") return {};
   const name = basename(located.path);
   if (located.missingDownload)
     return {
-      missing: true,
+      missing: located.path,
       notice: `The draft model ${located.missingDownload.file} is not downloaded yet, so chat runs without it: set ${DRAFT_SETTING} to a downloaded .gguf file, or clear it.`,
     };
   let lease: ModelLease;
   try {
     lease = await acquire(located.path);
   } catch (error) {
-    return { missing: false, notice: `The draft model ${name} did not load (${errorText(error)}), so chat runs without it.` };
+    return { notice: `The draft model ${name} did not load (${errorText(error)}), so chat runs without it.` };
   }
   try {
     const draft = await prepareDraftModel(target, lease.model, located.path, contextSize);
     return {
-      missing: false,
       draft: {
         ...draft,
         dispose: async () => {
@@ -167,7 +177,6 @@ export async function loadDraftModel(
   } catch (error) {
     await lease.release();
     return {
-      missing: false,
       notice: `${errorText(error)} Chat runs without it; set ${DRAFT_SETTING} to another model or clear it.`,
     };
   }

@@ -4,6 +4,7 @@
  * the same file for both roles is loaded once.
  */
 
+import { existsSync } from "node:fs";
 import { freemem } from "node:os";
 import { Listeners } from "../../core/listeners";
 import type { NextEditPromptFormat } from "../../core/nextEdit/nextEditFormat";
@@ -235,8 +236,9 @@ export class LlamaEngine implements ModelEngine {
     this.completion.retryIfFailed();
     this.chatSlot.retryIfFailed();
     this.nextEditSlot.retryIfFailed();
-    // A chat model that runs without its draft because the draft wasn't downloaded takes it now.
-    if (this.chatSlot.loaded?.draftMissing) this.chatSlot.reload();
+    // A chat model that runs without its draft because the draft wasn't downloaded takes it now (only once it is).
+    const missing = this.chatSlot.loaded?.draftMissing;
+    if (missing && existsSync(missing)) this.chatSlot.reload();
   }
 
   /** The backend and free memory, for choosing models. */

@@ -19,6 +19,8 @@ export interface DraftSources {
   lookup: boolean;
   /** A draft model sharing the target's vocabulary, asked when lookup finds nothing. */
   model?: DraftModel;
+  /** Where the draft model's view of the tokens starts (it guesses from the recent ones only; fixed for a reply). */
+  modelFrom?: number;
 }
 
 /** What drafting did in one reply: tokens proposed, and how many of them the target kept. */
@@ -39,10 +41,17 @@ export interface SpeculativeOptions {
   stats: DraftStats;
 }
 
+/**
+ * Sampling options with a seed of their own. node-llama-cpp seeds every sampler it makes with the current second, so
+ * one seed for a batch would draw the same random number at every position, and each plain run started within the
+ * same second would replay the last one's.
+ */
+function sampling(temperature: number): { temperature: number; seed?: number } {
+  return temperature === 0 ? { temperature: 0 } : { temperature, seed: Math.floor(Math.random() * 0x7fffffff) };
+}
+
 function choice(temperature: number) {
-  // A seed of its own for each position: one seed for the whole batch would draw the same random number everywhere.
-  const options = temperature === 0 ? { temperature: 0 } : { temperature, seed: Math.floor(Math.random() * 0x7fffffff) };
-  return { generateNext: { token: true, options } } as const;
+  return { generateNext: { token: true, options: sampling(temperature) } } as const;
 }
 
 /**
@@ -62,19 +71,23 @@ export async function* speculativeTokens(
     const room = sequence.contextSize - sequence.contextTokens.length - 2;
     let draft: Token[] = [];
     let lengths: DraftLength | undefined;
+    let asked = 0;
     if (sources.lookup && lookupLength.next() > 0) {
-      draft = lookupDraft(history, Math.min(room, lookupLength.next()));
+      asked = Math.min(room, lookupLength.next());
+      draft = lookupDraft(history, asked);
       lengths = lookupLength;
     }
     if (draft.length === 0 && sources.model && modelLength.next() > 0) {
-      draft = await draftTokens(sources.model, history, Math.min(room, modelLength.next()));
+      asked = Math.min(room, modelLength.next());
+      draft = await draftTokens(sources.model, history.slice(sources.modelFrom ?? 0), asked);
       lengths = modelLength;
       if (draft.length === 0) modelLength.unsure();
     }
     if (draft.length === 0) {
       // Nothing worth verifying: node-llama-cpp's own loop (one sampler for the run, cheaper per token than a
       // verification batch of one) until a lookup matches or a paused draft model may be tried again.
-      for await (const token of sequence.evaluate([history[history.length - 1]], { temperature, yieldEogToken: true })) {
+      const plain = sequence.evaluate([history[history.length - 1]], { ...sampling(temperature), yieldEogToken: true });
+      for await (const token of plain) {
         history.push(token);
         lookupLength.advance(1);
         modelLength.advance(1);
@@ -87,11 +100,16 @@ export async function* speculativeTokens(
     const pending = history[history.length - 1];
     const results = await sequence.controlledEvaluate([pending, ...draft].map((token) => [token, choice(temperature)]));
     const chosen = results.map((result) => result?.next.token ?? null);
-    if (chosen.some((token) => token === null)) return; // the target produced nothing (a failed sample): end the reply
+    if (chosen.some((token) => token === null)) {
+      // The target produced nothing (a failed sample): the reply ends, and the cache keeps only the pending token.
+      const end = sequence.contextTokens.length;
+      if (draft.length > 0) await sequence.eraseContextTokenRanges([{ start: end - draft.length, end }]);
+      return;
+    }
     const verified = verifyDraft(draft, chosen as Token[]);
     stats.drafted += draft.length;
     stats.accepted += verified.accepted;
-    lengths?.record(draft.length, verified.accepted);
+    lengths?.record(draft.length, verified.accepted, asked);
     const refused = draft.length - verified.accepted;
     if (refused > 0) {
       const end = sequence.contextTokens.length;
