@@ -64,6 +64,14 @@ describe("Hearth chat view in VS Code", function () {
     await chat.locator("#input").press("Enter");
   }
 
+  /**
+   * The user turn just sent, found by its text: `.turn.user` last() can still be the turn before while the new one
+   * renders, and CI once clicked the previous turn's Apply that way (applying its block to the wrong file).
+   */
+  function sentTurn(chat: ReturnType<Workbench["chatFrame"]>, text: string) {
+    return chat.locator(".turn.user", { hasText: text }).last();
+  }
+
   it("streams the predicted reply into the view", async () => {
     await workbench.openFile("notes.ts");
     const chat = await openChat();
@@ -115,7 +123,7 @@ describe("Hearth chat view in VS Code", function () {
   it("inserts a code block at the editor's cursor", async () => {
     const chat = workbench.chatFrame();
     await send("```ts\nconst answer = 42;\n```");
-    const block = chat.locator(".turn.user").last();
+    const block = sentTurn(chat, "const answer = 42;");
     await block.locator(".code-action", { hasText: "Insert at Cursor" }).waitFor();
     await workbench.goToLineEnd(2);
     await block.locator(".code-action", { hasText: "Insert at Cursor" }).click();
@@ -130,7 +138,7 @@ describe("Hearth chat view in VS Code", function () {
     const chat = workbench.chatFrame();
     await workbench.openFile("total.ts");
     await send(`\`\`\`ts\n${TOTAL_FIXED}\`\`\``);
-    const block = chat.locator(".turn.user").last();
+    const block = sentTurn(chat, "xs.reduce");
     await block.locator(".code-action", { hasText: "Apply" }).click();
     await session.page
       .locator(".monaco-editor .codelens-decoration a", { hasText: "Accept" })
@@ -155,7 +163,7 @@ describe("Hearth chat view in VS Code", function () {
     const chat = workbench.chatFrame();
     const long = `https://example.com/${"a-very-long-path-segment/".repeat(12)}end`;
     await send(`${long}\n\n\`\`\`\n${"x".repeat(400)}\n\`\`\``);
-    const turn = chat.locator(".turn.user").last();
+    const turn = sentTurn(chat, "a-very-long-path-segment");
     // Both, rendered: CI once measured the turn after its code block showed but before its paragraph did.
     await turn.locator(".markdown pre").waitFor();
     await turn.locator(".markdown p").waitFor();
