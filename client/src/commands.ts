@@ -12,6 +12,7 @@ import { useHearthInVsCodeChat, userDependencies } from "./lm/vscodeChatSetup";
 import { setHuggingFaceToken } from "./models/modelDownloads";
 import { selectModel } from "./models/modelPicker";
 import type { NextEditController } from "./nextEdit/nextEditController";
+import type { SuggestionQuality } from "./quality/suggestionQuality";
 import { setRemoteApiKey } from "./remote/remoteEngine";
 import type { InlineReviews } from "./review/inlineReviews";
 import { generateCommitMessage } from "./scm/commitMessage";
@@ -22,6 +23,7 @@ export function registerCommands(
   chat: ChatView,
   nextEdits: NextEditController,
   reviews: InlineReviews,
+  quality: SuggestionQuality,
   secrets: vscode.SecretStorage,
   globalStorageUri: vscode.Uri,
 ): vscode.Disposable[] {
@@ -47,6 +49,8 @@ export function registerCommands(
     [COMMANDS.suggestNextEdit]: () => nextEdits.suggest(),
     [COMMANDS.jumpToOrAcceptNextEdit]: () => nextEdits.jumpOrAccept(),
     [COMMANDS.dismissNextEdit]: () => nextEdits.dismiss(),
+    [COMMANDS.showSuggestionRecord]: () => quality.show(),
+    [COMMANDS.clearSuggestionRecord]: () => quality.clear(),
     [COMMANDS.showLog]: () => hearth.outputChannel.show(true),
     [COMMANDS.openChat]: () => chat.show(),
     [COMMANDS.addSelectionToChat]: async () => {
@@ -63,10 +67,12 @@ export function registerCommands(
       if (status.state === "error") return showEngineError(status, (s) => void hearth.downloadFor(s));
       const enabled = readConfig().completion.enabled;
       const toggle = enabled ? "Turn Inline Completions Off" : "Turn Inline Completions On";
-      const choice = await vscode.window.showQuickPick([toggle, "Restart Language Server", "Show Log", "Open Settings"], {
+      const record = "Show Suggestion Record";
+      const choice = await vscode.window.showQuickPick([toggle, record, "Restart Language Server", "Show Log", "Open Settings"], {
         title: `Hearth — ${status.state}${status.model ? `: ${status.model}` : ""}${status.backend ? ` on ${backendLabel(status.backend)}` : ""}`,
       });
       if (choice === toggle) await vscode.commands.executeCommand(COMMANDS.toggleInlineCompletions);
+      else if (choice === record) await quality.show();
       else if (choice === "Restart Language Server") await hearth.restart();
       else if (choice === "Show Log") hearth.outputChannel.show(true);
       else if (choice === "Open Settings") await vscode.commands.executeCommand("workbench.action.openSettings", "hearth.");

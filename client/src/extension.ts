@@ -14,6 +14,7 @@ import { HearthClient } from "./hearthClient";
 import { HearthLmProvider, LM_VENDOR } from "./lm/lmProvider";
 import { SearchCodeTool } from "./lm/searchCodeTool";
 import { NextEditController } from "./nextEdit/nextEditController";
+import { SuggestionQuality } from "./quality/suggestionQuality";
 import { InlineReviews } from "./review/inlineReviews";
 
 let hearth: HearthClient | undefined;
@@ -34,12 +35,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   // Hearth's model in VS Code's own chat; its deltas come through each language client the extension starts.
   const lmProvider = new HearthLmProvider(hearth);
   hearth.serveRequests = (client) => [...serveAgent(client, agentEdits), ...lmProvider.serve(client)];
+  // What the user does with suggestions, counted on this machine only.
+  const quality = new SuggestionQuality(context.globalState, readConfig, hearth.onStatus);
+  hearth.suggestionCounter = quality;
   // Next edits wait while ghost text or a proposal under review is on screen.
   const nextEdits = new NextEditController(
     context.extensionUri,
     () => hearth?.languageClient,
     readConfig,
     (document) => (hearth?.ghostTextShownFor(document) ?? false) || reviews.has(document),
+    quality,
   );
   // Ghost text waits while next edits or a review are on screen, so none of them fight over the lines and keys.
   hearth.inlineCompletionsWait = () => nextEdits.visible || reviews.activeVisible;
@@ -49,7 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   context.subscriptions.push(
     chat,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
-    ...registerCommands(hearth, chat, nextEdits, reviews, context.secrets, context.globalStorageUri),
+    quality,
+    ...registerCommands(hearth, chat, nextEdits, reviews, quality, context.secrets, context.globalStorageUri),
     contextForwarder,
     lmProvider,
     vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, lmProvider),

@@ -19,6 +19,7 @@ import { createFixCodeActionMiddleware } from "./actions/fixCodeActions";
 import { CONFIG_SECTION, readConfig } from "./config";
 import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
 import { downloadWithConsent } from "./models/modelDownloads";
+import type { SuggestionCounter } from "./quality/suggestionQuality";
 import { CrashRecovery, showGaveUp } from "./recovery/crashRecovery";
 import { serveRemoteApiKey, warnAboutPlainHttp } from "./remote/remoteEngine";
 import { StatusBar, showEngineError } from "./statusBar";
@@ -95,6 +96,8 @@ export class HearthClient implements vscode.Disposable {
 
   /** True while inline completions should wait (next edits are on screen); set by the extension. */
   inlineCompletionsWait: () => boolean = () => false;
+  /** The local suggestion record, told of each ghost text suggestion shown (set by the extension). */
+  suggestionCounter: SuggestionCounter | undefined;
   /** The document version the last ghost text was handed to VS Code for. */
   private ghostText: { uri: string; version: number } | undefined;
 
@@ -127,7 +130,9 @@ export class HearthClient implements vscode.Disposable {
           () => this.inlineCompletionsWait(),
           (latencyMs, shownFor) => {
             this.ghostText = shownFor;
+            // Typing through a suggestion already shown is the same suggestion, not another one.
             if (latencyMs === undefined) return;
+            this.suggestionCounter?.shown("ghostText", undefined);
             // Tokens/s comes from the engine's own measurement of the same request.
             void this.client
               ?.sendRequest(LastCompletionMetricsRequest.type)

@@ -5,6 +5,7 @@
 import * as vscode from "vscode";
 import type { Middleware } from "vscode-languageclient";
 import type { HearthSettings } from "../../server/src/shared/settings";
+import { GHOST_TEXT_ACCEPTED_COMMAND } from "./quality/suggestionQuality";
 import { remainderAfterTyping, type ShownSuggestion } from "./shownSuggestion";
 import { TypingPace } from "./typingPace";
 
@@ -37,8 +38,17 @@ export function createInlineCompletionMiddleware(
       // Each item replaces the line up to the cursor with itself plus the suggestion. VS Code then keeps showing it,
       // with no request, while the user types through it or deletes back along the line (an item anchored at the
       // cursor would be dropped by the first Backspace and have to be asked for again).
+      // Accepting one runs the suggestion record's command (partial accepts, word by word, don't).
       const lineAnchored = (text: string) =>
-        new vscode.InlineCompletionItem(linePrefix + text, new vscode.Range(position.line, 0, position.line, position.character));
+        new vscode.InlineCompletionItem(
+          linePrefix + text,
+          new vscode.Range(position.line, 0, position.line, position.character),
+          {
+            title: "Hearth: suggestion accepted",
+            command: GHOST_TEXT_ACCEPTED_COMMAND,
+            arguments: [uri, position.line, text],
+          },
+        );
       if (remainder !== undefined) {
         onSuggestion?.(undefined, { uri, version: document.version });
         return [lineAnchored(remainder)];

@@ -34,8 +34,8 @@ import {
   type EngineLoad,
   EngineLoadRequest,
   type EngineStatus,
-  type InlineEdit,
   InlineEditRequest,
+  type InlineEditResult,
   LastCompletionMetricsRequest,
   LastNextEditRequest,
   LastPromptRequest,
@@ -216,7 +216,7 @@ export class LspTestClient {
   }
 
   /** Next-edit suggestions at a position, for the version last sent (or the one named). */
-  inlineEdits(uri: string, line: number, character: number, version = this.version(uri)): Promise<{ edits: InlineEdit[] }> {
+  inlineEdits(uri: string, line: number, character: number, version = this.version(uri)): Promise<InlineEditResult> {
     return this.connection.sendRequest(InlineEditRequest.type, {
       textDocument: { uri, version },
       position: { line, character },

@@ -45,7 +45,8 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
     await client.open(uri, SOURCE);
     await rename(client, uri, 0, 15, "value", "amount");
     const version = client.version(uri);
-    const { edits } = await client.inlineEdits(uri, 0, 21);
+    const { edits, format } = await client.inlineEdits(uri, 0, 21);
+    assert.equal(format, "sweep");
     const at = (line: number, character: number, length: number) => ({
       range: { start: { line, character }, end: { line, character: character + length } },
       text: "amount",

@@ -35,7 +35,8 @@ describe("next edit in Zeta 2's format (scripted engine on 127.0.0.1)", function
     await client.replace(uri, 0, 15, 20, "");
     for (const [offset, char] of [..."amount"].entries()) await client.insert(uri, 0, 15 + offset, char);
     const version = client.version(uri);
-    const { edits } = await client.inlineEdits(uri, 0, 21);
+    const { edits, format } = await client.inlineEdits(uri, 0, 21);
+    assert.equal(format, "zeta2", "the answer says which format it came from (the client's suggestion record counts by it)");
     const at = (line: number, character: number) => ({
       range: { start: { line, character }, end: { line, character: character + 5 } },
       text: "amount",

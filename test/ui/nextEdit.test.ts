@@ -5,6 +5,7 @@
  * the end, and Esc dismisses them leaving the file as the user left it.
  */
 import { strict as assert } from "node:assert";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
@@ -39,6 +40,8 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
       "hearth.remote.api": "openai",
       "hearth.remote.nextEditModel": "sweep-next-edit-1.5b",
       "hearth.completion.enabled": false,
+      // The suggestion record's table rows read whole, one per line on screen.
+      "[markdown]": { "editor.wordWrap": "off" },
     };
     session = await CodeServerSession.start({
       tools: provisionedTools(),
@@ -142,6 +145,40 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
     await waitForInserted(3);
     session.writeSettings(settings);
   });
+
+  it("counts what the user did in the local suggestion record: cleared on request, then shown, accepted, dismissed, undone", async () => {
+    await workbench.runCommand("Hearth: Clear Suggestion Record");
+    const dialog = session.page.locator(".monaco-dialog-box", { hasText: "Clear Hearth's suggestion record?" });
+    await dialog.waitFor({ timeout: 15_000 });
+    await dialog.locator(".monaco-button", { hasText: /^Clear$/ }).click();
+    await dialog.waitFor({ state: "detached" });
+    // A file of its own for each try (a retry finds the first try's rename in the one before).
+    const file = `record-${Date.now()}.ts`;
+    writeFileSync(join(session.workspace, file), SOURCE);
+    await renameParameter(file);
+    await waitForInserted(3);
+    await session.page.keyboard.press("Tab");
+    await cursorIs(2, 19);
+    await session.page.keyboard.press("Tab");
+    await waitForInserted(2);
+    await session.page.keyboard.press("Escape");
+    await waitForInserted(0);
+    // Undo takes the accepted edit back (the edit the undo makes may bring new suggestions: only "shown" can grow).
+    await session.page.keyboard.press("Control+Z");
+    await workbench.runCommand("Hearth: Show Suggestion Record");
+    const row = /^\| Next edits \| sweep-next-edit-1\.5b \| sweep \| (\d+) \| 1 \| 2 \| 1 \| \d+% \|$/;
+    await workbench.waitForLine(row);
+    const text = await workbench.editorText();
+    assert.match(text, /Never sent anywhere\./);
+    const shown = Number(
+      text
+        .split("\n")
+        .find((line) => row.test(line))
+        ?.match(row)?.[1],
+    );
+    assert.ok(shown >= 3, `shown ${shown}`);
+    assert.doesNotMatch(text, /Ghost text/, "completions are off: no ghost text was counted");
+  });
 });
 
 describe("next edits and ghost text never fight (code-server + Chromium)", function () {
@@ -160,6 +197,7 @@ describe("next edits and ghost text never fight (code-server + Chromium)", funct
         "hearth.completion.model": bigramModelPath("qwen"),
         "hearth.nextEdit.model": bigramModelPath("qwen", "fix"),
         "hearth.local.threads": 1,
+        "[markdown]": { "editor.wordWrap": "off" },
       },
       files: { "both.ts": "function add(a: number, b: number) {\n  \n}\n" },
     });
@@ -184,5 +222,9 @@ describe("next edits and ghost text never fight (code-server + Chromium)", funct
     await session.page.keyboard.press("Tab");
     await workbench.waitForGhostText("");
     assert.equal(await workbench.editorText(), "function add(a: number, b: number) {\n  return a+b;\n}\n");
+    // The accept ran the item's command: the local suggestion record counts it under the completion model.
+    await workbench.runCommand("Hearth: Show Suggestion Record");
+    const row = /^\| Ghost text \| bigram-qwen-v\d+(\.gguf)? \| fim \| [1-9]\d* \| 1 \| — \| 0 \| \d+% \|$/;
+    await workbench.waitForLine(row);
   });
 });

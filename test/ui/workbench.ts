@@ -92,6 +92,19 @@ export class Workbench {
     }
   }
 
+  /** Waits until an editor line on screen matches `pattern`; fails with the editors' text. */
+  async waitForLine(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+    try {
+      await this.page.waitForFunction(
+        `[...document.querySelectorAll(".monaco-editor .view-line")].some((line) => ${pattern}.test(line.textContent.replace(/\\u00a0/g, " ")))`,
+        undefined,
+        { timeout: timeoutMs },
+      );
+    } catch {
+      assert.fail(`no line on screen matches ${pattern}:\n${await this.editorText()}`);
+    }
+  }
+
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press("F1");
     const input = this.page.locator(".quick-input-widget input");

@@ -8,6 +8,8 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { InlineEditRequest } from "../../../server/src/shared/protocol";
 import { type HearthSettings, nextEditAvailable } from "../../../server/src/shared/settings";
+import { linesOf } from "../quality/acceptedSuggestions";
+import type { SuggestionCounter } from "../quality/suggestionQuality";
 import { NextEditDecorations } from "./nextEditDecorations";
 import { afterAccepting, cursorAt, type SuggestedEdit, targetEdit } from "./suggestedEdits";
 
@@ -20,6 +22,8 @@ interface Suggestion {
   editor: vscode.TextEditor;
   version: number;
   edits: SuggestedEdit[];
+  /** The prompt format the server asked the model in (the suggestion record counts under it). */
+  format: string | undefined;
 }
 
 export class NextEditController implements vscode.Disposable {
@@ -41,6 +45,8 @@ export class NextEditController implements vscode.Disposable {
     private readonly settings: () => HearthSettings,
     /** True when ghost text is on screen for this version of the document: next edits then wait. */
     private readonly ghostTextShown: (document: vscode.TextDocument) => boolean = () => false,
+    /** The local suggestion record: what is shown, accepted, dismissed. */
+    private readonly counter?: SuggestionCounter,
   ) {
     this.decorations = new NextEditDecorations(extensionUri);
     this.subscriptions = [
@@ -84,8 +90,10 @@ export class NextEditController implements vscode.Disposable {
           return { start: document.offsetAt(range.start), end: document.offsetAt(range.end), text: edit.text };
         })
         .sort((a, b) => a.start - b.start);
-      if (edits.length > 0 && vscode.window.activeTextEditor === editor && !this.ghostTextShown(document))
-        this.show({ editor, version, edits });
+      if (edits.length > 0 && vscode.window.activeTextEditor === editor && !this.ghostTextShown(document)) {
+        this.show({ editor, version, edits, format: result.format });
+        this.counter?.shown("nextEdit", result.format, edits.length);
+      }
     } catch {
       // A stale version or a cancelled request: the next keystroke asks again.
     } finally {
@@ -130,10 +138,11 @@ export class NextEditController implements vscode.Disposable {
       this.applying = false;
     }
     if (!applied) return this.clear();
+    this.counter?.accepted("nextEdit", suggestion.format, document.uri.toString(), linesOf(start.line, edit.text));
     const end = document.positionAt(edit.start + edit.text.length);
     editor.selection = new vscode.Selection(end, end);
     const rest = afterAccepting(edits, index);
-    if (rest.length > 0) this.show({ editor, version: document.version, edits: rest });
+    if (rest.length > 0) this.show({ editor, version: document.version, edits: rest, format: suggestion.format });
     else {
       this.clear();
       await this.suggest(editor);
@@ -142,6 +151,7 @@ export class NextEditController implements vscode.Disposable {
 
   /** Esc: hides the edits until the user edits again. */
   dismiss(): void {
+    if (this.suggestion) this.counter?.dismissed("nextEdit", this.suggestion.format, this.suggestion.edits.length);
     this.clear();
   }
 

@@ -23,6 +23,7 @@ import {
   type InlineEdit,
   type InlineEditParams,
   InlineEditRequest,
+  type InlineEditResult,
   LastNextEditRequest,
   type NextEditReport,
 } from "../shared/protocol";
@@ -213,7 +214,7 @@ class NextEdits {
     this.history.closed(uri);
   }
 
-  async suggest(params: InlineEditParams, request: RequestAbort): Promise<{ edits: InlineEdit[] }> {
+  async suggest(params: InlineEditParams, request: RequestAbort): Promise<InlineEditResult> {
     const { deps } = this;
     const uri = params.textDocument.uri;
     // The newest request for a document wins.
@@ -254,7 +255,7 @@ class NextEdits {
         this.proposed.set(uri, proposal);
         this.speculate(uri, proposal, settings);
       }
-      return { edits: edits.map((edit) => ({ ...edit, textDocument: { uri, version } })) };
+      return { edits: edits.map((edit) => ({ ...edit, textDocument: { uri, version } })), format: report.format };
     } catch (error) {
       if (error instanceof ResponseError) throw error;
       if (isAbortError(error) || request.signal.aborted) return { edits: [] };
@@ -319,7 +320,7 @@ class NextEdits {
   }
 
   /** The speculated answer, when it was made for exactly this text and window. */
-  private async speculated(uri: string, params: InlineEditParams): Promise<{ edits: InlineEdit[] } | undefined> {
+  private async speculated(uri: string, params: InlineEditParams): Promise<InlineEditResult | undefined> {
     const speculation = this.speculation;
     const document = this.deps.documents.get(uri);
     if (!speculation || !document || speculation.uri !== uri || document.version !== params.textDocument.version)
@@ -337,7 +338,10 @@ class NextEdits {
       this.proposed.set(uri, proposal);
       this.speculate(uri, proposal, this.deps.configuration.settings);
     }
-    return { edits: outcome.edits.map((edit) => ({ ...edit, textDocument: { uri, version } })) };
+    return {
+      edits: outcome.edits.map((edit) => ({ ...edit, textDocument: { uri, version } })),
+      format: outcome.report.format,
+    };
   }
 }
 

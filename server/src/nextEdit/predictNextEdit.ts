@@ -66,12 +66,12 @@ export async function predictNextEdit(
   const options = { maxTokens: settings.maxTokens, timeoutMs: settings.timeoutMs, signal, ...mode };
   if (request.refused) {
     const metrics = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0, stopReason: "stop" };
-    return { edits: [], report: { promptText: segmentsAsText(request.prompt), ...metrics, dropped: request.refused } };
+    return { edits: [], report: { promptText: segmentsAsText(request.prompt), ...metrics, dropped: request.refused, format } };
   }
   const result = await engine.predictEdit(request, options);
   const rewritten = request.rewritten(result.rewrite);
   if (rewritten === undefined) {
-    const report = { promptText: segmentsAsText(request.prompt), ...result.metrics, dropped: "unreadable" };
+    const report = { promptText: segmentsAsText(request.prompt), ...result.metrics, dropped: "unreadable", format };
     return { edits: [], report };
   }
   const found = windowEdits(window.text, rewritten);
@@ -80,6 +80,7 @@ export async function predictNextEdit(
     promptText: segmentsAsText(request.prompt),
     ...result.metrics,
     dropped: "dropped" in kept ? kept.dropped : undefined,
+    format,
   };
   if ("dropped" in kept) return { edits: [], report };
   // The model writes "\n"; the document keeps its own line breaks.

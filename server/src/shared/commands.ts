@@ -19,6 +19,8 @@ export const COMMANDS = {
   rejectReview: "hearth.review.reject",
   generateCommitMessage: "hearth.generateCommitMessage",
   useInVsCodeChat: "hearth.useInVsCodeChat",
+  showSuggestionRecord: "hearth.showSuggestionRecord",
+  clearSuggestionRecord: "hearth.clearSuggestionRecord",
 } as const;
 
 /** Language model tools, as contributed in package.json (`languageModelTools`) and registered with `vscode.lm`. */

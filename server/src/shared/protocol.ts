@@ -294,6 +294,9 @@ export namespace LastPromptRequest {
   export const type = new RequestType0<string | null, void>(method);
 }
 
+/** The next-edit prompt formats Hearth speaks (hearth.nextEdit.format, `auto` resolved). */
+export type NextEditFormatName = "sweep" | "zeta2";
+
 /** `textDocument/copilotInlineEdit`'s params: where the cursor is, in which version of the document. */
 export interface InlineEditParams {
   textDocument: VersionedTextDocumentIdentifier;
@@ -319,7 +322,16 @@ export interface InlineEdit {
  */
 export namespace InlineEditRequest {
   export const method = "textDocument/copilotInlineEdit";
-  export const type = new RequestType<InlineEditParams, { edits: InlineEdit[] }, void>(method);
+  export const type = new RequestType<InlineEditParams, InlineEditResult, void>(method);
+}
+
+/**
+ * `textDocument/copilotInlineEdit`'s answer. `format` is Hearth's addition (other clients ignore it): the prompt format
+ * the edits came from, which the client's local suggestion record counts them under; absent when no model was asked.
+ */
+export interface InlineEditResult {
+  edits: InlineEdit[];
+  format?: NextEditFormatName;
 }
 
 /** Client → server notification: an edit from InlineEditRequest is on screen (accepted for compatibility; no telemetry). */
@@ -341,6 +353,8 @@ export interface NextEditReport {
   dropped?: string;
   /** It was computed ahead, while the previous edits were on screen, and served from there. */
   speculative?: boolean;
+  /** The prompt format it was asked in. */
+  format?: NextEditFormatName;
 }
 
 /** Client → server request (tests, benchmarks): the last next-edit prediction's report; null before any. */

@@ -6,10 +6,11 @@
  *   Seed-Coder's three FIM tokens. Sweep's models are Qwen2.5-Coder fine-tunes, whose vocabulary has none of them.
  * - Sweep (sweepai/sweep-next-edit-*): the vocabulary has Qwen's `<|file_sep|>`, or the name says sweep.
  */
+import type { NextEditFormatName } from "../../shared/protocol";
 import { SWEEP_FILE_SEP } from "./sweepPrompt";
 import { ZETA2_FIM } from "./zeta2Prompt";
 
-export type NextEditPromptFormat = "sweep" | "zeta2";
+export type NextEditPromptFormat = NextEditFormatName;
 
 export interface NextEditModelFacts {
   /** The model's file name or the name a server gives it. */
