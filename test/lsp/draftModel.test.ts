@@ -4,6 +4,7 @@
  * drafted tokens kept; a draft with another vocabulary is refused with a notice and chat goes on without it.
  */
 import { strict as assert } from "node:assert";
+import { LmStepRequest } from "../../server/src/shared/lmProtocol";
 import { CHAT_SCRIPTS } from "../fixtures/gguf/bigramModel";
 import { bigramDraftModelPath, bigramModelPath } from "../fixtures/gguf/testModels";
 import { LspTestClient } from "./lspTestClient";
@@ -78,6 +79,39 @@ describe("draft model over LSP (speculative decoding)", function () {
       assert.match(status.message ?? "", /is not smaller than the chat model/);
     } finally {
       await client.stop();
+    }
+  });
+
+  it("drafts in VS Code's chat's steps (LlamaChat): by lookup where the answer copies the prompt, else from the draft model, the answer unchanged", async () => {
+    const step = (client: LspTestClient, stepId: string, text: string) =>
+      client.connection.sendRequest(LmStepRequest.type, {
+        stepId,
+        messages: [{ role: "user", text }],
+        tools: [],
+      });
+    const client = await LspTestClient.start({ chat: { model: target(), temperature: 0 }, local: { threads: 1 } });
+    try {
+      const alone = await step(client, "a", "Say it.");
+      assert.equal(alone.text, CHAT_SCRIPTS.copy);
+      // Nothing to copy, no draft model: at most a chance match of the template's tokens.
+      assert.ok((alone.draftTokens?.accepted ?? 0) <= 4, JSON.stringify(alone.draftTokens));
+      // A file the model just read, which its answer repeats.
+      const copying = await step(client, "c", `The file holds:\n${CHAT_SCRIPTS.copy}\nSay it again.`);
+      assert.equal(copying.text, alone.text);
+      assert.ok((copying.draftTokens?.accepted ?? 0) >= CHAT_SCRIPTS.copy.length / 2, JSON.stringify(copying.draftTokens));
+    } finally {
+      await client.stop();
+    }
+    const drafting = await LspTestClient.start({
+      chat: { model: target(), temperature: 0, draftModel: bigramDraftModelPath("qwen", "copy") },
+      local: { threads: 1 },
+    });
+    try {
+      const drafted = await step(drafting, "d", "Say it.");
+      assert.equal(drafted.text, CHAT_SCRIPTS.copy);
+      assert.ok((drafted.draftTokens?.accepted ?? 0) >= CHAT_SCRIPTS.copy.length / 2, JSON.stringify(drafted.draftTokens));
+    } finally {
+      await drafting.stop();
     }
   });
 });

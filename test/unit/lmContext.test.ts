@@ -12,6 +12,8 @@ function modelFitting(largestTotal: number) {
   const made: { contextSize: number; sequences: number; disposed: boolean }[] = [];
   const model = {
     trainContextSize: 32768,
+    // A transformer: each sequence gets a draft predictor (draftPredictor.ts).
+    fileInsights: { isRecurrent: false, isHybrid: false },
     made,
     createContext: async ({ contextSize, sequences }: { contextSize: number; sequences: number }) => {
       // The KV cache holds every sequence's tokens: that is what has to fit.

@@ -106,7 +106,7 @@ export function registerAgent({ connection, documents, engine, ready, log, setti
         onDelta: (delta) => void connection.sendNotification(ChatDeltaNotification.type, { chatId: params.chatId, ...delta }),
       });
       log.info(
-        `Agent turn: ${turn.steps.length} tool calls, ${turn.stopReason}; prompt tokens evaluated per step: ${turn.usage.map((u) => `${u.evaluatedPromptTokens}/${u.promptTokens}`).join(", ")}`,
+        `Agent turn: ${turn.steps.length} tool calls, ${turn.stopReason}; prompt tokens evaluated per step: ${turn.usage.map((u) => `${u.evaluatedPromptTokens}/${u.promptTokens}`).join(", ")}${draftedText(turn.usage)}`,
       );
       return { ...turn, checkpoint: checkpoint.entries, rules: rules.map((rule) => rule.path) };
     } catch (error) {
@@ -134,4 +134,11 @@ export function registerAgent({ connection, documents, engine, ready, log, setti
   }
 
   return { capabilities: {}, dispose: () => void mcp.dispose() };
+}
+
+/** "; drafted tokens kept per step: 40/44, 0/2" where the engine drafted, else nothing. */
+function draftedText(usage: AgentRunResult["usage"]): string {
+  if (!usage.some((step) => step.draftTokens && step.draftTokens.drafted > 0)) return "";
+  const steps = usage.map((step) => (step.draftTokens ? `${step.draftTokens.accepted}/${step.draftTokens.drafted}` : "-"));
+  return `; drafted tokens kept per step: ${steps.join(", ")}`;
 }

@@ -72,8 +72,8 @@ export async function runAgentTurn(input: AgentTurnInput): Promise<AgentTurnResu
         },
       },
     );
-    const { promptTokens, evaluatedPromptTokens, generatedTokens } = step;
-    usage.push({ promptTokens, evaluatedPromptTokens, generatedTokens });
+    const { promptTokens, evaluatedPromptTokens, generatedTokens, draftTokens } = step;
+    usage.push({ promptTokens, evaluatedPromptTokens, generatedTokens, draftTokens });
     for (const summary of step.compacted) {
       if (compacted.includes(summary)) continue;
       compacted.push(summary);

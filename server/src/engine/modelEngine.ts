@@ -238,4 +238,6 @@ export interface AgentStepResult {
   /** Prompt tokens evaluated for this step (the rest came from the KV cache); -1 when the server doesn't say. */
   evaluatedPromptTokens: number;
   generatedTokens: number;
+  /** Speculative decoding on the local engine (prompt lookup, then the draft model): tokens drafted, and kept. */
+  draftTokens?: { drafted: number; accepted: number };
 }

@@ -108,6 +108,7 @@ export function registerLm({ connection, engine, ready, log, settings }: LmDepen
         promptTokens: result.promptTokens,
         evaluatedPromptTokens: result.evaluatedPromptTokens,
         generatedTokens: result.generatedTokens,
+        draftTokens: result.draftTokens,
       };
     } catch (error) {
       if (isAbortError(error) || signal.aborted) {

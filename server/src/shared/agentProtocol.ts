@@ -49,7 +49,13 @@ export interface AgentRunResult {
   /** Rules files that went into the system prompt (workspace-relative). */
   rules: string[];
   /** Per model step: the prompt's tokens, those evaluated (the rest came from the KV cache) and those generated; -1: not said. */
-  usage: Array<{ promptTokens: number; evaluatedPromptTokens: number; generatedTokens: number }>;
+  /** Per step; `draftTokens` where the local engine drafted (prompt lookup, the draft model): drafted, and kept. */
+  usage: Array<{
+    promptTokens: number;
+    evaluatedPromptTokens: number;
+    generatedTokens: number;
+    draftTokens?: { drafted: number; accepted: number };
+  }>;
 }
 
 /**

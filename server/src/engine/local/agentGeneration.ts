@@ -27,6 +27,7 @@ import { loadLlamaModule } from "./llamaRuntime";
 import { LM_CONTEXT_SETTING, type LmContext } from "./lmContext";
 import type { PriorityGate } from "./priorityGate";
 import { evaluatePrompt } from "./promptEvaluation";
+import { noDraftStats } from "./speculativeDecoding";
 
 /** One LlamaChat per sequence: it keeps that sequence's KV cache between steps. */
 const chats = new WeakMap<LlamaContextSequence, LlamaChat>();
@@ -116,34 +117,40 @@ export async function generateAgentStep(
   const llamaChat = await llamaChatOf(sequence, wrapper);
   let answer = "";
   let thought = "";
-  const response = await llamaChat.generateResponse(history, {
-    functions,
-    documentFunctionParams: true,
-    maxParallelFunctionCalls: 1,
-    maxTokens,
-    temperature: options.temperature,
-    signal: options.signal,
-    stopOnAbortSignal: true,
-    // The turn was fitted above; should the rendered prompt still overflow, nothing is dropped silently.
-    contextShift: {
-      strategy: () => {
-        throw new EngineError(
-          lm
-            ? "This request no longer fits Hearth's context for VS Code's Chat."
-            : "This agent turn no longer fits the chat model's context.",
-          lm ? `Raise ${LM_CONTEXT_SETTING}, or start a new chat.` : "Start a new chat, or raise hearth.local.contextSize.",
-          lm ? LM_CONTEXT_SETTING : "hearth.local.contextSize",
-        );
+  // Drafts for this step: looked up in the prompt (an edit that repeats a file just read), else the draft model's.
+  const predictor = lm ? lm.predictorFor(sequence) : loaded.predictor;
+  const draftTokens = noDraftStats();
+  predictor?.use({ sources: { lookup: true, model: loaded.draft }, stats: draftTokens });
+  const response = await llamaChat
+    .generateResponse(history, {
+      functions,
+      documentFunctionParams: true,
+      maxParallelFunctionCalls: 1,
+      maxTokens,
+      temperature: options.temperature,
+      signal: options.signal,
+      stopOnAbortSignal: true,
+      // The turn was fitted above; should the rendered prompt still overflow, nothing is dropped silently.
+      contextShift: {
+        strategy: () => {
+          throw new EngineError(
+            lm
+              ? "This request no longer fits Hearth's context for VS Code's Chat."
+              : "This agent turn no longer fits the chat model's context.",
+            lm ? `Raise ${LM_CONTEXT_SETTING}, or start a new chat.` : "Start a new chat, or raise hearth.local.contextSize.",
+            lm ? LM_CONTEXT_SETTING : "hearth.local.contextSize",
+          );
+        },
       },
-    },
-    onResponseChunk: (chunk) => {
-      if (chunk.text === "") return;
-      const kind = chunk.type === "segment" ? "thought" : "answer";
-      if (kind === "thought") thought += chunk.text;
-      else answer += chunk.text;
-      options.onDelta({ kind, text: chunk.text });
-    },
-  });
+      onResponseChunk: (chunk) => {
+        if (chunk.text === "") return;
+        const kind = chunk.type === "segment" ? "thought" : "answer";
+        if (kind === "thought") thought += chunk.text;
+        else answer += chunk.text;
+        options.onDelta({ kind, text: chunk.text });
+      },
+    })
+    .finally(() => predictor?.use(undefined));
   const generatedTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
   const after = sequence.contextTokens;
   // The prompt is the one rendered above when LlamaChat's context starts with it (the renderings agree): the context
@@ -170,6 +177,7 @@ export async function generateAgentStep(
     promptTokens,
     evaluatedPromptTokens,
     generatedTokens,
+    draftTokens: predictor ? draftTokens : undefined,
   };
 }
 

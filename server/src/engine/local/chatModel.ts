@@ -5,7 +5,8 @@
 import { basename } from "node:path";
 import type { ChatWrapper, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import type { LocatedModel } from "../modelEngine";
-import { type DraftLoad, type DraftModel, loadDraftModel } from "./draftModel";
+import { canSpeculate, type DraftLoad, type DraftModel, loadDraftModel } from "./draftModel";
+import { createDraftPredictor, type DraftPredictor } from "./draftPredictor";
 import { loadLlamaModule } from "./llamaRuntime";
 import { LmContextHolder } from "./lmContext";
 import type { ModelLease } from "./modelCache";
@@ -26,6 +27,11 @@ export interface ChatModel extends PreparedModel {
   draft?: DraftModel;
   /** Where the draft named would be, while it is a download not made yet: the chat model loads again once it is. */
   draftMissing?: string;
+  /**
+   * Drafts for what LlamaChat writes on `sequence` (agent steps), switched on per step; none where the model can't
+   * speculate (a recurrent state: node-llama-cpp would checkpoint it at every token a predictor is on the sequence).
+   */
+  predictor?: DraftPredictor;
 }
 
 /** How the chat model finds its draft model: where hearth.chat.draftModel points, and the runtime to load it on. */
@@ -53,11 +59,13 @@ export async function prepareChatModel(
     ? await loadDraftModel(model, await draftSource.locate(), draftSource.acquire, context.contextSize)
     : {};
   const draft = drafting.draft;
+  const predictor = canSpeculate(model) ? await createDraftPredictor() : undefined;
   return {
     name,
     model,
     context,
-    sequence: context.getSequence(),
+    sequence: context.getSequence(predictor ? { tokenPredictor: predictor } : undefined),
+    predictor,
     fixSequence: context.getSequence(),
     wrapper,
     lm,

@@ -12,6 +12,8 @@
  */
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { chooseSequence } from "../../core/prefixRouting";
+import { canSpeculate } from "./draftModel";
+import { createDraftPredictor, type DraftPredictor } from "./draftPredictor";
 import { contextNotice, createContextOrExplain } from "./modelSlot";
 import { type PrefixStateCache, prefixStateKey } from "./prefixStateCache";
 
@@ -26,15 +28,28 @@ export class LmContext {
   /** The saved prefix is loaded only into a fresh context, at its first request. */
   private restoreTried = false;
   private lastSequence: LlamaContextSequence | undefined;
+  private readonly predictors = new Map<LlamaContextSequence, DraftPredictor>();
 
   constructor(
     private readonly context: LlamaContext,
     /** What hearth.lm.contextSize asked for when it was made. */
     readonly requested: number,
     private readonly persisted?: { cache: PrefixStateCache; model: LlamaModel; modelPath: string },
+    /** One per sequence, where the model can speculate (draftPredictor.ts). */
+    tokenPredictors: readonly DraftPredictor[] = [],
   ) {
-    this.sequences = Array.from({ length: LM_SEQUENCES }, () => context.getSequence());
+    this.sequences = Array.from({ length: LM_SEQUENCES }, (_, index) => {
+      const tokenPredictor = tokenPredictors[index];
+      const sequence = context.getSequence(tokenPredictor ? { tokenPredictor } : undefined);
+      if (tokenPredictor) this.predictors.set(sequence, tokenPredictor);
+      return sequence;
+    });
     this.lastUsed = this.sequences.map(() => 0);
+  }
+
+  /** The draft predictor on one of this context's sequences, if the model speculates. */
+  predictorFor(sequence: LlamaContextSequence): DraftPredictor | undefined {
+    return this.predictors.get(sequence);
   }
 
   /** Tokens per request (per sequence): what was asked for, or less where memory or the model's training ran short. */
@@ -111,10 +126,13 @@ export class LmContextHolder {
     this.ready = undefined;
     await current?.dispose();
     this.made = createContextOrExplain(this.model, this.name, requested, this.threads, LM_SEQUENCES, LM_CONTEXT_SETTING).then(
-      (context) => {
+      async (context) => {
         const cache = this.persisted?.cacheOf();
         const persisted = cache && this.persisted && { cache, model: this.model, modelPath: this.persisted.modelPath };
-        return new LmContext(context, requested, persisted);
+        const predictors = canSpeculate(this.model)
+          ? await Promise.all(Array.from({ length: LM_SEQUENCES }, () => createDraftPredictor()))
+          : [];
+        return new LmContext(context, requested, persisted, predictors);
       },
     );
     const context = await this.made;

@@ -1,0 +1,95 @@
+/**
+ * Hearth's token predictor (draftPredictor.ts) inside node-llama-cpp's own generation loop, the one LlamaChat uses for
+ * agent steps and VS Code's chat: with an agreeing draft model the reply is the plain reply token for token and
+ * every drafted token is kept, several per step, which needs node-llama-cpp's speculative evaluation patched
+ * (patches/node-llama-cpp+3.21.1.patch: unpatched, it keeps at most one per step, so about half of what is drafted);
+ * a wrong draft changes nothing; switched off, it drafts nothing.
+ */
+import { strict as assert } from "node:assert";
+import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
+import type { DraftModel } from "../../server/src/engine/local/draftModel";
+import { createDraftPredictor, type DraftPredictor } from "../../server/src/engine/local/draftPredictor";
+import { loadLlamaModule } from "../../server/src/engine/local/llamaRuntime";
+import { noDraftStats } from "../../server/src/engine/local/speculativeDecoding";
+import { CHAT_SCRIPTS } from "../fixtures/gguf/bigramModel";
+import { bigramDraftModelPath, bigramModelPath } from "../fixtures/gguf/testModels";
+
+const PROMPT = "<|im_start|>user\nrecite<|im_end|>\n<|im_start|>assistant\n";
+
+describe("the draft predictor in node-llama-cpp's own generation loop", function () {
+  this.timeout(60_000);
+  let llama: Llama;
+  const open: Array<LlamaModel | LlamaContext> = [];
+
+  before(async () => {
+    const { getLlama } = await loadLlamaModule();
+    llama = await getLlama({ gpu: false, build: "never", maxThreads: 1 });
+  });
+  after(async () => {
+    for (const item of open.reverse()) await item.dispose();
+  });
+
+  async function load(path: string) {
+    const model = await llama.loadModel({ modelPath: path });
+    open.push(model);
+    return model;
+  }
+
+  async function draftOf(path: string): Promise<DraftModel> {
+    const model = await load(path);
+    const context = await model.createContext({ contextSize: 512, threads: 1 });
+    open.push(context);
+    return {
+      name: path,
+      path,
+      model,
+      vocabularySize: model.fileInfo.metadata.tokenizer.ggml.tokens.length,
+      sequence: context.getSequence(),
+      dispose: async () => undefined,
+    };
+  }
+
+  /** Greedy generation through `sequence.evaluate` (LlamaChat's loop), with the predictor on the sequence. */
+  async function generate(target: LlamaModel, predictor: DraftPredictor | undefined, draft?: DraftModel) {
+    const context = await target.createContext({ contextSize: 512, threads: 1 });
+    open.push(context);
+    const sequence = context.getSequence(predictor ? { tokenPredictor: predictor } : undefined);
+    const stats = noDraftStats();
+    if (draft) predictor?.use({ sources: { lookup: false, model: draft }, stats });
+    const out: Token[] = [];
+    for await (const token of sequence.evaluate(target.tokenize(PROMPT, true), { temperature: 0 })) {
+      if (target.isEogToken(token) || out.length >= 120) break;
+      out.push(token);
+    }
+    predictor?.use(undefined);
+    return { text: target.detokenize(out), stats, predictions: sequence.tokenPredictions };
+  }
+
+  it("keeps a whole agreeing draft per step, and writes exactly the plain reply", async () => {
+    const target = await load(bigramModelPath("qwen", "copy"));
+    const plain = await generate(target, undefined);
+    assert.equal(plain.text, CHAT_SCRIPTS.copy);
+    const drafted = await generate(target, await createDraftPredictor(), await draftOf(bigramDraftModelPath("qwen", "copy")));
+    assert.equal(drafted.text, plain.text);
+    assert.ok(drafted.stats.drafted > 10, JSON.stringify(drafted.stats));
+    // Unpatched, node-llama-cpp keeps one guess a step and the draft length falls to 2: about half is kept. Here only
+    // the guess after the end of the reply goes unused (the loop stops at the end token).
+    assert.ok(drafted.stats.accepted >= drafted.stats.drafted - 1, JSON.stringify(drafted));
+    assert.equal(drafted.predictions.refuted, 0);
+  });
+
+  it("changes nothing when the draft is wrong, and drafts nothing while switched off", async () => {
+    const target = await load(bigramModelPath("qwen", "copy"));
+    const plain = await generate(target, undefined);
+    const wrong = await generate(
+      target,
+      await createDraftPredictor(),
+      await draftOf(bigramDraftModelPath("qwen", "endlessChat")),
+    );
+    assert.equal(wrong.text, plain.text);
+    assert.ok(wrong.stats.drafted > 0 && wrong.stats.accepted < wrong.stats.drafted, JSON.stringify(wrong.stats));
+    const off = await generate(target, await createDraftPredictor());
+    assert.equal(off.text, plain.text);
+    assert.deepEqual([off.predictions.validated, off.predictions.refuted], [0, 0]);
+  });
+});
