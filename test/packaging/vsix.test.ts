@@ -2,6 +2,7 @@
  * `npm run package -- --target T` builds a VSIX for T on this machine, whatever T is: each carries exactly its
  * target's node-llama-cpp binaries and no other platform's native code. darwin-arm64's binary package is not in
  * this machine's node_modules, so that build also fetches it (npm's --os/--cpu) from the registry.
+ * Both carry node-llama-cpp as patched at install (patches/).
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
@@ -70,6 +71,11 @@ describe("VSIX per platform target", function () {
         "reflink's native package only where it runs",
       );
       assert.match(readEntry(vsix, "extension.vsixmanifest"), new RegExp(`TargetPlatform="${target}"`));
+      // node-llama-cpp as patched at install (patches/): its speculative evaluation keeps a whole agreeing draft.
+      assert.match(
+        readEntry(vsix, "extension/node_modules/node-llama-cpp/dist/evaluator/LlamaContext/LlamaContext.js"),
+        /validatedTokens\.push\(\[evalTokens\[i\], resultToken\]\)/,
+      );
       for (const bundle of ["dist/client.js", "dist/server.js", "dist/webview.js"])
         assert.ok(entries.includes(`extension/${bundle}`));
     });
