@@ -46,6 +46,10 @@ describe("catalog models over LSP (loopback hub)", function () {
       const before = catalog.models.find((m) => m.id === "qwen2.5-coder-0.5b");
       assert.ok(before && !before.downloaded);
       assert.ok(before.memoryBytes > before.sizeBytes, "before download: the catalog size plus an overhead");
+      // Chat models with a catalog draft say whether both fit together (what hearth.chat.draftModel `auto` asks), others don't.
+      const paired = catalog.models.filter((m) => m.draft !== undefined);
+      assert.ok(paired.length > 0 && paired.every((m) => typeof m.draftFits === "boolean"));
+      assert.ok(catalog.models.filter((m) => m.draft === undefined).every((m) => m.draftFits === undefined));
 
       const progress: ModelDownloadProgress[] = [];
       client.connection.onNotification(ModelDownloadProgressNotification.type, (p) => {

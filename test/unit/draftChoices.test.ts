@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { draftChoices, draftsFor } from "../../client/src/models/draftChoices";
+import { draftAutoText, draftChoices, draftFitText, draftsFor } from "../../client/src/models/draftChoices";
 import type { CatalogListing } from "../../server/src/shared/protocol";
 
 type Model = CatalogListing["models"][number];
@@ -61,5 +61,23 @@ describe("the draft model's choices in Select Model", () => {
 
   it("names the chat models a draft serves", () => {
     assert.deepEqual(draftsFor(listing, listing.models[0]), ["coder-7b"]);
+  });
+
+  it("judges the pair's fit beside the chat model, as auto does, and says when auto takes none", () => {
+    const withFit = (fits: boolean | undefined): CatalogListing => ({
+      ...listing,
+      models: listing.models.map((m) => (m.id === "qwen3-4b" ? { ...m, draftFits: fits } : m)),
+    });
+    const fitting = draftChoices(withFit(true), "qwen3-4b");
+    const pair = fitting.pair as Model;
+    assert.equal(draftFitText(fitting, pair, "fits the GPU"), "fits beside qwen3-4b");
+    assert.equal(draftAutoText(fitting), "the catalog's pair for qwen3-4b: qwen3-0.6b, when both fit");
+    const tight = draftChoices(withFit(false), "qwen3-4b");
+    assert.equal(draftFitText(tight, tight.pair as Model, "fits the GPU"), "does not fit beside qwen3-4b on this machine");
+    assert.match(draftAutoText(tight), /qwen3-0\.6b, which does not fit beside it here: auto takes none/);
+    // Another candidate drafts for other chat models: its own fit.
+    const other = tight.candidates.find((m) => m.id === "coder-0.5b") as Model;
+    assert.equal(draftFitText(tight, other, "fits the GPU"), "fits the GPU");
+    assert.equal(draftFitText(draftChoices(withFit(undefined), "qwen3-4b"), pair, "fits the GPU"), "fits the GPU");
   });
 });

@@ -28,3 +28,23 @@ export function draftChoices(listing: CatalogListing, chatSetting: string): Draf
 export function draftsFor(listing: CatalogListing, draft: Model): string[] {
   return listing.models.filter((model) => model.draft === draft.id).map((model) => model.id);
 }
+
+/**
+ * How a draft row's fit reads: the chat model's pair is judged beside the chat model (and the completion model), as
+ * `auto` judges it; another candidate by its own size, `fitText` (it drafts for other chat models).
+ */
+export function draftFitText(choices: DraftChoices, model: Model, fitText: string): string {
+  const chat = choices.chatModel;
+  if (!chat || model !== choices.pair || chat.draftFits === undefined) return fitText;
+  return chat.draftFits ? `fits beside ${chat.id}` : `does not fit beside ${chat.id} on this machine`;
+}
+
+/** The `auto` row's description. */
+export function draftAutoText(choices: DraftChoices): string {
+  const { chatModel, pair } = choices;
+  if (!chatModel || !pair)
+    return "the catalog's pair for the chat model, when it has one and both fit (none for the current chat model)";
+  if (chatModel.draftFits === false)
+    return `the catalog's pair for ${chatModel.id} is ${pair.id}, which does not fit beside it here: auto takes none`;
+  return `the catalog's pair for ${chatModel.id}: ${pair.id}, when both fit`;
+}

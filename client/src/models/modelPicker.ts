@@ -7,7 +7,7 @@ import { type CatalogListing, CatalogRequest } from "../../../server/src/shared/
 import type { CatalogRole } from "../../../server/src/shared/settings";
 import { CONFIG_SECTION, readConfig } from "../config";
 import type { HearthClient } from "../hearthClient";
-import { draftChoices, draftsFor } from "./draftChoices";
+import { draftAutoText, draftChoices, draftFitText, draftsFor } from "./draftChoices";
 import { downloadWithConsent, formatBytes } from "./modelDownloads";
 
 const FIT_TEXT: Record<CatalogListing["models"][number]["fit"], string> = {
@@ -80,7 +80,7 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
   const models = chosenRole === "draft" ? drafts.candidates : listing.models.filter((model) => model.role === chosenRole);
   const items: ModelItem[] = models.map((model) => ({
     label: model.id,
-    description: `${model.id === recommended ? `$(star-full) ${chosenRole === "draft" ? "pairs with your chat model" : "recommended"} · ` : ""}${formatBytes(model.sizeBytes)}, needs ${formatBytes(model.memoryBytes)} · ${FIT_TEXT[model.fit]} · ${model.downloaded ? "downloaded" : "not downloaded"}`,
+    description: `${model.id === recommended ? `$(star-full) ${chosenRole === "draft" ? "pairs with your chat model" : "recommended"} · ` : ""}${formatBytes(model.sizeBytes)}, needs ${formatBytes(model.memoryBytes)} · ${chosenRole === "draft" ? draftFitText(drafts, model, FIT_TEXT[model.fit]) : FIT_TEXT[model.fit]} · ${model.downloaded ? "downloaded" : "not downloaded"}`,
     detail:
       chosenRole === "draft"
         ? `Drafts for ${draftsFor(listing, model).join(", ")} (${model.license})`
@@ -90,9 +90,7 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
   if (chosenRole === "draft")
     items.push({
       label: "auto",
-      description: drafts.pair
-        ? `the catalog's pair for ${drafts.chatModel?.id}: ${drafts.pair.id}, when both fit`
-        : "the catalog's pair for the chat model, when it has one and both fit (none for the current chat model)",
+      description: draftAutoText(drafts),
       auto: true,
     });
   const none = NONE[chosenRole];

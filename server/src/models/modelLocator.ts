@@ -80,14 +80,19 @@ export class ModelLocator {
     const recommendation = await this.recommend();
     const chat = this.catalogEntryOf(settings.chat.model, recommendation.chat, settings);
     const draft = chat && catalogDraftFor(chat);
-    if (!chat || !draft) return undefined;
+    if (!chat || !draft || !(await this.draftFitsBeside(chat, draft))) return undefined;
+    return this.locate(draft.id, "chat", settings);
+  };
+
+  /** Whether `draft` fits beside the chat model `chat` and the recommended completion model (what `auto` asks). */
+  async draftFitsBeside(chat: CatalogEntry, draft: CatalogEntry): Promise<boolean> {
+    const recommendation = await this.recommend();
     const hardware = await this.hardware().catch(() => cpuOnlyHardware(freemem()));
     const completion = recommendation.completion;
     const used = completion ? memoryNeeded(completion) : 0;
     const gpu = hardware.backend !== "cpu";
-    if (!draftFits(chat, draft, hardware, gpu ? used : 0, gpu ? 0 : used)) return undefined;
-    return this.locate(draft.id, "chat", settings);
-  };
+    return draftFits(chat, draft, hardware, gpu ? used : 0, gpu ? 0 : used);
+  }
 
   /** The catalog entry a model setting names (an id, `auto`, or an `hf:` URI of a catalog file), if any. */
   private catalogEntryOf(

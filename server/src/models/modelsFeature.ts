@@ -17,7 +17,7 @@ import {
   ModelDownloadRequest,
 } from "../shared/protocol";
 import type { HearthSettings } from "../shared/settings";
-import { CATALOG, catalogEntryFor, downloadedPath } from "./catalog";
+import { CATALOG, catalogDraftFor, catalogEntryFor, downloadedPath } from "./catalog";
 import { downloadModel } from "./downloader";
 import { fitOf, memoryNeeded } from "./fit";
 import { downloadUrl, fetchHubFile, HubError } from "./hubClient";
@@ -51,6 +51,7 @@ export function registerModels(deps: Dependencies): Feature {
       models: await Promise.all(
         CATALOG.map(async (entry) => {
           const downloaded = locator.isDownloaded(settings, entry);
+          const pair = catalogDraftFor(entry);
           const measured = downloaded
             ? await estimateMemoryBytes(downloadedPath(locator.directory(settings), entry.repo, entry.file))
             : undefined;
@@ -67,6 +68,7 @@ export function registerModels(deps: Dependencies): Feature {
             fit: fitOf(entry, hardware, 0, 0, measured),
             downloaded,
             draft: entry.draft,
+            draftFits: pair ? await locator.draftFitsBeside(entry, pair) : undefined,
           };
         }),
       ),

@@ -241,6 +241,8 @@ export interface CatalogListing {
     downloaded: boolean;
     /** Chat models: the catalog id of the draft model that speeds them up (hearth.chat.draftModel `auto`). */
     draft?: string;
+    /** Chat models with a draft: whether both fit this machine together, beside the completion model (`auto` asks). */
+    draftFits?: boolean;
   }>;
   modelsDirectory: string;
   endpoint: string;
