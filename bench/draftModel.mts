@@ -17,7 +17,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { LlamaEngine } from "../server/src/engine/local/llamaEngine";
 import type { ChatReply } from "../server/src/engine/modelEngine";
-import { parseSettings } from "../server/src/shared/settings";
+import { parseSettings } from "../server/src/shared/settingsParser";
 import { CHAT_SCRIPTS, REAL_SIZE, writeBigramModel } from "../test/fixtures/gguf/bigramModel";
 import { speedDraftModelPath, speedModelPath } from "../test/fixtures/gguf/speedModel";
 import { bigramModelPath, testModelCacheDirectory } from "../test/fixtures/gguf/testModels";

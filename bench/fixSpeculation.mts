@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { LlamaEngine } from "../server/src/engine/local/llamaEngine";
-import { parseSettings } from "../server/src/shared/settings";
+import { parseSettings } from "../server/src/shared/settingsParser";
 import { CHAT_SCRIPTS, REAL_SIZE, writeBigramModel } from "../test/fixtures/gguf/bigramModel";
 import { speedModelPath } from "../test/fixtures/gguf/speedModel";
 import { testModelCacheDirectory } from "../test/fixtures/gguf/testModels";

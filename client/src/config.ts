@@ -4,7 +4,8 @@
  * through `readConfig()` only; package.json contributes the same keys with the same defaults (a unit test checks).
  */
 import * as vscode from "vscode";
-import { DEFAULT_SETTINGS, type HearthSettings, parseSettings } from "../../server/src/shared/settings";
+import { DEFAULT_SETTINGS, type HearthSettings } from "../../server/src/shared/settings";
+import { parseSettings } from "../../server/src/shared/settingsParser";
 
 export const CONFIG_SECTION = "hearth";
 

@@ -5,7 +5,8 @@
 import { type Connection, DidChangeConfigurationNotification } from "vscode-languageserver";
 import type { Logger } from "./logger";
 import type { InitializationOptions } from "./shared/protocol";
-import { DEFAULT_SETTINGS, type HearthSettings, parseSettings } from "./shared/settings";
+import { DEFAULT_SETTINGS, type HearthSettings } from "./shared/settings";
+import { parseSettings } from "./shared/settingsParser";
 
 export class ConfigurationReader {
   private current: HearthSettings = DEFAULT_SETTINGS;

@@ -9,7 +9,7 @@ import type { DraftModel } from "../../server/src/engine/local/draftModel";
 import { LlamaEngine } from "../../server/src/engine/local/llamaEngine";
 import { loadLlamaModule } from "../../server/src/engine/local/llamaRuntime";
 import { noDraftStats, speculativeTokens } from "../../server/src/engine/local/speculativeDecoding";
-import { parseSettings } from "../../server/src/shared/settings";
+import { parseSettings } from "../../server/src/shared/settingsParser";
 import { CHAT_SCRIPTS } from "../fixtures/gguf/bigramModel";
 import { bigramDraftModelPath, bigramModelPath } from "../fixtures/gguf/testModels";
 

@@ -6,7 +6,7 @@ import { CodeIndex } from "../../server/src/agent/tools/searchCode";
 import { plainMcpToolName } from "../../server/src/core/agent/mcpToolNames";
 import { grammarSchema, withoutNulls } from "../../server/src/core/agent/toolSchema";
 import { isAllowedCommand } from "../../server/src/shared/commandAllowList";
-import { parseSettings } from "../../server/src/shared/settings";
+import { parseSettings } from "../../server/src/shared/settingsParser";
 
 describe("agent tools", () => {
   const tools = builtinTools(new CodeIndex());

@@ -7,7 +7,7 @@ import { CATALOG, type CatalogEntry, catalogDraftFor, downloadedPath } from "../
 import { draftFits, memoryNeeded } from "../../server/src/models/fit";
 import { ModelLocator } from "../../server/src/models/modelLocator";
 import { cpuOnlyHardware, type Hardware } from "../../server/src/shared/protocol";
-import { parseSettings } from "../../server/src/shared/settings";
+import { parseSettings } from "../../server/src/shared/settingsParser";
 
 const byId = (id: string): CatalogEntry => {
   const entry = CATALOG.find((candidate) => candidate.id === id);

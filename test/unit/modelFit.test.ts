@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { CATALOG, resolveModelSource } from "../../server/src/models/catalog";
 import { fitOf, memoryNeeded, recommend, runsFastOnCpu } from "../../server/src/models/fit";
 import { ModelLocator } from "../../server/src/models/modelLocator";
-import { parseSettings } from "../../server/src/shared/settings";
+import { parseSettings } from "../../server/src/shared/settingsParser";
 
 const GiB = 2 ** 30;
 const machine = (vram: number, ram = 32) => ({

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { DEFAULT_SETTINGS, needsModelReload, parseSettings } from "../../server/src/shared/settings";
+import { DEFAULT_SETTINGS, needsModelReload } from "../../server/src/shared/settings";
+import { parseSettings } from "../../server/src/shared/settingsParser";
 
 describe("settings", () => {
   it("fills every missing value with its default", () => {

@@ -13,7 +13,7 @@ import {
   zeta2Rewrite,
 } from "../../server/src/core/nextEdit/zeta2Prompt";
 import { segmentsAsText } from "../../server/src/core/repoContext";
-import { parseSettings } from "../../server/src/shared/settings";
+import { parseSettings } from "../../server/src/shared/settingsParser";
 
 const REGION_LINES = [
   "fn main() {",

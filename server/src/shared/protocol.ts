@@ -27,9 +27,9 @@ export {
   type GpuSetting,
   type HearthSettings,
   type ModelRole,
-  parseSettings,
   SETTINGS_NEEDING_MODEL_RELOAD,
 } from "./settings";
+export { parseSettings } from "./settingsParser";
 
 /**
  * `initialize`'s initializationOptions: one object for both kinds of client. A client that can't answer
