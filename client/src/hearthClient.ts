@@ -120,7 +120,9 @@ export class HearthClient implements vscode.Disposable {
       debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
+      // Files, unsaved files, and Jupyter notebooks' cells (synced with their notebook: the server reads the cells
+      // around a cell). Virtual documents (git's, output, settings) get nothing: the server can't read them.
+      documentSelector: [{ scheme: "file" }, { scheme: "untitled" }, { notebook: "jupyter-notebook" }],
       outputChannel: this.outputChannel,
       errorHandler: this.recovery,
       middleware: {

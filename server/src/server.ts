@@ -5,7 +5,14 @@
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { createConnection, ProposedFeatures, TextDocumentSyncKind, TextDocuments } from "vscode-languageserver/node";
+import {
+  createConnection,
+  NotebookCellKind,
+  NotebookDocuments,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
+} from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { registerCodeActions } from "./actions/codeActionsFeature";
 import { registerAgent } from "./agent/agentFeature";
@@ -13,6 +20,7 @@ import { registerChat } from "./chat/chatFeature";
 import { registerInlineCompletion } from "./completion/inlineCompletionFeature";
 import { ConfigurationReader } from "./configuration";
 import { CompletionContext } from "./context/contextFeature";
+import { type CellInNotebook, cellInNotebook } from "./core/notebookText";
 import { EngineRouter } from "./engine/engineRouter";
 import { LlamaEngine } from "./engine/local/llamaEngine";
 import { RemoteEngine } from "./engine/remote/remoteEngine";
@@ -38,6 +46,26 @@ import {
 installNetworkAudit("server");
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+// Jupyter notebooks' cells are documents too (`vscode-notebook-cell:` URIs, synced with their notebook): every feature
+// sees a cell like a file, and completions read the cells around it (cellInNotebook).
+const notebooks = new NotebookDocuments(documents);
+const NOTEBOOK_SYNC = { notebookSelector: [{ notebook: { notebookType: "jupyter-notebook" } }] };
+
+/** A cell's notebook as one file of the cell's language, and where the cell starts in it. */
+function notebookCell(uri: string): (CellInNotebook & { notebookUri: string }) | undefined {
+  const notebook = notebooks.findNotebookDocumentForCell(uri);
+  const index = notebook?.cells.findIndex((cell) => cell.document === uri) ?? -1;
+  if (!notebook || index < 0) return undefined;
+  const cells = notebook.cells.map((cell) => {
+    const document = documents.get(cell.document);
+    return {
+      kind: cell.kind === NotebookCellKind.Markup ? ("markup" as const) : ("code" as const),
+      languageId: document?.languageId ?? "",
+      text: document?.getText() ?? "",
+    };
+  });
+  return { ...cellInNotebook(cells, index), notebookUri: notebook.uri };
+}
 const log: Logger = {
   info: (message) => connection.console.info(message),
   warn: (message) => connection.console.warn(message),
@@ -94,7 +122,10 @@ connection.onInitialize((params) => {
     initializationOptions: options,
   });
   return {
-    capabilities: mergeCapabilities({ textDocumentSync: TextDocumentSyncKind.Incremental }, features),
+    capabilities: mergeCapabilities(
+      { textDocumentSync: TextDocumentSyncKind.Incremental, notebookDocumentSync: NOTEBOOK_SYNC },
+      features,
+    ),
     serverInfo: { name: "hearth", version: "0.1.0" },
   };
 });
@@ -127,7 +158,16 @@ const folders = () => workspaceFolders;
 const completionContext = new CompletionContext(settings, folders);
 const features: Feature[] = [
   completionContext.register(connection),
-  registerInlineCompletion({ connection, documents, engine, configuration, log, context: completionContext, folders }),
+  registerInlineCompletion({
+    connection,
+    documents,
+    engine,
+    configuration,
+    log,
+    context: completionContext,
+    folders,
+    notebookCell,
+  }),
   registerNextEdit({ connection, documents, engine, configuration, log, context: completionContext, folders }),
   registerChat({ connection, engine, ready: configuration.ready, log, settings, folders }),
   registerAgent({ connection, documents, engine, ready: configuration.ready, log, settings, folders }),
@@ -172,4 +212,5 @@ connection.onShutdown(() => {
 });
 
 documents.listen(connection);
+notebooks.listen(connection);
 connection.listen();

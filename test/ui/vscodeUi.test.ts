@@ -3,6 +3,7 @@
  * Runs code-server + headless Chromium; tools come from scripts/provision-tools.mjs (run by `npm test`).
  */
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { CodeServerSession } from "./codeServerSession";
@@ -17,7 +18,20 @@ const FILES = {
   "through.ts": "let x = 0;\n\n",
   "toggle.ts": "let y = 1;\n\n",
   "choices.ts": "let z = 2;\n\n",
+  "calc.ipynb": notebook([
+    { cell_type: "markdown", metadata: {}, source: ["Add two numbers."] },
+    { cell_type: "code", execution_count: null, metadata: {}, outputs: [], source: ["def add(a, b):\n", "    "] },
+  ]),
 };
+
+/** A Jupyter notebook file (nbformat 4) with these cells, in Python. */
+function notebook(cells: object[]): string {
+  const metadata = {
+    kernelspec: { name: "python3", display_name: "Python 3", language: "python" },
+    language_info: { name: "python" },
+  };
+  return `${JSON.stringify({ cells, metadata, nbformat: 4, nbformat_minor: 5 }, null, 1)}\n`;
+}
 
 describe("Hearth in VS Code (code-server + Chromium)", function () {
   this.timeout(120_000);
@@ -96,6 +110,26 @@ describe("Hearth in VS Code (code-server + Chromium)", function () {
     await session.page.keyboard.press("Tab");
     await workbench.waitForGhostText("");
     assert.equal(await workbench.editorText(), "let z = 2;\nmark@VW\n");
+  });
+
+  it("shows ghost text in a Jupyter notebook's code cell; Tab accepts it, and the saved notebook has it", async () => {
+    await workbench.openFile("calc.ipynb");
+    const line = session.page.locator(".notebookOverlay .monaco-editor .view-line", { hasText: "def add(a, b):" });
+    await line.waitFor({ timeout: 30_000 });
+    await line.click();
+    await session.page.keyboard.press("ArrowDown");
+    await session.page.keyboard.press("End");
+    await workbench.type("ret");
+    await workbench.waitForGhostText("urn a+b;");
+    if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1")
+      await session.page.locator(".part.editor").screenshot({ path: join(ROOT, "docs", "images", "notebook.png") });
+    await session.page.keyboard.press("Tab");
+    await workbench.waitForGhostText("");
+    await session.page.keyboard.press("Control+S");
+    const saved = () => JSON.parse(readFileSync(join(session.workspace, "calc.ipynb"), "utf8")).cells[1].source.join("");
+    for (let tries = 0; tries < 50 && saved() !== "def add(a, b):\n    return a+b;"; tries++)
+      await session.page.waitForTimeout(200);
+    assert.equal(saved(), "def add(a, b):\n    return a+b;", "only the cell changed, with exactly the suggestion");
   });
 
   it("turns suggestions off and on again from the command palette", async () => {

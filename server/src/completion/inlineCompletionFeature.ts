@@ -5,9 +5,10 @@
  */
 import type { Connection, InlineCompletionList, InlineCompletionParams, TextDocuments } from "vscode-languageserver";
 import { type CancellationToken, InlineCompletionTriggerKind } from "vscode-languageserver";
-import type { TextDocument } from "vscode-languageserver-textdocument";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { type DocumentWindow, shouldSuggestAutomatically, windowAtCursor } from "../core/documentWindow";
 import { type CrossFileContext, cacheKeyFor } from "../core/fimInput";
+import type { CellInNotebook } from "../core/notebookText";
 import { SuggestionCache } from "../core/suggestionCache";
 import { EngineError, isAbortError } from "../engine/engineError";
 import { codeAround, suggestFor } from "../engine/fimSuggestion";
@@ -29,6 +30,8 @@ export interface InlineCompletionDependencies {
   context?: CrossFileContext;
   /** The workspace folders as file system paths: `hearth.privacy.excludedFiles` is relative to them. */
   folders: () => readonly string[];
+  /** A notebook cell's notebook as one file, the cell's place in it (core/notebookText.ts); undefined for a document. */
+  notebookCell?: (uri: string) => (CellInNotebook & { notebookUri: string }) | undefined;
 }
 
 /** Suggestions besides the greedy one on an explicit request (Alt+] / Alt+[ cycle through them in VS Code). */
@@ -120,10 +123,19 @@ class InlineCompletions {
     // The text is taken as the request saw it, before anything below waits: an edit that arrives meanwhile must not
     // be answered at this request's position.
     const version = document.version;
-    const cut = windowAtCursor((range) => document.getText(range), params.position, settings);
+    // In a notebook cell the cells above are the prefix and the cells below the suffix: the window is cut from the
+    // notebook as one file, the cursor moved to where the cell is in it. The answer still goes at the cell's cursor.
+    const cell = deps.notebookCell?.(uri);
+    const text = cell ? TextDocument.create(uri, document.languageId, version, cell.text) : document;
+    const position = cell
+      ? { line: params.position.line + cell.lineOffset, character: params.position.character }
+      : params.position;
+    const cut = windowAtCursor((range) => text.getText(range), position, settings);
     if (cut === undefined) return null; // never: `nearby` starts on the aligned line
     // Secrets never reach the model, by the document's name or by where it really is (a link to `.env`).
-    if (await isSensitiveDocument(uri, deps.configuration.settings.privacy.excludedFiles, deps.folders())) return null;
+    // A cell is judged by its notebook's file (a cell's URI names no file on disk).
+    const judged = cell?.notebookUri ?? uri;
+    if (await isSensitiveDocument(judged, deps.configuration.settings.privacy.excludedFiles, deps.folders())) return null;
     // Context that arrived before this request is judged (and a secrets file's dropped) before it is chosen from.
     await deps.context?.settled?.();
     // An edit that arrived while those checks waited makes this request stale: the editor asks again for the new text.
