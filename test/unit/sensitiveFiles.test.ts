@@ -313,6 +313,12 @@ describe("secrets by the real path", () => {
 
   it("documents: file URIs by the real path, other schemes by name", async () => {
     assert.equal(await isSensitiveDocument(pathToFileURL(join(folder, "notes.txt")).toString(), [], [folder]), true);
+    // A notebook's cell is judged by where its notebook really is (every feature gets cells as documents).
+    symlinkSync(join(folder, ".env"), join(folder, "analysis.ipynb"));
+    const cell = `vscode-notebook-cell:${pathToFileURL(join(folder, "analysis.ipynb")).pathname}#W0sZmlsZQ%3D%3D`;
+    assert.equal(await isSensitiveDocument(cell, [], [folder]), true);
+    const plainCell = `vscode-notebook-cell:${pathToFileURL(join(folder, "plain.ipynb")).pathname}#W0`;
+    assert.equal(await isSensitiveDocument(plainCell, [], [folder]), false);
     assert.equal(await isSensitiveDocument(pathToFileURL(join(folder, "plain.txt")).toString(), [], [folder]), false);
     assert.equal(await isSensitiveDocument("untitled:Untitled-1", [], [folder]), false);
     assert.equal(await isSensitiveDocument("untitled:/w/.env", [], [folder]), true);

@@ -31,8 +31,9 @@ export async function isSensitiveOnDisk(
 }
 
 /**
- * Whether the document at `uri` is a secrets file: a `file:` URI by its name and its real path, any other (an
- * untitled document, a virtual file system) by its name only.
+ * Whether the document at `uri` is a secrets file: a `file:` URI by its name and its real path, a notebook cell by its
+ * notebook's (a `vscode-notebook-cell:` URI carries the notebook file's path), any other (an untitled document, a
+ * virtual file system) by its name only.
  */
 export async function isSensitiveDocument(
   uri: string,
@@ -44,8 +45,16 @@ export async function isSensitiveDocument(
   return path !== undefined && isSensitiveOnDisk(path, extraPatterns, folders);
 }
 
-/** The file system path of a `file:` URI, or undefined (another scheme, or a URI Node can't map here). */
+/** The file system path of a `file:` URI or a notebook cell's, or undefined (another scheme, or one Node can't map). */
 function filePath(uri: string): string | undefined {
+  if (uri.startsWith("vscode-notebook-cell:")) {
+    try {
+      const cell = new URL(uri);
+      return fileURLToPath(`file://${cell.pathname}`);
+    } catch {
+      return undefined;
+    }
+  }
   if (!uri.startsWith("file:")) return undefined;
   try {
     return fileURLToPath(uri);
