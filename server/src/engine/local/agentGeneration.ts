@@ -23,6 +23,7 @@ import { EngineError } from "../engineError";
 import type { AgentMessage, AgentStepInput, AgentStepOptions, AgentStepResult } from "../modelEngine";
 import type { ChatModel } from "./chatModel";
 import { isR1Template } from "./chatTemplateRules";
+import { dropUnusedDrafts, generatedTokens as generatedTokensSince } from "./draftPredictor";
 import { loadLlamaModule } from "./llamaRuntime";
 import { LM_CONTEXT_SETTING, type LmContext } from "./lmContext";
 import type { PriorityGate } from "./priorityGate";
@@ -94,6 +95,7 @@ export async function generateAgentStep(
   const sequence = lm ? await lm.sequenceFor(prompt) : loaded.sequence;
   const cachedBefore = sequence.contextTokens.slice();
   const outputBefore = sequence.tokenMeter.usedOutputTokens;
+  const predictionsBefore = sequence.tokenPredictions;
   // A prompt that overflows is LlamaChat's to refuse below (its context shift throws), never the sequence's to cut.
   if (prompt.length < contextSize - 1) {
     try {
@@ -151,7 +153,10 @@ export async function generateAgentStep(
       },
     })
     .finally(() => predictor?.use(undefined));
-  const generatedTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
+  // Guesses verified but refuted, or never used, are in the meter but were never written.
+  const generatedTokens = generatedTokensSince(sequence, outputBefore, predictionsBefore);
+  // An unused guess stays in the KV cache past contextTokens: a prefix state saved with it would not load usefully.
+  await dropUnusedDrafts(sequence);
   const after = sequence.contextTokens;
   // The prompt is the one rendered above when LlamaChat's context starts with it (the renderings agree): the context
   // less the meter's output tokens is off by the call tokens LlamaChat generated but didn't keep (6 on Qwen3's). Only

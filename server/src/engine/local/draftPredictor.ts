@@ -54,7 +54,11 @@ function draftPredictorClass(Base: abstract new () => TokenPredictor): new () =>
     private history: Token[] = [];
     private lookupLength = new DraftLength();
     private modelLength = new DraftLength();
-    /** Where the draft model's view starts in `history`, fixed for a step (it reads the recent tokens only). */
+    /**
+     * Where the draft model's view starts in `history` (it reads the recent tokens only). It stays put from step to
+     * step while the conversation grows, so the draft's cache still holds the window and reads only what is new; it
+     * moves on once the window is twice the draft's context.
+     */
     private modelFrom: number | undefined;
     private outstanding: Outstanding | undefined;
 
@@ -63,7 +67,6 @@ function draftPredictorClass(Base: abstract new () => TokenPredictor): new () =>
       this.drafting = drafting;
       this.lookupLength = new DraftLength();
       this.modelLength = new DraftLength();
-      this.modelFrom = undefined;
     }
 
     reset({ stateTokens }: { stateTokens: Token[]; targetSequence: LlamaContextSequence }): void {
@@ -104,8 +107,10 @@ function draftPredictorClass(Base: abstract new () => TokenPredictor): new () =>
       }
       if (draft.length === 0 && sources.model && this.modelLength.next() > 0) {
         asked = this.modelLength.next();
-        this.modelFrom ??= Math.max(0, this.history.length - DRAFT_CONTEXT_TOKENS);
-        draft = await draftTokens(sources.model, this.history.slice(this.modelFrom), asked);
+        const from = this.modelFrom;
+        if (from === undefined || from > this.history.length || this.history.length - from > 2 * DRAFT_CONTEXT_TOKENS)
+          this.modelFrom = Math.max(0, this.history.length - DRAFT_CONTEXT_TOKENS);
+        draft = await draftTokens(sources.model, this.history.slice(this.modelFrom ?? 0), asked);
         lengths = this.modelLength;
         if (draft.length === 0) this.modelLength.unsure();
       }
@@ -142,4 +147,30 @@ function draftPredictorClass(Base: abstract new () => TokenPredictor): new () =>
       }
     }
   };
+}
+
+/**
+ * Tokens a generation wrote on `sequence` since `meterBefore` and `before` were read: node-llama-cpp's token meter also
+ * counts the guesses it verified, which a refuted guess or one verified but never used (a reply that ended first)
+ * never became.
+ */
+export function generatedTokens(
+  sequence: LlamaContextSequence,
+  meterBefore: number,
+  before: LlamaContextSequence["tokenPredictions"],
+): number {
+  const after = sequence.tokenPredictions;
+  const wasted = after.refuted - before.refuted + (after.unused - before.unused);
+  return sequence.tokenMeter.usedOutputTokens - meterBefore - wasted;
+}
+
+/**
+ * Erases guesses node-llama-cpp verified but never used (a reply that ended before them) from the KV cache. They sit
+ * past `contextTokens`, so a state saved with them (VS Code's chat's prefix, prefixStateCache.ts) would not evaluate
+ * on after it is loaded. Does nothing when there are none.
+ */
+export async function dropUnusedDrafts(sequence: LlamaContextSequence): Promise<void> {
+  if (sequence.tokenPredictor === undefined || sequence.disposed) return;
+  const end = sequence.nextTokenIndex;
+  await sequence.eraseContextTokenRanges([{ start: end, end: end + 1 }]);
 }

@@ -13,7 +13,7 @@
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { chooseSequence } from "../../core/prefixRouting";
 import { canSpeculate } from "./draftModel";
-import { createDraftPredictor, type DraftPredictor } from "./draftPredictor";
+import { createDraftPredictor, type DraftPredictor, dropUnusedDrafts } from "./draftPredictor";
 import { contextNotice, createContextOrExplain } from "./modelSlot";
 import { type PrefixStateCache, prefixStateKey } from "./prefixStateCache";
 
@@ -85,6 +85,8 @@ export class LmContext {
     const sequence = this.lastSequence;
     if (!this.persisted || !sequence || sequence.disposed) return;
     const { cache, model, modelPath } = this.persisted;
+    // A guess verified but never used would be saved past the tokens the state says it holds.
+    await dropUnusedDrafts(sequence);
     await cache.save(sequence, await prefixStateKey(model, modelPath, sequence));
   }
 
