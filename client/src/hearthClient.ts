@@ -130,11 +130,11 @@ export class HearthClient implements vscode.Disposable {
         ...createInlineCompletionMiddleware(
           () => this.settings,
           () => this.inlineCompletionsWait(),
-          (latencyMs, shownFor) => {
+          (latencyMs, shownFor, fresh) => {
             this.ghostText = shownFor;
-            // Typing through a suggestion already shown is the same suggestion, not another one.
+            // Typing through a suggestion already shown, or the same one answered again, is not another one.
+            if (fresh) this.suggestionCounter?.shown("ghostText", undefined);
             if (latencyMs === undefined) return;
-            this.suggestionCounter?.shown("ghostText", undefined);
             // Tokens/s comes from the engine's own measurement of the same request.
             void this.client
               ?.sendRequest(LastCompletionMetricsRequest.type)

@@ -11,9 +11,14 @@ import { TypingPace } from "./typingPace";
 
 /**
  * Told of each suggestion handed to VS Code: the keystroke-to-answer time (for the status bar; undefined when it
- * came without a request, typing through one already shown) and the document version it is for.
+ * came without a request, typing through one already shown), the document version it is for, and whether it is
+ * another suggestion than the last one shown (not the same one answered again, from the cache or on Alt+\).
  */
-export type SuggestionTiming = (latencyMs: number | undefined, shownFor: { uri: string; version: number }) => void;
+export type SuggestionTiming = (
+  latencyMs: number | undefined,
+  shownFor: { uri: string; version: number },
+  fresh: boolean,
+) => void;
 
 export function createInlineCompletionMiddleware(
   settings: () => HearthSettings,
@@ -39,18 +44,19 @@ export function createInlineCompletionMiddleware(
       // with no request, while the user types through it or deletes back along the line (an item anchored at the
       // cursor would be dropped by the first Backspace and have to be asked for again).
       // Accepting one runs the suggestion record's command (partial accepts, word by word, don't).
+      const accepted: vscode.Command = {
+        title: "Hearth: suggestion accepted",
+        command: GHOST_TEXT_ACCEPTED_COMMAND,
+        arguments: [uri],
+      };
       const lineAnchored = (text: string) =>
         new vscode.InlineCompletionItem(
           linePrefix + text,
           new vscode.Range(position.line, 0, position.line, position.character),
-          {
-            title: "Hearth: suggestion accepted",
-            command: GHOST_TEXT_ACCEPTED_COMMAND,
-            arguments: [uri, position.line, text],
-          },
+          accepted,
         );
       if (remainder !== undefined) {
-        onSuggestion?.(undefined, { uri, version: document.version });
+        onSuggestion?.(undefined, { uri, version: document.version }, false);
         return [lineAnchored(remainder)];
       }
 
@@ -64,14 +70,17 @@ export function createInlineCompletionMiddleware(
       if (!token.isCancellationRequested) pace.answered(performance.now() - started);
       const items = Array.isArray(result) ? result : result?.items;
       const first = items?.[0]?.insertText;
+      const before = shown;
       shown = typeof first === "string" ? { uri, line: position.line, linePrefix, text: first } : undefined;
-      if (shown) onSuggestion?.(performance.now() - started, { uri, version: document.version });
+      const fresh = shown !== undefined && !sameSuggestion(before, shown) && !token.isCancellationRequested;
+      if (shown) onSuggestion?.(performance.now() - started, { uri, version: document.version }, fresh);
       if (!items) return result;
-      return items.map((item) =>
-        typeof item.insertText === "string" && (item.range === undefined || item.range.isEmpty)
-          ? lineAnchored(item.insertText)
-          : item,
-      );
+      return items.map((item) => {
+        if (typeof item.insertText === "string" && (item.range === undefined || item.range.isEmpty))
+          return lineAnchored(item.insertText);
+        item.command ??= accepted;
+        return item;
+      });
     },
   };
 }
@@ -90,4 +99,9 @@ function waitUnlessCancelled(ms: number, token: vscode.CancellationToken): Promi
       resolve(true);
     });
   });
+}
+
+/** The same suggestion at the same place: answered again (the server's cache, an explicit request), not a new one. */
+function sameSuggestion(a: ShownSuggestion | undefined, b: ShownSuggestion): boolean {
+  return a !== undefined && a.uri === b.uri && a.line === b.line && a.linePrefix === b.linePrefix && a.text === b.text;
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { AcceptedSuggestions, linesOf, UNDO_WINDOW_MS } from "../../client/src/quality/acceptedSuggestions";
+import { AcceptedSuggestions, UNDO_WINDOW_MS } from "../../client/src/quality/acceptedSuggestions";
 import {
   counted,
   emptyRecord,
@@ -70,37 +70,39 @@ describe("the local suggestion record", () => {
 });
 
 describe("accepted suggestions watched for an Undo", () => {
-  const accept = (watch: AcceptedSuggestions, uri: string, startLine: number, text: string, at: number) =>
-    watch.accepted({ key: SWEEP, uri, ...linesOf(startLine, text), at });
+  const accept = (watch: AcceptedSuggestions, uri: string, offset: number, length: number, at: number, key = SWEEP) =>
+    watch.accepted({ key, uri, inserted: [{ offset, length }], at });
 
-  it("takes an Undo over the lines a suggestion landed on, within a minute, once", () => {
+  it("takes an Undo that replaces exactly the inserted text, within a minute, once", () => {
     const watch = new AcceptedSuggestions();
-    accept(watch, "file:///a.ts", 4, "one\ntwo", 0);
-    assert.equal(watch.undo("file:///b.ts", [{ startLine: 4, endLine: 4 }], 10), undefined, "another file");
-    assert.equal(watch.undo("file:///a.ts", [{ startLine: 6, endLine: 9 }], 10), undefined, "other lines");
-    assert.equal(watch.undo("file:///a.ts", [{ startLine: 5, endLine: 5 }], 10)?.startLine, 4);
-    assert.equal(watch.undo("file:///a.ts", [{ startLine: 5, endLine: 5 }], 20), undefined, "counted once");
+    accept(watch, "file:///a.ts", 40, 12, 0);
+    assert.equal(watch.undo("file:///b.ts", [{ offset: 40, length: 12 }], 10), undefined, "another file");
+    // The user typed `;` after it and undid that: the same line, not the suggestion.
+    assert.equal(watch.undo("file:///a.ts", [{ offset: 52, length: 1 }], 10), undefined, "a later edit undone");
+    assert.equal(watch.undo("file:///a.ts", [{ offset: 40, length: 11 }], 10), undefined, "another range");
+    assert.equal(watch.undo("file:///a.ts", [{ offset: 40, length: 12 }], 10)?.key, SWEEP);
+    assert.equal(watch.undo("file:///a.ts", [{ offset: 40, length: 12 }], 20), undefined, "counted once");
   });
 
-  it("forgets a suggestion after a minute, or when its document closes", () => {
+  it("forgets a suggestion after a minute, when its document closes, or when the record is cleared", () => {
     const watch = new AcceptedSuggestions();
-    accept(watch, "file:///a.ts", 1, "x", 0);
-    assert.equal(watch.undo("file:///a.ts", [{ startLine: 1, endLine: 1 }], UNDO_WINDOW_MS + 1), undefined);
-    accept(watch, "file:///a.ts", 1, "x", 0);
+    accept(watch, "file:///a.ts", 1, 1, 0);
+    assert.equal(watch.undo("file:///a.ts", [{ offset: 1, length: 1 }], UNDO_WINDOW_MS + 1), undefined);
+    accept(watch, "file:///a.ts", 1, 1, 0);
     watch.closed("file:///a.ts");
+    assert.equal(watch.size, 0);
+    accept(watch, "file:///a.ts", 1, 1, 0);
+    watch.clear();
     assert.equal(watch.size, 0);
   });
 
-  it("takes the newest of two suggestions on the same lines first", () => {
+  it("takes the newest of two suggestions inserted at the same place first, and ignores one that inserted nothing", () => {
     const watch = new AcceptedSuggestions();
-    watch.accepted({ key: SWEEP, uri: "u", startLine: 2, endLine: 2, at: 0 });
-    watch.accepted({ key: GHOST, uri: "u", startLine: 2, endLine: 3, at: 5 });
-    assert.equal(watch.undo("u", [{ startLine: 2, endLine: 2 }], 6)?.key, GHOST);
-    assert.equal(watch.undo("u", [{ startLine: 2, endLine: 2 }], 7)?.key, SWEEP);
-  });
-
-  it("spans the lines an inserted text occupies, whatever its line breaks", () => {
-    assert.deepEqual(linesOf(3, "a"), { startLine: 3, endLine: 3 });
-    assert.deepEqual(linesOf(3, "a\r\nb\rc\nd"), { startLine: 3, endLine: 6 });
+    accept(watch, "u", 2, 5, 0, SWEEP);
+    accept(watch, "u", 2, 5, 5, GHOST);
+    watch.accepted({ key: ZETA, uri: "u", inserted: [], at: 6 });
+    assert.equal(watch.size, 2);
+    assert.equal(watch.undo("u", [{ offset: 2, length: 5 }], 6)?.key, GHOST);
+    assert.equal(watch.undo("u", [{ offset: 2, length: 5 }], 7)?.key, SWEEP);
   });
 });

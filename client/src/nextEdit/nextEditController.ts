@@ -8,7 +8,6 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { InlineEditRequest } from "../../../server/src/shared/protocol";
 import { type HearthSettings, nextEditAvailable } from "../../../server/src/shared/settings";
-import { linesOf } from "../quality/acceptedSuggestions";
 import type { SuggestionCounter } from "../quality/suggestionQuality";
 import { NextEditDecorations } from "./nextEditDecorations";
 import { afterAccepting, cursorAt, type SuggestedEdit, targetEdit } from "./suggestedEdits";
@@ -138,7 +137,7 @@ export class NextEditController implements vscode.Disposable {
       this.applying = false;
     }
     if (!applied) return this.clear();
-    this.counter?.accepted("nextEdit", suggestion.format, document.uri.toString(), linesOf(start.line, edit.text));
+    this.counter?.accepted("nextEdit", suggestion.format, document.uri.toString());
     const end = document.positionAt(edit.start + edit.text.length);
     editor.selection = new vscode.Selection(end, end);
     const rest = afterAccepting(edits, index);

@@ -1,28 +1,34 @@
 /**
  * Accepted suggestions watched for a minute, so an Undo that takes one back is counted as "undone". Pure.
  *
- * An Undo in the same document that touches the lines the suggestion landed on is taken as undoing it (each
- * suggestion at most once). Lines shift when the user adds or removes lines above, which VS Code's undo of the
- * suggestion itself never does in between, so the rule errs only when the user edits above and then undoes something
- * else on those lines within the minute.
+ * An accepted suggestion is the edit that put it in the document: the text it inserted, at an offset. Undo works
+ * backwards through a document's edits, so by the time it takes the suggestion back every later edit to that
+ * document is undone too, and the document is as it was right after the accept: that Undo replaces exactly the
+ * inserted text, at exactly that offset. An Undo of the user's own later typing on the same line doesn't.
  */
 import type { RecordKey } from "./suggestionRecord";
 
 export const UNDO_WINDOW_MS = 60_000;
 
+/** Text a change put in a document: where it starts, and how long it is. */
+export interface InsertedText {
+  offset: number;
+  length: number;
+}
+
 export interface AcceptedSuggestion {
   key: RecordKey;
   uri: string;
-  /** The lines the accepted text occupies now, 0-based and inclusive. */
-  startLine: number;
-  endLine: number;
+  /** What accepting it changed in the document (usually one edit). */
+  inserted: readonly InsertedText[];
   /** When it was accepted (the watcher's clock, in milliseconds). */
   at: number;
 }
 
-export interface LineSpan {
-  startLine: number;
-  endLine: number;
+/** An Undo's change: the range it replaced, as an offset and a length in the text before the Undo. */
+export interface ReplacedRange {
+  offset: number;
+  length: number;
 }
 
 export class AcceptedSuggestions {
@@ -32,16 +38,16 @@ export class AcceptedSuggestions {
 
   accepted(suggestion: AcceptedSuggestion): void {
     this.forgetOlderThan(suggestion.at);
-    this.watched.push(suggestion);
+    if (suggestion.inserted.length > 0) this.watched.push(suggestion);
   }
 
-  /** The suggestion an Undo in `uri` over `spans` takes back (then no longer watched), or undefined. */
-  undo(uri: string, spans: readonly LineSpan[], now: number): AcceptedSuggestion | undefined {
+  /** The suggestion an Undo in `uri` replacing `ranges` takes back (then no longer watched), or undefined. */
+  undo(uri: string, ranges: readonly ReplacedRange[], now: number): AcceptedSuggestion | undefined {
     this.forgetOlderThan(now);
     // The latest first: Undo takes back the newest change.
     for (let index = this.watched.length - 1; index >= 0; index--) {
       const suggestion = this.watched[index];
-      if (suggestion.uri !== uri || !spans.some((span) => overlaps(span, suggestion))) continue;
+      if (suggestion.uri !== uri || !takesBack(ranges, suggestion.inserted)) continue;
       this.watched.splice(index, 1);
       return suggestion;
     }
@@ -53,6 +59,10 @@ export class AcceptedSuggestions {
     this.watched = this.watched.filter((suggestion) => suggestion.uri !== uri);
   }
 
+  clear(): void {
+    this.watched = [];
+  }
+
   get size(): number {
     return this.watched.length;
   }
@@ -62,12 +72,7 @@ export class AcceptedSuggestions {
   }
 }
 
-function overlaps(a: LineSpan, b: LineSpan): boolean {
-  return a.startLine <= b.endLine && b.startLine <= a.endLine;
-}
-
-/** The lines text inserted at `startLine` occupies: one more for each line break in it. */
-export function linesOf(startLine: number, text: string): LineSpan {
-  const breaks = text.match(/\r\n|\r|\n/g)?.length ?? 0;
-  return { startLine, endLine: startLine + breaks };
+/** Whether an Undo replacing `ranges` replaces each inserted text exactly. */
+function takesBack(ranges: readonly ReplacedRange[], inserted: readonly InsertedText[]): boolean {
+  return inserted.every((text) => ranges.some((range) => range.offset === text.offset && range.length === text.length));
 }

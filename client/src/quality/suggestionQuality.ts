@@ -7,7 +7,7 @@ import { basename } from "node:path";
 import * as vscode from "vscode";
 import type { EngineStatus } from "../../../server/src/shared/protocol";
 import type { HearthSettings } from "../../../server/src/shared/settings";
-import { AcceptedSuggestions, type LineSpan, linesOf } from "./acceptedSuggestions";
+import { AcceptedSuggestions, type InsertedText } from "./acceptedSuggestions";
 import {
   counted,
   emptyRecord,
@@ -32,12 +32,14 @@ const GHOST_TEXT_FORMAT = "fim";
 export interface SuggestionCounter {
   shown(kind: SuggestionKind, format: string | undefined, times?: number): void;
   dismissed(kind: SuggestionKind, format: string | undefined, times?: number): void;
-  accepted(kind: SuggestionKind, format: string | undefined, uri: string, lines: LineSpan): void;
+  /** Just after VS Code applied the accepted suggestion to the document at `uri`. */
+  accepted(kind: SuggestionKind, format: string | undefined, uri: string): void;
 }
 
 export class SuggestionQuality implements SuggestionCounter, vscode.Disposable {
-  private record: SuggestionRecord;
   private readonly watched = new AcceptedSuggestions();
+  /** Each document's latest edit (not an Undo): what an accept just put there. */
+  private readonly lastEdit = new Map<string, InsertedText[]>();
   /** The models the engine last said were ready, by role: what each suggestion is counted under. */
   private readonly readyModels = new Map<EngineStatus["role"], string>();
   private readonly documentChanged = new vscode.EventEmitter<vscode.Uri>();
@@ -51,21 +53,22 @@ export class SuggestionQuality implements SuggestionCounter, vscode.Disposable {
     onStatus: vscode.Event<EngineStatus>,
     private readonly clock: () => number = () => performance.now(),
   ) {
-    this.record = readRecord(storage.get(RECORD_STORAGE_KEY), new Date());
     this.subscriptions = [
       this.documentChanged,
       onStatus((status) => {
         if (status.state === "ready" && status.model) this.readyModels.set(status.role, status.model);
       }),
       vscode.workspace.onDidChangeTextDocument((event) => this.changed(event)),
-      vscode.workspace.onDidCloseTextDocument((document) => this.watched.closed(document.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        this.watched.closed(document.uri.toString());
+        this.lastEdit.delete(document.uri.toString());
+      }),
       vscode.workspace.registerTextDocumentContentProvider(RECORD_URI.scheme, {
         onDidChange: this.documentChanged.event,
-        provideTextDocumentContent: () => recordAsMarkdown(this.record),
+        provideTextDocumentContent: () => recordAsMarkdown(this.stored()),
       }),
-      vscode.commands.registerCommand(GHOST_TEXT_ACCEPTED_COMMAND, (uri: unknown, line: unknown, text: unknown) => {
-        if (typeof uri === "string" && Number.isInteger(line) && typeof text === "string")
-          this.accepted("ghostText", GHOST_TEXT_FORMAT, uri, linesOf(line as number, text));
+      vscode.commands.registerCommand(GHOST_TEXT_ACCEPTED_COMMAND, (uri: unknown) => {
+        if (typeof uri === "string") this.accepted("ghostText", GHOST_TEXT_FORMAT, uri);
       }),
     ];
   }
@@ -78,10 +81,10 @@ export class SuggestionQuality implements SuggestionCounter, vscode.Disposable {
     this.count(kind, format, "dismissed", times);
   }
 
-  accepted(kind: SuggestionKind, format: string | undefined, uri: string, lines: LineSpan): void {
+  accepted(kind: SuggestionKind, format: string | undefined, uri: string): void {
     const key = this.keyFor(kind, format);
-    this.watched.accepted({ key, uri, ...lines, at: this.clock() });
-    this.update(counted(this.record, key, "accepted"));
+    this.watched.accepted({ key, uri, inserted: this.lastEdit.get(uri) ?? [], at: this.clock() });
+    this.update((record) => counted(record, key, "accepted"));
   }
 
   /** Opens the record (it follows new counts while open). */
@@ -94,11 +97,12 @@ export class SuggestionQuality implements SuggestionCounter, vscode.Disposable {
   async clear(): Promise<void> {
     const choice = await vscode.window.showWarningMessage(
       "Clear Hearth's suggestion record?",
-      { modal: true, detail: `The counts kept on this machine since ${this.record.since.slice(0, 10)} are deleted.` },
+      { modal: true, detail: `The counts kept on this machine since ${this.stored().since.slice(0, 10)} are deleted.` },
       "Clear",
     );
     if (choice !== "Clear") return;
-    this.update(emptyRecord(new Date()));
+    this.watched.clear();
+    this.update(() => emptyRecord(new Date()));
   }
 
   dispose(): void {
@@ -111,27 +115,36 @@ export class SuggestionQuality implements SuggestionCounter, vscode.Disposable {
   }
 
   private count(kind: SuggestionKind, format: string | undefined, outcome: SuggestionOutcome, times: number): void {
-    if (times > 0) this.update(counted(this.record, this.keyFor(kind, format), outcome, times));
+    if (times > 0) this.update((record) => counted(record, this.keyFor(kind, format), outcome, times));
   }
 
   private changed(event: vscode.TextDocumentChangeEvent): void {
-    if (event.reason !== vscode.TextDocumentChangeReason.Undo || this.watched.size === 0) return;
-    // The lines the undo replaced, and the lines it put back.
-    const spans = event.contentChanges.map((change) => {
-      const restored = linesOf(change.range.start.line, change.text);
-      return { startLine: restored.startLine, endLine: Math.max(restored.endLine, change.range.end.line) };
-    });
-    const undone = this.watched.undo(event.document.uri.toString(), spans, this.clock());
-    if (undone) this.update(counted(this.record, undone.key, "undone"));
+    const uri = event.document.uri.toString();
+    if (event.contentChanges.length === 0) return;
+    if (event.reason !== vscode.TextDocumentChangeReason.Undo) {
+      this.lastEdit.set(
+        uri,
+        event.contentChanges.map((change) => ({ offset: change.rangeOffset, length: change.text.length })),
+      );
+      return;
+    }
+    if (this.watched.size === 0) return;
+    const ranges = event.contentChanges.map((change) => ({ offset: change.rangeOffset, length: change.rangeLength }));
+    const undone = this.watched.undo(uri, ranges, this.clock());
+    if (undone) this.update((record) => counted(record, undone.key, "undone"));
   }
 
-  private update(record: SuggestionRecord): void {
-    this.record = record;
+  /** The record as stored now: another VS Code window may have counted (or cleared) since this one last did. */
+  private stored(): SuggestionRecord {
+    return readRecord(this.storage.get(RECORD_STORAGE_KEY), new Date());
+  }
+
+  private update(change: (record: SuggestionRecord) => SuggestionRecord): void {
     this.saving = this.saving.then(
-      () => this.storage.update(RECORD_STORAGE_KEY, record),
-      () => this.storage.update(RECORD_STORAGE_KEY, record),
+      () => this.storage.update(RECORD_STORAGE_KEY, change(this.stored())),
+      () => this.storage.update(RECORD_STORAGE_KEY, change(this.stored())),
     );
-    this.documentChanged.fire(RECORD_URI);
+    void Promise.resolve(this.saving).then(() => this.documentChanged.fire(RECORD_URI));
   }
 
   private keyFor(kind: SuggestionKind, format: string | undefined) {
