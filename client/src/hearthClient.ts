@@ -17,6 +17,7 @@ import {
 } from "../../server/src/shared/protocol";
 import { createFixCodeActionMiddleware } from "./actions/fixCodeActions";
 import { CONFIG_SECTION, readConfig } from "./config";
+import { SERVED_DOCUMENTS, unservedReason } from "./documentReach";
 import { createInlineCompletionMiddleware } from "./inlineCompletionMiddleware";
 import { downloadWithConsent } from "./models/modelDownloads";
 import type { SuggestionCounter } from "./quality/suggestionQuality";
@@ -76,7 +77,21 @@ export class HearthClient implements vscode.Disposable {
     this.statusBar.onDownload = (status) => void this.downloadFor(status);
     this.extensionScope.push(this.chatDeltaEmitter, this.agentEventEmitter, this.statusEmitter);
     this.statusBar.setCompletionEnabled(this.settings.completion.enabled);
+    // A document Hearth can't serve says why in the log, once per scheme (or notebook type).
+    const told = new Set<string>();
     this.extensionScope.push(
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        const uri = editor?.document.uri;
+        if (!uri) return;
+        const notebook = vscode.workspace.notebookDocuments.find((candidate) =>
+          candidate.getCells().some((cell) => cell.document === editor.document),
+        );
+        const reason = unservedReason(uri.scheme, notebook?.notebookType);
+        const key = `${uri.scheme}|${notebook?.notebookType ?? ""}`;
+        if (reason === undefined || told.has(key) || uri.scheme === "output") return;
+        told.add(key);
+        this.outputChannel.appendLine(`[client] ${reason} (${uri.toString(true)}).`);
+      }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!event.affectsConfiguration(CONFIG_SECTION)) return;
         this.settings = readConfig();
@@ -122,7 +137,7 @@ export class HearthClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       // Files, unsaved files, and Jupyter notebooks' cells (synced with their notebook: the server reads the cells
       // around a cell). Virtual documents (git's, output, settings) get nothing: the server can't read them.
-      documentSelector: [{ scheme: "file" }, { scheme: "untitled" }, { notebook: "jupyter-notebook" }],
+      documentSelector: SERVED_DOCUMENTS,
       outputChannel: this.outputChannel,
       errorHandler: this.recovery,
       middleware: {
