@@ -86,8 +86,8 @@ export class HearthClient implements vscode.Disposable {
         const notebook = vscode.workspace.notebookDocuments.find((candidate) =>
           candidate.getCells().some((cell) => cell.document === editor.document),
         );
-        const reason = unservedReason(uri.scheme, notebook?.notebookType);
-        const key = `${uri.scheme}|${notebook?.notebookType ?? ""}`;
+        const reason = unservedReason(uri.scheme, notebook && { type: notebook.notebookType, scheme: notebook.uri.scheme });
+        const key = `${uri.scheme}|${notebook?.notebookType ?? ""}|${notebook?.uri.scheme ?? ""}`;
         if (reason === undefined || told.has(key) || uri.scheme === "output") return;
         told.add(key);
         this.outputChannel.appendLine(`[client] ${reason} (${uri.toString(true)}).`);

@@ -49,10 +49,16 @@ const documents = new TextDocuments(TextDocument);
 // Jupyter notebooks' cells are documents too (`vscode-notebook-cell:` URIs, synced with their notebook): every feature
 // sees a cell like a file, and completions read the cells around it (cellInNotebook).
 const notebooks = new NotebookDocuments(documents);
-const NOTEBOOK_SYNC = { notebookSelector: [{ notebook: { notebookType: "jupyter-notebook" } }] };
+// Notebooks that are files or unsaved, as documents are: a remote or virtual notebook can't be judged where it is.
+const NOTEBOOK_SYNC = {
+  notebookSelector: ["file", "untitled"].map((scheme) => ({ notebook: { notebookType: "jupyter-notebook", scheme } })),
+};
 
 /** A cell's notebook as one file of the cell's language, and where the cell starts in it. */
-function notebookCell(uri: string): (CellInNotebook & { notebookUri: string }) | undefined {
+function notebookCell(
+  uri: string,
+  lines: { above: number; below: number },
+): (CellInNotebook & { notebookUri: string }) | undefined {
   const notebook = notebooks.findNotebookDocumentForCell(uri);
   const index = notebook?.cells.findIndex((cell) => cell.document === uri) ?? -1;
   if (!notebook || index < 0) return undefined;
@@ -64,7 +70,7 @@ function notebookCell(uri: string): (CellInNotebook & { notebookUri: string }) |
       text: document?.getText() ?? "",
     };
   });
-  return { ...cellInNotebook(cells, index), notebookUri: notebook.uri };
+  return { ...cellInNotebook(cells, index, lines), notebookUri: notebook.uri };
 }
 const log: Logger = {
   info: (message) => connection.console.info(message),

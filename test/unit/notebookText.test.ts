@@ -42,4 +42,12 @@ describe("a notebook cell as one file", () => {
     assert.deepEqual(edited, { text: "x = 1\n\ny = \n\n\n\nz = 3", lineOffset: 2 });
     assert.deepEqual(cellInNotebook([code(""), code("")], 0), { text: "", lineOffset: 0 });
   });
+
+  it("takes cells outward only as far as the window can reach, and leaves an empty markdown cell out", () => {
+    const many = Array.from({ length: 40 }, (_, n) => code(`x${n} = ${n}\ny${n} = ${n}`));
+    const { text, lineOffset } = cellInNotebook([...many, markdown("  \n"), code("z = 1")], 41, { above: 8, below: 8 });
+    // Two lines and a blank line per cell: three cells above reach 8 lines; the empty markdown cell adds nothing.
+    assert.equal(text, "x37 = 37\ny37 = 37\n\nx38 = 38\ny38 = 38\n\nx39 = 39\ny39 = 39\n\nz = 1");
+    assert.equal(lineOffset, 9);
+  });
 });

@@ -317,8 +317,13 @@ describe("secrets by the real path", () => {
     symlinkSync(join(folder, ".env"), join(folder, "analysis.ipynb"));
     const cell = `vscode-notebook-cell:${pathToFileURL(join(folder, "analysis.ipynb")).pathname}#W0sZmlsZQ%3D%3D`;
     assert.equal(await isSensitiveDocument(cell, [], [folder]), true);
-    const plainCell = `vscode-notebook-cell:${pathToFileURL(join(folder, "plain.ipynb")).pathname}#W0`;
+    const plainCell = `vscode-notebook-cell:${pathToFileURL(join(folder, "plain.ipynb")).pathname}#W0sZmlsZQ%3D%3D`;
     assert.equal(await isSensitiveDocument(plainCell, [], [folder]), false);
+    // Not a file: an untitled or remote notebook's cell is judged by its name only (never looked up on this disk).
+    const untitled = `vscode-notebook-cell:Untitled-1.ipynb#W0s${Buffer.from("untitled").toString("base64url")}`;
+    assert.equal(await isSensitiveDocument(untitled, [], [folder]), false);
+    const remote = `vscode-notebook-cell://ssh-remote%2Bbox${pathToFileURL(join(folder, "analysis.ipynb")).pathname}#W0s${Buffer.from("vscode-remote").toString("base64url")}`;
+    assert.equal(await isSensitiveDocument(remote, [], [folder]), false, "the local link of that name is not the remote file");
     assert.equal(await isSensitiveDocument(pathToFileURL(join(folder, "plain.txt")).toString(), [], [folder]), false);
     assert.equal(await isSensitiveDocument("untitled:Untitled-1", [], [folder]), false);
     assert.equal(await isSensitiveDocument("untitled:/w/.env", [], [folder]), true);

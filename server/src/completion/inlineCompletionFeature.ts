@@ -6,7 +6,7 @@
 import type { Connection, InlineCompletionList, InlineCompletionParams, TextDocuments } from "vscode-languageserver";
 import { type CancellationToken, InlineCompletionTriggerKind } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { type DocumentWindow, shouldSuggestAutomatically, windowAtCursor } from "../core/documentWindow";
+import { type DocumentWindow, shouldSuggestAutomatically, WINDOW_ALIGN_LINES, windowAtCursor } from "../core/documentWindow";
 import { type CrossFileContext, cacheKeyFor } from "../core/fimInput";
 import type { CellInNotebook } from "../core/notebookText";
 import { SuggestionCache } from "../core/suggestionCache";
@@ -31,7 +31,7 @@ export interface InlineCompletionDependencies {
   /** The workspace folders as file system paths: `hearth.privacy.excludedFiles` is relative to them. */
   folders: () => readonly string[];
   /** A notebook cell's notebook as one file, the cell's place in it (core/notebookText.ts); undefined for a document. */
-  notebookCell?: (uri: string) => (CellInNotebook & { notebookUri: string }) | undefined;
+  notebookCell?: (uri: string, lines: { above: number; below: number }) => (CellInNotebook & { notebookUri: string }) | undefined;
 }
 
 /** Suggestions besides the greedy one on an explicit request (Alt+] / Alt+[ cycle through them in VS Code). */
@@ -125,7 +125,8 @@ class InlineCompletions {
     const version = document.version;
     // In a notebook cell the cells above are the prefix and the cells below the suffix: the window is cut from the
     // notebook as one file, the cursor moved to where the cell is in it. The answer still goes at the cell's cursor.
-    const cell = deps.notebookCell?.(uri);
+    // The cells the window can reach (its aligned start may be a block further up), not the whole notebook.
+    const cell = deps.notebookCell?.(uri, { above: settings.prefixLines + WINDOW_ALIGN_LINES, below: settings.suffixLines + 1 });
     const text = cell ? TextDocument.create(uri, document.languageId, version, cell.text) : document;
     const position = cell
       ? { line: params.position.line + cell.lineOffset, character: params.position.character }

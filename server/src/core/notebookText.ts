@@ -50,28 +50,45 @@ const SEPARATOR = "\n\n";
 
 /**
  * The notebook as one file of the edited cell's language, and where the edited cell starts in it. `index` is the
- * edited cell's place in `cells`.
+ * edited cell's place in `cells`. With `lines`, cells are taken outward from the edited one only until that many
+ * lines above and below it are in (the completion window reads no further), so a keystroke in a huge notebook costs
+ * what one in a small one does.
  */
-export function cellInNotebook(cells: readonly NotebookCellText[], index: number): CellInNotebook {
+export function cellInNotebook(
+  cells: readonly NotebookCellText[],
+  index: number,
+  lines: { above: number; below: number } = { above: Number.POSITIVE_INFINITY, below: Number.POSITIVE_INFINITY },
+): CellInNotebook {
   const edited = cells[index];
   const comment = LINE_COMMENTS[edited.languageId];
-  const parts: string[] = [];
-  let lineOffset = 0;
-  cells.forEach((cell, at) => {
-    let text: string | undefined;
-    if (at === index) text = cell.text;
-    else if (cell.kind === "code" && cell.languageId === edited.languageId) text = cell.text;
-    else if (cell.kind === "markup" && comment !== undefined) text = commented(cell.text, comment);
-    if (text === undefined || (at !== index && text.trim() === "")) return;
-    if (at === index) lineOffset = parts.length === 0 ? 0 : lineCount(parts.join(SEPARATOR) + SEPARATOR);
-    parts.push(at === index ? text : text.replace(/\s+$/, ""));
-  });
-  return { text: parts.join(SEPARATOR), lineOffset };
+  /** A cell as it goes into the file, or undefined when it stays out. */
+  const asText = (cell: NotebookCellText): string | undefined => {
+    if (cell.text.trim() === "") return undefined;
+    if (cell.kind === "code" && cell.languageId === edited.languageId) return cell.text.trimEnd();
+    if (cell.kind === "markup" && comment !== undefined) return commented(cell.text, comment);
+    return undefined;
+  };
+  const above: string[] = [];
+  for (let at = index - 1, count = 0; at >= 0 && count < lines.above; at--) {
+    const text = asText(cells[at]);
+    if (text === undefined) continue;
+    above.unshift(text);
+    count += lineCount(text) + 2;
+  }
+  const below: string[] = [];
+  for (let at = index + 1, count = 0; at < cells.length && count < lines.below; at++) {
+    const text = asText(cells[at]);
+    if (text === undefined) continue;
+    below.push(text);
+    count += lineCount(text) + 2;
+  }
+  const lineOffset = above.length === 0 ? 0 : lineCount(above.join(SEPARATOR) + SEPARATOR);
+  return { text: [...above, edited.text, ...below].join(SEPARATOR), lineOffset };
 }
 
 function commented(text: string, comment: string): string {
   return text
-    .replace(/\s+$/, "")
+    .trimEnd()
     .split(/\r\n|\r|\n/)
     .map((line) => (line.trim() === "" ? comment : `${comment} ${line}`))
     .join("\n");

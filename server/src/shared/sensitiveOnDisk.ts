@@ -47,17 +47,28 @@ export async function isSensitiveDocument(
 
 /** The file system path of a `file:` URI or a notebook cell's, or undefined (another scheme, or one Node can't map). */
 function filePath(uri: string): string | undefined {
-  if (uri.startsWith("vscode-notebook-cell:")) {
-    try {
-      const cell = new URL(uri);
-      return fileURLToPath(`file://${cell.pathname}`);
-    } catch {
-      return undefined;
-    }
-  }
+  if (uri.startsWith("vscode-notebook-cell:")) return cellFilePath(uri);
   if (!uri.startsWith("file:")) return undefined;
   try {
     return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The file system path of a notebook cell's notebook, when that notebook is a file. VS Code spells a cell as its
+ * notebook's URI with the scheme `vscode-notebook-cell` and the notebook's own scheme, base64url, at the end of the
+ * fragment (`#W0sZmlsZQ` for `file`), keeping the authority (a network share) and the path. A notebook of another
+ * scheme (untitled, remote, a git revision) has no file here: it is judged by its name only.
+ */
+function cellFilePath(uri: string): string | undefined {
+  try {
+    const cell = new URL(uri);
+    // The handle is a length letter and base-7 digits, then `s` and the scheme.
+    const scheme = /^#[W-Za-f][0-6]*s([A-Za-z0-9_-]+={0,2})$/.exec(decodeURIComponent(cell.hash))?.[1];
+    if (scheme === undefined || Buffer.from(scheme, "base64url").toString() !== "file") return undefined;
+    return fileURLToPath(`file://${cell.host}${cell.pathname}`);
   } catch {
     return undefined;
   }
