@@ -9,7 +9,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
+import type { LlamaModel, Token } from "node-llama-cpp";
 import type { DraftModel } from "../../server/src/engine/local/draftModel";
 import {
   createDraftPredictor,
@@ -17,57 +17,25 @@ import {
   dropUnusedDrafts,
   generatedTokens,
 } from "../../server/src/engine/local/draftPredictor";
-import { loadLlamaModule } from "../../server/src/engine/local/llamaRuntime";
 import { noDraftStats } from "../../server/src/engine/local/speculativeDecoding";
 import { CHAT_SCRIPTS } from "../fixtures/gguf/bigramModel";
 import { bigramDraftModelPath, bigramModelPath } from "../fixtures/gguf/testModels";
-
-const PROMPT = "<|im_start|>user\nrecite<|im_end|>\n<|im_start|>assistant\n";
+import { llamaFixture, RECITE_PROMPT } from "./llamaFixture";
 
 describe("the draft predictor in node-llama-cpp's own generation loop", function () {
   this.timeout(60_000);
-  let llama: Llama;
-  const open: Array<LlamaModel | LlamaContext> = [];
-
-  before(async () => {
-    const { getLlama } = await loadLlamaModule();
-    llama = await getLlama({ gpu: false, build: "never", maxThreads: 1 });
-  });
-  after(async () => {
-    for (const item of open.reverse()) await item.dispose();
-  });
-
-  async function load(path: string) {
-    const model = await llama.loadModel({ modelPath: path });
-    open.push(model);
-    return model;
-  }
-
-  async function draftOf(path: string): Promise<DraftModel> {
-    const model = await load(path);
-    const context = await model.createContext({ contextSize: 512, threads: 1 });
-    open.push(context);
-    return {
-      name: path,
-      path,
-      model,
-      vocabularySize: model.fileInfo.metadata.tokenizer.ggml.tokens.length,
-      sequence: context.getSequence(),
-      dispose: async () => undefined,
-    };
-  }
+  const { load, context: contextOf, draftOf } = llamaFixture();
 
   /** Greedy generation through `sequence.evaluate` (LlamaChat's loop), with the predictor on the sequence. */
   async function generate(target: LlamaModel, predictor: DraftPredictor | undefined, draft?: DraftModel) {
-    const context = await target.createContext({ contextSize: 512, threads: 1 });
-    open.push(context);
+    const context = await contextOf(target);
     const sequence = context.getSequence(predictor ? { tokenPredictor: predictor } : undefined);
     const stats = noDraftStats();
     if (draft) predictor?.use({ sources: { lookup: false, model: draft }, stats });
     const out: Token[] = [];
     const meterBefore = sequence.tokenMeter.usedOutputTokens;
     const before = sequence.tokenPredictions;
-    const prompt = target.tokenize(PROMPT, true);
+    const prompt = target.tokenize(RECITE_PROMPT, true);
     for await (const token of sequence.evaluate(prompt, { temperature: 0 })) {
       out.push(token);
       if (target.isEogToken(token) || out.length >= 120) break;
@@ -132,9 +100,7 @@ describe("the draft predictor in node-llama-cpp's own generation loop", function
     const file = join(mkdtempSync(join(tmpdir(), "hearth-draft-state-")), "state.bin");
     try {
       await right.sequence.saveStateToFile(file);
-      const context = await target.createContext({ contextSize: 512, threads: 1 });
-      open.push(context);
-      const restored = context.getSequence();
+      const restored = (await contextOf(target)).getSequence();
       await restored.loadStateFromFile(file, { acceptRisk: true });
       assert.deepEqual(restored.contextTokens, right.sequence.contextTokens);
       // Evaluating on after the saved state works (a leftover guess made the positions inconsistent: "Eval has failed").

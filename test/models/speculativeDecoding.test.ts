@@ -4,41 +4,28 @@
  * fix drafts by prompt lookup through the engine.
  */
 import { strict as assert } from "node:assert";
-import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
+import type { Token } from "node-llama-cpp";
 import type { DraftModel } from "../../server/src/engine/local/draftModel";
 import { LlamaEngine } from "../../server/src/engine/local/llamaEngine";
-import { loadLlamaModule } from "../../server/src/engine/local/llamaRuntime";
 import { noDraftStats, speculativeTokens } from "../../server/src/engine/local/speculativeDecoding";
 import { parseSettings } from "../../server/src/shared/settingsParser";
 import { CHAT_SCRIPTS } from "../fixtures/gguf/bigramModel";
 import { bigramDraftModelPath, bigramModelPath } from "../fixtures/gguf/testModels";
-
-const PROMPT = "<|im_start|>user\nrecite<|im_end|>\n<|im_start|>assistant\n";
+import { llamaFixture, RECITE_PROMPT } from "./llamaFixture";
 
 describe("speculative decoding on node-llama-cpp sequences", function () {
   this.timeout(60_000);
-  let llama: Llama;
-  const open: Array<LlamaModel | LlamaContext> = [];
-
-  before(async () => {
-    const { getLlama } = await loadLlamaModule();
-    llama = await getLlama({ gpu: false, build: "never", maxThreads: 1 });
-  });
-  after(async () => {
-    for (const item of open.reverse()) await item.dispose();
-  });
+  const { load, context, draftOf } = llamaFixture();
 
   async function sequenceOf(path: string) {
-    const model = await llama.loadModel({ modelPath: path });
-    const context = await model.createContext({ contextSize: 512, threads: 1 });
-    open.push(model, context);
-    return { model, sequence: context.getSequence() };
+    const model = await load(path);
+    return { model, sequence: (await context(model)).getSequence() };
   }
 
   /** Decodes up to `limit` tokens after the prompt, with `draft` (or none), as generateChat does. */
   async function decode(targetPath: string, draft: DraftModel | undefined, limit = 80) {
     const { model, sequence } = await sequenceOf(targetPath);
-    const prompt = model.tokenize(PROMPT, true);
+    const prompt = model.tokenize(RECITE_PROMPT, true);
     await sequence.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1));
     const stats = noDraftStats();
     const out: Token[] = [];
@@ -54,18 +41,6 @@ describe("speculative decoding on node-llama-cpp sequences", function () {
       out.push(token);
     }
     return { text: model.detokenize(out), out, chosen, prompt, cached: sequence.contextTokens.slice(), stats };
-  }
-
-  async function draftOf(path: string): Promise<DraftModel> {
-    const { model, sequence } = await sequenceOf(path);
-    return {
-      name: path,
-      path,
-      model,
-      vocabularySize: model.fileInfo.metadata.tokenizer.ggml.tokens.length,
-      sequence,
-      dispose: async () => undefined,
-    };
   }
 
   it("keeps a wrong draft's tokens out of the reply and out of the KV cache", async () => {
