@@ -4,8 +4,7 @@
  * the workspace folders. The server checks again whatever the client sends.
  */
 import * as vscode from "vscode";
-import { isSensitiveFile } from "../../server/src/shared/sensitiveFiles";
-import { isSensitiveOnDisk } from "../../server/src/shared/sensitiveOnDisk";
+import { isSensitiveDocument, isSensitiveOnDisk } from "../../server/src/shared/sensitiveOnDisk";
 import { readConfig } from "./config";
 
 /** The workspace folders on this machine's file system, which the setting's patterns are relative to. */
@@ -15,9 +14,12 @@ function folderPaths(): string[] {
     .map((folder) => folder.uri.fsPath);
 }
 
-/** Whether the document at `uri` must never reach a model: a `file:` URI also by its real path (nothing is read). */
+/**
+ * Whether the document at `uri` must never reach a model: a `file:` URI also by its real path, a notebook cell by its
+ * notebook file's (nothing is read), any other by its name.
+ */
 export async function isSecretDocument(uri: vscode.Uri): Promise<boolean> {
   const excluded = readConfig().privacy.excludedFiles;
   if (uri.scheme === "file") return isSensitiveOnDisk(uri.fsPath, excluded, folderPaths());
-  return isSensitiveFile(uri.path, excluded, folderPaths());
+  return isSensitiveDocument(uri.toString(), excluded, folderPaths());
 }
