@@ -20,6 +20,7 @@ const EXPECTED: Record<
   "qwen3.5": { thought: "Pondering", answer: "The answer", template: /chat template: Qwen/, opened: true },
   "r1-distill": { thought: "Pondering", answer: "The answer", template: /chat template: DeepSeek/, opened: true },
   "gemma-4": { thought: "Pondering", answer: "The answer", template: /chat template: Gemma 4/ },
+  "gpt-oss": { thought: "Pondering", answer: "The answer", template: /chat template: Harmony/ },
 };
 
 describe("chat templates of 2026, each exactly (scripted models on real vocabularies)", function () {

@@ -98,6 +98,16 @@ describe("agent turns in each template's own tool format", function () {
       ],
       true,
     ],
+    [
+      "gpt-oss-tools",
+      "Harmony",
+      [
+        "<|channel|>analysis<|message|>Pondering<|end|>",
+        '<|start|>assistant<|channel|>commentary to=functions.list_directory<|constrain|>json<|message|>{"path": "."}<|call|>',
+        '<|start|>functions.list_directory to=assistant<|channel|>commentary<|message|>"main.ts"<|end|>',
+      ],
+      true,
+    ],
   ];
   for (const [fixture, wrapperName, pieces, thinks] of cases)
     it(`${fixture}: ${wrapperName}'s call and result; ${thinks ? "this turn's thought kept, an earlier turn's dropped" : "no thought rendered as text"}`, async () => {

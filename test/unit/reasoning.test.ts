@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ReasoningStream, splitReasoning } from "../../server/src/core/reasoning";
+import { ReasoningStream, splitReasoning, tagSplitter } from "../../server/src/core/reasoning";
 
 describe("reasoning segments", () => {
   it("splits an opened and closed thought from the answer", () => {
@@ -50,7 +50,7 @@ describe("reasoning segments", () => {
   });
 
   it("streams thought then answer when the template opened the thought", () => {
-    const stream = new ReasoningStream(true);
+    const stream = new ReasoningStream(tagSplitter(true));
     assert.deepEqual(stream.update("a"), [{ kind: "thought", text: "a" }]);
     assert.deepEqual(stream.update("ab</think>\nc"), [
       { kind: "thought", text: "b" },

@@ -62,21 +62,25 @@ export type ReasoningDelta =
   /** The split changed retroactively (a late closing tag): replace both parts. */
   | { kind: "reset"; thought: string; answer: string };
 
+/** How a template's reply divides into thought and answer: tags (splitReasoning), or harmony's channels. */
+export type ReplySplitter = (raw: string) => ReasoningSplit;
+
+export function tagSplitter(startsInThought = false, tags: ThoughtTags = THINK_TAGS): ReplySplitter {
+  return (raw) => splitReasoning(raw, startsInThought, tags);
+}
+
 /** Turns growing raw text into the smallest deltas for a client that appends. */
 export class ReasoningStream {
   private sent: ReasoningSplit = { thought: "", answer: "", thinking: false };
 
-  constructor(
-    private readonly startsInThought = false,
-    private readonly tags: ThoughtTags = THINK_TAGS,
-  ) {}
+  constructor(private readonly split: ReplySplitter = tagSplitter()) {}
 
   get current(): ReasoningSplit {
     return this.sent;
   }
 
   update(raw: string): ReasoningDelta[] {
-    const next = splitReasoning(raw, this.startsInThought, this.tags);
+    const next = this.split(raw);
     const previous = this.sent;
     this.sent = next;
     return reasoningDeltas(previous, next);

@@ -7,7 +7,7 @@ import { budgetChat, chatBudget } from "../../core/chatPrompt";
 import { finishedReply, type ReasoningDelta, ReasoningStream } from "../../core/reasoning";
 import type { ChatInput, ChatReply } from "../modelEngine";
 import type { ChatModel } from "./chatModel";
-import { chatHistory, endsWithTokenTrigger, opensThoughtOnResponse, stopTriggers, thoughtTags } from "./chatTemplateRules";
+import { chatHistory, endsWithTokenTrigger, replySplitter, stopTriggers } from "./chatTemplateRules";
 import { canSpeculate, DRAFT_CONTEXT_TOKENS } from "./draftModel";
 import type { PriorityGate } from "./priorityGate";
 import { evaluatePrompt } from "./promptEvaluation";
@@ -30,11 +30,9 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   const chat = budgetChat(input.messages, input.context, budget, (text) => model.tokenize(text).length);
   const history = chatHistory(wrapper, chat);
   const state = wrapper.generateContextState({ chatHistory: history });
-  const tags = thoughtTags(wrapper);
   // The prompt may open the thought: R1 (forced, as DeepSeek advises), Qwen3.5's template, or a Jinja template's
   // own pre-filled tag (llama-server's path for R1 distills); the reply then starts inside it.
-  const promptText = state.contextText.toString();
-  const startsInThought = opensThoughtOnResponse(wrapper) || promptText.trimEnd().endsWith(tags.open);
+  const split = replySplitter(wrapper, state.contextText.toString());
   const stops = stopTriggers(state.stopGenerationTriggers, model.tokenizer);
   const prompt = state.contextText.tokenize(model.tokenizer).slice(-budget - maxTokens);
   const head = prompt.slice(0, -1);
@@ -52,7 +50,7 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   const stats = noDraftStats();
   const speculating = sources.lookup || sources.model !== undefined;
 
-  const stream = new ReasoningStream(startsInThought, tags);
+  const stream = new ReasoningStream(split);
   const started = performance.now();
   let thoughtMs = 0;
   const generated: Token[] = [];

@@ -6,7 +6,8 @@
  */
 import type { ChatHistoryItem, ChatModelResponse, ChatWrapper, LlamaText, Token, Tokenizer } from "node-llama-cpp";
 import type { BudgetedChat } from "../../core/chatPrompt";
-import { THINK_TAGS, type ThoughtTags } from "../../core/reasoning";
+import { splitHarmony } from "../../core/harmonyReply";
+import { type ReplySplitter, THINK_TAGS, type ThoughtTags, tagSplitter } from "../../core/reasoning";
 
 /** R1-family templates: node-llama-cpp resolves them (R1-Distill, R1-0528) to its DeepSeek wrapper. */
 export function isR1Template(wrapper: ChatWrapper): boolean {
@@ -30,6 +31,17 @@ export function thoughtTags(wrapper: ChatWrapper): ThoughtTags {
 export function opensThoughtOnResponse(wrapper: ChatWrapper): boolean {
   const thought = wrapper.settings.segments?.thought;
   return isR1Template(wrapper) || thought?.openOnResponseStart === true;
+}
+
+/**
+ * How the reply divides into thought and answer. gpt-oss (node-llama-cpp's Harmony wrapper) writes channels, whose
+ * thought "suffix" `<|end|>` also ends the answer, so tags can't split it; others write tags.
+ * @param promptText the rendered prompt, which may open the thought itself (a Jinja template's pre-filled tag)
+ */
+export function replySplitter(wrapper: ChatWrapper, promptText: string): ReplySplitter {
+  if (wrapper.wrapperName === "Harmony") return splitHarmony;
+  const tags = thoughtTags(wrapper);
+  return tagSplitter(opensThoughtOnResponse(wrapper) || promptText.trimEnd().endsWith(tags.open), tags);
 }
 
 /** The history to render: R1 gets no system item (its text leads the first user turn), and the open thought. */
