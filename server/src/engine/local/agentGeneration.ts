@@ -17,6 +17,7 @@ import type {
 } from "node-llama-cpp";
 import { chatBudget } from "../../core/chatPrompt";
 import { commonPrefixLength } from "../../core/prefixRouting";
+import { neutraliseChatJson, neutraliseChatText, restoreJson, restoreSpecialTokens } from "../../core/textPrompt";
 import type { AgentToolCall } from "../../shared/agentProtocol";
 import { fitAgentMessages } from "../agentCompaction";
 import { EngineError } from "../engineError";
@@ -78,7 +79,10 @@ export async function generateAgentStep(
     compacted = fitted.compacted;
   }
   const functions: ChatModelFunctions = Object.fromEntries(
-    input.tools.map((tool) => [tool.name, { description: tool.description, params: tool.parameters as never }]),
+    input.tools.map((tool) => [
+      tool.name,
+      { description: neutraliseChatText(tool.description), params: neutraliseChatJson(tool.parameters) as never },
+    ]),
   );
   const history = agentChatHistory(wrapper, input.system, messages, input.tools);
   // The prompt as LlamaChat renders it (same history, functions and options).
@@ -169,12 +173,12 @@ export async function generateAgentStep(
   const toolCalls: AgentToolCall[] = (response.functionCalls ?? []).map((call, index) => ({
     id: `call_${input.messages.length}_${index}`,
     name: call.functionName,
-    arguments: (call.params ?? {}) as Record<string, unknown>,
+    arguments: restoreJson((call.params ?? {}) as Record<string, unknown>),
   }));
   const reason = response.metadata.stopReason;
   return {
-    answer: response.response || answer,
-    thought,
+    answer: restoreSpecialTokens(response.response || answer),
+    thought: restoreSpecialTokens(thought),
     toolCalls,
     stopReason:
       toolCalls.length > 0 ? "toolCalls" : reason === "abort" ? "aborted" : reason === "maxTokens" ? "maxTokens" : "eog",
@@ -190,6 +194,10 @@ export async function generateAgentStep(
  * The turn as node-llama-cpp's chat history: a tool result goes into the call it answers, as LlamaChat expects.
  * Thoughts go in as thought segments; the wrapper renders or drops them as the template requires (Qwen's and
  * DeepSeek's keep only the last response's). R1 models get `<think>\n` opened at the start of a reply, as in chat.
+ *
+ * Every text in it has its special-token spellings broken (textPrompt.ts), as for a server: llama.cpp matches a
+ * vocabulary's user-defined tokens even in plain text (Qwen's `<tool_call>`, Gemma 4's `<|channel>`, and gpt-oss's
+ * `<|start|>`, `<|message|>` and `<|end|>`, with which a file the agent reads could write a developer message).
  */
 export function agentChatHistory(
   wrapper: ChatWrapper,
@@ -197,14 +205,14 @@ export function agentChatHistory(
   messages: readonly AgentMessage[],
   tools: AgentStepInput["tools"],
 ): ChatHistoryItem[] {
-  const history: ChatHistoryItem[] = [{ type: "system", text: system }];
+  const history: ChatHistoryItem[] = [{ type: "system", text: neutraliseChatText(system) }];
   const r1 = isR1Template(wrapper);
   const thinks = wrapper.settings.segments?.thought !== undefined;
-  const descriptions = new Map(tools.map((tool) => [tool.name, tool.description]));
+  const descriptions = new Map(tools.map((tool) => [tool.name, neutraliseChatText(tool.description)]));
   let open: ChatModelResponse | undefined;
   for (const message of messages) {
     if (message.role === "user") {
-      history.push({ type: "user", text: message.content });
+      history.push({ type: "user", text: neutraliseChatText(message.content) });
       open = undefined;
     } else if (message.role === "assistant") {
       // After a tool result the model goes on in the same response, as node-llama-cpp's own sessions do.
@@ -216,22 +224,23 @@ export function agentChatHistory(
       if (message.thought && thinks) {
         // R1's first thought began with the `\n` forced below: the same text keeps the KV cache's prefix.
         const forced = r1 && open.response.length === 0 && !message.thought.startsWith("\n") ? "\n" : "";
-        open.response.push({ type: "segment", segmentType: "thought", text: forced + message.thought, ended: true });
+        const text = forced + neutraliseChatText(message.thought);
+        open.response.push({ type: "segment", segmentType: "thought", text, ended: true });
       }
-      if (message.content !== "") open.response.push(message.content);
+      if (message.content !== "") open.response.push(neutraliseChatText(message.content));
       for (const call of message.toolCalls ?? [])
         open.response.push({
           type: "functionCall",
           name: call.name,
           description: descriptions.get(call.name),
-          params: call.arguments,
+          params: neutraliseChatJson(call.arguments),
           result: undefined,
         });
     } else {
       const call = open?.response.find(
         (item) => typeof item === "object" && item.type === "functionCall" && item.result === undefined,
       );
-      if (call && typeof call === "object" && call.type === "functionCall") call.result = message.content;
+      if (call && typeof call === "object" && call.type === "functionCall") call.result = neutraliseChatText(message.content);
     }
   }
   // The reply to write next, or the one a tool result continues.
