@@ -2,7 +2,9 @@
  * Prompts sent as text (an OpenAI-compatible `/v1/completions`): the server tokenizes them with special-token
  * parsing on, so a file that spells `<|fim_middle|>`, `<|file_sep|>` or `<|endoftext|>` would become those tokens and
  * change the prompt's structure (a repository could forge Sweep's `.diff` blocks, or end the prompt early). Token
- * prompts (llama-server) are safe by construction: user text is tokenized with parsing off. Here, every spelling of
+ * prompts (llama-server, the local engine) tokenize user text with parsing off, which keeps control tokens out, but
+ * llama.cpp still matches user-defined tokens (Qwen's `<tool_call>`, gpt-oss's `<|start|>`): the local agent breaks
+ * chat text with `neutraliseChatText` too (agentGeneration.ts). Here, every spelling of
  * a special token in user text is broken by a zero-width space (U+200B) after its first character, and Hearth's own
  * tokens, which are segments of their own, are sent as they are.
  *
@@ -69,7 +71,7 @@ const OTHER_SPELLINGS = [
  * Tags chat templates write around turns, tool calls and thoughts that many vocabularies hold as plain text or as
  * tokens parsed even with special-token parsing off (llama.cpp's user-defined tokens, such as Qwen's `<tool_call>`):
  * in a message, a file that spells them could forge a tool call, its result or a thought. Broken in chat messages
- * only: in a FIM prompt they mean nothing, and the local engine reads them as the same tokens.
+ * only: in a FIM prompt they mean nothing.
  */
 const CHAT_TAG_SPELLINGS = [
   "<think>",
