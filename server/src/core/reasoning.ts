@@ -63,7 +63,7 @@ export type ReasoningDelta =
   | { kind: "reset"; thought: string; answer: string };
 
 /** How a template's reply divides into thought and answer: tags (splitReasoning), or harmony's channels. */
-export type ReplySplitter = (raw: string) => ReasoningSplit;
+export type ReplySplitter = (raw: string, ended: boolean) => ReasoningSplit;
 
 export function tagSplitter(startsInThought = false, tags: ThoughtTags = THINK_TAGS): ReplySplitter {
   return (raw) => splitReasoning(raw, startsInThought, tags);
@@ -79,8 +79,9 @@ export class ReasoningStream {
     return this.sent;
   }
 
-  update(raw: string): ReasoningDelta[] {
-    const next = this.split(raw);
+  /** @param ended whether `raw` is the whole reply (a splitter may hold back a tail until then) */
+  update(raw: string, ended = false): ReasoningDelta[] {
+    const next = this.split(raw, ended);
     const previous = this.sent;
     this.sent = next;
     return reasoningDeltas(previous, next);

@@ -94,6 +94,8 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   } else {
     stopReason = "aborted";
   }
+  // The whole reply: a tail held back while it might still have become a broken spelling comes out now.
+  if (!raw.endsWith("\uFFFD")) for (const delta of stream.update(raw, true)) options.onDelta(delta);
   return {
     ...finishedReply(stream.current, thoughtMs, performance.now() - started),
     stopReason,

@@ -8,6 +8,7 @@ import type { ChatHistoryItem, ChatModelResponse, ChatWrapper, LlamaText, Token,
 import type { BudgetedChat } from "../../core/chatPrompt";
 import { splitHarmony } from "../../core/harmonyReply";
 import { type ReplySplitter, THINK_TAGS, type ThoughtTags, tagSplitter } from "../../core/reasoning";
+import { neutraliseChatText, restoreStreamedText } from "../../core/textPrompt";
 
 /** R1-family templates: node-llama-cpp resolves them (R1-Distill, R1-0528) to its DeepSeek wrapper. */
 export function isR1Template(wrapper: ChatWrapper): boolean {
@@ -39,24 +40,40 @@ export function opensThoughtOnResponse(wrapper: ChatWrapper): boolean {
  * @param promptText the rendered prompt, which may open the thought itself (a Jinja template's pre-filled tag)
  */
 export function replySplitter(wrapper: ChatWrapper, promptText: string): ReplySplitter {
-  if (wrapper.wrapperName === "Harmony") return splitHarmony;
   const tags = thoughtTags(wrapper);
-  return tagSplitter(opensThoughtOnResponse(wrapper) || promptText.trimEnd().endsWith(tags.open), tags);
+  const split =
+    wrapper.wrapperName === "Harmony"
+      ? splitHarmony
+      : tagSplitter(opensThoughtOnResponse(wrapper) || promptText.trimEnd().endsWith(tags.open), tags);
+  // Split first, then restore what the model copied of the prompt's broken spellings (chatHistory breaks them): a
+  // copied broken `<think>` is the user's text, never a tag. A tail that may still become a broken spelling waits.
+  return (raw, ended) => {
+    const parts = split(raw, ended);
+    return {
+      ...parts,
+      thought: restoreStreamedText(parts.thought, ended || !parts.thinking),
+      answer: restoreStreamedText(parts.answer, ended),
+    };
+  };
 }
 
 /** The history to render: R1 gets no system item (its text leads the first user turn), and the open thought. */
 export function chatHistory(wrapper: ChatWrapper, chat: BudgetedChat): ChatHistoryItem[] {
   const r1 = isR1Template(wrapper);
+  // llama.cpp matches user-defined tokens (`<tool_call>`, gpt-oss's `<|start|>`) even in plain text: the context's
+  // files and the messages have those spellings broken, as for a server (textPrompt.ts).
+  const system = neutraliseChatText(chat.system);
   const messages = chat.messages.map((message, index): ChatHistoryItem => {
-    if (message.role !== "user") return { type: "model", response: [message.content] };
-    const text = r1 && index === 0 && chat.system !== "" ? `${chat.system}\n\n${message.content}` : message.content;
+    const content = neutraliseChatText(message.content);
+    if (message.role !== "user") return { type: "model", response: [content] };
+    const text = r1 && index === 0 && system !== "" ? `${system}\n\n${content}` : content;
     return { type: "user", text };
   });
   // An empty, unended thought segment: the wrapper renders its own opening (R1's with the line break DeepSeek uses).
   const reply: ChatModelResponse["response"] = opensThoughtOnResponse(wrapper)
     ? [{ type: "segment", segmentType: "thought", text: r1 ? "\n" : "", ended: false }]
     : [];
-  return [...(r1 ? [] : [{ type: "system", text: chat.system } as const]), ...messages, { type: "model", response: reply }];
+  return [...(r1 ? [] : [{ type: "system", text: system } as const]), ...messages, { type: "model", response: reply }];
 }
 
 export interface StopTriggers {
