@@ -177,6 +177,7 @@ describe("next edit: Zeta 2 setting and recognition", () => {
     assert.equal(recogniseNextEditFormat({ name: "model.gguf", hasSpecialToken: seed }), "zeta2");
     assert.equal(recogniseNextEditFormat({ name: "model.gguf", hasSpecialToken: vocabulary("<|file_sep|>") }), "sweep");
     assert.equal(recogniseNextEditFormat({ name: "sweep-next-edit-1.5b" }), "sweep");
+    assert.equal(recogniseNextEditFormat({ name: "sweep-next-edit-0.5b.q8_0.gguf" }), "sweep");
     assert.equal(recogniseNextEditFormat({ name: "model.gguf", hasSpecialToken: vocabulary("<[fim-suffix]>") }), undefined);
     assert.equal(recogniseNextEditFormat({ name: "qwen2.5-coder-7b" }), undefined);
   });
