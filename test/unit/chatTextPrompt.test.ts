@@ -14,6 +14,7 @@ import {
   neutraliseChatJson,
   neutraliseChatText,
   neutraliseSpecialTokens,
+  RestoredTextStream,
   restoreJson,
   restoreSpecialTokens,
   restoreStreamedText,
@@ -160,6 +161,23 @@ describe("the model's streamed answer: breaks it copied are taken out, across de
     assert.equal(restoreStreamedText(`a <${Z}|im_end|>b`, false), "a <|im_end|>b");
     assert.equal(restoreStreamedText(`a <${Z}|im_ end`, false), `a <${Z}|im_ end`, "whitespace ends any spelling");
     assert.equal(restoreStreamedText(`a${Z}b`, false), `a${Z}b`, "a break after no spelling's first character");
+  });
+
+  it("a stream of chunks (the local agent's) comes out restored, as appended deltas with no break in them", () => {
+    for (let first = 1; first < answer.length; first++) {
+      for (const second of [first + 1, first + 3]) {
+        const restoring = new RestoredTextStream();
+        const deltas = [answer.slice(0, first), answer.slice(first, second), answer.slice(second)].map((chunk) =>
+          restoring.push(chunk),
+        );
+        deltas.push(restoring.end());
+        assert.equal(deltas.join(""), restored, `split at ${first}, ${second}`);
+        assert.ok(!deltas.some((delta) => delta.includes(Z)), `a break shown at ${first}, ${second}`);
+      }
+    }
+    const unfinished = new RestoredTextStream();
+    assert.equal(unfinished.push(`a <${Z}|im_`), "a <");
+    assert.equal(unfinished.end(), `${Z}|im_`, "a spelling whose end never came is given as it was");
   });
 
   it("passes on the user's spelling and never a break, wherever the deltas split the answer", () => {

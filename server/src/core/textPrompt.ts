@@ -189,6 +189,34 @@ export function restoreStreamedText(text: string, ended: boolean): string {
   return restoreSpecialTokens(ended ? text : text.slice(0, pendingBreak(text)));
 }
 
+/**
+ * Restores a text that arrives in chunks, as deltas a client can append: what `restoreStreamedText` shows grows
+ * only (a tail that may still become a broken spelling waits, then comes out restored or as it was).
+ */
+export class RestoredTextStream {
+  private raw = "";
+  private shown = "";
+
+  /** The text to append for this chunk (empty while it waits). */
+  push(chunk: string): string {
+    this.raw += chunk;
+    return this.advance(restoreStreamedText(this.raw, false));
+  }
+
+  /** What is left once the text has ended. */
+  end(): string {
+    return this.advance(restoreStreamedText(this.raw, true));
+  }
+
+  private advance(restored: string): string {
+    // Restoring a completed spelling only ever shortens text not yet shown, so `shown` stays a prefix.
+    if (!restored.startsWith(this.shown)) return "";
+    const delta = restored.slice(this.shown.length);
+    this.shown = restored;
+    return delta;
+  }
+}
+
 /** Where the break of a tail that may still become a broken spelling is (the text's length if none may be). */
 function pendingBreak(text: string): number {
   const at = text.lastIndexOf(TOKEN_BREAK);

@@ -17,7 +17,13 @@ import type {
 } from "node-llama-cpp";
 import { chatBudget } from "../../core/chatPrompt";
 import { commonPrefixLength } from "../../core/prefixRouting";
-import { neutraliseChatJson, neutraliseChatText, restoreJson, restoreSpecialTokens } from "../../core/textPrompt";
+import {
+  neutraliseChatJson,
+  neutraliseChatText,
+  RestoredTextStream,
+  restoreJson,
+  restoreSpecialTokens,
+} from "../../core/textPrompt";
 import type { AgentToolCall } from "../../shared/agentProtocol";
 import { fitAgentMessages } from "../agentCompaction";
 import { EngineError } from "../engineError";
@@ -123,6 +129,8 @@ export async function generateAgentStep(
   const llamaChat = await llamaChatOf(sequence, wrapper);
   let answer = "";
   let thought = "";
+  // What streams out has the breaks the model copied from the prompt taken out, as the final texts do.
+  const streamed = { thought: new RestoredTextStream(), answer: new RestoredTextStream() };
   // Drafts for this step: looked up in the prompt (an edit that repeats a file just read), else the draft model's.
   const predictor = lm ? lm.predictorFor(sequence) : loaded.predictor;
   const draftTokens = noDraftStats();
@@ -153,10 +161,15 @@ export async function generateAgentStep(
         const kind = chunk.type === "segment" ? "thought" : "answer";
         if (kind === "thought") thought += chunk.text;
         else answer += chunk.text;
-        options.onDelta({ kind, text: chunk.text });
+        const text = streamed[kind].push(chunk.text);
+        if (text !== "") options.onDelta({ kind, text });
       },
     })
     .finally(() => predictor?.use(undefined));
+  for (const kind of ["thought", "answer"] as const) {
+    const text = streamed[kind].end();
+    if (text !== "") options.onDelta({ kind, text });
+  }
   // Guesses verified but refuted, or never used, are in the meter but were never written.
   const generatedTokens = generatedTokensSince(sequence, outputBefore, predictionsBefore);
   // An unused guess stays in the KV cache past contextTokens: a prefix state saved with it would not load usefully.
