@@ -24,6 +24,7 @@ describe("agent mode on the local engine (grammar-constrained calls)", function 
     ["qwen3-tools", /chat template: Qwen/],
     ["qwen3-thinking-tools", /chat template: Qwen/],
     ["r1-distill-tools", /chat template: DeepSeek/],
+    ["gpt-oss-tools", /chat template: Harmony/],
   ] as const)
     it(`${fixture}: a call the model starts is completed by the grammar, parses, runs, and the next step reuses the KV cache`, async () => {
       const folder = mkdtempSync(join(tmpdir(), "hearth-agent-local-"));
