@@ -98,8 +98,13 @@ describe("model catalog and hardware fit", () => {
   it("8 GB GPU: 1.5B completion beside a 4-bit 7B chat model", () => {
     assert.deepEqual(picks(8), ["qwen2.5-coder-1.5b", "deepseek-r1-distill-qwen-7b", false]);
   });
-  it("16 GB GPU: a small completion model beside the 14B reasoning model (DeepSeek 6.7B is 8-bit now, too big)", () => {
-    assert.deepEqual(picks(16), ["qwen2.5-coder-1.5b", "deepseek-r1-distill-qwen-14b", false]);
+  it("16 GB GPU: a small completion model beside gpt-oss-20b (DeepSeek 6.7B is 8-bit now, too big)", () => {
+    assert.deepEqual(picks(16), ["qwen2.5-coder-1.5b", "gpt-oss-20b", false]);
+  });
+  it("CPU only: a mixture of experts with few active parameters where it fits (gpt-oss-20b, 3.6B active), else 7B", () => {
+    assert.deepEqual(picks(0, 16), ["qwen2.5-coder-1.5b", "deepseek-r1-distill-qwen-7b", false]);
+    assert.deepEqual(picks(0, 24), ["qwen2.5-coder-1.5b", "gpt-oss-20b", false]);
+    assert.deepEqual(picks(0, 64), ["qwen2.5-coder-1.5b", "gpt-oss-20b", false]);
   });
   it("never picks a model marked autoPick false: non-commercial, unchecked, or handling still to come", () => {
     for (const vram of [0, 4, 8, 12, 16, 24, 48, 80]) {
