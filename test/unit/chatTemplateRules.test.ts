@@ -1,7 +1,14 @@
 import { strict as assert } from "node:assert";
 import type { ChatWrapper, Token } from "node-llama-cpp";
+import { HARMONY_SENTINELS } from "../../server/src/core/harmonyReply";
 import { TOKEN_BREAK } from "../../server/src/core/textPrompt";
-import { chatHistory, endsWithTokenTrigger, replySplitter, thoughtTags } from "../../server/src/engine/local/chatTemplateRules";
+import {
+  chatHistory,
+  endsWithTokenTrigger,
+  replySplitter,
+  replyText,
+  thoughtTags,
+} from "../../server/src/engine/local/chatTemplateRules";
 
 /** Just what the rules read of a wrapper. */
 const wrapper = (wrapperName: string, thought?: object) =>
@@ -60,11 +67,31 @@ describe("what chat templates ask of code that evaluates their prompts", () => {
     assert.equal(qwen(`It is <${z}tool_`, false).answer, "It is <");
     assert.equal(qwen(`It is <${z}tool_`, true).answer, `It is <${z}tool_`);
     const harmony = replySplitter(wrapper("Harmony"), "");
-    assert.deepEqual(harmony(`<|channel|>final<|message|>Write <${z}|start|> as text`, true), {
+    const { channel, message } = HARMONY_SENTINELS;
+    assert.deepEqual(harmony(`${channel}final${message}Write <${z}|start|> as text`, true), {
       thought: "",
       answer: "Write <|start|> as text",
       thinking: false,
     });
+  });
+
+  it("gives harmony's marker tokens to the splitter as sentinels, by id: the same spelling as text stays text", () => {
+    // A vocabulary of whole words, and harmony's markers as single tokens (gpt-oss's ids).
+    const specials: Record<string, number> = { "<|start|>": 200_006, "<|channel|>": 200_005, "<|message|>": 200_008 };
+    const words = ["final", "Use", " <|start|>", " here"];
+    const model = {
+      tokenize: (text: string) => [(specials[text] ?? 1_000 + words.indexOf(text)) as Token],
+      detokenize: (tokens: readonly Token[]) =>
+        tokens.map((token) => Object.keys(specials).find((key) => specials[key] === token) ?? words[token - 1_000]).join(""),
+    };
+    const tokens = [200_005, 1_000, 200_008, 1_001, 1_002, 1_003] as Token[];
+    const { channel, message } = HARMONY_SENTINELS;
+    assert.equal(replyText(wrapper("Harmony"), model)(tokens), `${channel}final${message}Use <|start|> here`);
+    assert.equal(
+      replySplitter(wrapper("Harmony"), "")(replyText(wrapper("Harmony"), model)(tokens), true).answer,
+      "Use <|start|> here",
+    );
+    assert.equal(replyText(wrapper("ChatML"), model)(tokens), "<|channel|>final<|message|>Use <|start|> here");
   });
 
   it("takes the thought's tags from the template, trimmed, and <think> when it names none", () => {

@@ -175,6 +175,15 @@ describe("the model's streamed answer: breaks it copied are taken out, across de
         assert.ok(!deltas.some((delta) => delta.includes(Z)), `a break shown at ${first}, ${second}`);
       }
     }
+    // Spellings broken inside one another may restore in an order that takes back what was shown: the rest then
+    // comes as it arrived, a break visible but nothing lost.
+    const nested = neutraliseChatText("Use <|a[INST]|> here, then the rest of the answer.");
+    const stream = new RestoredTextStream();
+    const pieces = [...nested].map((character) => stream.push(character));
+    pieces.push(stream.end());
+    assert.equal(pieces.join(""), stream.text);
+    assert.ok(stream.text.endsWith("> here, then the rest of the answer."), stream.text);
+    assert.equal(stream.text.replaceAll(Z, ""), "Use <|a[INST]|> here, then the rest of the answer.");
     const unfinished = new RestoredTextStream();
     assert.equal(unfinished.push(`a <${Z}|im_`), "a <");
     assert.equal(unfinished.end(), `${Z}|im_`, "a spelling whose end never came is given as it was");

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { splitHarmony } from "../../server/src/core/harmonyReply";
+import { HARMONY_SENTINELS, splitHarmony } from "../../server/src/core/harmonyReply";
 import { ReasoningStream } from "../../server/src/core/reasoning";
 
 /** What gpt-oss writes after the prompt's `<|start|>assistant`, as llama.cpp detokenizes it. */
@@ -44,7 +44,7 @@ describe("harmony replies (gpt-oss): thought and answer by channel", () => {
   });
 
   it("streams token by token with append-only deltas", () => {
-    const stream = new ReasoningStream(splitHarmony);
+    const stream = new ReasoningStream((raw) => splitHarmony(raw));
     const pieces = [
       "<|channel|>",
       "analysis",
@@ -66,5 +66,31 @@ describe("harmony replies (gpt-oss): thought and answer by channel", () => {
       deltas.flatMap((delta) => (delta.kind === kind && "text" in delta ? [delta.text] : [])).join("");
     assert.equal(text("thought"), "The user");
     assert.equal(text("answer"), "Because **42**.");
+  });
+
+  it("reads markers the engine found by token id; the same spellings written as text stay in the answer", () => {
+    const { start, channel, message, end } = HARMONY_SENTINELS;
+    const raw =
+      `${channel}analysis${message}Explain the format.${end}${start}assistant${channel}final${message}` +
+      'Reasoning goes in `<|channel|>analysis<|message|>`; in code: `const START = "<|start|>";`.';
+    assert.deepEqual(splitHarmony(raw, HARMONY_SENTINELS), {
+      thought: "Explain the format.",
+      answer: 'Reasoning goes in `<|channel|>analysis<|message|>`; in code: `const START = "<|start|>";`.',
+      thinking: false,
+    });
+  });
+
+  it("never shows a call in the template's own form, whose role part goes on from the prompt's `<|start|>assistant`", () => {
+    const call = ' to=functions.read_file<|channel|>commentary <|constrain|>json<|message|>{"path":"secret.txt"}';
+    assert.deepEqual(splitHarmony(call), { thought: "", answer: "", thinking: false });
+    assert.deepEqual(splitHarmony(" to=functions.read"), { thought: "", answer: "", thinking: false });
+    // A call on the analysis channel (a built-in tool) is neither thought nor still thinking.
+    const browse = '<|channel|>analysis to=browser.search code<|message|>{"query":"x"}';
+    assert.deepEqual(splitHarmony(browse), { thought: "", answer: "", thinking: false });
+  });
+
+  it("reads a long run of bare `<|start|>` (a degenerate reply) without going back over it", () => {
+    const raw = "<|start|>assistant".repeat(20_000) + "<|channel|>final<|message|>Done";
+    assert.equal(splitHarmony(raw).answer, "Done");
   });
 });

@@ -191,27 +191,48 @@ export function restoreStreamedText(text: string, ended: boolean): string {
 
 /**
  * Restores a text that arrives in chunks, as deltas a client can append: what `restoreStreamedText` shows grows
- * only (a tail that may still become a broken spelling waits, then comes out restored or as it was).
+ * only (a tail that may still become a broken spelling waits, then comes out restored or as it was). Should a
+ * restoring ever take back what was shown (spellings broken inside one another), the rest comes as it arrived:
+ * a break may show, and nothing is lost.
  */
 export class RestoredTextStream {
   private raw = "";
+  /** How much of `raw` the shown text was restored from. */
+  private used = 0;
   private shown = "";
+  private verbatim = false;
+
+  /** The text shown so far: the deltas joined. */
+  get text(): string {
+    return this.shown;
+  }
 
   /** The text to append for this chunk (empty while it waits). */
   push(chunk: string): string {
     this.raw += chunk;
-    return this.advance(restoreStreamedText(this.raw, false));
+    return this.advance(false);
   }
 
   /** What is left once the text has ended. */
   end(): string {
-    return this.advance(restoreStreamedText(this.raw, true));
+    return this.advance(true);
   }
 
-  private advance(restored: string): string {
-    // Restoring a completed spelling only ever shortens text not yet shown, so `shown` stays a prefix.
-    if (!restored.startsWith(this.shown)) return "";
+  private advance(ended: boolean): string {
+    if (this.verbatim) {
+      const delta = this.raw.slice(this.used);
+      this.used = this.raw.length;
+      this.shown += delta;
+      return delta;
+    }
+    const cut = ended ? this.raw.length : pendingBreak(this.raw);
+    const restored = restoreSpecialTokens(this.raw.slice(0, cut));
+    if (!restored.startsWith(this.shown)) {
+      this.verbatim = true;
+      return this.advance(ended);
+    }
     const delta = restored.slice(this.shown.length);
+    this.used = cut;
     this.shown = restored;
     return delta;
   }

@@ -67,7 +67,8 @@ export async function generateAgentStep(
   const { model, wrapper } = loaded;
   const lm = options.lmContext;
   const contextSize = lm?.contextSize ?? loaded.sequence.contextSize;
-  const count = (text: string) => model.tokenize(text).length;
+  // Counted as rendered: agentChatHistory breaks special-token spellings, which makes them longer.
+  const count = (text: string) => model.tokenize(neutraliseChatText(text)).length;
   const { maxTokens, promptTokens: budget } = chatBudget(contextSize, options.maxTokens);
   // Hearth's own agent compacts old tool results to fit; VS Code owns its conversation and summarizes it itself.
   let messages = input.messages;
@@ -158,7 +159,8 @@ export async function generateAgentStep(
       },
       onResponseChunk: (chunk) => {
         if (chunk.text === "") return;
-        const kind = chunk.type === "segment" ? "thought" : "answer";
+        // A commentary preamble (gpt-oss) is for the user, as in chat: only a thought segment is thought.
+        const kind = chunk.type === "segment" && chunk.segmentType === "thought" ? "thought" : "answer";
         if (kind === "thought") thought += chunk.text;
         else answer += chunk.text;
         const text = streamed[kind].push(chunk.text);

@@ -5,9 +5,10 @@
 import type { Token } from "node-llama-cpp";
 import { budgetChat, chatBudget } from "../../core/chatPrompt";
 import { finishedReply, type ReasoningDelta, ReasoningStream } from "../../core/reasoning";
+import { neutraliseChatText } from "../../core/textPrompt";
 import type { ChatInput, ChatReply } from "../modelEngine";
 import type { ChatModel } from "./chatModel";
-import { chatHistory, endsWithTokenTrigger, replySplitter, stopTriggers } from "./chatTemplateRules";
+import { chatHistory, endsWithTokenTrigger, replySplitter, replyText, stopTriggers } from "./chatTemplateRules";
 import { canSpeculate, DRAFT_CONTEXT_TOKENS } from "./draftModel";
 import type { PriorityGate } from "./priorityGate";
 import { evaluatePrompt } from "./promptEvaluation";
@@ -27,12 +28,15 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
   const { model, wrapper } = loaded;
   const sequence = options.purpose === "fix" ? loaded.fixSequence : loaded.sequence;
   const { maxTokens, promptTokens: budget } = chatBudget(sequence.contextSize, options.maxTokens);
-  const chat = budgetChat(input.messages, input.context, budget, (text) => model.tokenize(text).length);
+  // Counted as rendered: chatHistory breaks special-token spellings, which makes them longer.
+  const count = (text: string) => model.tokenize(neutraliseChatText(text)).length;
+  const chat = budgetChat(input.messages, input.context, budget, count);
   const history = chatHistory(wrapper, chat);
   const state = wrapper.generateContextState({ chatHistory: history });
   // The prompt may open the thought: R1 (forced, as DeepSeek advises), Qwen3.5's template, or a Jinja template's
   // own pre-filled tag (llama-server's path for R1 distills); the reply then starts inside it.
   const split = replySplitter(wrapper, state.contextText.toString());
+  const textOf = replyText(wrapper, model);
   const stops = stopTriggers(state.stopGenerationTriggers, model.tokenizer);
   const prompt = state.contextText.tokenize(model.tokenizer).slice(-budget - maxTokens);
   const head = prompt.slice(0, -1);
@@ -68,7 +72,7 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
       generated.push(token);
       // A special-token trigger (`<｜User｜>`) is never part of the reply; a text one is cut from its end.
       const tokenStop = endsWithTokenTrigger(generated, stops.tokens);
-      raw = model.detokenize(tokenStop > 0 ? generated.slice(0, -tokenStop) : generated);
+      raw = textOf(tokenStop > 0 ? generated.slice(0, -tokenStop) : generated);
       const textStop = stops.texts.find((text) => raw.endsWith(text));
       if (textStop !== undefined) raw = raw.slice(0, raw.length - textStop.length);
       const stop = tokenStop > 0 || textStop !== undefined ? true : undefined;

@@ -6,7 +6,7 @@
  */
 import type { ChatHistoryItem, ChatModelResponse, ChatWrapper, LlamaText, Token, Tokenizer } from "node-llama-cpp";
 import type { BudgetedChat } from "../../core/chatPrompt";
-import { splitHarmony } from "../../core/harmonyReply";
+import { HARMONY_SENTINELS, HARMONY_SPELLINGS, type HarmonyMarkers, splitHarmony } from "../../core/harmonyReply";
 import { type ReplySplitter, THINK_TAGS, type ThoughtTags, tagSplitter } from "../../core/reasoning";
 import { neutraliseChatText, restoreStreamedText } from "../../core/textPrompt";
 
@@ -34,6 +34,39 @@ export function opensThoughtOnResponse(wrapper: ChatWrapper): boolean {
   return isR1Template(wrapper) || thought?.openOnResponseStart === true;
 }
 
+function isHarmonyTemplate(wrapper: ChatWrapper): boolean {
+  return wrapper.wrapperName === "Harmony";
+}
+
+/**
+ * The generated tokens as the text `replySplitter` reads. For harmony, its markers are told by token id, each
+ * written as a sentinel character, so the same spelling written as text (`<|start|>` in code) stays text.
+ */
+export function replyText(
+  wrapper: ChatWrapper,
+  model: { tokenize(text: string, specialTokens: boolean): Token[]; detokenize(tokens: readonly Token[]): string },
+): (tokens: readonly Token[]) => string {
+  if (!isHarmonyTemplate(wrapper)) return (tokens) => model.detokenize(tokens);
+  const markers = new Map<Token, string>();
+  for (const key of Object.keys(HARMONY_SPELLINGS) as Array<keyof HarmonyMarkers>) {
+    const ids = model.tokenize(HARMONY_SPELLINGS[key], true);
+    if (ids.length === 1) markers.set(ids[0], HARMONY_SENTINELS[key]);
+  }
+  return (tokens) => {
+    let text = "";
+    let run: Token[] = [];
+    for (const token of tokens) {
+      const marker = markers.get(token);
+      if (marker === undefined) run.push(token);
+      else {
+        text += model.detokenize(run) + marker;
+        run = [];
+      }
+    }
+    return text + model.detokenize(run);
+  };
+}
+
 /**
  * How the reply divides into thought and answer. gpt-oss (node-llama-cpp's Harmony wrapper) writes channels, whose
  * thought "suffix" `<|end|>` also ends the answer, so tags can't split it; others write tags.
@@ -41,10 +74,9 @@ export function opensThoughtOnResponse(wrapper: ChatWrapper): boolean {
  */
 export function replySplitter(wrapper: ChatWrapper, promptText: string): ReplySplitter {
   const tags = thoughtTags(wrapper);
-  const split =
-    wrapper.wrapperName === "Harmony"
-      ? splitHarmony
-      : tagSplitter(opensThoughtOnResponse(wrapper) || promptText.trimEnd().endsWith(tags.open), tags);
+  const split: ReplySplitter = isHarmonyTemplate(wrapper)
+    ? (raw) => splitHarmony(raw, HARMONY_SENTINELS)
+    : tagSplitter(opensThoughtOnResponse(wrapper) || promptText.trimEnd().endsWith(tags.open), tags);
   // Split first, then restore what the model copied of the prompt's broken spellings (chatHistory breaks them): a
   // copied broken `<think>` is the user's text, never a tag. A tail that may still become a broken spelling waits.
   return (raw, ended) => {
