@@ -2,7 +2,14 @@
  * Explain and Fix as LSP code actions, with the bigram "fix" chat model whose every reply is `let x=1;`.
  */
 import { strict as assert } from "node:assert";
-import { type CodeAction, CodeActionRequest, CodeActionResolveRequest, type Diagnostic } from "vscode-languageserver-protocol";
+import {
+  type CodeAction,
+  CodeActionRequest,
+  CodeActionResolveRequest,
+  type Diagnostic,
+  DidOpenNotebookDocumentNotification,
+  NotebookCellKind,
+} from "vscode-languageserver-protocol";
 import { HearthErrorCodes } from "../../server/src/shared/errors";
 import { FixProgressType, FixRequest } from "../../server/src/shared/protocol";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
@@ -73,6 +80,42 @@ describe("Explain and Fix code actions over LSP", function () {
       },
     ]);
     assert.equal(resolved.edit?.changeAnnotations?.["hearth.fix"].needsConfirmation, true);
+  });
+
+  it("fixes code in a notebook cell, the edit for that cell alone", async () => {
+    const notebook = "file:///workspace/fix.ipynb";
+    const cell = (id: string) => `vscode-notebook-cell:/workspace/fix.ipynb#${id}`;
+    const cells = [
+      { id: "F0", text: "import math" },
+      { id: "F1", text: 'let x: number = "a";' },
+    ];
+    await client.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+      notebookDocument: {
+        uri: notebook,
+        notebookType: "jupyter-notebook",
+        version: 1,
+        cells: cells.map((c) => ({ kind: NotebookCellKind.Code, document: cell(c.id) })),
+      },
+      cellTextDocuments: cells.map((c) => ({ uri: cell(c.id), languageId: "typescript", version: 1, text: c.text })),
+    });
+    const range = { start: { line: 0, character: 4 }, end: { line: 0, character: 5 } };
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: cell("F1") },
+      range,
+      context: { diagnostics: [{ ...diagnostic, range }] },
+    })) as CodeAction[];
+    assert.deepEqual(
+      actions.map((action) => action.title),
+      ["Fix with Hearth", "Explain with Hearth"],
+    );
+    const resolved = await client.connection.sendRequest(CodeActionResolveRequest.type, actions[0]);
+    const change = resolved.edit?.documentChanges?.[0];
+    assert.ok(change && "edits" in change);
+    assert.deepEqual(change.textDocument, { uri: cell("F1"), version: 1 });
+    assert.deepEqual(
+      change.edits.map((edit) => [edit.range, edit.newText]),
+      [[{ start: { line: 0, character: 0 }, end: { line: 0, character: 20 } }, "let x=1;"]],
+    );
   });
 
   it("refuses a fix for a document that changed since", async () => {
