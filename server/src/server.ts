@@ -72,6 +72,15 @@ function notebookCell(
   });
   return { ...cellInNotebook(cells, index, lines), notebookUri: notebook.uri };
 }
+/**
+ * A notebook cell's name for the model: its notebook's path and its place (`analysis.ipynb#cell3`), so an edit in
+ * one cell never reads as if it were in another. Undefined for a document that isn't a cell.
+ */
+function cellLabel(uri: string, pathFor: (uri: string) => string): string | undefined {
+  const notebook = notebooks.findNotebookDocumentForCell(uri);
+  const index = notebook?.cells.findIndex((cell) => cell.document === uri) ?? -1;
+  return notebook && index >= 0 ? `${pathFor(notebook.uri)}#cell${index + 1}` : undefined;
+}
 const log: Logger = {
   info: (message) => connection.console.info(message),
   warn: (message) => connection.console.warn(message),
@@ -174,7 +183,16 @@ const features: Feature[] = [
     folders,
     notebookCell,
   }),
-  registerNextEdit({ connection, documents, engine, configuration, log, context: completionContext, folders }),
+  registerNextEdit({
+    connection,
+    documents,
+    engine,
+    configuration,
+    log,
+    context: completionContext,
+    folders,
+    cellLabel: (uri) => cellLabel(uri, (notebookUri) => completionContext.pathFor(notebookUri)),
+  }),
   registerChat({ connection, engine, ready: configuration.ready, log, settings, folders }),
   registerAgent({ connection, documents, engine, ready: configuration.ready, log, settings, folders }),
   registerLm({ connection, engine, ready: configuration.ready, log, settings }),

@@ -4,6 +4,11 @@
  * window), and against a generated GGUF model on the local engine.
  */
 import { strict as assert } from "node:assert";
+import {
+  DidChangeNotebookDocumentNotification,
+  DidOpenNotebookDocumentNotification,
+  NotebookCellKind,
+} from "vscode-languageserver-protocol";
 import { EDIT_HISTORY_LIMITS } from "../../server/src/core/nextEdit/editHistory";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
@@ -67,6 +72,48 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
       prompt,
     );
     assert.ok(!prompt.includes(".diff"), prompt);
+  });
+
+  it("names a notebook's cells apart, so an edit in one cell never reads as one in another", async () => {
+    const notebook = "file:///workspace/nb/analysis.ipynb";
+    const cell = (id: string) => `vscode-notebook-cell:/workspace/nb/analysis.ipynb#${id}`;
+    const cells = [
+      { id: "N1", text: "def scale(value):\n    return value * 2" },
+      { id: "N2", text: "print(scale(value=3))\nprint(scale(value=4))" },
+    ];
+    await client.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+      notebookDocument: {
+        uri: notebook,
+        notebookType: "jupyter-notebook",
+        version: 1,
+        cells: cells.map((c) => ({ kind: NotebookCellKind.Code, document: cell(c.id) })),
+      },
+      cellTextDocuments: cells.map((c) => ({ uri: cell(c.id), languageId: "python", version: 1, text: c.text })),
+    });
+    const edit = async (id: string, version: number, line: number, from: number, to: number, text: string) =>
+      client.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
+        notebookDocument: { uri: notebook, version },
+        change: {
+          cells: {
+            textContent: [
+              {
+                document: { uri: cell(id), version },
+                changes: [{ range: { start: { line, character: from }, end: { line, character: to } }, text }],
+              },
+            ],
+          },
+        },
+      });
+    await edit("N1", 2, 0, 10, 15, "amount");
+    // A pause settles that edit into the history, where the prompt lists it under its cell's name.
+    await new Promise((resolve) => setTimeout(resolve, EDIT_HISTORY_LIMITS.pauseMs + 300));
+    await edit("N2", 3, 0, 12, 17, "amount");
+    const seenBefore = engine.seen.length;
+    await client.inlineEdits(cell("N2"), 0, 18, 3);
+    const prompt = engine.seen.slice(seenBefore).find((seen) => seen.prompt.includes("current/"))?.prompt ?? "";
+    assert.match(prompt, /<\|file_sep\|>nb\/analysis\.ipynb#cell1\.diff\n/, prompt);
+    assert.match(prompt, /<\|file_sep\|>current\/nb\/analysis\.ipynb#cell2\nprint\(scale\(amount=3\)\)/, prompt);
+    assert.doesNotMatch(prompt, /analysis\.ipynb\n/, "no cell goes by the notebook's bare name");
   });
 
   it("after the user accepts the edits, what comes next was computed while they were on screen", async () => {

@@ -90,7 +90,7 @@ describe("harmony replies (gpt-oss): thought and answer by channel", () => {
   });
 
   it("reads a long run of bare `<|start|>` (a degenerate reply) without going back over it", () => {
-    const raw = "<|start|>assistant".repeat(20_000) + "<|channel|>final<|message|>Done";
+    const raw = `${"<|start|>assistant".repeat(20_000)}<|channel|>final<|message|>Done`;
     assert.equal(splitHarmony(raw).answer, "Done");
   });
 });

@@ -47,6 +47,8 @@ export interface NextEditDependencies {
   folders: () => readonly string[];
   /** The clock edits are timed by (tests may pass their own). */
   now?: () => number;
+  /** A notebook cell's name (its notebook's path and its place); undefined for other documents. */
+  cellLabel?: (uri: string) => string | undefined;
 }
 
 export function registerNextEdit(deps: NextEditDependencies): Feature {
@@ -131,7 +133,7 @@ class NextEdits {
 
   opened(document: TextDocument): void {
     if (this.excluded(document.uri)) return;
-    this.history.opened(document.uri, this.deps.context.pathFor(document.uri), document.getText());
+    this.history.opened(document.uri, this.pathFor(document.uri), document.getText());
     void this.judge(document.uri);
   }
 
@@ -143,6 +145,8 @@ class NextEdits {
       this.history.forget(uri);
       return;
     }
+    // A cell is named once its notebook is known, which is after the cell was opened.
+    if (this.deps.cellLabel) this.history.relabel(uri, this.pathFor(uri));
     const text = document.getText();
     const proposal = this.proposed.get(uri);
     const accepted = proposal?.accept(text) ?? false;
@@ -202,9 +206,14 @@ class NextEdits {
       text,
       cursorLine,
       cursorCharacter,
-      path: this.deps.context.pathFor(uri),
+      path: this.pathFor(uri),
       relatedFiles: context?.chunks.filter((chunk) => chunk.uri !== uri) ?? [],
     };
+  }
+
+  /** A document's path as the model sees it; a notebook cell's names its place in the notebook. */
+  private pathFor(uri: string): string {
+    return this.deps.cellLabel?.(uri) ?? this.deps.context.pathFor(uri);
   }
 
   closed(uri: string): void {

@@ -67,6 +67,15 @@ export class EditHistory {
     this.documents.set(uri, { path, base: text, current: text, pending: false, lastChange: 0 });
   }
 
+  /**
+   * The document's path as the model sees it, from now on: a notebook's cells are opened before their notebook is
+   * known, so a cell learns its name (`analysis.ipynb#cell2`) later.
+   */
+  relabel(uri: string, path: string): void {
+    const state = this.documents.get(uri);
+    if (state !== undefined) state.path = path;
+  }
+
   /** The document went from its last known text to `text` at `now`. */
   changed(uri: string, text: string, now: number, accepted = false): void {
     const state = this.documents.get(uri);
