@@ -25,6 +25,9 @@ describe("agent mode on the local engine (grammar-constrained calls)", function 
     ["qwen3-thinking-tools", /chat template: Qwen/],
     ["r1-distill-tools", /chat template: DeepSeek/],
     ["gpt-oss-tools", /chat template: Harmony/],
+    // Qwen3.5's template and wrapper, which Qwen3.6 keeps: its XML-like call, the thought opened by the prompt, and
+    // opened again after a tool's result as the template does.
+    ["qwen3.5-tools", /chat template: Qwen/],
   ] as const)
     it(`${fixture}: a call the model starts is completed by the grammar, parses, runs, and the next step reuses the KV cache`, async () => {
       const folder = mkdtempSync(join(tmpdir(), "hearth-agent-local-"));

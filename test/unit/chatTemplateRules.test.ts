@@ -5,6 +5,7 @@ import { TOKEN_BREAK } from "../../server/src/core/textPrompt";
 import {
   chatHistory,
   endsWithTokenTrigger,
+  reopenThoughtAfterCalls,
   replySplitter,
   replyText,
   thoughtTags,
@@ -92,6 +93,17 @@ describe("what chat templates ask of code that evaluates their prompts", () => {
       "Use <|start|> here",
     );
     assert.equal(replyText(wrapper("ChatML"), model)(tokens), "<|channel|>final<|message|>Use <|start|> here");
+  });
+
+  it("reopens the thought after a call where the template opens it on every reply (Qwen3.5, 3.6), nowhere else", () => {
+    const reopened = (name: string, thought: object) => {
+      const given = wrapper(name, { ...thought });
+      reopenThoughtAfterCalls(given);
+      return (given.settings.segments?.thought as { reopenAfterFunctionCalls?: boolean }).reopenAfterFunctionCalls;
+    };
+    assert.equal(reopened("Qwen", { prefix: "<think>\n", suffix: "\n</think>", openOnResponseStart: true }), true);
+    assert.equal(reopened("Qwen", { prefix: "<think>\n", suffix: "\n</think>" }), undefined, "Qwen3: the model opens it");
+    assert.equal(reopened("DeepSeek", { prefix: "<think>", suffix: "</think>", openOnResponseStart: true }), undefined);
   });
 
   it("takes the thought's tags from the template, trimmed, and <think> when it names none", () => {

@@ -5,6 +5,7 @@
 import { basename } from "node:path";
 import type { ChatWrapper, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import type { LocatedModel } from "../modelEngine";
+import { reopenThoughtAfterCalls } from "./chatTemplateRules";
 import { canSpeculate, type DraftLoad, type DraftModel, loadDraftModel } from "./draftModel";
 import { createDraftPredictor, type DraftPredictor } from "./draftPredictor";
 import { loadLlamaModule } from "./llamaRuntime";
@@ -53,6 +54,7 @@ export async function prepareChatModel(
   // node-llama-cpp is ESM with top-level await: values come through the dynamic import, never a static one.
   const { resolveChatWrapper } = await loadLlamaModule();
   const wrapper = resolveChatWrapper(model);
+  reopenThoughtAfterCalls(wrapper);
   const context = await createContextOrExplain(model, name, contextSize, threads, 2);
   const lm = new LmContextHolder(model, name, threads, { modelPath: path, cacheOf: prefixCache });
   const drafting: DraftLoad = draftSource

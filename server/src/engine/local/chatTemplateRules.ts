@@ -28,6 +28,18 @@ export function thoughtTags(wrapper: ChatWrapper): ThoughtTags {
   return open && close ? { open, close } : THINK_TAGS;
 }
 
+/**
+ * Qwen3.5's and 3.6's templates open the thought at the start of every reply, after a tool's result too (their
+ * generation prompt ends `<think>\n`); node-llama-cpp's Qwen wrapper opens it only at the reply's start, so in an
+ * agent step after a call the model's thought and its `</think>` would be read as answer. LlamaChat reopens it after
+ * calls where the wrapper says so: this says so for those templates. Changes the wrapper given.
+ */
+export function reopenThoughtAfterCalls(wrapper: ChatWrapper): void {
+  const thought = wrapper.settings.segments?.thought;
+  if (wrapper.wrapperName === "Qwen" && thought?.openOnResponseStart === true)
+    (thought as { reopenAfterFunctionCalls?: boolean }).reopenAfterFunctionCalls = true;
+}
+
 /** Whether the reply starts inside a thought that the prompt opens (the template's prefix, or ours for R1). */
 export function opensThoughtOnResponse(wrapper: ChatWrapper): boolean {
   const thought = wrapper.settings.segments?.thought;
