@@ -99,7 +99,7 @@ describe("what chat templates ask of code that evaluates their prompts", () => {
     const reopened = (name: string, thought: object) => {
       const given = wrapper(name, { ...thought });
       reopenThoughtAfterCalls(given);
-      return (given.settings.segments?.thought as { reopenAfterFunctionCalls?: boolean }).reopenAfterFunctionCalls;
+      return (given.settings.segments?.thought as { reopenAfterFunctionCalls?: boolean } | undefined)?.reopenAfterFunctionCalls;
     };
     assert.equal(reopened("Qwen", { prefix: "<think>\n", suffix: "\n</think>", openOnResponseStart: true }), true);
     assert.equal(reopened("Qwen", { prefix: "<think>\n", suffix: "\n</think>" }), undefined, "Qwen3: the model opens it");
