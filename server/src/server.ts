@@ -171,26 +171,13 @@ documents.onDidOpen(() => {
 const settings = () => configuration.settings;
 const folders = () => workspaceFolders;
 const completionContext = new CompletionContext(settings, folders);
+/** What the features that follow the user's typing (completions, next edits) share. */
+const editing = { connection, documents, engine, configuration, log, context: completionContext, folders };
 const features: Feature[] = [
   completionContext.register(connection),
-  registerInlineCompletion({
-    connection,
-    documents,
-    engine,
-    configuration,
-    log,
-    context: completionContext,
-    folders,
-    notebookCell,
-  }),
+  registerInlineCompletion({ ...editing, notebookCell }),
   registerNextEdit({
-    connection,
-    documents,
-    engine,
-    configuration,
-    log,
-    context: completionContext,
-    folders,
+    ...editing,
     cellLabel: (uri) => cellLabel(uri, (notebookUri) => completionContext.pathFor(notebookUri)),
   }),
   registerChat({ connection, engine, ready: configuration.ready, log, settings, folders }),

@@ -2,14 +2,7 @@
  * Explain and Fix as LSP code actions, with the bigram "fix" chat model whose every reply is `let x=1;`.
  */
 import { strict as assert } from "node:assert";
-import {
-  type CodeAction,
-  CodeActionRequest,
-  CodeActionResolveRequest,
-  type Diagnostic,
-  DidOpenNotebookDocumentNotification,
-  NotebookCellKind,
-} from "vscode-languageserver-protocol";
+import { type CodeAction, CodeActionRequest, CodeActionResolveRequest, type Diagnostic } from "vscode-languageserver-protocol";
 import { HearthErrorCodes } from "../../server/src/shared/errors";
 import { FixProgressType, FixRequest } from "../../server/src/shared/protocol";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
@@ -89,15 +82,10 @@ describe("Explain and Fix code actions over LSP", function () {
       { id: "F0", text: "import math" },
       { id: "F1", text: 'let x: number = "a";' },
     ];
-    await client.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
-      notebookDocument: {
-        uri: notebook,
-        notebookType: "jupyter-notebook",
-        version: 1,
-        cells: cells.map((c) => ({ kind: NotebookCellKind.Code, document: cell(c.id) })),
-      },
-      cellTextDocuments: cells.map((c) => ({ uri: cell(c.id), languageId: "typescript", version: 1, text: c.text })),
-    });
+    await client.openNotebook(
+      notebook,
+      cells.map((c) => ({ uri: cell(c.id), languageId: "typescript", text: c.text })),
+    );
     const range = { start: { line: 0, character: 4 }, end: { line: 0, character: 5 } };
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: cell("F1") },

@@ -10,12 +10,14 @@ import {
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
+  DidOpenNotebookDocumentNotification,
   DidOpenTextDocumentNotification,
   InitializedNotification,
   InitializeRequest,
   type InlineCompletionList,
   InlineCompletionRequest,
   InlineCompletionTriggerKind,
+  NotebookCellKind,
   type ProtocolConnection,
   type Range,
   StreamMessageReader,
@@ -178,6 +180,19 @@ export class LspTestClient {
     this.versions.set(uri, 1);
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri, languageId, version: 1, text },
+    });
+  }
+
+  /** Opens a Jupyter notebook of code cells (LSP notebook sync, as VS Code's client sends it); cells by URI. */
+  async openNotebook(uri: string, cells: ReadonlyArray<{ uri: string; text: string; languageId: string }>): Promise<void> {
+    await this.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+      notebookDocument: {
+        uri,
+        notebookType: "jupyter-notebook",
+        version: 1,
+        cells: cells.map((cell) => ({ kind: NotebookCellKind.Code, document: cell.uri })),
+      },
+      cellTextDocuments: cells.map((cell) => ({ uri: cell.uri, languageId: cell.languageId, version: 1, text: cell.text })),
     });
   }
 

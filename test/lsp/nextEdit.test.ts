@@ -4,11 +4,7 @@
  * window), and against a generated GGUF model on the local engine.
  */
 import { strict as assert } from "node:assert";
-import {
-  DidChangeNotebookDocumentNotification,
-  DidOpenNotebookDocumentNotification,
-  NotebookCellKind,
-} from "vscode-languageserver-protocol";
+import { DidChangeNotebookDocumentNotification } from "vscode-languageserver-protocol";
 import { EDIT_HISTORY_LIMITS } from "../../server/src/core/nextEdit/editHistory";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
@@ -81,15 +77,10 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
       { id: "N1", text: "def scale(value):\n    return value * 2" },
       { id: "N2", text: "print(scale(value=3))\nprint(scale(value=4))" },
     ];
-    await client.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
-      notebookDocument: {
-        uri: notebook,
-        notebookType: "jupyter-notebook",
-        version: 1,
-        cells: cells.map((c) => ({ kind: NotebookCellKind.Code, document: cell(c.id) })),
-      },
-      cellTextDocuments: cells.map((c) => ({ uri: cell(c.id), languageId: "python", version: 1, text: c.text })),
-    });
+    await client.openNotebook(
+      notebook,
+      cells.map((c) => ({ uri: cell(c.id), languageId: "python", text: c.text })),
+    );
     const edit = async (id: string, version: number, line: number, from: number, to: number, text: string) =>
       client.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
         notebookDocument: { uri: notebook, version },
