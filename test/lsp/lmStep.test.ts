@@ -38,8 +38,10 @@ const READ_FILE: LmTool = {
 async function withScripted(
   script: (index: number) => ScriptedReply,
   test: (client: LspTestClient, engine: ScriptedToolEngine, deltas: Map<string, string[]>) => Promise<void>,
+  served?: ScriptedToolEngine["served"],
 ): Promise<void> {
   const engine = new ScriptedToolEngine((_request, index) => script(index));
+  if (served) engine.served = served;
   const url = await engine.listen();
   const client = await LspTestClient.start({ engine: "remote", remote: { url, api: "openai", chatModel: "chat" } });
   try {
@@ -137,6 +139,49 @@ describe("hearth/lm/step: Hearth's model for VS Code's chat", function () {
         assert.equal(model.toolCalling, true);
         assert.ok(model.maxInputTokens > 0 && model.maxOutputTokens > 0, JSON.stringify(model));
       },
+    );
+  });
+
+  it("lists every model the server serves but its embedders, and a step on one is sent to that model", async () => {
+    await withScripted(
+      () => ({ content: "Done." }),
+      async (client, engine) => {
+        const models = await client.connection.sendRequest(LmModelsRequest.type);
+        assert.deepEqual(
+          models.map((model) => [model.id, model.name]),
+          [
+            ["chat", "Hearth · chat (remote)"],
+            ["served:qwen3-coder:30b", "Hearth · qwen3-coder:30b (remote)"],
+            ["served:llama3.2:3b", "Hearth · llama3.2:3b (remote)"],
+          ],
+        );
+        // Each with its own served context (vLLM's max_model_len), else the lower bound.
+        const [chat, large, unsized] = models;
+        assert.ok(large.maxInputTokens > chat.maxInputTokens, JSON.stringify(models));
+        assert.ok(unsized.maxInputTokens < chat.maxInputTokens, JSON.stringify(models));
+        const messages: LmStepParams["messages"] = [{ role: "user", text: "Hi" }];
+        await step(client, { stepId: "m1", model: "served:qwen3-coder:30b", messages, tools: [READ_FILE] });
+        await step(client, { stepId: "m2", model: "chat", messages, tools: [READ_FILE], toolMode: "required" });
+        assert.deepEqual(
+          engine.requests.map((request) => [request.model, request.tool_choice]),
+          [
+            ["qwen3-coder:30b", undefined],
+            ["chat", "required"],
+          ],
+        );
+        await assert.rejects(
+          step(client, { stepId: "m3", model: "served:gone:7b", messages, tools: [] }),
+          (error: ResponseError<{ fix?: string }>) =>
+            error.code === HearthErrorCodes.chatModel && /no longer serves “gone:7b”/.test(error.message),
+        );
+        assert.equal(engine.requests.length, 2, "nothing was sent for a model the server doesn't serve");
+      },
+      [
+        { id: "chat", max_model_len: 32_768 },
+        { id: "qwen3-coder:30b", max_model_len: 131_072 },
+        { id: "nomic-embed-text:latest" },
+        { id: "llama3.2:3b" },
+      ],
     );
   });
 

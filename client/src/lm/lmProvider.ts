@@ -72,7 +72,7 @@ export class HearthLmProvider implements vscode.LanguageModelChatProvider, vscod
   }
 
   async provideLanguageModelChatResponse(
-    _model: vscode.LanguageModelChatInformation,
+    model: vscode.LanguageModelChatInformation,
     messages: readonly vscode.LanguageModelChatRequestMessage[],
     options: vscode.ProvideLanguageModelChatResponseOptions,
     progress: vscode.Progress<vscode.LanguageModelResponsePart>,
@@ -91,9 +91,11 @@ export class HearthLmProvider implements vscode.LanguageModelChatProvider, vscod
         LmStepRequest.type,
         {
           stepId,
+          model: model.id,
           messages: lmMessagesOf(messages),
           tools: lmToolsOf(options.tools),
           ...maxOutputTokensOf(options.modelOptions),
+          ...(options.toolMode === vscode.LanguageModelChatToolMode.Required ? { toolMode: "required" as const } : {}),
         },
         token,
       );

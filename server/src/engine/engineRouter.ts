@@ -18,6 +18,7 @@ import type {
   FimGenerationOptions,
   FimInput,
   FimResult,
+  LmModelChoice,
   ModelEngine,
   NextEditInput,
   NextEditOptions,
@@ -120,8 +121,12 @@ export class EngineRouter implements ModelEngine {
     return this.active.countChatTokens(text, signal);
   }
 
-  lmContextSize(signal: AbortSignal): Promise<number> {
-    return this.active.lmContextSize(signal);
+  lmModels(signal: AbortSignal): Promise<LmModelChoice[]> {
+    return this.active.lmModels(signal);
+  }
+
+  warmUpLm(): void {
+    this.active.warmUpLm();
   }
 
   /** Always the local engine's: the embedder is small, and the code stays on this machine. */

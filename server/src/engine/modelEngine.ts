@@ -153,10 +153,17 @@ export interface ModelEngine {
    */
   countChatTokens(text: string, signal: AbortSignal): Promise<number | undefined>;
   /**
-   * The context a step for another chat (`contextFor: "lm"`) gets, in tokens: the one made for it once it exists,
-   * else what it will be asked for (the setting, capped to what the model was trained for, or what the server says).
+   * The models another chat may choose for its steps (`contextFor: "lm"`), the chat model Hearth's settings name
+   * first, each with the context a step gets in tokens: the one made for it once it exists, else what it will be
+   * asked for (the setting, capped to what the model was trained for, or what the server says). Empty while chat
+   * has no model.
    */
-  lmContextSize(signal: AbortSignal): Promise<number>;
+  lmModels(signal: AbortSignal): Promise<LmModelChoice[]>;
+  /**
+   * Another chat lists Hearth's models, so it may soon send a step: where a prefix state was saved for the chat
+   * model, load the model now, and the state with it, in the background (the local engine; a no-op remotely).
+   */
+  warmUpLm(): void;
   /**
    * Embedding vectors with the local embedding model (hearth.agent.embeddingModel), whichever engine serves the
    * other roles: it is small and the code never leaves the machine. Rejects with an EngineError when none is set.
@@ -211,6 +218,18 @@ export interface AgentStepInput {
   tools: AgentToolSpec[];
 }
 
+/** A model another chat may choose (hearth/lm/models). */
+export interface LmModelChoice {
+  /** A remote server's model other than the configured chat model, by the name the server serves it under. */
+  served?: string;
+  /** What runs: the model's file or served name. */
+  label: string;
+  /** Where it runs: `local, cuda`, `remote`. */
+  where: string;
+  /** Tokens a step gets (prompt and answer). */
+  contextSize: number;
+}
+
 export interface AgentStepOptions {
   /**
    * Whose conversation: Hearth's own agent (`chat`, the default: the chat model's context, compacted to fit) or
@@ -218,6 +237,10 @@ export interface AgentStepOptions {
    * apart from Hearth's chat, never compacted: a prompt that does not fit is refused).
    */
   contextFor?: "chat" | "lm";
+  /** Another served model than the configured chat model (a remote server's, from lmModels' `served`). */
+  servedModel?: string;
+  /** The answer must call a tool: sent as `tool_choice: "required"` remotely; the local engine can't force one. */
+  requireToolCall?: boolean;
   /** At most this many tokens in the answer (the budget still caps it). */
   maxTokens?: number;
   signal: AbortSignal;

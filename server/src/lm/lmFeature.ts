@@ -15,6 +15,8 @@ import { arrayOf, isString, optional, requireParams, shaped } from "../paramChec
 import { actionableError, HearthErrorCodes } from "../shared/errors";
 import {
   estimateTokens,
+  LM_CHAT_MODEL_ID,
+  LM_SERVED_MODEL_PREFIX,
   LmDeltaNotification,
   type LmModelInfo,
   LmModelsRequest,
@@ -53,13 +55,20 @@ const isMessage = (value: unknown) =>
     ),
   })(value);
 
+/** A remote server's model the caller chose by its listed id; undefined for the chat model (or no id). */
+function servedModelOf(id: string | undefined): string | undefined {
+  return id?.startsWith(LM_SERVED_MODEL_PREFIX) ? id.slice(LM_SERVED_MODEL_PREFIX.length) : undefined;
+}
+
 export function registerLm({ connection, engine, ready, log, settings }: LmDependencies): Feature {
   connection.onRequest(LmStepRequest.type, (params, token) => {
     requireParams(LmStepRequest.method, params, {
       stepId: isString,
+      model: optional(isString),
       messages: arrayOf(isMessage),
       tools: arrayOf(shaped({ name: isString, description: isString })),
       maxOutputTokens: optional(isPositiveInteger),
+      toolMode: optional((value) => value === "auto" || value === "required"),
     });
     return withAbortSignal(token, (signal) => step(params, signal));
   });
@@ -91,6 +100,8 @@ export function registerLm({ connection, engine, ready, log, settings }: LmDepen
     try {
       const result = await engine.agentStep(agentStepInputOf(params.messages, params.tools), {
         contextFor: "lm",
+        servedModel: servedModelOf(params.model),
+        requireToolCall: params.toolMode === "required" && params.tools.length > 0,
         maxTokens: params.maxOutputTokens,
         signal,
         onDelta: (delta) => {
@@ -132,24 +143,20 @@ export function registerLm({ connection, engine, ready, log, settings }: LmDepen
   }
 
   async function models(signal: AbortSignal): Promise<LmModelInfo[]> {
-    const current = settings();
-    const status = engine.status("chat");
-    if (status.state === "disabled") return [];
-    const remote = current.engine === "remote";
-    const model = remote ? current.remote.chatModel || "the server's chat model" : (status.model ?? current.chat.model);
-    const where = remote ? "remote" : status.backend ? `local, ${status.backend}` : "local";
-    const context = await engine.lmContextSize(signal);
-    const { maxTokens, promptTokens } = chatBudget(context, current.chat.maxTokens);
-    return [
-      {
-        id: "chat",
-        name: `Hearth · ${model} (${where})`,
-        family: model,
+    if (engine.status("chat").state === "disabled") return [];
+    engine.warmUpLm();
+    const choices = await engine.lmModels(signal);
+    return choices.map((choice) => {
+      const { maxTokens, promptTokens } = chatBudget(choice.contextSize, settings().chat.maxTokens);
+      return {
+        id: choice.served === undefined ? LM_CHAT_MODEL_ID : LM_SERVED_MODEL_PREFIX + choice.served,
+        name: `Hearth · ${choice.label} (${choice.where})`,
+        family: choice.label,
         maxInputTokens: promptTokens,
         maxOutputTokens: maxTokens,
         toolCalling: true,
-      },
-    ];
+      };
+    });
   }
 
   // Custom requests: nothing to declare in the initialize result.

@@ -45,10 +45,18 @@ export interface LmTool {
 export interface LmStepParams {
   /** Chosen by the caller, so the deltas of concurrent steps reach the right one. */
   stepId: string;
+  /** The model's id as {@link LmModelsRequest} listed it; absent: `chat`, the chat model Hearth's settings name. */
+  model?: string;
   messages: LmMessage[];
   tools: LmTool[];
   /** At most this many answer tokens (VS Code's `modelOptions.maxOutputTokens`); the model's share caps it. */
   maxOutputTokens?: number;
+  /**
+   * `required`: the answer must call a tool (VS Code's `LanguageModelChatToolMode.Required`). A remote server is
+   * sent `tool_choice: "required"`; the local engine can't force a call (node-llama-cpp 3.21.1 has no such option),
+   * so there the model may still answer in text.
+   */
+  toolMode?: "auto" | "required";
 }
 
 export interface LmStepResult {
@@ -90,10 +98,15 @@ export namespace LmDeltaNotification {
   export const type = new NotificationType<{ stepId: string; text: string }>(method);
 }
 
-/** The chat model as another chat lists it. */
+/** The id of the chat model Hearth's settings name; a remote server's other models are `served:` + its name for them. */
+export const LM_CHAT_MODEL_ID = "chat";
+export const LM_SERVED_MODEL_PREFIX = "served:";
+
+/** A model as another chat lists it. */
 export interface LmModelInfo {
+  /** {@link LM_CHAT_MODEL_ID}, or {@link LM_SERVED_MODEL_PREFIX} and a remote server's model name. */
   id: string;
-  /** What runs, e.g. `Hearth · Qwen3-4B-Instruct-2507-Q4_K_M.gguf (local, cuda)`. */
+  /** What runs, e.g. `Hearth · Qwen3-4B-Instruct-2507-Q4_K_M.gguf (local, cuda)`, `Hearth · qwen3:8b (remote)`. */
   name: string;
   family: string;
   /**
@@ -107,7 +120,11 @@ export interface LmModelInfo {
   toolCalling: boolean;
 }
 
-/** Client → server request: the chat model as it is configured now (one; none when chat has no model). */
+/**
+ * Client → server request: the models another chat may use now: the chat model as it is configured, then, on a
+ * remote OpenAI-compatible server, each other model it serves (not its embedding models); none when chat has no
+ * model. Listing them also warms the local chat model when VS Code's chat used it before (a prefix state is saved).
+ */
 export namespace LmModelsRequest {
   export const method = "hearth/lm/models";
   export const type = new RequestType0<LmModelInfo[], void>(method);

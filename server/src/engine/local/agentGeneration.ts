@@ -14,6 +14,7 @@ import type {
   ChatWrapper,
   LlamaChat,
   LlamaContextSequence,
+  Token,
 } from "node-llama-cpp";
 import { chatBudget } from "../../core/chatPrompt";
 import { commonPrefixLength } from "../../core/prefixRouting";
@@ -93,9 +94,11 @@ export async function generateAgentStep(
   );
   const history = agentChatHistory(wrapper, input.system, messages, input.tools);
   // The prompt as LlamaChat renders it (same history, functions and options).
-  const prompt = wrapper
-    .generateContextState({ chatHistory: history, availableFunctions: functions, documentFunctionParams: true })
-    .contextText.tokenize(model.tokenizer);
+  const render = (chatHistory: ChatHistoryItem[]) =>
+    wrapper
+      .generateContextState({ chatHistory, availableFunctions: functions, documentFunctionParams: true })
+      .contextText.tokenize(model.tokenizer);
+  const prompt = render(history);
   if (lm && prompt.length > budget) {
     throw new EngineError(
       `This request needs ${prompt.length + maxTokens} tokens (${prompt.length} of prompt, ${maxTokens} for the answer); Hearth's context for VS Code's Chat holds ${contextSize}.`,
@@ -110,7 +113,13 @@ export async function generateAgentStep(
   // A prompt that overflows is LlamaChat's to refuse below (its context shift throws), never the sequence's to cut.
   if (prompt.length < contextSize - 1) {
     try {
-      await evaluatePrompt(sequence, prompt.slice(0, -1), options.signal, () => options.gate.whenClear());
+      const instructions = lm
+        ? lm.instructionsLength(`${input.system}\n${JSON.stringify(functions)}`, () => sharedPrefix(render, history[0]))
+        : 0;
+      await evaluatePrompt(sequence, prompt.slice(0, -1), options.signal, {
+        beforeChunk: () => options.gate.whenClear(),
+        checkpoint: lm?.prefixCheckpoint(sequence, instructions),
+      });
     } catch (error) {
       if (!options.signal.aborted) throw error;
       // Stopped in the prompt, as LlamaChat stops in the answer: a result, not an error.
@@ -203,6 +212,16 @@ export async function generateAgentStep(
     generatedTokens,
     draftTokens: predictor ? draftTokens : undefined,
   };
+}
+
+/**
+ * The tokens every conversation with these instructions and tools starts with: what two conversations that differ
+ * only in their first question share. (A history of the system message alone renders differently: Qwen's template
+ * puts the tools before the instructions there.)
+ */
+function sharedPrefix(render: (history: ChatHistoryItem[]) => readonly Token[], system: ChatHistoryItem): number {
+  const conversation = (question: string): ChatHistoryItem[] => [system, { type: "user", text: question }];
+  return commonPrefixLength(render(conversation("A")), render(conversation("B")));
 }
 
 /**

@@ -44,12 +44,13 @@ export async function generateChat(loaded: ChatModel, input: ChatInput, options:
 
   // Completions go first: the chat prompt waits for the gate before each chunk.
   const whenClear = () => options.gate.whenClear();
-  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, whenClear);
+  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, { beforeChunk: whenClear });
   // A fix drafts from its prompt; a chat reply from the draft model, which reads the prompt's last tokens first.
   const fix = options.purpose === "fix";
   const draft = fix ? undefined : loaded.draft;
   const modelFrom = Math.max(0, prompt.length - DRAFT_CONTEXT_TOKENS);
-  if (draft && !options.signal.aborted) await evaluatePrompt(draft.sequence, head.slice(modelFrom), options.signal, whenClear);
+  if (draft && !options.signal.aborted)
+    await evaluatePrompt(draft.sequence, head.slice(modelFrom), options.signal, { beforeChunk: whenClear });
   const sources: DraftSources = { lookup: fix && canSpeculate(model), model: draft, modelFrom };
   const stats = noDraftStats();
   const speculating = sources.lookup || sources.model !== undefined;

@@ -11,6 +11,7 @@ import type { NextEditPromptFormat } from "../../core/nextEdit/nextEditFormat";
 import type { Logger } from "../../logger";
 import { type CompletionMetrics, cpuOnlyHardware, type EngineStatus, type Hardware } from "../../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
+import { EngineError } from "../engineError";
 import type {
   AgentStepInput,
   AgentStepOptions,
@@ -21,6 +22,7 @@ import type {
   FimGenerationOptions,
   FimInput,
   FimResult,
+  LmModelChoice,
   LocateDraftModel,
   LocateEmbeddingModel,
   LocateModel,
@@ -55,6 +57,7 @@ export class LlamaEngine implements ModelEngine {
   private settings: HearthSettings = DEFAULT_SETTINGS;
   private disposed = false;
   private readonly prefixCacheDirectory: () => string | undefined;
+  private pruned = false;
   lastMetrics: CompletionMetrics | null = null;
 
   constructor(
@@ -100,7 +103,12 @@ export class LlamaEngine implements ModelEngine {
       "hearth.chat.model",
       locate("chat"),
       (model, path, contextSize, threads, { settings, acquire }) =>
-        prepareChatModel(model, path, contextSize, threads, prefixCache, { locate: () => locateDraft(settings), acquire }),
+        prepareChatModel(model, path, contextSize, threads, prefixCache, { locate: () => locateDraft(settings), acquire }).then(
+          (chat) => {
+            void this.preloadLmPrefix(chat);
+            return chat;
+          },
+        ),
       deps,
     );
     this.nextEditSlot = new ModelSlot(
@@ -129,6 +137,11 @@ export class LlamaEngine implements ModelEngine {
       void PrefixStateCache.clear(saved).catch((error) =>
         this.log.warn(`Could not delete the saved prompt states in ${saved}: ${String(error)}`),
       );
+    // Once a session: the states of model files deleted or replaced since would never be loaded again.
+    else if (saved && !this.pruned) {
+      this.pruned = true;
+      void new PrefixStateCache(saved, this.log).prune();
+    }
     this.completion.configure(settings);
     this.chatSlot.configure(settings);
     this.nextEditSlot.configure(settings);
@@ -182,14 +195,13 @@ export class LlamaEngine implements ModelEngine {
       // The prompt yields to inline completions between chunks; LlamaChat's generation can't pause between tokens
       // as chat does, so it starts only while no inline completion runs.
       await this.gate.whenClear();
+      if (options.servedModel)
+        throw new EngineError(
+          `“${options.servedModel}” is a remote server's model, and Hearth now runs its local engine.`,
+          "Choose Hearth's local model in the chat's model picker.",
+        );
       const lmContext = options.contextFor === "lm" ? await this.lmContextOf(loaded) : undefined;
-      const result = await generateAgentStep(loaded, input, { ...options, maxTokens, temperature, gate: this.gate, lmContext });
-      // Saved after the reply, before the next request: the queue runs it next.
-      if (lmContext)
-        void this.chatSlot
-          .exclusive(() => lmContext.savePrefix())
-          .catch((error) => this.log.warn(`Could not save the prompt state for VS Code's Chat: ${String(error)}`));
-      return result;
+      return generateAgentStep(loaded, input, { ...options, maxTokens, temperature, gate: this.gate, lmContext });
     });
   }
 
@@ -204,9 +216,40 @@ export class LlamaEngine implements ModelEngine {
     }
   }
 
-  async lmContextSize(): Promise<number> {
+  async lmModels(): Promise<LmModelChoice[]> {
+    const status = this.chatSlot.status;
     const requested = this.settings.lm.contextSize;
-    return this.chatSlot.loaded?.lm.sizeFor(requested) ?? requested;
+    return [
+      {
+        label: status.model ?? this.settings.chat.model,
+        where: status.backend ? `local, ${status.backend}` : "local",
+        contextSize: this.chatSlot.loaded?.lm.sizeFor(requested) ?? requested,
+      },
+    ];
+  }
+
+  warmUpLm(): void {
+    const directory = this.prefixCacheDirectory();
+    if (this.disposed || this.chatSlot.loaded || !directory || !this.settings.lm.savePromptState) return;
+    // Only for someone who used VS Code's chat with this model: a state was saved for it.
+    void (async () => {
+      const located = await this.locateModel("chat", this.settings);
+      if (located.path === "" || located.missingDownload) return;
+      if (await new PrefixStateCache(directory, this.log).hasState(located.path)) this.chatSlot.warmUp();
+    })().catch(() => undefined);
+  }
+
+  /** Once the chat model has loaded: its saved prefix state, into VS Code's chat's context, ahead of a request. */
+  private async preloadLmPrefix(chat: ChatModel): Promise<void> {
+    try {
+      if (!(await chat.lm.hasSavedPrefix())) return;
+      await this.chatSlot.exclusive(async () => {
+        await this.gate.whenClear();
+        await (await this.lmContextOf(chat)).preload();
+      });
+    } catch (error) {
+      this.log.info(`The saved prompt state for VS Code's Chat was not loaded ahead: ${String(error)}`);
+    }
   }
 
   /** VS Code's chat's context on the chat model, made at its first request (lmContext.ts). */

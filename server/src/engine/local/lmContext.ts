@@ -7,15 +7,16 @@
  * It has LM_SEQUENCES sequences, each of the full size (node-llama-cpp sizes a context per sequence: the KV cache
  * holds contextSize × sequences tokens). Each request runs on the sequence chosen by core/prefixRouting: a new agent
  * conversation lands where the agent's ~10k-token system prompt and tool schemas are cached, and a title or progress
- * request (other instructions) on the other, so it doesn't evict them. With a prefix cache, a long prefix is saved to
- * disk after a step and loaded when the context is made again, after a restart (prefixStateCache.ts).
+ * request (other instructions) on the other, so it doesn't evict them. With a prefix cache, the instructions and tools
+ * (when long) are saved to disk as the prompt's evaluation passes them, and loaded when the context is made again,
+ * after a restart: once the chat model has loaded, before the first request (prefixStateCache.ts).
  */
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { chooseSequence } from "../../core/prefixRouting";
 import { canSpeculate } from "./draftModel";
 import { createDraftPredictor, type DraftPredictor, dropUnusedDrafts } from "./draftPredictor";
 import { contextNotice, createContextOrExplain } from "./modelSlot";
-import { type PrefixStateCache, prefixStateKey } from "./prefixStateCache";
+import { MIN_PREFIX_TOKENS, type PrefixStateCache, prefixStateKey } from "./prefixStateCache";
 
 /** The agent's conversations and VS Code's short utility requests each keep a cache; more would cost memory. */
 export const LM_SEQUENCES = 2;
@@ -25,10 +26,10 @@ export class LmContext {
   private readonly sequences: LlamaContextSequence[];
   private readonly lastUsed: number[];
   private uses = 0;
-  /** The saved prefix is loaded only into a fresh context, at its first request. */
+  /** The saved prefix is loaded only into a fresh context, before or at its first request. */
   private restoreTried = false;
-  private lastSequence: LlamaContextSequence | undefined;
   private readonly predictors = new Map<LlamaContextSequence, DraftPredictor>();
+  private instructions: { key: string; length: number } | undefined;
 
   constructor(
     private readonly context: LlamaContext,
@@ -59,7 +60,8 @@ export class LmContext {
 
   /**
    * The sequence a prompt runs on (the cheapest for its prefix: see chooseSequence), marked as used now. The first
-   * gets the saved prefix state where it matches (never a reason to fail: the prompt is then evaluated cold).
+   * gets the saved prefix state where it matches and wasn't loaded already (never a reason to fail: the prompt is
+   * then evaluated cold).
    */
   async sequenceFor(prompt: readonly Token[]): Promise<LlamaContextSequence> {
     const index = chooseSequence(
@@ -69,25 +71,52 @@ export class LmContext {
     );
     this.lastUsed[index] = ++this.uses;
     const sequence = this.sequences[index];
-    this.lastSequence = sequence;
-    if (!this.restoreTried && this.persisted) {
-      this.restoreTried = true;
-      const { cache, model, modelPath } = this.persisted;
-      await prefixStateKey(model, modelPath, sequence)
-        .then((key) => cache.restore(sequence, key, prompt))
-        .catch(() => 0);
-    }
+    if (!this.restoreTried) await this.restore(sequence, prompt);
     return sequence;
   }
 
-  /** After a step, in the chat model's queue: saves the last sequence's prefix when the saved one doesn't cover it. */
-  async savePrefix(): Promise<void> {
-    const sequence = this.lastSequence;
-    if (!this.persisted || !sequence || sequence.disposed) return;
+  /**
+   * Loads the saved prefix state, before any request, into the first sequence (after the chat model loads, in its
+   * queue): the first request of VS Code's agent then finds its instructions evaluated. Returns the tokens loaded.
+   */
+  preload(): Promise<number> {
+    return this.restoreTried ? Promise.resolve(0) : this.restore(this.sequences[0]);
+  }
+
+  private async restore(sequence: LlamaContextSequence, prompt?: readonly Token[]): Promise<number> {
+    this.restoreTried = true;
+    if (!this.persisted) return 0;
     const { cache, model, modelPath } = this.persisted;
-    // A guess verified but never used would be saved past the tokens the state says it holds.
-    await dropUnusedDrafts(sequence);
-    await cache.save(sequence, await prefixStateKey(model, modelPath, sequence));
+    return prefixStateKey(model, modelPath, sequence)
+      .then((key) => cache.restore(sequence, key, prompt))
+      .catch(() => 0);
+  }
+
+  /**
+   * How many tokens the instructions and tools named by `key` render to, shared by every conversation: computed once
+   * per key (rendering VS Code's ~40,000 characters twice for every step would be waste).
+   */
+  instructionsLength(key: string, compute: () => number): number {
+    if (this.instructions?.key !== key) this.instructions = { key, length: compute() };
+    return this.instructions.length;
+  }
+
+  /**
+   * Where a step's prompt evaluation saves the prefix state: once the sequence holds exactly the instructions and
+   * tools shared by every conversation (`instructions` tokens), so the state holds nothing of a conversation (no
+   * question, no tool result) and a changed tool list replaces it. None without a prefix cache or for a short prefix.
+   */
+  prefixCheckpoint(sequence: LlamaContextSequence, instructions: number): { at: number; run: () => Promise<void> } | undefined {
+    const persisted = this.persisted;
+    if (!persisted || instructions < MIN_PREFIX_TOKENS) return undefined;
+    return {
+      at: instructions,
+      run: async () => {
+        // A guess verified but never used would be saved past the tokens the state says it holds.
+        await dropUnusedDrafts(sequence);
+        await persisted.cache.save(sequence, await prefixStateKey(persisted.model, persisted.modelPath, sequence));
+      },
+    };
   }
 
   dispose(): Promise<void> {
@@ -141,6 +170,12 @@ export class LmContextHolder {
     this.ready = context;
     const notice = contextNotice(context, requested, this.model, LM_CONTEXT_SETTING);
     return { context, made: true, notice: notice && `VS Code's Chat: ${notice}` };
+  }
+
+  /** Whether a prefix state was saved for this model file (its key is checked only when it is loaded). */
+  async hasSavedPrefix(): Promise<boolean> {
+    const cache = this.persisted?.cacheOf();
+    return cache !== undefined && this.persisted !== undefined && cache.hasState(this.persisted.modelPath);
   }
 
   async dispose(): Promise<void> {

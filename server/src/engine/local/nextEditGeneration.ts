@@ -54,7 +54,9 @@ export async function generateNextEdit(
   }
   const head = prompt.slice(0, -1);
   const last = prompt[prompt.length - 1];
-  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, gate && (() => gate.whenClear()));
+  const evaluatedPromptTokens = await evaluatePrompt(sequence, head, options.signal, {
+    beforeChunk: gate && (() => gate.whenClear()),
+  });
   if (options.evaluateOnly) {
     const metrics = { promptTokens: prompt.length, evaluatedPromptTokens, generatedTokens: 0 };
     return {

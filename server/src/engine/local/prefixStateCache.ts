@@ -1,8 +1,9 @@
 /**
  * VS Code's agent sends the same ~10k-token system prompt and tool schemas in every request; evaluating them cold
  * costs minutes on a CPU, and a restart of the server used to pay that again. The provider's sequence state (its KV
- * cache and tokens) is saved to disk after a long step, one file per chat model (the newest prefix), and loaded into
- * the provider's context when it is made again, before the first request's prompt is evaluated.
+ * cache and tokens) is saved to disk at the moment it holds exactly those instructions and tools, one file per chat
+ * model (the newest prefix), and loaded into the provider's context when it is made again: once the chat model has
+ * loaded, or at the latest before the first request's prompt is evaluated. It holds nothing of a conversation.
  *
  * A state loaded into another model may crash the process (node-llama-cpp's acceptRisk), so a state is keyed
  * strictly: the model file's path, size and modification time, llama.cpp's release and build, the backend, and the
@@ -12,7 +13,7 @@
  * f16): ~57 KB a token for a 7B Qwen2.5, so ~0.6 GB for VS Code's agent prefix; one file per chat model.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { commonPrefixLength } from "../../core/prefixRouting";
@@ -20,6 +21,16 @@ import type { Logger } from "../../logger";
 
 /** Shorter prefixes are cheap to evaluate again; saving them would only cost disk writes. */
 export const MIN_PREFIX_TOKENS = 2048;
+
+/** A temporary file, or a state without its sidecar, this old was left by a save that never finished. */
+const ORPHAN_AGE_MS = 10 * 60_000;
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  return stat(path).then(
+    (file) => Date.now() - file.mtimeMs > ms,
+    () => false,
+  );
+}
 
 /** What must all be the same for a saved state to be loaded (see the file comment). */
 export interface PrefixStateKey {
@@ -68,9 +79,53 @@ export class PrefixStateCache {
     await rm(directory, { recursive: true, force: true });
   }
 
+  /**
+   * Deletes what can never be loaded again: states whose model file is gone or changed (a re-download, a deleted
+   * model), states without a sidecar, and temporary files a crash left. Logged, never thrown.
+   */
+  async prune(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.directory);
+    } catch {
+      return; // nothing saved yet
+    }
+    const stale: string[] = [];
+    for (const name of names) {
+      const path = join(this.directory, name);
+      const orphan = name.endsWith(".tmp") || (name.endsWith(".state") && !names.includes(name.replace(/\.state$/, ".json")));
+      // Another window's server may be saving right now: only what is old enough is left over.
+      if (orphan) {
+        if (await olderThan(path, ORPHAN_AGE_MS)) stale.push(path);
+      } else if (name.endsWith(".json") && !(await this.modelStillThere(path)))
+        stale.push(path, path.replace(/\.json$/, ".state"));
+    }
+    for (const path of stale) await rm(path, { force: true }).catch(() => undefined);
+    if (stale.length > 0) this.log.info(`Deleted ${stale.length} saved prompt state files that no model file matches.`);
+  }
+
+  /** Whether the model file a sidecar names is still the one it was saved with (path, size, modification time). */
+  private async modelStillThere(sidecar: string): Promise<boolean> {
+    try {
+      const { key } = JSON.parse(await readFile(sidecar, "utf8")) as Sidecar;
+      const file = await stat(key.modelPath);
+      return file.size === key.modelBytes && file.mtimeMs === key.modelModifiedMs;
+    } catch {
+      return false; // unreadable sidecar, or the model is gone
+    }
+  }
+
+  /** Whether a state was saved for the model at `modelPath` (whatever its key). */
+  async hasState(modelPath: string): Promise<boolean> {
+    return stat(this.files({ modelPath }).sidecar).then(
+      (file) => file.isFile(),
+      () => false,
+    );
+  }
+
   /** The state and its sidecar (key and tokens), named after the model file: one of each per chat model. */
-  private files(key: PrefixStateKey): { state: string; sidecar: string } {
-    const name = createHash("sha256").update(key.modelPath).digest("hex").slice(0, 16);
+  private files({ modelPath }: Pick<PrefixStateKey, "modelPath">): { state: string; sidecar: string } {
+    const name = createHash("sha256").update(modelPath).digest("hex").slice(0, 16);
     return { state: join(this.directory, `${name}.state`), sidecar: join(this.directory, `${name}.json`) };
   }
 
@@ -98,14 +153,15 @@ export class PrefixStateCache {
   }
 
   /**
-   * Loads the saved state into an empty `sequence` when its key matches and it shares at least MIN_PREFIX_TOKENS
-   * with `prompt`; the prompt's evaluation then reuses the shared prefix and erases the rest. Returns the tokens
-   * shared (0: cold).
+   * Loads the saved state into an empty `sequence` when its key matches and, given a `prompt`, it shares at least
+   * MIN_PREFIX_TOKENS with it; the prompt's evaluation then reuses the shared prefix and erases the rest. Without a
+   * prompt (loaded ahead of the first request) it loads whenever the key matches. Returns the tokens shared or
+   * loaded (0: cold).
    */
-  async restore(sequence: LlamaContextSequence, key: PrefixStateKey, prompt: readonly Token[]): Promise<number> {
+  async restore(sequence: LlamaContextSequence, key: PrefixStateKey, prompt?: readonly Token[]): Promise<number> {
     const tokens = await this.savedTokens(key);
     if (!tokens) return 0;
-    const shared = commonPrefixLength(tokens, prompt);
+    const shared = prompt ? commonPrefixLength(tokens, prompt) : tokens.length;
     if (shared < MIN_PREFIX_TOKENS) return 0;
     const started = performance.now();
     try {
@@ -119,26 +175,31 @@ export class PrefixStateCache {
       await this.remove(key);
       return 0;
     }
+    const ms = Math.round(performance.now() - started);
     this.log.info(
-      `Loaded the saved prompt state for VS Code's Chat: ${shared} of ${prompt.length} prompt tokens in ${Math.round(performance.now() - started)} ms.`,
+      prompt
+        ? `Loaded the saved prompt state for VS Code's Chat: ${shared} of ${prompt.length} prompt tokens in ${ms} ms.`
+        : `Loaded the saved prompt state for VS Code's Chat ahead of its first request: ${shared} tokens in ${ms} ms.`,
     );
     return shared;
   }
 
   /**
-   * Saves `sequence`'s state when it holds a long prefix that the saved state doesn't share (a first one, or other
-   * instructions: the newest wins). The sidecar goes last, so a state without one is never loaded.
+   * Saves `sequence`'s state (a prefix shared by conversations: see LmContext.prefixCheckpoint) unless the same
+   * tokens are saved already; another prefix (other instructions, a changed tool list) replaces it: the newest wins.
+   * The sidecar goes last, so a state without one is never loaded. A failure is logged, never thrown: the request
+   * that passes the prefix goes on.
    */
   async save(sequence: LlamaContextSequence, key: PrefixStateKey): Promise<void> {
     const tokens = sequence.contextTokens.slice();
     if (tokens.length < MIN_PREFIX_TOKENS) return;
-    const saved = await this.savedTokens(key);
-    if (saved && commonPrefixLength(saved, tokens) >= MIN_PREFIX_TOKENS) return;
     const { state, sidecar } = this.files(key);
     const temporary = `.${process.pid}.tmp`;
     const started = performance.now();
-    await mkdir(this.directory, { recursive: true });
     try {
+      const saved = await this.savedTokens(key);
+      if (saved && saved.length === tokens.length && commonPrefixLength(saved, tokens) === tokens.length) return;
+      await mkdir(this.directory, { recursive: true });
       const { fileSize } = await sequence.saveStateToFile(state + temporary);
       await writeFile(sidecar + temporary, JSON.stringify({ key, tokens } satisfies Sidecar));
       await rm(sidecar, { force: true });
@@ -147,9 +208,11 @@ export class PrefixStateCache {
       this.log.info(
         `Saved the prompt state for VS Code's Chat: ${tokens.length} tokens, ${Math.round(fileSize / 1024)} KiB in ${Math.round(performance.now() - started)} ms.`,
       );
+    } catch (error) {
+      this.log.warn(`Could not save the prompt state for VS Code's Chat in ${this.directory}: ${String(error)}`);
     } finally {
-      await rm(state + temporary, { force: true });
-      await rm(sidecar + temporary, { force: true });
+      await rm(state + temporary, { force: true }).catch(() => undefined);
+      await rm(sidecar + temporary, { force: true }).catch(() => undefined);
     }
   }
 }

@@ -53,7 +53,11 @@ export async function openAiAgentStep(
       { ...options, maxTokens },
       [{ role: "system", content: neutraliseChatText(input.system) }, ...fitted.messages.map(openAiMessage)],
       // One call at a time, as locally: small models do better, and each result informs the next call.
-      { tools: input.tools.map(openAiTool), parallel_tool_calls: false },
+      {
+        tools: input.tools.map(openAiTool),
+        parallel_tool_calls: false,
+        ...(options.requireToolCall ? { tool_choice: "required" } : {}),
+      },
     ),
     signal: options.signal,
   });

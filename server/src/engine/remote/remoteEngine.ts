@@ -20,6 +20,7 @@ import type {
   FimGenerationOptions,
   FimInput,
   FimResult,
+  LmModelChoice,
   ModelEngine,
   NextEditInput,
   NextEditOptions,
@@ -54,7 +55,8 @@ export class RemoteEngine implements ModelEngine {
   private settings: HearthSettings = DEFAULT_SETTINGS;
   private http = this.createHttp(DEFAULT_SETTINGS);
   private llamaServer = new LlamaServerFim(this.http);
-  private servedContext: number | undefined;
+  /** What /v1/models listed at the last health check (OpenAI-compatible servers); empty for llama-server. */
+  private served: { id: string; contextSize?: number }[] = [];
   private backoffMs = BACKOFF_FIRST_MS;
   private recheckTimer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
@@ -159,7 +161,7 @@ export class RemoteEngine implements ModelEngine {
         model: chatModel,
         maxTokens,
         temperature: options.temperature ?? temperature,
-        contextTokens: info?.contextSize ?? this.servedContext ?? DEFAULT_REMOTE_CONTEXT,
+        contextTokens: info?.contextSize ?? this.servedContext(chatModel) ?? DEFAULT_REMOTE_CONTEXT,
         slot: info ? this.llamaServer.slotFor("chat", info.slots) : undefined,
       });
     for (let attempt = 0; ; attempt++) {
@@ -178,18 +180,32 @@ export class RemoteEngine implements ModelEngine {
     const { temperature } = this.settings.chat;
     const maxTokens = Math.min(options.maxTokens ?? this.settings.chat.maxTokens, this.settings.chat.maxTokens);
     const { api, chatModel } = this.settings.remote;
+    const other = options.servedModel;
+    if (other !== undefined && !this.served.some((entry) => entry.id === other))
+      throw new EngineError(
+        `The server at ${this.http.url} no longer serves “${other}”.`,
+        "Choose another of Hearth's models in the chat's model picker.",
+      );
     const info = api === "llama-server" ? await this.llamaServer.describe(options.signal).catch(() => undefined) : undefined;
-    // Not retried: a step may have streamed text, and the loop asks again itself where that is safe.
-    return this.track("chat", () =>
+    const model = other ?? chatModel;
+    const step = () =>
       openAiAgentStep(this.http, input, {
         ...options,
-        model: chatModel,
+        model,
         maxTokens,
         temperature,
-        contextTokens: info?.contextSize ?? this.servedContext ?? DEFAULT_REMOTE_CONTEXT,
+        contextTokens: info?.contextSize ?? this.servedContext(model) ?? DEFAULT_REMOTE_CONTEXT,
         slot: info ? this.llamaServer.slotFor("chat", info.slots) : undefined,
-      }),
-    );
+      });
+    // Not retried: a step may have streamed text, and the loop asks again itself where that is safe. Another served
+    // model's failure says nothing of the chat model's status.
+    return other === undefined ? this.track("chat", step) : step();
+  }
+
+  /** The context /v1/models gave for a served model (vLLM's max_model_len); `""` is the server's first model. */
+  private servedContext(model: string): number | undefined {
+    const id = model || this.served[0]?.id;
+    return this.served.find((entry) => entry.id === id)?.contextSize;
   }
 
   async countChatTokens(text: string, signal: AbortSignal): Promise<number | undefined> {
@@ -202,14 +218,39 @@ export class RemoteEngine implements ModelEngine {
     });
   }
 
-  /** The served context where the server says (llama-server's per slot, an OpenAI server's max_model_len), else a lower bound. */
-  async lmContextSize(signal: AbortSignal): Promise<number> {
-    const served =
-      this.settings.remote.api === "llama-server" && this.statuses.chat.state === "ready"
+  /**
+   * The chat model, then the server's other models (an OpenAI-compatible server's /v1/models, less the embedding
+   * models by name: their names say `embed`), each with the served context where the server says (llama-server's
+   * per slot, an OpenAI server's max_model_len), else a lower bound.
+   */
+  async lmModels(signal: AbortSignal): Promise<LmModelChoice[]> {
+    // A check under way is about to say what the server serves.
+    await this.checking;
+    const { api, chatModel } = this.settings.remote;
+    const status = this.statuses.chat;
+    const fromLlamaServer =
+      api === "llama-server" && status.state === "ready"
         ? (await this.llamaServer.describe(signal).catch(() => undefined))?.contextSize
         : undefined;
-    return served ?? this.servedContext ?? DEFAULT_REMOTE_CONTEXT;
+    const chat: LmModelChoice = {
+      label: chatModel || (status.state === "ready" && status.model) || "the server's chat model",
+      where: "remote",
+      contextSize: fromLlamaServer ?? this.servedContext(chatModel) ?? DEFAULT_REMOTE_CONTEXT,
+    };
+    const chatId = chatModel || this.served[0]?.id;
+    const others = this.served
+      .filter((entry) => entry.id !== chatId && !/embed/i.test(entry.id))
+      .map((entry) => ({
+        served: entry.id,
+        label: entry.id,
+        where: "remote",
+        contextSize: entry.contextSize ?? DEFAULT_REMOTE_CONTEXT,
+      }));
+    return [chat, ...others];
   }
+
+  /** A server's models are its own to load. */
+  warmUpLm(): void {}
 
   /** The router asks the local engine; a remote engine on its own has no embedder. */
   embed(): Promise<number[][]> {
@@ -232,7 +273,7 @@ export class RemoteEngine implements ModelEngine {
     this.key = undefined;
     this.http = this.createHttp(this.settings);
     this.llamaServer = new LlamaServerFim(this.http);
-    this.servedContext = undefined;
+    this.served = [];
     this.backoffMs = BACKOFF_FIRST_MS;
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
     this.recheckTimer = undefined;
@@ -278,8 +319,10 @@ export class RemoteEngine implements ModelEngine {
         if (info) this.ready("completion", `${info.model} (${info.fimTokens.family} FIM)`);
       } else {
         const models = await this.http.json<ModelsResponse>("/v1/models", { signal: controller.signal });
-        const served = (models.data ?? []).map((entry) => entry.id).filter((id): id is string => typeof id === "string");
-        this.servedContext = models.data?.find((entry) => entry.id === (chatModel || served[0]))?.max_model_len;
+        this.served = (models.data ?? []).flatMap((entry) =>
+          typeof entry.id === "string" ? [{ id: entry.id, contextSize: positiveInteger(entry.max_model_len) }] : [],
+        );
+        const served = this.served.map((entry) => entry.id);
         for (const [role, wanted, setting] of [
           ["completion", completionModel, "hearth.remote.completionModel"],
           ["chat", chatModel, "hearth.remote.chatModel"],
@@ -362,6 +405,10 @@ export class RemoteEngine implements ModelEngine {
     this.statuses[status.role] = status;
     this.listeners.emit(status);
   }
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
