@@ -296,4 +296,40 @@ describe("hearth/lm/step on the local engine (generated model)", function () {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it("qwen2.5: a model that answers in text calls a tool when the request requires one (toolMode required)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "hearth-lm-required-"));
+    const client = await LspTestClient.start(
+      { chat: { model: await templateModelPath("qwen2.5"), temperature: 0, maxTokens: 64 }, local: { threads: 1 } },
+      "pull",
+      pathToFileURL(folder).toString(),
+    );
+    const runTests: LmTool = {
+      name: "run_tests",
+      description: "Runs the tests.",
+      inputSchema: { type: "object", properties: { mode: { enum: ["fast", "full"] } }, required: ["mode"] },
+    };
+    const request = (stepId: string, toolMode?: "required"): LmStepParams => ({
+      stepId,
+      messages: [{ role: "user", text: "Are the tests green?" }],
+      tools: [runTests],
+      ...(toolMode ? { toolMode } : {}),
+    });
+    try {
+      const free = await step(client, request("free"));
+      assert.equal(free.text, "Hello there", JSON.stringify(free));
+      assert.deepEqual(free.toolCalls, []);
+      const required = await step(client, request("required", "required"));
+      assert.equal(required.stopReason, "toolCalls", JSON.stringify(required));
+      assert.equal(required.toolCalls.length, 1);
+      assert.equal(required.toolCalls[0].name, "run_tests");
+      assert.ok(["fast", "full"].includes(required.toolCalls[0].arguments.mode as string), JSON.stringify(required));
+      // And back to free answers: the next step's wrapper is the model's own again.
+      const after = await step(client, request("after"));
+      assert.equal(after.text, "Hello there", JSON.stringify(after));
+    } finally {
+      await client.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

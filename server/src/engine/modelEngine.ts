@@ -239,7 +239,7 @@ export interface AgentStepOptions {
   contextFor?: "chat" | "lm";
   /** Another served model than the configured chat model (a remote server's, from lmModels' `served`). */
   servedModel?: string;
-  /** The answer must call a tool: sent as `tool_choice: "required"` remotely; the local engine can't force one. */
+  /** The answer must call a tool: forced by the grammar locally, `tool_choice: "required"` remotely. */
   requireToolCall?: boolean;
   /** At most this many tokens in the answer (the budget still caps it). */
   maxTokens?: number;

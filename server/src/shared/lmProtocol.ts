@@ -52,9 +52,9 @@ export interface LmStepParams {
   /** At most this many answer tokens (VS Code's `modelOptions.maxOutputTokens`); the model's share caps it. */
   maxOutputTokens?: number;
   /**
-   * `required`: the answer must call a tool (VS Code's `LanguageModelChatToolMode.Required`). A remote server is
-   * sent `tool_choice: "required"`; the local engine can't force a call (node-llama-cpp 3.21.1 has no such option),
-   * so there the model may still answer in text.
+   * `required`: the answer must call a tool (VS Code's `LanguageModelChatToolMode.Required`). Locally the prompt
+   * ends with the template's call prefix and the grammar writes the call from the first token; a remote server is
+   * sent `tool_choice: "required"`.
    */
   toolMode?: "auto" | "required";
 }

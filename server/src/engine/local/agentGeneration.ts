@@ -43,7 +43,9 @@ const chats = new WeakMap<LlamaContextSequence, LlamaChat>();
 
 async function llamaChatOf(sequence: LlamaContextSequence, wrapper: ChatWrapper): Promise<LlamaChat> {
   const existing = chats.get(sequence);
-  if (existing && !existing.disposed) return existing;
+  if (existing && !existing.disposed && existing.chatWrapper === wrapper) return existing;
+  // Another wrapper (a step that must call a tool, or the one after it): the KV cache stays with the sequence.
+  existing?.dispose({ disposeSequence: false });
   const { LlamaChat } = await loadLlamaModule();
   // The sequence outlives the LlamaChat: plain chat turns use the chat sequence too, and its KV cache serves both.
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: wrapper, autoDisposeSequence: false });
@@ -136,7 +138,10 @@ export async function generateAgentStep(
       };
     }
   }
-  const llamaChat = await llamaChatOf(sequence, wrapper);
+  const llamaChat = await llamaChatOf(
+    sequence,
+    options.requireToolCall && input.tools.length > 0 ? await requiringCall(wrapper) : wrapper,
+  );
   let answer = "";
   let thought = "";
   // What streams out has the breaks the model copied from the prompt taken out, as the final texts do.
@@ -212,6 +217,35 @@ export async function generateAgentStep(
     generatedTokens,
     draftTokens: predictor ? draftTokens : undefined,
   };
+}
+
+/** Per wrapper, its variant for steps that must call a tool: one LlamaChat per sequence can then stay cached. */
+const requiring = new WeakMap<ChatWrapper, ChatWrapper>();
+
+/**
+ * The wrapper for a step that must call a tool (VS Code's toolMode Required): its prompt ends with the template's
+ * call prefix (`<tool_call>\n{"name": "` for Qwen; a parallel-call section's prefix first where the template has
+ * one), and LlamaChat starts "initially engaged" in function calling, as node-llama-cpp's Functionary wrapper does:
+ * the grammar then writes a call's name and arguments from the first token, so the answer is always a call.
+ */
+async function requiringCall(wrapper: ChatWrapper): Promise<ChatWrapper> {
+  const known = requiring.get(wrapper);
+  if (known) return known;
+  const { LlamaText } = await loadLlamaModule();
+  const { functions } = wrapper.settings;
+  const prefix = LlamaText([functions.parallelism?.call.sectionPrefix ?? "", functions.call.prefix]);
+  const variant: ChatWrapper = Object.create(wrapper);
+  variant.generateContextState = (options) => {
+    const state = wrapper.generateContextState(options);
+    return {
+      contextText: LlamaText([state.contextText, prefix]),
+      stopGenerationTriggers: state.stopGenerationTriggers,
+      ignoreStartText: state.ignoreStartText,
+      functionCall: { initiallyEngaged: true, disengageInitiallyEngaged: [] },
+    };
+  };
+  requiring.set(wrapper, variant);
+  return variant;
 }
 
 /**
