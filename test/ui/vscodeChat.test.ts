@@ -2,7 +2,8 @@
  * Hearth's model in VS Code's own Chat (code-server 4.139.1, which bundles it), against a scripted OpenAI-compatible
  * engine on 127.0.0.1: the model in the picker; an Ask reply streamed; an Agent-mode tool round trip (VS Code's agent
  * offers its ~40 tools, the model calls read_file, VS Code runs it and sends the result back); an inline chat (Ctrl+I)
- * edit applied. One code-server session for all of them.
+ * edit applied. Then, with the settings switched to the local engine, an Ask answered by a generated model. One
+ * code-server session for all of them.
  *
  * VS Code's chat needs `chat.disableAIFeatures: false` (the other UI suites turn it off) and, with no GitHub account,
  * `chat.allowAnonymousAccess: true`; the utility models (chat titles, progress messages) are Hearth's too. Without a
@@ -11,7 +12,9 @@
  */
 import { strict as assert } from "node:assert";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { CHAT_SCRIPTS } from "../fixtures/gguf/bigramModel";
+import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { type ScriptedReply, type ScriptedRequest, ScriptedToolEngine } from "../fixtures/scriptedToolEngine";
 import { CodeServerSession } from "./codeServerSession";
 import { packageVsix, provisionedTools, remoteChatSettings, uiFailurePolicy } from "./setup";
@@ -24,6 +27,15 @@ const FIXED = MATH.replace("a - b", "a + b");
 const MODEL = "Hearth · chat (remote)";
 const ASK_KEY = "Control+Alt+Shift+A";
 const AGENT_KEY = "Control+Alt+Shift+G";
+
+/** VS Code's chat on, without a GitHub account, with Hearth's model for its utility requests too. */
+const VSCODE_CHAT = {
+  "chat.disableAIFeatures": false,
+  "chat.allowAnonymousAccess": true,
+  // Stored as vendor/id: titles and progress messages come from Hearth too, and no "Set BYOK utility models" banner.
+  "chat.utilityModel": "hearth/chat",
+  "chat.utilitySmallModel": "hearth/chat",
+};
 
 const systemOf = (request: ScriptedRequest) => request.messages.find((m) => m.role === "system")?.content ?? "";
 const userText = (request: ScriptedRequest) =>
@@ -48,14 +60,7 @@ describe("Hearth's model in VS Code's own Chat", function () {
     session = await CodeServerSession.start({
       tools: provisionedTools(),
       vsix: packageVsix(),
-      settings: {
-        ...remoteChatSettings(url),
-        "chat.disableAIFeatures": false,
-        "chat.allowAnonymousAccess": true,
-        // Stored as vendor/id: titles and progress messages come from Hearth too, and no "Set BYOK utility models" banner.
-        "chat.utilityModel": "hearth/chat",
-        "chat.utilitySmallModel": "hearth/chat",
-      },
+      settings: { ...remoteChatSettings(url), ...VSCODE_CHAT },
       keybindings: [
         { key: "ctrl+alt+shift+a", command: "workbench.action.chat.open", args: { mode: "ask" } },
         { key: "ctrl+alt+shift+g", command: "workbench.action.chat.open", args: { mode: "agent" } },
@@ -104,11 +109,12 @@ describe("Hearth's model in VS Code's own Chat", function () {
   const lastResponse = () => chatView().locator(".interactive-response").last();
 
   /** The Chat view's model picker once it shows Hearth's model: the provider has listed it. */
-  const pickerWithHearth = () => chatView().locator(`.model-picker-item .model-picker-name[aria-label="Models, ${MODEL}"]`);
+  const pickerWithHearth = (label = `="Models, ${MODEL}"`) =>
+    chatView().locator(`.model-picker-item .model-picker-name[aria-label${label}]`);
 
   /** A new, empty chat in the Chat view, its input focused, Hearth's model chosen (each test also runs alone). */
-  async function newChat(): Promise<void> {
-    await pickerWithHearth().waitFor({ timeout: 60_000 });
+  async function newChat(picker = pickerWithHearth()): Promise<void> {
+    await picker.waitFor({ timeout: 60_000 });
     await chatView().locator('.title-actions .action-label[aria-label^="New Chat"]').first().click();
     await chatView().locator(".interactive-response").first().waitFor({ state: "detached", timeout: 10_000 });
     await chatView().locator(".interactive-input-part .monaco-editor").first().click();
@@ -218,5 +224,23 @@ describe("Hearth's model in VS Code's own Chat", function () {
     await keep.click();
     await session.page.locator(".tab.active:not(.dirty)", { hasText: "math.ts" }).waitFor({ timeout: 15_000 });
     assert.equal(readFileSync(join(session.workspace, "math.ts"), "utf8"), FIXED);
+  });
+
+  it("answers an Ask from a generated local model once Hearth runs its local engine", async () => {
+    const model = bigramModelPath("qwen", "fix");
+    session.writeSettings({
+      ...VSCODE_CHAT,
+      "hearth.engine": "local",
+      "hearth.chat.model": model,
+      "hearth.chat.temperature": 0,
+      "hearth.completion.enabled": false,
+      "hearth.local.threads": 1,
+    });
+    // The same model id (hearth/chat), now named for the local file.
+    await newChat(pickerWithHearth(`^="Models, Hearth · ${basename(model)} (local"`));
+    await session.page.keyboard.press(ASK_KEY);
+    await send("Fix the first line");
+    // Every reply of this model is this line: it came from the model, through its own chat template.
+    await lastResponse().filter({ hasText: CHAT_SCRIPTS.fix }).waitFor({ timeout: 90_000 });
   });
 });
