@@ -220,6 +220,49 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
     assert.ok(!engine.seen.some((seen) => seen.prompt.includes("hunter2")), "no edit of a secrets file is history");
   });
 
+  it("a rename in one file yields the edits in another open file that uses it, and nothing else", async () => {
+    const renamedIn = "file:///workspace/src/resize.ts";
+    const user = "file:///workspace/src/report.ts";
+    const unrelated = "file:///workspace/src/unrelated.ts";
+    await client.open(renamedIn, "export function scaleBy(value: number) {\n  return value * 2;\n}\n");
+    await client.open(user, 'import { scaleBy } from "./resize";\n\nexport const doubled = scaleBy(21);\n');
+    await client.open(unrelated, "export const other = 1;\n");
+    await rename(client, renamedIn, 0, 16, "scaleBy", "resizeBy");
+    const from = engine.seen.length;
+    const { edits } = await client.inlineEdits(renamedIn, 0, 24);
+    // Minimal edits: `scal` → `resiz`, the `eBy` kept.
+    const at = (line: number, character: number) => ({
+      range: { start: { line, character }, end: { line, character: character + 4 } },
+      text: "resiz",
+      textDocument: { uri: user, version: client.version(user) },
+    });
+    assert.deepEqual(edits, [at(0, 9), at(2, 23)]);
+    const prompts = engine.seen.slice(from).map((seen) => seen.prompt);
+    // The other file's prompt has the rename as history, done.
+    const other = prompts.find((prompt) => prompt.includes("current/src/report.ts")) ?? "";
+    assert.match(
+      other,
+      /src\/resize\.ts\.diff\noriginal:\nexport function scaleBy\(value: number\) \{\nupdated:\nexport function resizeBy/,
+    );
+    assert.ok(
+      !prompts.some((prompt) => prompt.includes("current/src/unrelated.ts")),
+      "a file that doesn't use it isn't asked about",
+    );
+  });
+
+  it("drops another file's edits when that file changes while they are predicted", async () => {
+    const renamedIn = "file:///workspace/src/area.ts";
+    const user = "file:///workspace/src/floor.ts";
+    await client.open(renamedIn, "export function area(width: number) {\n  return width * width;\n}\n");
+    await client.open(user, 'import { area } from "./area";\n\nexport const floor = area(3);\n');
+    await rename(client, renamedIn, 0, 16, "area", "surface");
+    engine.lineDelayMs = 150;
+    const pending = client.inlineEdits(renamedIn, 0, 23);
+    await until(async () => engine.seen.some((seen) => seen.prompt.includes("current/src/floor.ts")), 20_000);
+    await client.insert(user, 1, 0, "// ");
+    assert.deepEqual((await pending).edits, []);
+  });
+
   it("answers malformed params with invalid params", async () => {
     await assert.rejects(
       client.connection.sendRequest("textDocument/copilotInlineEdit", { textDocument: { uri: "file:///x" }, position: {} }),

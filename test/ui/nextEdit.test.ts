@@ -5,7 +5,6 @@
  * the end, and Esc dismisses them leaving the file as the user left it.
  */
 import { strict as assert } from "node:assert";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
@@ -23,12 +22,29 @@ const READ_INSERTED = `[...document.querySelectorAll(".monaco-editor .view-lines
   .filter((content) => content && content !== "none" && content !== "normal")
   .map((content) => content.replace(/^"|"$/g, "").replace(/\\u00a0/g, " "))`;
 
+/**
+ * Files of their own for each try of a test (a retry must not find the first try's edits), made with the workspace:
+ * quick open doesn't always list a file written while code-server runs.
+ */
+const TRIES = [1, 2];
+const areaSource = (name: string) => `export function ${name}(width: number): number {\n  return width * width;\n}\n`;
+const floorSource = (name: string) => `import { ${name} } from "./lib";\n\nexport const floor = ${name}(3);\n`;
+const TRIES_FILES = Object.fromEntries(
+  TRIES.flatMap((n) => [
+    [`record${n}.ts`, SOURCE],
+    [`area${n}.ts`, areaSource(`area${n}`)],
+    [`floor${n}.ts`, floorSource(`area${n}`)],
+  ]),
+);
+
 describe("next edits in VS Code (code-server + Chromium)", function () {
   this.timeout(120_000);
   let engine: ScriptedNextEditEngine;
   let session: CodeServerSession;
   let workbench: Workbench;
   let settings: Record<string, unknown>;
+  let recordTry = 0;
+  let crossFileTry = 0;
 
   before(async function () {
     this.timeout(600_000);
@@ -47,7 +63,7 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
       tools: provisionedTools(),
       vsix: packageVsix(),
       settings,
-      files: { "scale.ts": SOURCE, "dismiss.ts": SOURCE, "eager.ts": SOURCE },
+      files: { "scale.ts": SOURCE, "dismiss.ts": SOURCE, "eager.ts": SOURCE, ...TRIES_FILES },
     });
     workbench = new Workbench(session.page);
     // The language server is up and talking to the engine once its status names the served model (edits made before it
@@ -152,10 +168,8 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
     await dialog.waitFor({ timeout: 15_000 });
     await dialog.locator(".monaco-button", { hasText: /^Clear$/ }).click();
     await dialog.waitFor({ state: "detached" });
-    // A file of its own for each try (a retry finds the first try's rename in the one before).
-    const file = `record-${Date.now()}.ts`;
-    writeFileSync(join(session.workspace, file), SOURCE);
-    await renameParameter(file);
+    recordTry++;
+    await renameParameter(`record${recordTry}.ts`);
     await waitForInserted(3);
     await session.page.keyboard.press("Tab");
     await cursorIs(2, 19);
@@ -178,6 +192,35 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
     );
     assert.ok(shown >= 3, `shown ${shown}`);
     assert.doesNotMatch(text, /Ghost text/, "completions are off: no ghost text was counted");
+  });
+
+  it("after a rename, a hint points to another file that uses the name; Tab opens it at the edit, Tab accepts there", async () => {
+    crossFileTry++;
+    const name = `area${crossFileTry}`;
+    const defining = `${name}.ts`;
+    const using = `floor${crossFileTry}.ts`;
+    const usage = floorSource(name);
+    await workbench.openFile(using); // open, so the language server knows what it says
+    await workbench.openFile(defining);
+    await workbench.goTo(1, 17);
+    await session.page.keyboard.press("Control+Shift+ArrowRight");
+    await workbench.type("surface");
+    const hint = `Tab ⇥ next edit in ${using}:1`;
+    await session.page.waitForFunction(`(${READ_INSERTED}).includes(${JSON.stringify(hint)})`, undefined, { timeout: 20_000 });
+    await session.page.keyboard.press("Tab");
+    await session.page.locator(".tab.active", { hasText: using }).waitFor({ timeout: 10_000 });
+    await cursorIs(1, 10); // at the first edit there; nothing changed yet
+    const drawn = () => session.page.evaluate(`(${READ_INSERTED}).filter((text) => text === "surface").length`);
+    await session.page.waitForFunction(`(${READ_INSERTED}).filter((text) => text === "surface").length === 2`, undefined, {
+      timeout: 10_000,
+    });
+    await session.page.keyboard.press("Tab");
+    await session.page.keyboard.press("Tab");
+    await session.page.keyboard.press("Tab");
+    await session.page.waitForFunction(`(${READ_INSERTED}).filter((text) => text === "surface").length === 0`, undefined, {
+      timeout: 10_000,
+    });
+    assert.equal(await workbench.editorText(), usage.replaceAll(name, "surface"), `drawn: ${await drawn()}`);
   });
 });
 

@@ -2,11 +2,14 @@
  * Next-edit suggestions in VS Code: after the user edits (a short pause), asks the server for the edits that follow
  * (`textDocument/copilotInlineEdit`), draws them, and lets Tab jump to the next one and Tab again accept it (one
  * undo step), Esc dismiss them. Accepting one keeps the others on screen, moved to where they now are; accepting
- * the last asks for what comes next. The cursor only moves when the user presses Tab.
+ * the last asks for what comes next. Edits in other files (a rename's uses) come after this file's: a hint says
+ * where ("Tab ⇥ next edit in report.ts:3"), Tab opens that file at the edit (a jump Go Back undoes), and the walk
+ * goes on there; a file changed since is skipped, never edited stale. The cursor only moves when the user presses Tab.
  */
+import { basename } from "node:path";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { InlineEditRequest } from "../../../server/src/shared/protocol";
+import { type InlineEdit, InlineEditRequest } from "../../../server/src/shared/protocol";
 import { type HearthSettings, nextEditAvailable } from "../../../server/src/shared/settings";
 import type { SuggestionCounter } from "../quality/suggestionQuality";
 import { NextEditDecorations } from "./nextEditDecorations";
@@ -20,9 +23,19 @@ const VISIBLE_KEY = "hearth.nextEditVisible";
 interface Suggestion {
   editor: vscode.TextEditor;
   version: number;
+  /** In the editor's document; none while only a hint points to another file. */
   edits: SuggestedEdit[];
+  /** Edits in other documents, walked after these, one document after another. */
+  elsewhere: ElsewhereEdits[];
   /** The prompt format the server asked the model in (the suggestion record counts under it). */
   format: string | undefined;
+}
+
+/** One other document's edits, for the version they were made for. */
+interface ElsewhereEdits {
+  uri: string;
+  version: number;
+  edits: InlineEdit[];
 }
 
 export class NextEditController implements vscode.Disposable {
@@ -35,6 +48,8 @@ export class NextEditController implements vscode.Disposable {
   private applying = false;
   /** Tab presses in order: a fast second Tab waits for the first one's edit to land. */
   private tabs: Promise<void> = Promise.resolve();
+  /** The document Tab is opening for its edits: its editor becoming active doesn't clear them. */
+  private openingFor: string | undefined;
   private readonly decorations: NextEditDecorations;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -51,7 +66,9 @@ export class NextEditController implements vscode.Disposable {
     this.subscriptions = [
       this.decorations,
       vscode.workspace.onDidChangeTextDocument((event) => this.documentChanged(event)),
-      vscode.window.onDidChangeActiveTextEditor(() => this.clear()),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (this.openingFor === undefined || editor?.document.uri.toString() !== this.openingFor) this.clear();
+      }),
       vscode.window.onDidChangeTextEditorSelection((event) => this.selectionChanged(event.textEditor)),
       vscode.window.onDidChangeTextEditorVisibleRanges((event) => this.redraw(event.textEditor)),
     ];
@@ -82,16 +99,16 @@ export class NextEditController implements vscode.Disposable {
         source.token,
       );
       if (source.token.isCancellationRequested || document.version !== version) return;
-      const edits = result.edits
-        .filter((edit) => edit.textDocument.version === version)
-        .map((edit) => {
-          const range = client.protocol2CodeConverter.asRange(edit.range);
-          return { start: document.offsetAt(range.start), end: document.offsetAt(range.end), text: edit.text };
-        })
-        .sort((a, b) => a.start - b.start);
-      if (edits.length > 0 && vscode.window.activeTextEditor === editor && !this.ghostTextShown(document)) {
-        this.show({ editor, version, edits, format: result.format });
-        this.counter?.shown("nextEdit", result.format, edits.length);
+      const uri = document.uri.toString();
+      const edits = this.offsetsIn(
+        document,
+        result.edits.filter((edit) => edit.textDocument.uri === uri && edit.textDocument.version === version),
+      );
+      const elsewhere = elsewhereEdits(result.edits.filter((edit) => edit.textDocument.uri !== uri));
+      const count = edits.length + elsewhere.reduce((sum, other) => sum + other.edits.length, 0);
+      if (count > 0 && vscode.window.activeTextEditor === editor && !this.ghostTextShown(document)) {
+        this.show({ editor, version, edits, elsewhere, format: result.format });
+        this.counter?.shown("nextEdit", result.format, count);
       }
     } catch {
       // A stale version or a cancelled request: the next keystroke asks again.
@@ -111,6 +128,7 @@ export class NextEditController implements vscode.Disposable {
   private async jumpOrAcceptNow(): Promise<void> {
     const suggestion = this.suggestion;
     if (!suggestion || suggestion.editor !== vscode.window.activeTextEditor) return;
+    if (suggestion.edits.length === 0) return this.openElsewhere(suggestion);
     const { editor, edits } = suggestion;
     const document = editor.document;
     const cursor = document.offsetAt(editor.selection.active);
@@ -141,16 +159,59 @@ export class NextEditController implements vscode.Disposable {
     const end = document.positionAt(edit.start + edit.text.length);
     editor.selection = new vscode.Selection(end, end);
     const rest = afterAccepting(edits, index);
-    if (rest.length > 0) this.show({ editor, version: document.version, edits: rest, format: suggestion.format });
+    if (rest.length > 0 || suggestion.elsewhere.length > 0)
+      this.show({ ...suggestion, editor, version: document.version, edits: rest });
     else {
       this.clear();
       await this.suggest(editor);
     }
   }
 
+  /**
+   * Tab on a hint to another file: opens it with the cursor at its first edit (VS Code's Go Back returns) and shows
+   * its edits there. A document closed or changed since the edits were made for it is skipped.
+   */
+  private async openElsewhere(suggestion: Suggestion): Promise<void> {
+    const [next, ...rest] = suggestion.elsewhere;
+    const client = this.client();
+    const document = vscode.workspace.textDocuments.find((open) => open.uri.toString() === next?.uri);
+    if (!next || !client || !document || document.version !== next.version) {
+      if (rest.length > 0) this.show({ ...suggestion, elsewhere: rest });
+      else this.clear();
+      return;
+    }
+    const edits = this.offsetsIn(document, next.edits);
+    const start = document.positionAt(edits[0].start);
+    this.openingFor = next.uri;
+    let editor: vscode.TextEditor;
+    try {
+      editor = await vscode.window.showTextDocument(document, { selection: new vscode.Range(start, start) });
+    } finally {
+      this.openingFor = undefined;
+    }
+    this.decorations.clear(suggestion.editor);
+    this.show({ editor, version: document.version, edits, elsewhere: rest, format: suggestion.format });
+  }
+
+  /** Edits for `document` as offsets into it, in document order. */
+  private offsetsIn(document: vscode.TextDocument, edits: readonly InlineEdit[]): SuggestedEdit[] {
+    const client = this.client();
+    if (!client) return [];
+    return edits
+      .map((edit) => {
+        const range = client.protocol2CodeConverter.asRange(edit.range);
+        return { start: document.offsetAt(range.start), end: document.offsetAt(range.end), text: edit.text };
+      })
+      .sort((a, b) => a.start - b.start);
+  }
+
   /** Esc: hides the edits until the user edits again. */
   dismiss(): void {
-    if (this.suggestion) this.counter?.dismissed("nextEdit", this.suggestion.format, this.suggestion.edits.length);
+    const suggestion = this.suggestion;
+    if (suggestion) {
+      const count = suggestion.edits.length + suggestion.elsewhere.reduce((sum, other) => sum + other.edits.length, 0);
+      this.counter?.dismissed("nextEdit", suggestion.format, count);
+    }
     this.clear();
   }
 
@@ -195,6 +256,12 @@ export class NextEditController implements vscode.Disposable {
   private redraw(editor: vscode.TextEditor): void {
     const suggestion = this.suggestion;
     if (!suggestion || suggestion.editor !== editor) return;
+    const [next] = suggestion.elsewhere;
+    if (suggestion.edits.length === 0 && next) {
+      const line = (next.edits[0]?.range.start.line ?? 0) + 1;
+      this.decorations.showElsewhere(editor, `${basename(vscode.Uri.parse(next.uri).path)}:${line}`);
+      return;
+    }
     const cursor = editor.document.offsetAt(editor.selection.active);
     this.decorations.show(editor, suggestion.edits, targetEdit(suggestion.edits, cursor));
   }
@@ -205,4 +272,21 @@ export class NextEditController implements vscode.Disposable {
     this.suggestion = undefined;
     void vscode.commands.executeCommand("setContext", VISIBLE_KEY, false);
   }
+}
+
+/**
+ * The edits for other documents, grouped per document in the order they came, each kept only while its document is
+ * open at the version they were made for.
+ */
+function elsewhereEdits(edits: readonly InlineEdit[]): ElsewhereEdits[] {
+  const groups: ElsewhereEdits[] = [];
+  for (const edit of edits) {
+    const { uri, version } = edit.textDocument;
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri);
+    if (open?.version !== version) continue;
+    const group = groups.find((other) => other.uri === uri);
+    if (group) group.edits.push(edit);
+    else groups.push({ uri, version, edits: [edit] });
+  }
+  return groups;
 }

@@ -74,6 +74,18 @@ export class NextEditDecorations implements vscode.Disposable {
     );
   }
 
+  /** Only a hint at the cursor: the next edits are in another file (`where`, e.g. `report.ts:3`); Tab goes there. */
+  showElsewhere(editor: vscode.TextEditor, where: string): void {
+    for (const type of [this.removed, this.inserted, this.gutter]) editor.setDecorations(type, []);
+    const line = editor.selection.active.line;
+    editor.setDecorations(this.hint, [
+      {
+        range: new vscode.Range(line, Number.MAX_SAFE_INTEGER, line, Number.MAX_SAFE_INTEGER),
+        renderOptions: { after: { contentText: `Tab ⇥ next edit in ${where}` } },
+      },
+    ]);
+  }
+
   clear(editor: vscode.TextEditor): void {
     for (const type of [this.removed, this.inserted, this.gutter, this.hint]) editor.setDecorations(type, []);
   }

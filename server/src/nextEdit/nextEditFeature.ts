@@ -30,6 +30,7 @@ import {
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
 import { isSensitiveDocument } from "../shared/sensitiveOnDisk";
 import { type HearthSettings, nextEditAvailable, nextEditFromCompletion } from "../shared/settings";
+import { crossFileEdits } from "./crossFileEdits";
 import { type PredictedEdit, type PredictionInput, predictNextEdit } from "./predictNextEdit";
 import { Proposal } from "./proposal";
 
@@ -233,38 +234,11 @@ class NextEdits {
       await deps.configuration.ready;
       if (this.excluded(uri) || (await this.judge(uri))) return { edits: [] };
       await this.judged();
-      const speculated = await this.speculated(uri, params);
-      if (speculated) return speculated;
-      // A request always goes before speculation: nothing queues in front of a keystroke.
-      this.cancelSpeculation();
-      const settings = deps.configuration.settings;
-      const document = deps.documents.get(uri);
-      if (document === undefined) return { edits: [] };
-      const version = params.textDocument.version;
-      if (document.version !== version) throw staleVersion(version, document.version);
-      if (this.excluded(uri)) return { edits: [] };
-      if (nextEditFromCompletion(settings)) return { edits: await this.insertionAtCursor(document, params, request.signal) };
-      if (!nextEditAvailable(settings)) return { edits: [] };
-      this.history.settleIdle(this.now());
-      this.lastAsked = { uri, line: params.position.line };
-      const { edits, report } = await predictNextEdit(
-        deps.engine,
-        this.history,
-        this.predictionInput(uri, document.getText(), params.position.line, params.position.character),
-        settings.nextEdit,
-        request.signal,
-      );
-      this.lastReport = report;
-      this.history.answered(uri, this.now());
-      this.schedulePrefill();
-      // The user typed while the model ran: the edits would land in the wrong place.
-      if (deps.documents.get(uri)?.version !== version) throw staleVersion(version, deps.documents.get(uri)?.version);
-      const proposal = edits.length > 0 ? new Proposal(document, edits) : undefined;
-      if (proposal) {
-        this.proposed.set(uri, proposal);
-        this.speculate(uri, proposal, settings);
-      }
-      return { edits: edits.map((edit) => ({ ...edit, textDocument: { uri, version } })), format: report.format };
+      const here = (await this.speculated(uri, params)) ?? (await this.predictHere(uri, params, request));
+      // Nothing more here after a rename or a changed definition: the other files that use it.
+      if (here.edits.length > 0 || !here.crossFile) return here.result;
+      const elsewhere = await this.crossFileEdits(uri, request.signal);
+      return { ...here.result, edits: elsewhere };
     } catch (error) {
       if (error instanceof ResponseError) throw error;
       if (isAbortError(error) || request.signal.aborted) return { edits: [] };
@@ -275,6 +249,66 @@ class NextEdits {
     } finally {
       if (this.inFlight.get(uri) === request) this.inFlight.delete(uri);
     }
+  }
+
+  /** The next edits in the document asked about; `crossFile` when other files may be asked about after it. */
+  private async predictHere(uri: string, params: InlineEditParams, request: RequestAbort): Promise<HereResult> {
+    const { deps } = this;
+    const none = { result: { edits: [] }, edits: [], crossFile: false };
+    // A request always goes before speculation: nothing queues in front of a keystroke.
+    this.cancelSpeculation();
+    const settings = deps.configuration.settings;
+    const document = deps.documents.get(uri);
+    if (document === undefined) return none;
+    const version = params.textDocument.version;
+    if (document.version !== version) throw staleVersion(version, document.version);
+    if (this.excluded(uri)) return none;
+    if (nextEditFromCompletion(settings)) {
+      const edits = await this.insertionAtCursor(document, params, request.signal);
+      return { result: { edits }, edits, crossFile: false };
+    }
+    if (!nextEditAvailable(settings)) return none;
+    this.history.settleIdle(this.now());
+    this.lastAsked = { uri, line: params.position.line };
+    const { edits, report } = await predictNextEdit(
+      deps.engine,
+      this.history,
+      this.predictionInput(uri, document.getText(), params.position.line, params.position.character),
+      settings.nextEdit,
+      request.signal,
+    );
+    this.lastReport = report;
+    this.history.answered(uri, this.now());
+    this.schedulePrefill();
+    // The user typed while the model ran: the edits would land in the wrong place.
+    if (deps.documents.get(uri)?.version !== version) throw staleVersion(version, deps.documents.get(uri)?.version);
+    const proposal = edits.length > 0 ? new Proposal(document, edits) : undefined;
+    if (proposal) {
+      this.proposed.set(uri, proposal);
+      this.speculate(uri, proposal, settings);
+    }
+    const result = { edits: edits.map((edit) => ({ ...edit, textDocument: { uri, version } })), format: report.format };
+    return { result, edits: result.edits, crossFile: true };
+  }
+
+  /** The next edits in other open documents that follow from the edits here (crossFileEdits.ts), proposed. */
+  private async crossFileEdits(uri: string, signal: AbortSignal): Promise<InlineEdit[]> {
+    const found = await crossFileEdits(
+      {
+        documents: this.deps.documents,
+        engine: this.deps.engine,
+        settings: this.deps.configuration.settings.nextEdit,
+        history: this.history,
+        excluded: (other) => this.excluded(other),
+        input: (other, text, line) => this.predictionInput(other, text, line),
+      },
+      uri,
+      signal,
+    );
+    for (const { document, edits } of found) this.proposed.set(document.uri, new Proposal(document, edits));
+    return found.flatMap(({ document, version, edits }) =>
+      edits.map((edit) => ({ ...edit, textDocument: { uri: document.uri, version } })),
+    );
   }
 
   /** Without a next-edit model: the completion model's suggestion, as an insertion at the cursor. */
@@ -329,7 +363,7 @@ class NextEdits {
   }
 
   /** The speculated answer, when it was made for exactly this text and window. */
-  private async speculated(uri: string, params: InlineEditParams): Promise<InlineEditResult | undefined> {
+  private async speculated(uri: string, params: InlineEditParams): Promise<HereResult | undefined> {
     const speculation = this.speculation;
     const document = this.deps.documents.get(uri);
     if (!speculation || !document || speculation.uri !== uri || document.version !== params.textDocument.version)
@@ -347,11 +381,16 @@ class NextEdits {
       this.proposed.set(uri, proposal);
       this.speculate(uri, proposal, this.deps.configuration.settings);
     }
-    return {
-      edits: outcome.edits.map((edit) => ({ ...edit, textDocument: { uri, version } })),
-      format: outcome.report.format,
-    };
+    const edits = outcome.edits.map((edit) => ({ ...edit, textDocument: { uri, version } }));
+    return { result: { edits, format: outcome.report.format }, edits, crossFile: true };
   }
+}
+
+interface HereResult {
+  result: InlineEditResult;
+  /** The edits in the document asked about. */
+  edits: readonly InlineEdit[];
+  crossFile: boolean;
 }
 
 interface Speculated {

@@ -126,6 +126,11 @@ export class EditHistory {
     this.settle(uri);
   }
 
+  /** The edit in progress counts as done (in a fork, for predictions in other files, which read it as history). */
+  endEdit(uri: string): void {
+    this.settle(uri);
+  }
+
   /** Settles an edit that has been idle past the pause, so a prediction sees it as done. */
   settleIdle(now: number): void {
     for (const [uri, state] of this.documents) {
