@@ -207,6 +207,16 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
     await workbench.type("surface");
     const hint = `Tab ⇥ next edit in ${using}:1`;
     await session.page.waitForFunction(`(${READ_INSERTED}).includes(${JSON.stringify(hint)})`, undefined, { timeout: 20_000 });
+    if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+      // The README's picture: the editor alone, wide enough for the hint.
+      await workbench.runCommand("View: Toggle Primary Side Bar Visibility");
+      await session.page.waitForTimeout(500);
+      const box = await session.page.locator(".part.editor").boundingBox();
+      await session.page.screenshot({
+        path: join(ROOT, "docs", "images", "next-edit-cross-file.png"),
+        clip: box ? { x: box.x, y: box.y, width: box.width, height: 200 } : undefined,
+      });
+    }
     await session.page.keyboard.press("Tab");
     await session.page.locator(".tab.active", { hasText: using }).waitFor({ timeout: 10_000 });
     await cursorIs(1, 10); // at the first edit there; nothing changed yet
@@ -214,6 +224,14 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
     await session.page.waitForFunction(`(${READ_INSERTED}).filter((text) => text === "surface").length === 2`, undefined, {
       timeout: 10_000,
     });
+    if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+      const box = await session.page.locator(".part.editor").boundingBox();
+      await session.page.screenshot({
+        path: join(ROOT, "docs", "images", "next-edit-cross-file-there.png"),
+        clip: box ? { x: box.x, y: box.y, width: box.width, height: 200 } : undefined,
+      });
+      await workbench.runCommand("View: Toggle Primary Side Bar Visibility");
+    }
     await session.page.keyboard.press("Tab");
     await session.page.keyboard.press("Tab");
     await session.page.keyboard.press("Tab");
