@@ -5,8 +5,9 @@
  * changes.
  */
 import { strict as assert } from "node:assert";
-import type { LlamaModel } from "node-llama-cpp";
-import { LM_SEQUENCES, LmContextHolder } from "../../server/src/engine/local/lmContext";
+import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { LM_SEQUENCES, LmContext, LmContextHolder } from "../../server/src/engine/local/lmContext";
+import { MIN_PREFIX_TOKENS, type PrefixStateCache } from "../../server/src/engine/local/prefixStateCache";
 
 function modelFitting(largestTotal: number) {
   const made: { contextSize: number; sequences: number; disposed: boolean }[] = [];
@@ -80,5 +81,21 @@ describe("the context for VS Code's chat", () => {
     await holder.dispose();
     assert.equal(model.made[1].disposed, true);
     await assert.rejects(holder.get(8192), /unloaded/);
+  });
+
+  it("saves the prefix state only where the prompt starts with the instructions and tools, and when they are long", () => {
+    const context = { contextSize: 16384, getSequence: () => ({ contextTokens: [] }) };
+    const persisted = { cache: {} as PrefixStateCache, model: {} as LlamaModel, modelPath: "m.gguf" };
+    const lm = new LmContext(context as unknown as LlamaContext, 16384, persisted);
+    const sequence = {} as LlamaContextSequence;
+    const instructions = Array.from({ length: MIN_PREFIX_TOKENS + 10 }, (_, index) => index as Token);
+    const conversation = [...instructions, 7, 8, 9] as Token[];
+    assert.equal(lm.prefixCheckpoint(sequence, conversation, instructions)?.at, instructions.length);
+    // A template that puts the tools before the last question (Mistral's): the prompt starts with the conversation.
+    const toolsLast = [5, 5, 5, ...instructions] as Token[];
+    assert.equal(lm.prefixCheckpoint(sequence, toolsLast, instructions), undefined);
+    assert.equal(lm.prefixCheckpoint(sequence, conversation, instructions.slice(0, 100)), undefined, "short: not saved");
+    const unsaved = new LmContext(context as unknown as LlamaContext, 16384);
+    assert.equal(unsaved.prefixCheckpoint(sequence, conversation, instructions), undefined, "no cache: not saved");
   });
 });

@@ -67,7 +67,10 @@ export class NextEditController implements vscode.Disposable {
       this.decorations,
       vscode.workspace.onDidChangeTextDocument((event) => this.documentChanged(event)),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
-        if (this.openingFor === undefined || editor?.document.uri.toString() !== this.openingFor) this.clear();
+        // Tab opening another file's edits: the event may come before or after they are shown there.
+        if (editor !== undefined && (editor === this.suggestion?.editor || editor.document.uri.toString() === this.openingFor))
+          return;
+        this.clear();
       }),
       vscode.window.onDidChangeTextEditorSelection((event) => this.selectionChanged(event.textEditor)),
       vscode.window.onDidChangeTextEditorVisibleRanges((event) => this.redraw(event.textEditor)),
@@ -190,7 +193,13 @@ export class NextEditController implements vscode.Disposable {
       this.openingFor = undefined;
     }
     this.decorations.clear(suggestion.editor);
-    this.show({ editor, version: document.version, edits, elsewhere: rest, format: suggestion.format });
+    // Changed while it opened: its edits would land in the wrong place.
+    if (document.version !== next.version) {
+      if (rest.length > 0) this.show({ ...suggestion, editor, version: document.version, edits: [], elsewhere: rest });
+      else this.clear();
+      return;
+    }
+    this.show({ editor, version: next.version, edits, elsewhere: rest, format: suggestion.format });
   }
 
   /** Edits for `document` as offsets into it, in document order. */

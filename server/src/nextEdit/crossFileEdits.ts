@@ -19,16 +19,26 @@ export interface CrossFileDependencies {
   history: EditHistory;
   /** Secrets files and `hearth.privacy.excludedFiles`: never predicted in. */
   excluded(uri: string): boolean;
+  /** Resolves once every document's secrets verdict is in (a link to `.env` opened meanwhile). */
+  judged(): Promise<void>;
   /** The prediction's input for a document with the cursor on `line`. */
   input(uri: string, text: string, line: number): PredictionInput;
+  /** Called with a document's edits at the moment they are found current, before anything else can run. */
+  propose(document: TextDocument, edits: PredictedEdit[]): void;
+  /** What was predicted per symbols, document and version: a rename in the history isn't predicted again per request. */
+  memo: Map<string, PredictedEdit[]>;
 }
 
 export interface CrossFileEdits {
-  document: TextDocument;
-  /** The version the edits are for (the one predicted, checked again after). */
+  uri: string;
+  /** The version the edits are for (checked after every prediction). */
   version: number;
   edits: PredictedEdit[];
 }
+
+/** Documents longer than this are not searched for uses (a keystroke's budget). */
+const SEARCHED_CHARS = 500_000;
+const MEMO_ENTRIES = 64;
 
 export async function crossFileEdits(deps: CrossFileDependencies, uri: string, signal: AbortSignal): Promise<CrossFileEdits[]> {
   const { documents, history } = deps;
@@ -40,7 +50,7 @@ export async function crossFileEdits(deps: CrossFileDependencies, uri: string, s
   const rank = (other: string) => (recent.includes(other) ? recent.indexOf(other) : recent.length);
   const others = documents
     .all()
-    .filter((document) => document.uri !== uri && !deps.excluded(document.uri))
+    .filter((document) => document.uri !== uri && !deps.excluded(document.uri) && document.getText().length <= SEARCHED_CHARS)
     .sort((a, b) => rank(a.uri) - rank(b.uri));
   const targets = crossFileTargets(
     symbols,
@@ -50,13 +60,27 @@ export async function crossFileEdits(deps: CrossFileDependencies, uri: string, s
   asDone.endEdit(uri);
   const found: CrossFileEdits[] = [];
   for (const target of targets) {
+    // A document opened while the model ran may be a link to a secrets file: its verdict comes before its text.
+    await deps.judged();
     const document = documents.get(target.uri);
-    if (document === undefined) continue;
+    if (document === undefined || deps.excluded(target.uri)) continue;
     const version = document.version;
-    const input = deps.input(target.uri, document.getText(), target.line);
-    const { edits } = await predictNextEdit(deps.engine, asDone, input, deps.settings, signal);
-    if (edits.length > 0 && documents.get(target.uri)?.version === version && !deps.excluded(target.uri))
-      found.push({ document, version, edits });
+    const key = JSON.stringify([symbols, target.uri, version]);
+    let edits = deps.memo.get(key);
+    if (edits === undefined) {
+      const input = deps.input(target.uri, document.getText(), target.line);
+      edits = (await predictNextEdit(deps.engine, asDone, input, deps.settings, signal)).edits;
+      remember(deps.memo, key, edits);
+    }
+    if (edits.length === 0 || documents.get(target.uri)?.version !== version || deps.excluded(target.uri)) continue;
+    deps.propose(document, edits);
+    found.push({ uri: target.uri, version, edits });
   }
-  return found;
+  // An earlier document may have changed while a later one was predicted.
+  return found.filter((other) => documents.get(other.uri)?.version === other.version);
+}
+
+function remember(memo: Map<string, PredictedEdit[]>, key: string, edits: PredictedEdit[]): void {
+  memo.set(key, edits);
+  if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
 }

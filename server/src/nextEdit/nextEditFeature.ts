@@ -90,6 +90,8 @@ class NextEdits {
   private readonly secretOnDisk = new Set<string>();
   /** Verdicts on disk not in yet: a prompt waits for them, so no secrets file's edits are in it. */
   private readonly judging = new Set<Promise<boolean>>();
+  /** Cross-file predictions already made, per symbols, document and version (crossFileEdits.ts). */
+  private readonly crossFileMemo = new Map<string, PredictedEdit[]>();
 
   constructor(private readonly deps: NextEditDependencies) {}
 
@@ -300,14 +302,16 @@ class NextEdits {
         settings: this.deps.configuration.settings.nextEdit,
         history: this.history,
         excluded: (other) => this.excluded(other),
+        judged: () => this.judged(),
         input: (other, text, line) => this.predictionInput(other, text, line),
+        propose: (document, edits) => this.proposed.set(document.uri, new Proposal(document, edits)),
+        memo: this.crossFileMemo,
       },
       uri,
       signal,
     );
-    for (const { document, edits } of found) this.proposed.set(document.uri, new Proposal(document, edits));
-    return found.flatMap(({ document, version, edits }) =>
-      edits.map((edit) => ({ ...edit, textDocument: { uri: document.uri, version } })),
+    return found.flatMap(({ uri: other, version, edits }) =>
+      edits.map((edit) => ({ ...edit, textDocument: { uri: other, version } })),
     );
   }
 

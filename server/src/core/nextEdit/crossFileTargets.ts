@@ -123,9 +123,10 @@ export function crossFileTargets(
   for (const document of documents) {
     if (targets.length >= limit) break;
     const lines = document.text.split(/\r\n|\r|\n/);
+    // A file that defines the name itself has its own: its uses are not of the one renamed.
+    const defined = new Set(lines.map((text) => definitionOn(text)?.name));
     for (const { symbol, pattern } of patterns) {
-      // A file that defines the name itself has its own: its uses are not of the one renamed.
-      if (lines.some((text) => definitionOn(text)?.name === symbol)) continue;
+      if (defined.has(symbol)) continue;
       const line = lines.findIndex((text) => pattern.test(text));
       if (line >= 0) {
         targets.push({ uri: document.uri, line, symbol });

@@ -115,12 +115,11 @@ export async function generateAgentStep(
   // A prompt that overflows is LlamaChat's to refuse below (its context shift throws), never the sequence's to cut.
   if (prompt.length < contextSize - 1) {
     try {
-      const instructions = lm
-        ? lm.instructionsLength(`${input.system}\n${JSON.stringify(functions)}`, () => sharedPrefix(render, history[0]))
-        : 0;
+      const key = `${input.system}\n${JSON.stringify(functions)}`;
+      const instructions = lm?.instructionTokens(key, () => sharedPrefix(render, history[0])) ?? [];
       await evaluatePrompt(sequence, prompt.slice(0, -1), options.signal, {
         beforeChunk: () => options.gate.whenClear(),
-        checkpoint: lm?.prefixCheckpoint(sequence, instructions),
+        checkpoint: lm?.prefixCheckpoint(sequence, prompt, instructions),
       });
     } catch (error) {
       if (!options.signal.aborted) throw error;
@@ -253,9 +252,10 @@ async function requiringCall(wrapper: ChatWrapper): Promise<ChatWrapper> {
  * only in their first question share. (A history of the system message alone renders differently: Qwen's template
  * puts the tools before the instructions there.)
  */
-function sharedPrefix(render: (history: ChatHistoryItem[]) => readonly Token[], system: ChatHistoryItem): number {
+function sharedPrefix(render: (history: ChatHistoryItem[]) => readonly Token[], system: ChatHistoryItem): readonly Token[] {
   const conversation = (question: string): ChatHistoryItem[] => [system, { type: "user", text: question }];
-  return commonPrefixLength(render(conversation("A")), render(conversation("B")));
+  const first = render(conversation("A"));
+  return first.slice(0, commonPrefixLength(first, render(conversation("B"))));
 }
 
 /**

@@ -187,6 +187,11 @@ export class LlamaEngine implements ModelEngine {
   }
 
   async agentStep(input: AgentStepInput, options: AgentStepOptions): Promise<AgentStepResult> {
+    if (options.servedModel)
+      throw new EngineError(
+        `“${options.servedModel}” is a remote server's model, and Hearth now runs its local engine.`,
+        "Choose Hearth's local model in the chat's model picker.",
+      );
     const loaded = await this.chatSlot.ensureLoaded();
     const { temperature } = this.settings.chat;
     const maxTokens = Math.min(options.maxTokens ?? this.settings.chat.maxTokens, this.settings.chat.maxTokens);
@@ -195,11 +200,6 @@ export class LlamaEngine implements ModelEngine {
       // The prompt yields to inline completions between chunks; LlamaChat's generation can't pause between tokens
       // as chat does, so it starts only while no inline completion runs.
       await this.gate.whenClear();
-      if (options.servedModel)
-        throw new EngineError(
-          `“${options.servedModel}” is a remote server's model, and Hearth now runs its local engine.`,
-          "Choose Hearth's local model in the chat's model picker.",
-        );
       const lmContext = options.contextFor === "lm" ? await this.lmContextOf(loaded) : undefined;
       return generateAgentStep(loaded, input, { ...options, maxTokens, temperature, gate: this.gate, lmContext });
     });

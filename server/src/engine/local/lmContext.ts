@@ -12,7 +12,7 @@
  * after a restart: once the chat model has loaded, before the first request (prefixStateCache.ts).
  */
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
-import { chooseSequence } from "../../core/prefixRouting";
+import { chooseSequence, commonPrefixLength } from "../../core/prefixRouting";
 import { canSpeculate } from "./draftModel";
 import { createDraftPredictor, type DraftPredictor, dropUnusedDrafts } from "./draftPredictor";
 import { contextNotice, createContextOrExplain } from "./modelSlot";
@@ -29,7 +29,7 @@ export class LmContext {
   /** The saved prefix is loaded only into a fresh context, before or at its first request. */
   private restoreTried = false;
   private readonly predictors = new Map<LlamaContextSequence, DraftPredictor>();
-  private instructions: { key: string; length: number } | undefined;
+  private instructions: { key: string; tokens: readonly Token[] } | undefined;
 
   constructor(
     private readonly context: LlamaContext,
@@ -93,28 +93,39 @@ export class LmContext {
   }
 
   /**
-   * How many tokens the instructions and tools named by `key` render to, shared by every conversation: computed once
-   * per key (rendering VS Code's ~40,000 characters twice for every step would be waste).
+   * The tokens the instructions and tools named by `key` render to, shared by every conversation: computed once per
+   * key (rendering VS Code's ~40,000 characters twice for every step would be waste).
    */
-  instructionsLength(key: string, compute: () => number): number {
-    if (this.instructions?.key !== key) this.instructions = { key, length: compute() };
-    return this.instructions.length;
+  instructionTokens(key: string, compute: () => readonly Token[]): readonly Token[] {
+    if (this.instructions?.key !== key) this.instructions = { key, tokens: compute() };
+    return this.instructions.tokens;
   }
 
   /**
    * Where a step's prompt evaluation saves the prefix state: once the sequence holds exactly the instructions and
-   * tools shared by every conversation (`instructions` tokens), so the state holds nothing of a conversation (no
-   * question, no tool result) and a changed tool list replaces it. None without a prefix cache or for a short prefix.
+   * tools shared by every conversation (`instructions`), so the state holds nothing of a conversation (no question,
+   * no tool result) and a changed tool list replaces it. None without a prefix cache, for a short prefix, or when the
+   * prompt doesn't start with them (a template that puts the tools before the last question, as Mistral's does,
+   * would otherwise save the conversation before them). A failure is logged; the request goes on.
    */
-  prefixCheckpoint(sequence: LlamaContextSequence, instructions: number): { at: number; run: () => Promise<void> } | undefined {
+  prefixCheckpoint(
+    sequence: LlamaContextSequence,
+    prompt: readonly Token[],
+    instructions: readonly Token[],
+  ): { at: number; run: () => Promise<void> } | undefined {
     const persisted = this.persisted;
-    if (!persisted || instructions < MIN_PREFIX_TOKENS) return undefined;
+    const at = instructions.length;
+    if (!persisted || at < MIN_PREFIX_TOKENS || commonPrefixLength(prompt, instructions) < at) return undefined;
     return {
-      at: instructions,
+      at,
       run: async () => {
-        // A guess verified but never used would be saved past the tokens the state says it holds.
-        await dropUnusedDrafts(sequence);
-        await persisted.cache.save(sequence, await prefixStateKey(persisted.model, persisted.modelPath, sequence));
+        try {
+          // A guess verified but never used would be saved past the tokens the state says it holds.
+          await dropUnusedDrafts(sequence);
+          await persisted.cache.save(sequence, await prefixStateKey(persisted.model, persisted.modelPath, sequence));
+        } catch (error) {
+          persisted.cache.saveFailed(error);
+        }
       },
     };
   }

@@ -104,15 +104,29 @@ export class PrefixStateCache {
     if (stale.length > 0) this.log.info(`Deleted ${stale.length} saved prompt state files that no model file matches.`);
   }
 
-  /** Whether the model file a sidecar names is still the one it was saved with (path, size, modification time). */
+  /**
+   * Whether the model file a sidecar names is still the one it was saved with (path, size, modification time). A
+   * sidecar that can't be read now (another window's save is replacing it) counts as kept; one that doesn't parse,
+   * as stale once it is old enough to be no save in progress.
+   */
   private async modelStillThere(sidecar: string): Promise<boolean> {
+    let key: PrefixStateKey;
     try {
-      const { key } = JSON.parse(await readFile(sidecar, "utf8")) as Sidecar;
+      key = (JSON.parse(await readFile(sidecar, "utf8")) as Sidecar).key;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "ENOENT" || !(await olderThan(sidecar, ORPHAN_AGE_MS));
+    }
+    try {
       const file = await stat(key.modelPath);
       return file.size === key.modelBytes && file.mtimeMs === key.modelModifiedMs;
     } catch {
-      return false; // unreadable sidecar, or the model is gone
+      return false; // the model is gone
     }
+  }
+
+  /** A save that failed before it began (the model file's key unreadable): logged, as `save` logs its own. */
+  saveFailed(error: unknown): void {
+    this.log.warn(`Could not save the prompt state for VS Code's Chat in ${this.directory}: ${String(error)}`);
   }
 
   /** Whether a state was saved for the model at `modelPath` (whatever its key). */

@@ -181,6 +181,8 @@ export class RemoteEngine implements ModelEngine {
     const maxTokens = Math.min(options.maxTokens ?? this.settings.chat.maxTokens, this.settings.chat.maxTokens);
     const { api, chatModel } = this.settings.remote;
     const other = options.servedModel;
+    // Right after a reconnect the list is being asked for again.
+    if (other !== undefined) await this.checking;
     if (other !== undefined && !this.served.some((entry) => entry.id === other))
       throw new EngineError(
         `The server at ${this.http.url} no longer serves “${other}”.`,
@@ -302,6 +304,8 @@ export class RemoteEngine implements ModelEngine {
 
   private async runHealthCheck(): Promise<void> {
     const controller = new AbortController();
+    // A reconnect while this check runs makes its answers another server's.
+    const http = this.http;
     const { api, completionModel, chatModel } = this.settings.remote;
     for (const role of ["completion", "chat"] as const) {
       if (this.statuses[role].state !== "ready") this.setStatus({ role, state: "loading", model: this.serverLabel() });
@@ -319,6 +323,7 @@ export class RemoteEngine implements ModelEngine {
         if (info) this.ready("completion", `${info.model} (${info.fimTokens.family} FIM)`);
       } else {
         const models = await this.http.json<ModelsResponse>("/v1/models", { signal: controller.signal });
+        if (http !== this.http) return;
         this.served = (models.data ?? []).flatMap((entry) =>
           typeof entry.id === "string" ? [{ id: entry.id, contextSize: positiveInteger(entry.max_model_len) }] : [],
         );
@@ -344,6 +349,9 @@ export class RemoteEngine implements ModelEngine {
         }
       }
     } catch (error) {
+      if (http !== this.http) return;
+      // A server that doesn't answer lists no models.
+      this.served = [];
       this.fail("completion", error);
       this.fail("chat", error);
     }
