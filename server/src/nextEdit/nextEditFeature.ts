@@ -5,7 +5,7 @@
  * a suggestion (the document turns into what was proposed), and cancels a prediction in flight on any keystroke.
  */
 import type { Connection, TextDocuments } from "vscode-languageserver";
-import { LSPErrorCodes, ResponseError } from "vscode-languageserver";
+import { ResponseError } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { shouldSuggestAutomatically, windowAtCursor } from "../core/documentWindow";
 import type { CrossFileContext } from "../core/fimInput";
@@ -31,6 +31,7 @@ import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
 import { isSensitiveDocument } from "../shared/sensitiveOnDisk";
 import { type HearthSettings, nextEditAvailable, nextEditFromCompletion } from "../shared/settings";
 import { crossFileEdits } from "./crossFileEdits";
+import { type HereResult, type Speculated, staleVersion } from "./nextEditAnswers";
 import { type PredictedEdit, type PredictionInput, predictNextEdit } from "./predictNextEdit";
 import { Proposal } from "./proposal";
 
@@ -388,26 +389,4 @@ class NextEdits {
     const edits = outcome.edits.map((edit) => ({ ...edit, textDocument: { uri, version } }));
     return { result: { edits, format: outcome.report.format }, edits, crossFile: true };
   }
-}
-
-interface HereResult {
-  result: InlineEditResult;
-  /** The edits in the document asked about. */
-  edits: readonly InlineEdit[];
-  crossFile: boolean;
-}
-
-interface Speculated {
-  uri: string;
-  text: string;
-  windowStart: number;
-  abort: AbortController;
-  result: Promise<{ edits: PredictedEdit[]; report: NextEditReport } | undefined>;
-}
-
-function staleVersion(asked: number, current: number | undefined): ResponseError<void> {
-  return new ResponseError(
-    LSPErrorCodes.ContentModified,
-    `textDocument/copilotInlineEdit: the document is at version ${current ?? "(closed)"}, not ${asked}; ask again.`,
-  );
 }

@@ -31,6 +31,14 @@ import { openAiChat } from "./openAiChat";
 import { openAiFim } from "./openAiFim";
 import { openAiAgentStep } from "./openAiTools";
 import { RemoteError, RemoteHttp } from "./remoteHttp";
+import {
+  DEFAULT_REMOTE_CONTEXT,
+  lmChoices,
+  type ModelsResponse,
+  type ServedModel,
+  servedContext,
+  servedModelsOf,
+} from "./remoteModels";
 import { llamaServerNextEdit, openAiNextEdit } from "./remoteNextEdit";
 
 /** Health checks after a transient failure wait this long, doubling up to the maximum. */
@@ -38,12 +46,6 @@ const BACKOFF_FIRST_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 /** Chat requests that fail transiently before streaming anything are tried this many more times. */
 const CHAT_RETRIES = 2;
-/** Context assumed for chat budgeting when the server doesn't say (a lower bound: most serve more). */
-export const DEFAULT_REMOTE_CONTEXT = 8192;
-
-interface ModelsResponse {
-  data?: { id?: string; max_model_len?: number }[];
-}
 
 export class RemoteEngine implements ModelEngine {
   private readonly listeners = new Listeners<EngineStatus>();
@@ -56,7 +58,7 @@ export class RemoteEngine implements ModelEngine {
   private http = this.createHttp(DEFAULT_SETTINGS);
   private llamaServer = new LlamaServerFim(this.http);
   /** What /v1/models listed at the last health check (OpenAI-compatible servers); empty for llama-server. */
-  private served: { id: string; contextSize?: number }[] = [];
+  private served: ServedModel[] = [];
   private backoffMs = BACKOFF_FIRST_MS;
   private recheckTimer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
@@ -206,8 +208,7 @@ export class RemoteEngine implements ModelEngine {
 
   /** The context /v1/models gave for a served model (vLLM's max_model_len); `""` is the server's first model. */
   private servedContext(model: string): number | undefined {
-    const id = model || this.served[0]?.id;
-    return this.served.find((entry) => entry.id === id)?.contextSize;
+    return servedContext(this.served, model);
   }
 
   async countChatTokens(text: string, signal: AbortSignal): Promise<number | undefined> {
@@ -234,21 +235,8 @@ export class RemoteEngine implements ModelEngine {
       api === "llama-server" && status.state === "ready"
         ? (await this.llamaServer.describe(signal).catch(() => undefined))?.contextSize
         : undefined;
-    const chat: LmModelChoice = {
-      label: chatModel || (status.state === "ready" && status.model) || "the server's chat model",
-      where: "remote",
-      contextSize: fromLlamaServer ?? this.servedContext(chatModel) ?? DEFAULT_REMOTE_CONTEXT,
-    };
-    const chatId = chatModel || this.served[0]?.id;
-    const others = this.served
-      .filter((entry) => entry.id !== chatId && !/embed/i.test(entry.id))
-      .map((entry) => ({
-        served: entry.id,
-        label: entry.id,
-        where: "remote",
-        contextSize: entry.contextSize ?? DEFAULT_REMOTE_CONTEXT,
-      }));
-    return [chat, ...others];
+    const label = chatModel || (status.state === "ready" && status.model) || "the server's chat model";
+    return lmChoices(this.served, chatModel, label, fromLlamaServer ?? this.servedContext(chatModel));
   }
 
   /** A server's models are its own to load. */
@@ -324,9 +312,7 @@ export class RemoteEngine implements ModelEngine {
       } else {
         const models = await this.http.json<ModelsResponse>("/v1/models", { signal: controller.signal });
         if (http !== this.http) return;
-        this.served = (models.data ?? []).flatMap((entry) =>
-          typeof entry.id === "string" ? [{ id: entry.id, contextSize: positiveInteger(entry.max_model_len) }] : [],
-        );
+        this.served = servedModelsOf(models);
         const served = this.served.map((entry) => entry.id);
         for (const [role, wanted, setting] of [
           ["completion", completionModel, "hearth.remote.completionModel"],
@@ -413,10 +399,6 @@ export class RemoteEngine implements ModelEngine {
     this.statuses[status.role] = status;
     this.listeners.emit(status);
   }
-}
-
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
