@@ -9,7 +9,7 @@ import { type NextEditPromptFormat, recogniseNextEditFormat } from "../../core/n
 import type { Logger } from "../../logger";
 import type { CompletionMetrics, EngineStatus } from "../../shared/protocol";
 import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
-import { abortError, EngineError, isAbortError } from "../engineError";
+import { EngineError, isAbortError } from "../engineError";
 import type {
   AgentStepInput,
   AgentStepOptions,
@@ -30,7 +30,7 @@ import { LlamaServerFim } from "./llamaServerFim";
 import { openAiChat } from "./openAiChat";
 import { openAiFim } from "./openAiFim";
 import { openAiAgentStep } from "./openAiTools";
-import { RemoteError, RemoteHttp } from "./remoteHttp";
+import { abortableDelay, RemoteError, RemoteHttp } from "./remoteHttp";
 import {
   DEFAULT_REMOTE_CONTEXT,
   lmChoices,
@@ -38,6 +38,7 @@ import {
   type ServedModel,
   servedContext,
   servedModelsOf,
+  unservedModel,
 } from "./remoteModels";
 import { llamaServerNextEdit, openAiNextEdit } from "./remoteNextEdit";
 
@@ -173,7 +174,7 @@ export class RemoteEngine implements ModelEngine {
         // Only a request that failed before answering anything is safe to repeat.
         if (!(error instanceof RemoteError) || !error.transient || streamed || attempt >= CHAT_RETRIES) throw error;
         this.log.warn(`Remote chat failed (${error.message}); retrying.`);
-        await delay(BACKOFF_FIRST_MS * 2 ** attempt, options.signal);
+        await abortableDelay(BACKOFF_FIRST_MS * 2 ** attempt, options.signal);
       }
     }
   }
@@ -318,20 +319,9 @@ export class RemoteEngine implements ModelEngine {
           ["completion", completionModel, "hearth.remote.completionModel"],
           ["chat", chatModel, "hearth.remote.chatModel"],
         ] as const) {
-          if (wanted && served.length > 0 && !served.includes(wanted)) {
-            this.fail(
-              role,
-              new RemoteError(
-                `The server at ${this.http.url} does not serve “${wanted}”. It serves: ${served.slice(0, 8).join(", ")}.`,
-                `Set ${setting} to one of those names.`,
-                "notFound",
-                false,
-                setting,
-              ),
-            );
-          } else {
-            this.ready(role, wanted || served[0] || "server default");
-          }
+          const missing = unservedModel(this.served, wanted, this.http.url, setting);
+          if (missing) this.fail(role, missing);
+          else this.ready(role, wanted || served[0] || "server default");
         }
       }
     } catch (error) {
@@ -399,18 +389,4 @@ export class RemoteEngine implements ModelEngine {
     this.statuses[status.role] = status;
     this.listeners.emit(status);
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(abortError());
-      },
-      { once: true },
-    );
-  });
 }

@@ -345,3 +345,18 @@ function serverMessage(body: string): string {
     return body.trim().startsWith("<") ? "" : body.trim().slice(0, 200);
   }
 }
+
+/** Waits `ms`, or rejects with an abort error as soon as `signal` aborts. */
+export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(abortError());
+      },
+      { once: true },
+    );
+  });
+}

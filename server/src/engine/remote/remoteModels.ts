@@ -3,6 +3,7 @@
  * (`hearth/lm/models`): the configured chat model first, then each other model but the embedding ones. Pure.
  */
 import type { LmModelChoice } from "../modelEngine";
+import { RemoteError } from "./remoteHttp";
 
 /** Context assumed for chat budgeting when the server doesn't say (a lower bound: most serve more). */
 export const DEFAULT_REMOTE_CONTEXT = 8192;
@@ -51,6 +52,24 @@ export function lmChoices(
       contextSize: entry.contextSize ?? DEFAULT_REMOTE_CONTEXT,
     }));
   return [chat, ...others];
+}
+
+/** The error for a setting that names a model the server doesn't serve (a server that lists none serves any). */
+export function unservedModel(
+  served: readonly ServedModel[],
+  wanted: string,
+  url: string,
+  setting: string,
+): RemoteError | undefined {
+  const ids = served.map((entry) => entry.id);
+  if (wanted === "" || ids.length === 0 || ids.includes(wanted)) return undefined;
+  return new RemoteError(
+    `The server at ${url} does not serve “${wanted}”. It serves: ${ids.slice(0, 8).join(", ")}.`,
+    `Set ${setting} to one of those names.`,
+    "notFound",
+    false,
+    setting,
+  );
 }
 
 function positiveInteger(value: unknown): number | undefined {
