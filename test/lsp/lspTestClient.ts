@@ -36,6 +36,7 @@ import {
   type EngineLoad,
   EngineLoadRequest,
   type EngineStatus,
+  type InlineEditParams,
   InlineEditRequest,
   type InlineEditResult,
   LastCompletionMetricsRequest,
@@ -231,10 +232,17 @@ export class LspTestClient {
   }
 
   /** Next-edit suggestions at a position, for the version last sent (or the one named). */
-  inlineEdits(uri: string, line: number, character: number, version = this.version(uri)): Promise<InlineEditResult> {
+  inlineEdits(
+    uri: string,
+    line: number,
+    character: number,
+    version = this.version(uri),
+    diagnostics?: InlineEditParams["diagnostics"],
+  ): Promise<InlineEditResult> {
     return this.connection.sendRequest(InlineEditRequest.type, {
       textDocument: { uri, version },
       position: { line, character },
+      ...(diagnostics ? { diagnostics } : {}),
     });
   }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { DEFAULT_SETTINGS, needsModelReload } from "../../server/src/shared/settings";
+import { DEFAULT_SETTINGS, needsModelReload, nextEditAvailable, nextEditModelSetting } from "../../server/src/shared/settings";
 import { parseSettings } from "../../server/src/shared/settingsParser";
 
 describe("settings", () => {
@@ -70,5 +70,30 @@ describe("settings", () => {
     const changedTokens = parseSettings({ completion: { maxTokens: 10 } }).settings;
     assert.equal(needsModelReload(DEFAULT_SETTINGS, changedModel), true);
     assert.equal(needsModelReload(DEFAULT_SETTINGS, changedTokens), false);
+  });
+
+  it("lets the chat model serve next edits in the instruct format, and only there", () => {
+    const settings = (values: Record<string, unknown>) => parseSettings(values).settings;
+    const chatOnly = settings({ chat: { model: "/chat.gguf" } });
+    assert.equal(nextEditAvailable(chatOnly), false, "a chat model alone gives no next edits in a trained format");
+    const instruct = settings({ chat: { model: "/chat.gguf" }, nextEdit: { format: "instruct" } });
+    assert.equal(nextEditModelSetting(instruct), "/chat.gguf");
+    assert.equal(nextEditAvailable(instruct), true);
+    const own = settings({ chat: { model: "/chat.gguf" }, nextEdit: { format: "instruct", model: "/coder.gguf" } });
+    assert.equal(nextEditModelSetting(own), "/coder.gguf", "a next-edit model set is used as the instruct model");
+    const remote = settings({
+      engine: "remote",
+      remote: { url: "http://127.0.0.1:1", chatModel: "qwen" },
+      nextEdit: { format: "instruct" },
+    });
+    assert.equal(nextEditModelSetting(remote), "qwen");
+    assert.equal(nextEditAvailable(remote), true);
+    // The chat model changing reloads the next-edit role only where it serves next edits.
+    const otherChat = settings({ chat: { model: "/other.gguf" }, nextEdit: { format: "instruct" } });
+    assert.equal(needsModelReload(instruct, otherChat, "nextEdit"), true);
+    const sweep = settings({ chat: { model: "/chat.gguf" }, nextEdit: { model: "/sweep.gguf" } });
+    const sweepOtherChat = settings({ chat: { model: "/other.gguf" }, nextEdit: { model: "/sweep.gguf" } });
+    assert.equal(needsModelReload(sweep, sweepOtherChat, "nextEdit"), false);
+    assert.equal(needsModelReload(sweep, settings({ nextEdit: { model: "/sweep.gguf", format: "instruct" } }), "nextEdit"), true);
   });
 });

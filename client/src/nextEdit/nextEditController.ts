@@ -12,6 +12,7 @@ import type { LanguageClient } from "vscode-languageclient/node";
 import { type InlineEdit, InlineEditRequest } from "../../../server/src/shared/protocol";
 import { type HearthSettings, nextEditAvailable } from "../../../server/src/shared/settings";
 import type { SuggestionCounter } from "../quality/suggestionQuality";
+import { nearbyDiagnostics } from "./nearbyDiagnostics";
 import { NextEditDecorations } from "./nextEditDecorations";
 import { afterAccepting, cursorAt, type SuggestedEdit, targetEdit } from "./suggestedEdits";
 
@@ -98,6 +99,9 @@ export class NextEditController implements vscode.Disposable {
         {
           textDocument: { uri: document.uri.toString(), version },
           position: client.code2ProtocolConverter.asPosition(editor.selection.active),
+          diagnostics: nearbyDiagnostics(document.uri, editor.selection.active, (diagnostic) =>
+            client.code2ProtocolConverter.asDiagnostic(diagnostic),
+          ),
         },
         source.token,
       );

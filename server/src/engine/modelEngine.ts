@@ -68,6 +68,11 @@ export interface FimResult {
 export interface NextEditInput {
   /** The prompt, special tokens as segments of their own. */
   prompt: readonly Segment[];
+  /**
+   * Instead of `prompt`, a conversation for an instruct model (format `instruct`): the engine renders it with the
+   * model's chat template (`prompt` is then its text, for the record).
+   */
+  chat?: { system: string; user: string };
   /** The window as it is: prompt-lookup decoding drafts from it, and the early stop compares with it. */
   currentWindow: string;
   /** Text that ends the rewrite (special tokens among them are matched as tokens). */
@@ -107,6 +112,8 @@ export interface NextEditResult {
   rewrite: string;
   complete: boolean;
   metrics: NextEditMetrics;
+  /** The prompt as the model read it, where the engine rendered it (an instruct conversation in a chat template). */
+  promptText?: string;
 }
 
 export interface ChatGenerationOptions {

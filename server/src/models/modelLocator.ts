@@ -12,7 +12,7 @@ import type {
   LocateModel,
 } from "../engine/modelEngine";
 import { cpuOnlyHardware, type Hardware } from "../shared/protocol";
-import type { CatalogRole, HearthSettings } from "../shared/settings";
+import { type CatalogRole, type HearthSettings, nextEditModelSetting } from "../shared/settings";
 import { type CatalogEntry, catalogDraftFor, catalogEntryFor, type ModelSource, resolveModelSource } from "./catalog";
 import { draftFits, memoryNeeded, type Recommendation, recommend } from "./fit";
 import { resolveHubEndpoint } from "./hubClient";
@@ -54,7 +54,12 @@ export class ModelLocator {
   }
 
   /** The local engine's view: a role's model setting, resolved. */
-  readonly locateRole: LocateModel = (role, settings) => this.locate(settings[role].model, role, settings);
+  readonly locateRole: LocateModel = (role, settings) => {
+    // Next edits in the instruct format with no model of their own use the chat model, `auto` included.
+    if (role === "nextEdit" && settings.nextEdit.model === "" && nextEditModelSetting(settings) !== "")
+      return this.locate(settings.chat.model, "chat", settings);
+    return this.locate(settings[role].model, role, settings);
+  };
 
   async locate(setting: string, role: CatalogRole, settings: HearthSettings): Promise<LocatedModel> {
     // The catalog recommends completion and chat models; a next-edit model or an embedder is the user's choice.

@@ -11,6 +11,7 @@ import { shouldSuggestAutomatically, windowAtCursor } from "../core/documentWind
 import type { CrossFileContext } from "../core/fimInput";
 import { EDIT_HISTORY_LIMITS, EditHistory } from "../core/nextEdit/editHistory";
 import { editWindowRange } from "../core/nextEdit/editWindow";
+import { documentProblems } from "../core/nextEdit/instructPrompt";
 import { LINE_BREAK } from "../core/nextEdit/textChange";
 import { EngineError, isAbortError } from "../engine/engineError";
 import { codeAround, suggestFor } from "../engine/fimSuggestion";
@@ -276,7 +277,10 @@ class NextEdits {
     const { edits, report } = await predictNextEdit(
       deps.engine,
       this.history,
-      this.predictionInput(uri, document.getText(), params.position.line, params.position.character),
+      {
+        ...this.predictionInput(uri, document.getText(), params.position.line, params.position.character),
+        problems: documentProblems(params.diagnostics),
+      },
       settings.nextEdit,
       request.signal,
     );

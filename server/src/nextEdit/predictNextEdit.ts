@@ -7,6 +7,15 @@ import type { Range } from "vscode-languageserver";
 import { keptEdits } from "../core/nextEdit/editFilters";
 import { type EditHistory, windowBefore } from "../core/nextEdit/editHistory";
 import { type EditWindow, editWindow } from "../core/nextEdit/editWindow";
+import {
+  type DocumentProblem,
+  INSTRUCT_MAX_EDITS,
+  INSTRUCT_MAX_PROBLEMS,
+  INSTRUCT_STOPS,
+  instructPrompt,
+  instructRegionHasMarker,
+  instructRewrite,
+} from "../core/nextEdit/instructPrompt";
 import { rewrittenWindow, SWEEP_MAX_EDITS, SWEEP_STOPS, sweepPrompt } from "../core/nextEdit/sweepPrompt";
 import { type LineChange, lineBreakOf, splitLines } from "../core/nextEdit/textChange";
 import { windowEdits } from "../core/nextEdit/windowEdits";
@@ -26,10 +35,10 @@ import type { HearthSettings } from "../shared/settings";
 /** Related-file chunks in a next-edit prompt: few, since each costs prompt tokens on a small model. */
 const RELATED_CHUNKS = 3;
 /**
- * Lines of context on each side of the window in a Zeta 2 prompt, which the model reads but does not rewrite (Zed
- * gives it about 150 tokens around a region of about 350).
+ * Lines of context on each side of the window in a Zeta 2 or instruct prompt, which the model reads but does not
+ * rewrite (Zed gives Zeta 2 about 150 tokens around a region of about 350).
  */
-const ZETA2_CONTEXT_LINES = 8;
+const CONTEXT_LINES = 8;
 
 export interface PredictionInput {
   uri: string;
@@ -40,6 +49,8 @@ export interface PredictionInput {
   cursorCharacter?: number;
   path: string;
   relatedFiles: readonly { path: string; text: string }[];
+  /** Errors and warnings the editor reports in this document (the formats with a place for them use them). */
+  problems?: readonly DocumentProblem[];
 }
 
 export interface PredictedEdit {
@@ -62,7 +73,9 @@ export async function predictNextEdit(
   const request =
     format === "zeta2"
       ? zeta2Request(history, input, window, latest?.change)
-      : sweepRequest(history, input, window.text, original);
+      : format === "instruct"
+        ? instructRequest(history, input, window, latest?.change)
+        : sweepRequest(history, input, window.text, original);
   const options = { maxTokens: settings.maxTokens, timeoutMs: settings.timeoutMs, signal, ...mode };
   if (request.refused) {
     const metrics = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0, stopReason: "stop" };
@@ -71,13 +84,18 @@ export async function predictNextEdit(
   const result = await engine.predictEdit(request, options);
   const rewritten = request.rewritten(result.rewrite);
   if (rewritten === undefined) {
-    const report = { promptText: segmentsAsText(request.prompt), ...result.metrics, dropped: "unreadable", format };
+    const report = {
+      promptText: result.promptText ?? segmentsAsText(request.prompt),
+      ...result.metrics,
+      dropped: "unreadable",
+      format,
+    };
     return { edits: [], report };
   }
   const found = windowEdits(window.text, rewritten);
   const kept = keptEdits({ current: window.text, original, rewritten, edits: found, complete: result.complete });
   const report: NextEditReport = {
-    promptText: segmentsAsText(request.prompt),
+    promptText: result.promptText ?? segmentsAsText(request.prompt),
     ...result.metrics,
     dropped: "dropped" in kept ? kept.dropped : undefined,
     format,
@@ -149,12 +167,12 @@ function zeta2Request(
     relatedFiles: input.relatedFiles.slice(-RELATED_CHUNKS),
     edits,
     before: lines
-      .slice(Math.max(0, window.startLine - ZETA2_CONTEXT_LINES), window.startLine)
+      .slice(Math.max(0, window.startLine - CONTEXT_LINES), window.startLine)
       .map((text) => `${text}\n`)
       .join(""),
     region,
     cursor,
-    after: lines.slice(window.endLine, window.endLine + ZETA2_CONTEXT_LINES).join("\n"),
+    after: lines.slice(window.endLine, window.endLine + CONTEXT_LINES).join("\n"),
   });
   return {
     prompt,
@@ -168,6 +186,55 @@ function zeta2Request(
       const rewrittenRegion = zeta2Rewrite(answer, region);
       if (rewrittenRegion === undefined || region === window.text) return rewrittenRegion;
       return rewrittenRegion.endsWith("\n") ? rewrittenRegion.slice(0, -1) : rewrittenRegion;
+    },
+  };
+}
+
+/**
+ * An instruct model rewrites the window between region markers, with the lines around it, the recent edits (the one
+ * being typed last) and the problems the editor reports near it, nearest the cursor first.
+ */
+function instructRequest(
+  history: EditHistory,
+  input: PredictionInput,
+  window: EditWindow,
+  inProgress: LineChange | undefined,
+): FormatRequest {
+  const lines = splitLines(input.text);
+  const cursorLine = Math.min(input.cursorLine, lines.length - 1);
+  const cursorText = lines[cursorLine] ?? "";
+  const firstLine = Math.max(0, window.startLine - CONTEXT_LINES);
+  const lastLine = window.endLine + CONTEXT_LINES;
+  const problems = (input.problems ?? [])
+    .filter((problem) => problem.line >= firstLine && problem.line < lastLine)
+    .sort((a, b) => Math.abs(a.line - cursorLine) - Math.abs(b.line - cursorLine))
+    .slice(0, INSTRUCT_MAX_PROBLEMS)
+    .map((problem) => ({ ...problem, code: lines[problem.line] ?? "" }));
+  const typing = inProgress && { ...inProgress, path: input.path };
+  const chat = instructPrompt({
+    path: input.path,
+    relatedFiles: input.relatedFiles.slice(-RELATED_CHUNKS),
+    edits: [...history.settledEdits(INSTRUCT_MAX_EDITS), ...(typing ? [typing] : [])],
+    problems,
+    before: lines.slice(firstLine, window.startLine),
+    region: lines.slice(window.startLine, window.endLine),
+    cursor: {
+      line: cursorLine - window.startLine,
+      character: Math.min(input.cursorCharacter ?? cursorText.length, cursorText.length),
+    },
+    after: lines.slice(window.endLine, lastLine),
+  });
+  return {
+    prompt: [{ text: `${chat.system}\n\n${chat.user}` }],
+    chat,
+    currentWindow: window.text,
+    stops: INSTRUCT_STOPS,
+    // The answer opens with the marker (and may think or fence first): the window's lines don't start it.
+    earlyStop: false,
+    refused: instructRegionHasMarker(window.text) ? "regionSpellsMarker" : undefined,
+    rewritten: (answer) => {
+      const region = instructRewrite(answer);
+      return region === undefined ? undefined : rewrittenWindow(region, window.text);
     },
   };
 }

@@ -7,6 +7,7 @@
  */
 import {
   type Command,
+  type Diagnostic,
   NotificationType,
   NotificationType0,
   type Position,
@@ -297,13 +298,23 @@ export namespace LastPromptRequest {
 }
 
 /** The next-edit prompt formats Hearth speaks (hearth.nextEdit.format, `auto` resolved). */
-export type NextEditFormatName = "sweep" | "zeta2";
+export type NextEditFormatName = "sweep" | "zeta2" | "instruct";
 
 /** `textDocument/copilotInlineEdit`'s params: where the cursor is, in which version of the document. */
 export interface InlineEditParams {
   textDocument: VersionedTextDocumentIdentifier;
   position: Position;
+  /**
+   * Hearth's addition, optional: errors and warnings the editor shows near the position, from every provider it has
+   * (a language server can't ask another for them). A prompt format with a place for them lists them, so the model
+   * can fix what an edit broke. The client sends at most NEXT_EDIT_MAX_DIAGNOSTICS, nearest first.
+   */
+  diagnostics?: Diagnostic[];
 }
+
+/** Diagnostics a next-edit request carries at most, and how far from the position (in lines) they are taken. */
+export const NEXT_EDIT_MAX_DIAGNOSTICS = 20;
+export const NEXT_EDIT_DIAGNOSTIC_LINES = 40;
 
 /** One next edit: replace `range` (in the document version named) with `text`. */
 export interface InlineEdit {

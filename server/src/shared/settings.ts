@@ -15,7 +15,7 @@ export type RemoteFimFormat = "auto" | "qwen" | "codegemma" | "starcoder" | "mel
  * A next-edit model's prompt format: `auto` recognises it from the model's vocabulary and name (Sweep's
  * `sweep-next-edit-*`, Zed's Zeta 2 on Seed-Coder).
  */
-export type NextEditFormat = "auto" | "sweep" | "zeta2";
+export type NextEditFormat = "auto" | "sweep" | "zeta2" | "instruct";
 /** How soon next edits are asked for after typing (see hearth.nextEdit.eagerness). */
 export type NextEditEagerness = "low" | "normal" | "high";
 
@@ -183,7 +183,8 @@ export const DEFAULT_SETTINGS: HearthSettings = {
 export const SETTINGS_NEEDING_MODEL_RELOAD = {
   completion: ["completion.model", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
   chat: ["chat.model", "chat.draftModel", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
-  nextEdit: ["nextEdit.model", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
+  // The model itself is compared as nextEditModelSetting resolves it (the chat model's, with the instruct format).
+  nextEdit: ["nextEdit.format", "models.directory", "local.threads", "local.gpu", "local.contextSize"],
 } as const;
 
 export type ModelRole = keyof typeof SETTINGS_NEEDING_MODEL_RELOAD;
@@ -191,10 +192,27 @@ export type ModelRole = keyof typeof SETTINGS_NEEDING_MODEL_RELOAD;
 /** What a catalog model is for: a model role, or the agent's code search (hearth.agent.embeddingModel). */
 export type CatalogRole = ModelRole | "embedding";
 
-/** Whether next edits can be asked for with these settings: a next-edit model is set for the engine in use. */
+/**
+ * The model next edits use on the engine in use: the next-edit model setting, or, with the instruct format and none
+ * set, the chat model's (locally its weights are shared, with a context of the role's own). "" when there is none.
+ */
+export function nextEditModelSetting(settings: HearthSettings): string {
+  const instruct = settings.nextEdit.format === "instruct";
+  if (settings.engine === "remote") {
+    const { nextEditModel, chatModel } = settings.remote;
+    return nextEditModel !== "" || !instruct ? nextEditModel : chatModel;
+  }
+  return settings.nextEdit.model !== "" || !instruct ? settings.nextEdit.model : settings.chat.model;
+}
+
+/**
+ * Whether next edits can be asked for with these settings: a next-edit model is set for the engine in use, or the
+ * instruct format lets the chat model serve them (a server's default model when it names none).
+ */
 export function nextEditAvailable(settings: HearthSettings): boolean {
   if (!settings.nextEdit.enabled) return false;
-  return settings.engine === "remote" ? settings.remote.nextEditModel !== "" : settings.nextEdit.model !== "";
+  if (settings.nextEdit.format === "instruct") return settings.engine === "remote" || nextEditModelSetting(settings) !== "";
+  return nextEditModelSetting(settings) !== "";
 }
 
 /**
@@ -207,6 +225,7 @@ export function nextEditFromCompletion(settings: HearthSettings): boolean {
 
 /** Whether two settings differ in any key that needs the role's model loaded again. */
 export function needsModelReload(before: HearthSettings, after: HearthSettings, role: ModelRole = "completion"): boolean {
+  if (role === "nextEdit" && nextEditModelSetting(before) !== nextEditModelSetting(after)) return true;
   return SETTINGS_NEEDING_MODEL_RELOAD[role].some((path) => {
     const [section, key] = path.split(".") as [keyof HearthSettings, string];
     return (before[section] as Record<string, unknown>)[key] !== (after[section] as Record<string, unknown>)[key];

@@ -124,7 +124,12 @@ export function parseSettings(raw: unknown): ParsedSettings {
       nextEdit: {
         enabled: boolean(nextEdit, "enabled", defaults.nextEdit.enabled, "nextEdit.enabled"),
         model: string(nextEdit, "model", defaults.nextEdit.model, "nextEdit.model"),
-        format: choice(nextEdit.format, ["auto", "sweep", "zeta2"] as const, defaults.nextEdit.format, "nextEdit.format"),
+        format: choice(
+          nextEdit.format,
+          ["auto", "sweep", "zeta2", "instruct"] as const,
+          defaults.nextEdit.format,
+          "nextEdit.format",
+        ),
         eagerness: choice(
           nextEdit.eagerness,
           ["low", "normal", "high"] as const,

@@ -10,7 +10,7 @@ import { Listeners } from "../../core/listeners";
 import type { NextEditPromptFormat } from "../../core/nextEdit/nextEditFormat";
 import type { Logger } from "../../logger";
 import { type CompletionMetrics, cpuOnlyHardware, type EngineStatus, type Hardware } from "../../shared/protocol";
-import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
+import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole, nextEditModelSetting } from "../../shared/settings";
 import { EngineError } from "../engineError";
 import type {
   AgentStepInput,
@@ -113,7 +113,7 @@ export class LlamaEngine implements ModelEngine {
     );
     this.nextEditSlot = new ModelSlot(
       "nextEdit",
-      (s) => s.nextEdit.model,
+      nextEditModelSetting,
       "hearth.nextEdit.model",
       locate("nextEdit"),
       prepareNextEditModel,

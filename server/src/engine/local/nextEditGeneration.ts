@@ -7,6 +7,7 @@ import type { Token } from "node-llama-cpp";
 import { rejoinedWindow } from "../../core/nextEdit/earlyStop";
 import { EngineError } from "../engineError";
 import type { NextEditInput, NextEditMetrics, NextEditOptions, NextEditResult } from "../modelEngine";
+import { endsWithTokenTrigger } from "./chatTemplateRules";
 import { canSpeculate } from "./draftModel";
 import type { NextEditModel } from "./nextEditModel";
 import type { PriorityGate } from "./priorityGate";
@@ -23,34 +24,13 @@ export async function generateNextEdit(
   const started = performance.now();
   const { model } = loaded;
   const sequence = options.speculative ? loaded.speculationSequence : loaded.sequence;
-  const prompt: Token[] = [];
-  if (model.tokens.shouldPrependBosToken && model.tokens.bos !== null) prompt.push(model.tokens.bos);
-  for (const segment of input.prompt) {
-    if ("special" in segment) {
-      const id = loaded.specialTokenId(segment.special);
-      if (id === undefined && segment.orText) prompt.push(...model.tokenize(segment.special, false));
-      else if (id === undefined) {
-        throw new EngineError(
-          `${loaded.name} is not a next-edit model: its vocabulary has no ${segment.special} token.`,
-          'Set hearth.nextEdit.model to a next-edit model (for example sweep-next-edit-1.5B), or set it to "" to use ghost text only.',
-          "hearth.nextEdit.model",
-        );
-      } else prompt.push(id as Token);
-    } else if (segment.text !== "") prompt.push(...model.tokenize(segment.text, false));
-  }
+  const { prompt, stopIds, stopTexts, stopSequences, promptText } = nextEditPrompt(loaded, input);
   if (prompt.length + options.maxTokens > sequence.contextSize) {
     throw new EngineError(
       `The next-edit prompt (${prompt.length} tokens) and its rewrite don't fit the ${sequence.contextSize}-token context.`,
       "Raise hearth.local.contextSize.",
       "hearth.local.contextSize",
     );
-  }
-  const stopIds = new Set<number>();
-  const stopTexts: string[] = [];
-  for (const stop of input.stops) {
-    const id = loaded.specialTokenId(stop);
-    if (id !== undefined) stopIds.add(id);
-    else stopTexts.push(stop);
   }
   const head = prompt.slice(0, -1);
   const last = prompt[prompt.length - 1];
@@ -63,6 +43,7 @@ export async function generateNextEdit(
       rewrite: "",
       complete: false,
       metrics: { ...metrics, durationMs: performance.now() - started, stopReason: "evaluateOnly" },
+      promptText,
     };
   }
 
@@ -82,6 +63,13 @@ export async function generateNextEdit(
       break;
     }
     generated.push(token);
+    const sequenceStop = endsWithTokenTrigger(generated, stopSequences);
+    if (sequenceStop > 0) {
+      generated.length -= sequenceStop;
+      text = model.detokenize(generated);
+      stopReason = "stop";
+      break;
+    }
     text = model.detokenize(generated);
     const stop = stopTexts.find((candidate) => text.includes(candidate));
     if (stop !== undefined) {
@@ -118,5 +106,48 @@ export async function generateNextEdit(
       durationMs: performance.now() - started,
       stopReason,
     },
+    promptText,
   };
+}
+
+/**
+ * The prompt as tokens, and what ends the rewrite: the format's stops (special tokens by id, the rest as text) and,
+ * for an instruct model's conversation, its chat template's own (a turn's end, some of them several tokens).
+ */
+function nextEditPrompt(
+  loaded: NextEditModel,
+  input: NextEditInput,
+): { prompt: Token[]; stopIds: Set<number>; stopTexts: string[]; stopSequences: Token[][]; promptText?: string } {
+  const { model } = loaded;
+  const stopIds = new Set<number>();
+  const stopTexts: string[] = [];
+  const stopSequences: Token[][] = [];
+  for (const stop of input.stops) {
+    const id = loaded.specialTokenId(stop);
+    if (id !== undefined) stopIds.add(id);
+    else stopTexts.push(stop);
+  }
+  if (input.chat) {
+    if (loaded.renderChat === undefined) throw new Error("The next-edit model was not loaded for the instruct format.");
+    const rendered = loaded.renderChat(input.chat);
+    stopTexts.push(...rendered.stops.texts);
+    stopSequences.push(...rendered.stops.tokens);
+    return { prompt: rendered.tokens, stopIds, stopTexts, stopSequences, promptText: rendered.text };
+  }
+  const prompt: Token[] = [];
+  if (model.tokens.shouldPrependBosToken && model.tokens.bos !== null) prompt.push(model.tokens.bos);
+  for (const segment of input.prompt) {
+    if ("special" in segment) {
+      const id = loaded.specialTokenId(segment.special);
+      if (id === undefined && segment.orText) prompt.push(...model.tokenize(segment.special, false));
+      else if (id === undefined) {
+        throw new EngineError(
+          `${loaded.name} is not a next-edit model: its vocabulary has no ${segment.special} token.`,
+          'Set hearth.nextEdit.model to a next-edit model (for example sweep-next-edit-1.5B), or set it to "" to use ghost text only.',
+          "hearth.nextEdit.model",
+        );
+      } else prompt.push(id as Token);
+    } else if (segment.text !== "") prompt.push(...model.tokenize(segment.text, false));
+  }
+  return { prompt, stopIds, stopTexts, stopSequences };
 }

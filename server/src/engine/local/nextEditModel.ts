@@ -3,10 +3,12 @@
  * decoding), since a rewrite of the window mostly copies the window, which is in the prompt.
  */
 import { basename } from "node:path";
-import type { LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
+import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { type NextEditPromptFormat, recogniseNextEditFormat } from "../../core/nextEdit/nextEditFormat";
 import { EngineError } from "../engineError";
-import { contextNotice, createContextOrExplain, type PreparedModel } from "./modelSlot";
+import { type StopTriggers, stopTriggers } from "./chatTemplateRules";
+import { loadLlamaModule } from "./llamaRuntime";
+import { contextNotice, createContextOrExplain, type PreparedModel, type PrepareExtras } from "./modelSlot";
 
 export interface NextEditModel extends PreparedModel {
   name: string;
@@ -20,6 +22,8 @@ export interface NextEditModel extends PreparedModel {
   specialTokenId(text: string): number | undefined;
   /** The prompt format recognised from the vocabulary and file name (hearth.nextEdit.format `auto`). */
   format: NextEditPromptFormat;
+  /** The instruct format's conversation in the model's own chat template, with the template's stops. */
+  renderChat?(chat: { system: string; user: string }): { tokens: Token[]; stops: StopTriggers; text: string };
 }
 
 export async function prepareNextEditModel(
@@ -27,22 +31,28 @@ export async function prepareNextEditModel(
   path: string,
   contextSize: number,
   threads: number,
+  extras?: Pick<PrepareExtras, "settings">,
 ): Promise<NextEditModel> {
   const name = basename(path);
+  // Any chat model speaks the instruct format: its own template renders the request.
+  const instruct = extras?.settings.nextEdit.format === "instruct";
   const specialTokenId = (text: string) => {
     const tokens = model.tokenize(text, true);
     return tokens.length === 1 && model.isSpecialToken(tokens[0]) ? (tokens[0] as number) : undefined;
   };
   // Each format's blocks are marked by special tokens the vocabulary must have: Sweep's <|file_sep|> (Qwen),
   // Zeta 2's <[fim-suffix]> and the rest (Seed-Coder).
-  const format = recogniseNextEditFormat({ name, hasSpecialToken: (text) => specialTokenId(text) !== undefined });
+  const format = instruct
+    ? "instruct"
+    : recogniseNextEditFormat({ name, hasSpecialToken: (text) => specialTokenId(text) !== undefined });
   if (format === undefined) {
     throw new EngineError(
       `${name} is not a next-edit model: its vocabulary has no <|file_sep|> token (Sweep's format), nor Seed-Coder's <[fim-suffix]> (Zeta 2's).`,
-      'Set hearth.nextEdit.model to a next-edit model (for example sweep-next-edit-1.5B or zeta-2.1), or to "" for ghost text only.',
+      'Set hearth.nextEdit.model to a next-edit model (for example sweep-next-edit-1.5B or zeta-2.1), set hearth.nextEdit.format to "instruct" to use it as a chat model, or set the model to "" for ghost text only.',
       "hearth.nextEdit.model",
     );
   }
+  const wrapper = instruct ? (await loadLlamaModule()).resolveChatWrapper(model) : undefined;
   const context = await createContextOrExplain(model, name, contextSize, threads, 2);
   return {
     name,
@@ -52,8 +62,25 @@ export async function prepareNextEditModel(
     speculationSequence: context.getSequence(),
     specialTokenId,
     format,
+    renderChat:
+      wrapper &&
+      ((chat) => {
+        const state = wrapper.generateContextState({
+          chatHistory: [
+            { type: "system", text: chat.system },
+            { type: "user", text: chat.user },
+            { type: "model", response: [] },
+          ],
+        });
+        return {
+          tokens: state.contextText.tokenize(model.tokenizer),
+          text: state.contextText.toString(),
+          stops: stopTriggers(state.stopGenerationTriggers, model.tokenizer),
+        };
+      }),
     notice: contextNotice(context, contextSize, model),
-    describe: () => `next edit, context ${context.contextSize} tokens, prompt-lookup decoding`,
+    describe: () =>
+      `next edit${wrapper ? ` (instruct, chat template: ${wrapper.wrapperName})` : ""}, context ${context.contextSize} tokens, prompt-lookup decoding`,
     dispose: () => context.dispose(),
   };
 }

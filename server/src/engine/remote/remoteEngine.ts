@@ -8,7 +8,7 @@ import { Listeners } from "../../core/listeners";
 import { type NextEditPromptFormat, recogniseNextEditFormat } from "../../core/nextEdit/nextEditFormat";
 import type { Logger } from "../../logger";
 import type { CompletionMetrics, EngineStatus } from "../../shared/protocol";
-import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole } from "../../shared/settings";
+import { DEFAULT_SETTINGS, type HearthSettings, type ModelRole, nextEditModelSetting } from "../../shared/settings";
 import { EngineError, isAbortError } from "../engineError";
 import type {
   AgentStepInput,
@@ -40,7 +40,7 @@ import {
   servedModelsOf,
   unservedModel,
 } from "./remoteModels";
-import { llamaServerNextEdit, openAiNextEdit } from "./remoteNextEdit";
+import { chatNextEdit, llamaServerNextEdit, openAiNextEdit } from "./remoteNextEdit";
 
 /** Health checks after a transient failure wait this long, doubling up to the maximum. */
 const BACKOFF_FIRST_MS = 1000;
@@ -122,14 +122,16 @@ export class RemoteEngine implements ModelEngine {
   }
 
   async predictEdit(input: NextEditInput, options: NextEditOptions): Promise<NextEditResult> {
-    const { api, nextEditModel } = this.settings.remote;
+    const { api } = this.settings.remote;
+    const model = nextEditModelSetting(this.settings);
     try {
-      const result =
-        api === "llama-server"
+      const result = input.chat
+        ? await chatNextEdit(this.http, input.chat, input, options, model, api === "llama-server" ? this.llamaServer : undefined)
+        : api === "llama-server"
           ? await llamaServerNextEdit(this.http, this.llamaServer, input, options)
-          : await openAiNextEdit(this.http, nextEditModel, input, options);
+          : await openAiNextEdit(this.http, model, input, options);
       // The health check doesn't ask about next edits: an answer is what says the server serves them.
-      if (this.statuses.nextEdit.state !== "ready") this.ready("nextEdit", nextEditModel || "server default");
+      if (this.statuses.nextEdit.state !== "ready") this.ready("nextEdit", model || "server default");
       return result;
     } catch (error) {
       if (!isAbortError(error)) this.fail("nextEdit", error);

@@ -8,6 +8,7 @@
 import { rejoinedWindow } from "../../core/nextEdit/earlyStop";
 import { restoreSpecialTokens, textPrompt } from "../../core/textPrompt";
 import type { NextEditInput, NextEditMetrics, NextEditOptions, NextEditResult } from "../modelEngine";
+import { type ChatCompletionChunk, chatCompletionBody } from "./chatCompletionStream";
 import type { LlamaServerFim } from "./llamaServerFim";
 import { RemoteError, type RemoteHttp } from "./remoteHttp";
 
@@ -193,5 +194,55 @@ export async function openAiNextEdit(
     started,
     -1,
     restoreSpecialTokens,
+  );
+}
+
+/**
+ * The instruct format's conversation on `/v1/chat/completions`, which every server Hearth speaks to has (the
+ * server's chat template renders it). The messages' texts were neutralised when they were built; the answer is
+ * restored when it is read (core/nextEdit/instructPrompt.ts). A thought the server splits off is not the answer.
+ */
+export async function chatNextEdit(
+  http: RemoteHttp,
+  chat: NonNullable<NextEditInput["chat"]>,
+  input: NextEditInput,
+  options: NextEditOptions,
+  model: string,
+  /** llama-server's, for the slot next edits keep warm (chat's and completion's caches stay); none elsewhere. */
+  llamaServer?: LlamaServerFim,
+): Promise<NextEditResult> {
+  const started = performance.now();
+  if (options.evaluateOnly) {
+    const metrics = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0 };
+    return { rewrite: "", complete: false, metrics: { ...metrics, stopReason: "evaluateOnly" } };
+  }
+  const messages = [
+    { role: "system", content: chat.system },
+    { role: "user", content: chat.user },
+  ];
+  const slots = llamaServer ? (await llamaServer.describe(options.signal)).slots : undefined;
+  const slot = slots === undefined ? undefined : llamaServer?.slotFor("nextEdit", slots);
+  const body = chatCompletionBody({ model, maxTokens: options.maxTokens, temperature: 0, slot }, messages, {
+    stop: input.stops.slice(0, 4),
+  });
+  const events = http.events("/v1/chat/completions", { body, signal: options.signal });
+  return readRewrite(
+    events,
+    (raw) => {
+      const chunk = raw as ChatCompletionChunk;
+      const choice = chunk.choices?.[0];
+      const reason = choice?.finish_reason;
+      return {
+        text: typeof choice?.delta?.content === "string" ? choice.delta.content : "",
+        finished: reason ? (reason === "length" ? "maxTokens" : "stop") : undefined,
+        usage: chunk.usage
+          ? { promptTokens: chunk.usage.prompt_tokens, generatedTokens: chunk.usage.completion_tokens }
+          : undefined,
+      };
+    },
+    input,
+    options,
+    started,
+    -1,
   );
 }
