@@ -11,6 +11,7 @@ export function run(): Promise<void> {
   require("./extension.test");
   require("./lm.test");
   require("./vscodeChat.test");
+  require("./nextEdit.test");
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
   });
