@@ -38,6 +38,22 @@ async function main(): Promise<void> {
     if (++generated >= GENERATED_TOKENS) break;
   }
   const generationMs = performance.now() - generationStarted;
+  // Verification passes as prompt lookup runs them (a token chosen after each position), per size: on a GPU a long
+  // pass should cost about one step, which is what the next-edit replay's GPU column assumes (BENCHMARKS.md).
+  const passes: string[] = [];
+  for (const size of [1, 17, 65, 129]) {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const end = sequence.contextTokens.length;
+      const started = performance.now();
+      await sequence.controlledEvaluate(
+        prompt.slice(100, 100 + size).map((token) => [token, { generateNext: { token: true, options: { temperature: 0 } } }]),
+      );
+      times.push(performance.now() - started);
+      await sequence.eraseContextTokenRanges([{ start: end, end: sequence.contextTokens.length }]);
+    }
+    passes.push(`${size}: ${times.sort((a, b) => a - b)[2].toFixed(1)} ms`);
+  }
 
   console.log("| measure | value |");
   console.log("|---|---|");
@@ -48,6 +64,7 @@ async function main(): Promise<void> {
   console.log(`| model load | ${loadMs.toFixed(0)} ms |`);
   console.log(`| prompt (${PROMPT_TOKENS} tokens) | ${((PROMPT_TOKENS / promptMs) * 1000).toFixed(0)} tok/s |`);
   console.log(`| generation (${generated} tokens) | ${((generated / generationMs) * 1000).toFixed(1)} tok/s |`);
+  console.log(`| verification pass by tokens (median of 5) | ${passes.join(", ")} |`);
   await context.dispose();
   await model.dispose();
   await llama.dispose();

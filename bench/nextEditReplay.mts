@@ -8,10 +8,11 @@
  * Table 1, measured through the real language server: prompt tokens re-evaluated per keystroke, and the time from
  * the keystroke to the model's first token (the prompt part of a suggestion).
  * Table 2, the generation part: the speed model's text is noise, so it can't rewrite the window itself. Its real
- * per-token decode time and per-batch verify time (a forward pass over 17 tokens, what prompt-lookup decoding pays
- * to check 16 drafted tokens) are measured here, and applied to the ideal rewrite of each window tokenized with the
- * real vocabulary: generated tokens with and without the early stop, and the cost of copied lines when prompt
- * lookup drafts them (assuming the model copies unchanged lines, as a next-edit model does).
+ * per-token decode time and the time of a verification pass of each size are measured here, and applied to the
+ * ideal rewrite of each window tokenized with the real vocabulary (plus a fourth case, a rename made in another
+ * file, for the window at its first use here): generated tokens with and without the early stop, and prompt-lookup
+ * decoding simulated exactly as the engine runs it (lookupDraft, DraftLength), with a reply's draft lengths and with
+ * a rewrite's, assuming the model copies unchanged lines (as a next-edit model does).
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
@@ -19,6 +20,8 @@ import { join } from "node:path";
 import { getLlama, type Token } from "node-llama-cpp";
 import { rejoinedWindow } from "../server/src/core/nextEdit/earlyStop";
 import { editWindow } from "../server/src/core/nextEdit/editWindow";
+import { DRAFT_LENGTH, DraftLength, lookupDraft } from "../server/src/core/speculativeDrafts";
+import { NEXT_EDIT_DRAFTS } from "../server/src/engine/local/nextEditGeneration";
 import { speedModelPath } from "../test/fixtures/gguf/speedModel";
 import { testModelCacheDirectory } from "../test/fixtures/gguf/testModels";
 import { LspTestClient } from "../test/lsp/lspTestClient";
@@ -26,8 +29,8 @@ import { median } from "./support.mjs";
 
 const ROOT = join(import.meta.dirname, "..");
 const THREADS = Number(process.env.HEARTH_BENCH_THREADS ?? availableParallelism());
-/** Tokens drafted per prompt-lookup step (server/src/engine/local/nextEditModel.ts). */
-const DRAFT = 16;
+/** Verification passes measured (tokens in a pass: the drafted ones and the one before them). */
+const VERIFY_SIZES = [2, 3, 5, 9, 17, 33, 65, 129];
 
 interface Refactoring {
   name: string;
@@ -203,54 +206,77 @@ async function main(): Promise<void> {
   const model = await llama.loadModel({ modelPath });
   const context = await model.createContext({ contextSize: 4096, threads: THREADS });
   const sequence = context.getSequence();
-  const warm = model.tokenize(refactorings[0].text.slice(0, 3000)).slice(0, 600);
-  await sequence.evaluateWithoutGeneratingNewTokens(warm);
+  const warm = model.tokenize(refactorings[0].text.slice(0, 6000)).slice(0, 900) as Token[];
+  await sequence.evaluateWithoutGeneratingNewTokens(warm.slice(0, 600));
   // Decode: one token per forward pass.
   let started = performance.now();
   let decoded = 0;
-  for await (const _ of sequence.evaluate([warm[0]], { temperature: 0 })) {
+  for await (const _ of sequence.evaluate([warm[600]], { temperature: 0 })) {
     if (++decoded >= 48) break;
   }
   const decodeMs = (performance.now() - started) / decoded;
-  // Verify: a forward pass over DRAFT + 1 tokens, as prompt lookup runs one.
-  const verify: number[] = [];
-  for (let i = 0; i < 8; i++) {
-    const batch = warm.slice(20 + i * (DRAFT + 1), 20 + (i + 1) * (DRAFT + 1)) as Token[];
-    started = performance.now();
-    await sequence.evaluateWithoutGeneratingNewTokens(batch);
-    verify.push(performance.now() - started);
+  // Verify: a forward pass over a draft and the token before it, choosing a token after each, as prompt lookup
+  // runs one (speculativeDecoding.ts); erased again, so each size is measured at the same place.
+  const batchMs = new Map<number, number>([[1, decodeMs]]);
+  for (const size of VERIFY_SIZES) {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const end = sequence.contextTokens.length;
+      const batch = warm.slice(700, 700 + size);
+      started = performance.now();
+      await sequence.controlledEvaluate(
+        batch.map((token) => [token, { generateNext: { token: true, options: { temperature: 0 } } }]),
+      );
+      times.push(performance.now() - started);
+      await sequence.eraseContextTokenRanges([{ start: end, end: sequence.contextTokens.length }]);
+    }
+    batchMs.set(size, median(times));
   }
-  const verifyMs = median(verify);
+  const verifyCost = (tokens: number) => interpolated(batchMs, tokens);
 
   const costRows: string[] = [];
-  for (const refactoring of refactorings) {
-    const { line, character, replaced, typed } = refactoring;
-    const lines = refactoring.text.split("\n");
-    lines[line] = lines[line].slice(0, character) + typed + lines[line].slice(character + replaced.length);
-    const typedText = lines.join("\n");
-    const window = editWindow(typedText, line);
-    const ideal = editWindow(refactoring.done(typedText), line).text;
+  const cases = [
+    ...refactorings.map((refactoring) => {
+      const { line, character, replaced, typed } = refactoring;
+      const lines = refactoring.text.split("\n");
+      const original = editWindow(refactoring.text, line).text;
+      lines[line] = lines[line].slice(0, character) + typed + lines[line].slice(character + replaced.length);
+      const typedText = lines.join("\n");
+      const window = editWindow(typedText, line);
+      return {
+        name: refactoring.name,
+        original,
+        current: window.text,
+        ideal: editWindow(refactoring.done(typedText), line).text,
+      };
+    }),
+    crossFileRename("node_modules/vscode-jsonrpc/lib/common/connection.js", "ResponseError", "RpcError"),
+  ];
+  for (const { name, original, current, ideal } of cases) {
     const idealTokens = model.tokenize(ideal);
     // Stream the ideal rewrite token by token; the early stop fires after the rewrite is back in step.
     let early = idealTokens.length + 1; // the full rewrite, then its stop token
     for (let count = 1; count <= idealTokens.length; count++) {
       const text = model.detokenize(idealTokens.slice(0, count));
-      if (text.endsWith("\n") && rejoinedWindow(text, window.text) !== undefined) {
+      if (text.endsWith("\n") && rejoinedWindow(text, current) !== undefined) {
         early = count;
         break;
       }
     }
-    const streamed = model.detokenize(idealTokens.slice(0, Math.min(early, idealTokens.length)));
-    const currentLines = window.text.split("\n");
+    const written = idealTokens.slice(0, Math.min(early, idealTokens.length));
+    const streamed = model.detokenize(written);
+    const currentLines = current.split("\n");
     const changedLines = streamed.split("\n").filter((text, i) => text !== currentLines[i]);
     const changedTokens = model.tokenize(changedLines.join("\n")).length;
-    const copiedTokens = Math.max(0, early - changedTokens);
     const onlyChanged = changedTokens * decodeMs;
     const fullPlain = (idealTokens.length + 1) * decodeMs;
     const earlyPlain = early * decodeMs;
-    const earlyLookup = Math.ceil(copiedTokens / DRAFT) * verifyMs + changedTokens * decodeMs;
+    // What prompt lookup drafts from: the window before the edit and now, as Sweep's prompt ends.
+    const prompt = model.tokenize(`original/file\n${original}\ncurrent/file\n${current}\nupdated/file\n`);
+    const before = simulatedLookup(prompt, written, verifyCost, decodeMs, DRAFT_LENGTH.initial, DRAFT_LENGTH.longest);
+    const now = simulatedLookup(prompt, written, verifyCost, decodeMs, NEXT_EDIT_DRAFTS.initial, NEXT_EDIT_DRAFTS.longest);
     costRows.push(
-      `| ${refactoring.name} | ${idealTokens.length + 1} | ${early} | ${changedTokens} | ${Math.round(fullPlain)} | ${Math.round(earlyPlain)} | ${Math.round(earlyLookup)} | ${Math.round(onlyChanged)} | ${(earlyLookup / onlyChanged).toFixed(2)} |`,
+      `| ${name} | ${idealTokens.length + 1} | ${early} | ${changedTokens} | ${Math.round(fullPlain)} | ${Math.round(earlyPlain)} | ${Math.round(before.ms)} (${before.passes}) | ${Math.round(now.ms)} (${now.passes}) | ${Math.round(onlyChanged)} | ${(before.ms / onlyChanged).toFixed(2)} → ${(now.ms / onlyChanged).toFixed(2)} | ${(before.passes / changedTokens).toFixed(2)} → ${(now.passes / changedTokens).toFixed(2)} |`,
     );
   }
   await context.dispose();
@@ -264,13 +290,12 @@ async function main(): Promise<void> {
   );
   console.log("|---|---|---|---|---|---|---|");
   for (const row of promptRows) console.log(row);
+  const sizes = [...batchMs.entries()].map(([size, ms]) => `${size}: ${ms.toFixed(1)}`).join(", ");
+  console.log(`\nMeasured, ms per pass by tokens in it (1 is a decode step): ${sizes}.\n`);
   console.log(
-    `\nMeasured: decode ${decodeMs.toFixed(1)} ms per token; one ${DRAFT + 1}-token verify pass ${verifyMs.toFixed(1)} ms.\n`,
+    `| refactoring | tokens, full rewrite | tokens, early stop | of which changed lines | full rewrite (ms) | early stop (ms) | + lookup, drafts ${DRAFT_LENGTH.initial}–${DRAFT_LENGTH.longest} (ms, passes) | + lookup, drafts ${NEXT_EDIT_DRAFTS.initial}–${NEXT_EDIT_DRAFTS.longest} (ms, passes) | changed lines only (ms) | ratio to changed lines only | ratio if a pass costs one step (a GPU's case, estimated) |`,
   );
-  console.log(
-    "| refactoring | tokens, full rewrite | tokens, early stop | of which changed lines | full rewrite (ms) | early stop (ms) | early stop + prompt lookup (ms) | changed lines only (ms) | ratio to changed lines only |",
-  );
-  console.log("|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of costRows) console.log(row);
 }
 
@@ -278,3 +303,66 @@ main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
+
+/** A pass's cost for any size, from the measured sizes (linear between them, and past the largest). */
+function interpolated(measured: Map<number, number>, tokens: number): number {
+  const sizes = [...measured.keys()].sort((a, b) => a - b);
+  const below = sizes.filter((size) => size <= tokens).pop() ?? sizes[0];
+  const above = sizes.find((size) => size >= tokens) ?? sizes[sizes.length - 1];
+  const low = measured.get(below) ?? 0;
+  const high = measured.get(above) ?? 0;
+  if (above === below) return (low * tokens) / below;
+  return low + ((high - low) * (tokens - below)) / (above - below);
+}
+
+/**
+ * Prompt-lookup decoding of `written` (the tokens a model that copies unchanged lines writes) after `prompt`, as
+ * speculativeTokens runs it: a lookup draft of the length DraftLength allows, verified in one pass, the target's
+ * tokens kept; no draft, a plain decode step. Returns the time at the measured costs, and the passes.
+ */
+function simulatedLookup(
+  prompt: readonly Token[],
+  written: readonly Token[],
+  verifyCost: (tokens: number) => number,
+  decodeMs: number,
+  initial: number,
+  longest: number,
+): { ms: number; passes: number } {
+  const history = prompt.slice();
+  const lengths = new DraftLength(initial, longest);
+  let ms = 0;
+  let passes = 0;
+  let out = 0;
+  while (out < written.length) {
+    passes++;
+    const asked = lengths.next();
+    const draft = asked > 0 ? lookupDraft(history, asked) : [];
+    if (draft.length === 0) {
+      ms += decodeMs;
+      history.push(written[out++]);
+      lengths.advance(1);
+      continue;
+    }
+    ms += verifyCost(draft.length + 1);
+    let accepted = 0;
+    while (accepted < draft.length && draft[accepted] === written[out + accepted]) accepted++;
+    lengths.record(draft.length, accepted, asked);
+    const kept = written.slice(out, out + accepted + 1);
+    history.push(...kept);
+    out += kept.length;
+  }
+  return { ms, passes };
+}
+
+/** A symbol renamed in another file: the window at its first use here, every use in it renamed. */
+function crossFileRename(file: string, symbol: string, renamed: string) {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  const line = text.split("\n").findIndex((candidate) => word(symbol).test(candidate));
+  const current = editWindow(text, line).text;
+  return {
+    name: `rename \`${symbol}\` in another file: its uses here`,
+    original: current,
+    current,
+    ideal: current.replace(word(symbol), renamed),
+  };
+}

@@ -48,6 +48,16 @@ describe("speculation (pure)", () => {
       assert.equal(length.next(), 6);
     });
 
+    it("grows as far as a caller allows (a rewrite's copies verify 64 tokens at once)", () => {
+      const length = new DraftLength(4, 64);
+      for (const drafted of [4, 8, 16, 32]) length.record(drafted, drafted);
+      assert.equal(length.next(), 64);
+      length.record(64, 64);
+      assert.equal(length.next(), 64, "never past the longest");
+      length.record(64, 40);
+      assert.equal(length.next(), 41);
+    });
+
     it("pauses drafting after refused rounds, for longer each time, until a draft is kept again", () => {
       const length = new DraftLength();
       const pausedFor = () => {

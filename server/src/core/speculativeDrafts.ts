@@ -66,8 +66,12 @@ export class DraftLength {
   private pause: number = PAUSE_TOKENS.shortest;
   private pausedFor = 0;
 
-  constructor(initial: number = DRAFT_LENGTH.initial) {
-    this.length = clamp(initial);
+  constructor(
+    initial: number = DRAFT_LENGTH.initial,
+    /** The longest draft: a reply known to copy long runs (a rewritten window) verifies more at once. */
+    private readonly longest: number = DRAFT_LENGTH.longest,
+  ) {
+    this.length = this.clamp(initial);
   }
 
   /** Tokens to draft now: 0 while drafting is paused. */
@@ -93,7 +97,7 @@ export class DraftLength {
     }
     this.refusedRounds = 0;
     this.pause = PAUSE_TOKENS.shortest;
-    this.length = clamp(accepted === drafted ? Math.max(asked, drafted) * 2 : accepted + 1);
+    this.length = this.clamp(accepted === drafted ? Math.max(asked, drafted) * 2 : accepted + 1);
   }
 
   /**
@@ -104,14 +108,14 @@ export class DraftLength {
     this.refused(true);
   }
 
+  private clamp(length: number): number {
+    return Math.max(DRAFT_LENGTH.shortest, Math.min(this.longest, length));
+  }
+
   private refused(now = false): void {
     if (++this.refusedRounds < REFUSED_ROUNDS_BEFORE_PAUSE && !now) return;
     this.pausedFor = this.pause;
     this.pause = Math.min(PAUSE_TOKENS.longest, this.pause * 2);
     this.refusedRounds = 0;
   }
-}
-
-function clamp(length: number): number {
-  return Math.max(DRAFT_LENGTH.shortest, Math.min(DRAFT_LENGTH.longest, length));
 }

@@ -5,6 +5,7 @@
  */
 import type { Token } from "node-llama-cpp";
 import { rejoinedWindow } from "../../core/nextEdit/earlyStop";
+import { DRAFT_LENGTH } from "../../core/speculativeDrafts";
 import { EngineError } from "../engineError";
 import type { NextEditInput, NextEditMetrics, NextEditOptions, NextEditResult } from "../modelEngine";
 import { endsWithTokenTrigger } from "./chatTemplateRules";
@@ -13,6 +14,15 @@ import type { NextEditModel } from "./nextEditModel";
 import type { PriorityGate } from "./priorityGate";
 import { evaluatePrompt } from "./promptEvaluation";
 import { noDraftStats, speculativeTokens } from "./speculativeDecoding";
+
+/**
+ * Lookup drafts for a rewrite: it copies the window's unchanged lines, runs of tens of tokens the prompt holds, so
+ * drafts may grow to 64 tokens where a reply's stop at 16. Fewer, longer passes: on a GPU a pass costs about one
+ * step whatever its length, and on this project's CPU a 65-token pass costs about 9 ms a token against 12 for a
+ * 17-token one. A draft refused early wastes its tail, so a partial acceptance shortens the next (DraftLength).
+ * Replayed on real refactorings, 64 took the fewest passes for the least waste (docs/BENCHMARKS.md).
+ */
+export const NEXT_EDIT_DRAFTS = { initial: DRAFT_LENGTH.initial, longest: 64 } as const;
 
 export async function generateNextEdit(
   loaded: NextEditModel,
@@ -55,7 +65,12 @@ export async function generateNextEdit(
   // A rewrite copies most of the window: drafts looked up in the prompt are verified a whole batch at a time.
   const drafts = noDraftStats();
   const tokens = canSpeculate(model)
-    ? speculativeTokens(sequence, prompt, { temperature: 0, sources: { lookup: true }, stats: drafts })
+    ? speculativeTokens(sequence, prompt, {
+        temperature: 0,
+        sources: { lookup: true },
+        stats: drafts,
+        lookupLengths: NEXT_EDIT_DRAFTS,
+      })
     : sequence.evaluate([last], { temperature: 0, yieldEogToken: true });
   for await (const token of tokens) {
     if (model.isEogToken(token) || stopIds.has(token)) {

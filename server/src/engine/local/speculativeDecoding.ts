@@ -39,6 +39,8 @@ export interface SpeculativeOptions {
   sources: DraftSources;
   /** Filled in as the reply goes. */
   stats: DraftStats;
+  /** Where lookup drafts start and how long they may grow (DraftLength's defaults otherwise). */
+  lookupLengths?: { initial: number; longest: number };
 }
 
 /**
@@ -65,7 +67,7 @@ export async function* speculativeTokens(
 ): AsyncGenerator<Token, void, undefined> {
   const { sources, stats, temperature } = options;
   const history = tokens.slice();
-  const lookupLength = new DraftLength();
+  const lookupLength = new DraftLength(options.lookupLengths?.initial, options.lookupLengths?.longest);
   const modelLength = new DraftLength();
   for (;;) {
     const room = sequence.contextSize - sequence.contextTokens.length - 2;
