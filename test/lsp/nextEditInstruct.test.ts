@@ -144,3 +144,26 @@ describe("next edit from an instruct model (local engine, generated model with Q
     assert.ok(prompt.includes("let<|user_cursor_is_here|> y = 2;"), prompt);
   });
 });
+
+describe("next edit from a reasoning instruct model (local engine, generated model with Qwen3's template)", function () {
+  this.timeout(120_000);
+  let client: LspTestClient;
+
+  before(async () => {
+    client = await LspTestClient.start({
+      completion: { enabled: false },
+      chat: { model: await templateModelPath("qwen3-thinking-tools"), temperature: 0 },
+      nextEdit: { format: "instruct", model: "", maxTokens: 16 },
+      local: { threads: 1 },
+    });
+  });
+  after(() => client.stop());
+
+  it("opens the reply with an empty thought, Qwen3's no-thinking form, so it doesn't think before each rewrite", async () => {
+    const uri = "file:///workspace/src/think.ts";
+    await client.open(uri, "let x = 1;");
+    await client.inlineEdits(uri, 0, 3);
+    const prompt = (await client.lastNextEdit())?.promptText ?? "";
+    assert.ok(prompt.endsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n"), prompt);
+  });
+});

@@ -52,7 +52,12 @@ export async function prepareNextEditModel(
       "hearth.nextEdit.model",
     );
   }
-  const wrapper = instruct ? (await loadLlamaModule()).resolveChatWrapper(model) : undefined;
+  // A reasoning model would think before every rewrite, far past a suggestion's budget: Qwen3's own no-thinking
+  // form (an empty thought opening the reply) where the template is Qwen's and writes thoughts (Qwen2.5's doesn't).
+  const template = model.fileInfo.metadata?.tokenizer?.chat_template;
+  const thinks = typeof template === "string" && template.includes("<think>");
+  const settings = thinks ? { customWrapperSettings: { qwen: { thoughts: "discourage" as const } } } : undefined;
+  const wrapper = instruct ? (await loadLlamaModule()).resolveChatWrapper(model, settings) : undefined;
   const context = await createContextOrExplain(model, name, contextSize, threads, 2);
   return {
     name,
