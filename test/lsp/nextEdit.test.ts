@@ -250,6 +250,37 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
     );
   });
 
+  it("predicts the other files' edits while this file's last ones are on screen, so the request after Tab has them", async () => {
+    const renamedIn = "file:///workspace/src/volume.ts";
+    const user = "file:///workspace/src/tank.ts";
+    await client.open(
+      renamedIn,
+      "export function volume(side: number) {\n  return side ** 3;\n}\nexport const unit = volume(1);\n",
+    );
+    await client.open(user, 'import { volume } from "./volume";\n\nexport const tank = volume(2);\n');
+    await rename(client, renamedIn, 0, 16, "volume", "capacity");
+    const here = await client.inlineEdits(renamedIn, 0, 24);
+    assert.deepEqual(
+      here.edits.map((edit) => edit.textDocument.uri),
+      [renamedIn],
+      "first the use in this file",
+    );
+    // While it is on screen: its acceptance is speculated (nothing more here), then tank.ts is predicted.
+    const asked = () => engine.seen.filter((seen) => seen.prompt.includes("current/src/tank.ts")).length;
+    await until(async () => asked() === 1, 20_000);
+    const [edit] = here.edits;
+    await client.replace(renamedIn, edit.range.start.line, edit.range.start.character, edit.range.end.character, edit.text);
+    const after = await client.inlineEdits(renamedIn, edit.range.start.line, edit.range.start.character + edit.text.length);
+    assert.deepEqual(
+      after.edits.map((other) => [other.textDocument.uri, other.range.start.line]),
+      [
+        [user, 0],
+        [user, 2],
+      ],
+    );
+    assert.equal(asked(), 1, "the request after the last Tab used the speculated prediction");
+  });
+
   it("drops another file's edits when that file changes while they are predicted", async () => {
     const renamedIn = "file:///workspace/src/area.ts";
     const user = "file:///workspace/src/floor.ts";

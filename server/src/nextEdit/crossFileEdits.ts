@@ -27,6 +27,8 @@ export interface CrossFileDependencies {
   propose(document: TextDocument, edits: PredictedEdit[]): void;
   /** What was predicted per symbols, document and version: a rename in the history isn't predicted again per request. */
   memo: Map<string, PredictedEdit[]>;
+  /** Predicted ahead of the request, on the speculation's sequence (the request path's cache stays). */
+  speculative?: boolean;
 }
 
 export interface CrossFileEdits {
@@ -69,7 +71,8 @@ export async function crossFileEdits(deps: CrossFileDependencies, uri: string, s
     let edits = deps.memo.get(key);
     if (edits === undefined) {
       const input = deps.input(target.uri, document.getText(), target.line);
-      edits = (await predictNextEdit(deps.engine, asDone, input, deps.settings, signal)).edits;
+      const mode = { speculative: deps.speculative };
+      edits = (await predictNextEdit(deps.engine, asDone, input, deps.settings, signal, mode)).edits;
       remember(deps.memo, key, edits);
     }
     if (edits.length === 0 || documents.get(target.uri)?.version !== version || deps.excluded(target.uri)) continue;

@@ -7,14 +7,12 @@
 import type { Connection, TextDocuments } from "vscode-languageserver";
 import { ResponseError } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { shouldSuggestAutomatically, windowAtCursor } from "../core/documentWindow";
 import type { CrossFileContext } from "../core/fimInput";
 import { EDIT_HISTORY_LIMITS, EditHistory } from "../core/nextEdit/editHistory";
 import { editWindowRange } from "../core/nextEdit/editWindow";
 import { documentProblems } from "../core/nextEdit/instructPrompt";
 import { LINE_BREAK } from "../core/nextEdit/textChange";
 import { EngineError, isAbortError } from "../engine/engineError";
-import { codeAround, suggestFor } from "../engine/fimSuggestion";
 import type { ModelEngine } from "../engine/modelEngine";
 import { abortSignalFor, type Feature, type RequestAbort } from "../feature";
 import type { Logger } from "../logger";
@@ -32,6 +30,7 @@ import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
 import { isSensitiveDocument } from "../shared/sensitiveOnDisk";
 import { type HearthSettings, nextEditAvailable, nextEditFromCompletion } from "../shared/settings";
 import { crossFileEdits } from "./crossFileEdits";
+import { insertionAtCursor } from "./insertionAtCursor";
 import { type HereResult, type Speculated, staleVersion } from "./nextEditAnswers";
 import { type PredictedEdit, type PredictionInput, predictNextEdit } from "./predictNextEdit";
 import { Proposal } from "./proposal";
@@ -268,7 +267,7 @@ class NextEdits {
     if (document.version !== version) throw staleVersion(version, document.version);
     if (this.excluded(uri)) return none;
     if (nextEditFromCompletion(settings)) {
-      const edits = await this.insertionAtCursor(document, params, request.signal);
+      const edits = await insertionAtCursor(deps, settings.completion, document, params, request.signal);
       return { result: { edits }, edits, crossFile: false };
     }
     if (!nextEditAvailable(settings)) return none;
@@ -298,19 +297,29 @@ class NextEdits {
     return { result, edits: result.edits, crossFile: true };
   }
 
-  /** The next edits in other open documents that follow from the edits here (crossFileEdits.ts), proposed. */
-  private async crossFileEdits(uri: string, signal: AbortSignal): Promise<InlineEdit[]> {
+  /**
+   * The next edits in other open documents that follow from the edits here (crossFileEdits.ts), proposed; or, in
+   * speculation (its forked history, its sequence), only predicted into the memo.
+   */
+  private async crossFileEdits(
+    uri: string,
+    signal: AbortSignal,
+    speculation?: { history: EditHistory; speculative: true },
+  ): Promise<InlineEdit[]> {
     const found = await crossFileEdits(
       {
         documents: this.deps.documents,
         engine: this.deps.engine,
         settings: this.deps.configuration.settings.nextEdit,
-        history: this.history,
+        history: speculation?.history ?? this.history,
         excluded: (other) => this.excluded(other),
         judged: () => this.judged(),
         input: (other, text, line) => this.predictionInput(other, text, line),
-        propose: (document, edits) => this.proposed.set(document.uri, new Proposal(document, edits)),
+        propose: (document, edits) => {
+          if (!speculation) this.proposed.set(document.uri, new Proposal(document, edits));
+        },
         memo: this.crossFileMemo,
+        speculative: speculation?.speculative,
       },
       uri,
       signal,
@@ -318,18 +327,6 @@ class NextEdits {
     return found.flatMap(({ uri: other, version, edits }) =>
       edits.map((edit) => ({ ...edit, textDocument: { uri: other, version } })),
     );
-  }
-
-  /** Without a next-edit model: the completion model's suggestion, as an insertion at the cursor. */
-  private async insertionAtCursor(document: TextDocument, params: InlineEditParams, signal: AbortSignal): Promise<InlineEdit[]> {
-    const settings = this.deps.configuration.settings.completion;
-    const cut = windowAtCursor((range) => document.getText(range), params.position, settings);
-    if (cut === undefined || !shouldSuggestAutomatically(cut.window.lineSuffix)) return [];
-    const context = this.deps.context.contextFor(document.uri, codeAround(cut.window));
-    const { text } = await suggestFor(this.deps.engine, cut.window, settings, signal, { context });
-    if (text === undefined || this.deps.documents.get(document.uri)?.version !== params.textDocument.version) return [];
-    const at = params.position;
-    return [{ range: { start: at, end: at }, text, textDocument: params.textDocument }];
   }
 
   dispose(): void {
@@ -354,7 +351,14 @@ class NextEdits {
         const history = this.history.fork();
         history.changed(uri, text, this.now(), true);
         const input = this.predictionInput(uri, text, cursorLine);
-        return predictNextEdit(this.deps.engine, history, input, settings.nextEdit, abort.signal, { speculative: true });
+        return predictNextEdit(this.deps.engine, history, input, settings.nextEdit, abort.signal, { speculative: true }).then(
+          async (outcome) => {
+            // Nothing more here once these are accepted: the other files' edits, predicted now into the memo the
+            // request after the last Tab reads (proposed only then, on the documents as they are).
+            if (outcome.edits.length === 0) await this.crossFileEdits(uri, abort.signal, { history, speculative: true });
+            return outcome;
+          },
+        );
       })
       .catch(() => undefined);
     this.speculation = {
