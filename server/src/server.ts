@@ -30,6 +30,7 @@ import type { Logger } from "./logger";
 import { ModelLocator } from "./models/modelLocator";
 import { registerModels } from "./models/modelsFeature";
 import { registerNextEdit } from "./nextEdit/nextEditFeature";
+import { forgetRemovedCells } from "./notebookCellMap";
 import { installNetworkAudit } from "./shared/networkAudit";
 import {
   EngineLoadRequest,
@@ -49,6 +50,7 @@ const documents = new TextDocuments(TextDocument);
 // Jupyter notebooks' cells are documents too (`vscode-notebook-cell:` URIs, synced with their notebook): every feature
 // sees a cell like a file, and completions read the cells around it (cellInNotebook).
 const notebooks = new NotebookDocuments(documents);
+forgetRemovedCells(notebooks);
 // Notebooks that are files or unsaved, as documents are: a remote or virtual notebook can't be judged where it is.
 const NOTEBOOK_SYNC = {
   notebookSelector: ["file", "untitled"].map((scheme) => ({ notebook: { notebookType: "jupyter-notebook", scheme } })),
