@@ -166,4 +166,14 @@ describe("next edit from a reasoning instruct model (local engine, generated mod
     const prompt = (await client.lastNextEdit())?.promptText ?? "";
     assert.ok(prompt.endsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n"), prompt);
   });
+
+  it("refuses a model that always thinks first (an R1 distill), through the status, with what to use instead", async () => {
+    await client.changeSettings({ ...client.settings, chat: { model: await templateModelPath("r1-distill"), temperature: 0 } });
+    const uri = "file:///workspace/src/r1.ts";
+    await client.open(uri, "let z = 3;");
+    assert.deepEqual((await client.inlineEdits(uri, 0, 3)).edits, []);
+    const status = await client.waitForStatus((s) => s.role === "nextEdit" && s.state === "error");
+    assert.match(status.message ?? "", /is a reasoning model: it thinks before every answer/);
+    assert.equal(status.setting, "hearth.nextEdit.model");
+  });
 });

@@ -39,6 +39,8 @@ const RELATED_CHUNKS = 3;
  * rewrite (Zed gives Zeta 2 about 150 tokens around a region of about 350).
  */
 const CONTEXT_LINES = 8;
+/** Characters of a problem's line shown with it. */
+const PROBLEM_CODE_CHARS = 200;
 
 export interface PredictionInput {
   uri: string;
@@ -209,7 +211,12 @@ function instructRequest(
     .filter((problem) => problem.line >= firstLine && problem.line < lastLine)
     .sort((a, b) => Math.abs(a.line - cursorLine) - Math.abs(b.line - cursorLine))
     .slice(0, INSTRUCT_MAX_PROBLEMS)
-    .map((problem) => ({ ...problem, code: lines[problem.line] ?? "" }));
+    // The code around the problem, not the whole line: a minified file's line can be megabytes.
+    .map((problem) => {
+      const code = lines[problem.line] ?? "";
+      const from = Math.max(0, problem.character - PROBLEM_CODE_CHARS / 2);
+      return { ...problem, code: code.slice(from, from + PROBLEM_CODE_CHARS) };
+    });
   const typing = inProgress && { ...inProgress, path: input.path };
   const chat = instructPrompt({
     path: input.path,
@@ -233,7 +240,7 @@ function instructRequest(
     earlyStop: false,
     refused: instructRegionHasMarker(window.text) ? "regionSpellsMarker" : undefined,
     rewritten: (answer) => {
-      const region = instructRewrite(answer);
+      const region = instructRewrite(answer, window.text);
       return region === undefined ? undefined : rewrittenWindow(region, window.text);
     },
   };

@@ -46,7 +46,7 @@ export function opensThoughtOnResponse(wrapper: ChatWrapper): boolean {
   return isR1Template(wrapper) || thought?.openOnResponseStart === true;
 }
 
-function isHarmonyTemplate(wrapper: ChatWrapper): boolean {
+export function isHarmonyTemplate(wrapper: ChatWrapper): boolean {
   return wrapper.wrapperName === "Harmony";
 }
 

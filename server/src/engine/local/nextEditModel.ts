@@ -6,7 +6,7 @@ import { basename } from "node:path";
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { type NextEditPromptFormat, recogniseNextEditFormat } from "../../core/nextEdit/nextEditFormat";
 import { EngineError } from "../engineError";
-import { type StopTriggers, stopTriggers } from "./chatTemplateRules";
+import { isHarmonyTemplate, opensThoughtOnResponse, type StopTriggers, stopTriggers } from "./chatTemplateRules";
 import { loadLlamaModule } from "./llamaRuntime";
 import { contextNotice, createContextOrExplain, type PreparedModel, type PrepareExtras } from "./modelSlot";
 
@@ -58,6 +58,16 @@ export async function prepareNextEditModel(
   const thinks = typeof template === "string" && template.includes("<think>");
   const settings = thinks ? { customWrapperSettings: { qwen: { thoughts: "discourage" as const } } } : undefined;
   const wrapper = instruct ? (await loadLlamaModule()).resolveChatWrapper(model, settings) : undefined;
+  // Other reasoning templates think before every answer (R1 is made to, gpt-oss always writes its analysis first):
+  // seconds before the first line of a rewrite, and markers named in the thought. Refused, with what to use instead.
+  const qwenWithoutThoughts = thinks && wrapper?.wrapperName === "Qwen";
+  if (wrapper && !qwenWithoutThoughts && (isHarmonyTemplate(wrapper) || opensThoughtOnResponse(wrapper))) {
+    throw new EngineError(
+      `${name} is a reasoning model: it thinks before every answer, too slowly for next edits.`,
+      "Set hearth.nextEdit.model to an instruct model that answers at once (for example Qwen2.5-Coder-7B-Instruct), or to a next-edit model such as sweep-next-edit-1.5B.",
+      "hearth.nextEdit.model",
+    );
+  }
   const context = await createContextOrExplain(model, name, contextSize, threads, 2);
   return {
     name,

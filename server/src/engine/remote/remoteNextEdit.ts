@@ -220,7 +220,8 @@ export async function chatNextEdit(
     { role: "system", content: chat.system },
     { role: "user", content: chat.user },
   ];
-  const slots = llamaServer ? (await llamaServer.describe(options.signal)).slots : undefined;
+  // Speculation takes whichever slot is free, so it never evicts the slot the requests keep warm.
+  const slots = llamaServer && !options.speculative ? (await llamaServer.describe(options.signal)).slots : undefined;
   const slot = slots === undefined ? undefined : llamaServer?.slotFor("nextEdit", slots);
   const body = chatCompletionBody({ model, maxTokens: options.maxTokens, temperature: 0, slot }, messages, {
     stop: input.stops.slice(0, 4),
