@@ -6,7 +6,7 @@
  *   base      server/src/{logger,paramChecks,feature}.ts: shared/ and each other
  *   engine/   model engines: shared/, core/, base, engine/
  *   features  completion/, nextEdit/, actions/, chat/, context/, models/, agent/, lm/: the layers above and their own folder, never another feature
- *   entry     server.ts, configuration.ts: anything
+ *   entry     server.ts, configuration.ts, notebookCellMap.ts: anything
  *   client/src/      shared/ and client/src/
  *   client/webview/  the chat message types (shared/chatProtocol.ts) and client/webview/
  *
@@ -20,7 +20,7 @@ import ts from "typescript";
 const ROOT = join(__dirname, "..", "..");
 const FEATURES = ["completion", "nextEdit", "actions", "chat", "context", "models", "agent", "lm"];
 const BASE = ["server/src/logger.ts", "server/src/paramChecks.ts", "server/src/feature.ts"];
-const ENTRY = ["server/src/server.ts", "server/src/configuration.ts"];
+const ENTRY = ["server/src/server.ts", "server/src/configuration.ts", "server/src/notebookCellMap.ts"];
 
 /** The layer of a repository-relative path, with the feature's name for features. */
 function layerOf(path: string): string | undefined {

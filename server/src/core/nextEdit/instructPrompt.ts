@@ -100,7 +100,8 @@ export interface InstructPromptInput {
 /** One line of a text from elsewhere (a diagnostic's message): no line break of any kind survives. */
 const firstLine = (text: string) => text.split(/[\r\n\u2028\u2029]/)[0];
 /** A path as a fence's info: no control characters, line breaks or backticks to close the fence with. */
-const pathInfo = (path: string) => path.replace(/[\u0000-\u001f\u007f\u2028\u2029`]/g, "_");
+const pathInfo = (path: string) =>
+  [...path].map((char) => (char.charCodeAt(0) < 0x20 || "\u007f\u2028\u2029`".includes(char) ? "_" : char)).join("");
 
 /**
  * A line neutralised whole, with the cursor marker put back where it was: neutralising each side apart would leave a
