@@ -18,7 +18,8 @@ describe("Hearth's next edits in the extension host", () => {
     await config.update("nextEdit.maxTokens", 4, vscode.ConfigurationTarget.Global);
     const problems = vscode.languages.createDiagnosticCollection("hearth-test");
     try {
-      const content = "const total = 3;\nconsole.log(totl);\n";
+      // Sixty lines: a warning at the end is too far from the cursor to be forwarded.
+      const content = `const total = 3;\nconsole.log(totl);\n${"// filler\n".repeat(57)}let unused = 1;\n`;
       const document = await vscode.workspace.openTextDocument({ language: "typescript", content });
       const editor = await vscode.window.showTextDocument(document);
       editor.selection = new vscode.Selection(1, 0, 1, 0);
@@ -33,7 +34,8 @@ describe("Hearth's next edits in the extension host", () => {
         "an information note",
         vscode.DiagnosticSeverity.Information,
       );
-      problems.set(document.uri, [note, error]);
+      const far = new vscode.Diagnostic(new vscode.Range(59, 4, 59, 10), "a far warning", vscode.DiagnosticSeverity.Warning);
+      problems.set(document.uri, [note, far, error]);
       // The server pulls the new settings after the change notification: ask until the instruct prompt comes back.
       const deadline = Date.now() + 30_000;
       let report: NextEditReport | null | undefined;
@@ -45,6 +47,8 @@ describe("Hearth's next edits in the extension host", () => {
       assert.equal(report?.format, "instruct", JSON.stringify(report));
       assert.ok(report?.promptText.includes("## Problems\n\n- error (ts): Cannot find name 'totl'.\n  in: console.log(totl);"));
       assert.ok(!report?.promptText.includes("information note"), "only errors and warnings are forwarded");
+      // The client sends those within 40 lines, and the prompt keeps those around the window: both leave this out.
+      assert.ok(!report?.promptText.includes("a far warning"), "only those near the cursor");
     } finally {
       problems.dispose();
       await config.update("nextEdit.format", undefined, vscode.ConfigurationTarget.Global);
