@@ -70,6 +70,50 @@ describe("next edit from an instruct model (scripted chat engine on 127.0.0.1)",
     );
   });
 
+  it("stops reading the answer once the rewrite is back in step with the window, and still gets the edit right", async () => {
+    const uri = "file:///workspace/src/long.ts";
+    const body = Array.from({ length: 12 }, (_, i) => `  total += weight${i} * ratio;`);
+    await client.open(uri, ["function sum(ratio: number) {", "  let total = ratio;", ...body, "  return total;", "}"].join("\n"));
+    await client.replace(uri, 0, 13, 18, "");
+    for (const [offset, char] of [..."scale"].entries()) await client.insert(uri, 0, 13 + offset, char);
+    const asked = engine.seen.length;
+    const { edits } = await client.inlineEdits(uri, 0, 18);
+    assert.equal(edits.length, 13, "`ratio` → `scale` on line 1 and the twelve below");
+    const seen = engine.seen[asked];
+    assert.ok(seen.prompt.includes("function sum(scale<|user_cursor_is_here|>"), seen.prompt);
+    assert.equal(seen.closedEarly, false, "every line changed: the answer is read to its end");
+
+    // Now the last use is renamed by hand: the model's rewrite changes line 1 only, then copies.
+    const second = "file:///workspace/src/long2.ts";
+    await client.open(
+      second,
+      [
+        "function sum(ratio: number) {",
+        "  let total = ratio;",
+        ...body.map((line) => line.replace("ratio", "1")),
+        "  return total;",
+        "}",
+      ].join("\n"),
+    );
+    await client.replace(second, 0, 13, 18, "");
+    for (const [offset, char] of [..."scale"].entries()) await client.insert(second, 0, 13 + offset, char);
+    const from = engine.seen.length;
+    // A model writes a line at a time: the client has read each before the next comes.
+    engine.lineDelayMs = 20;
+    const only = await client.inlineEdits(second, 0, 18).finally(() => {
+      engine.lineDelayMs = 0;
+    });
+    assert.deepEqual(
+      only.edits.map((edit) => [edit.range.start.line, edit.text]),
+      [[1, "scale"]],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const request = engine.seen[from];
+    assert.ok(request.closedEarly, `closed after ${request.linesSent} lines`);
+    // The preamble, the fence, the start marker, lines 0 to 3 of 21: read, then closed.
+    assert.ok(request.linesSent <= 8, `lines read: ${request.linesSent}`);
+  });
+
   it("lists the problems the client forwards, so the model fixes what they name, and proposes nothing without them", async () => {
     const uri = "file:///workspace/src/total.ts";
     await client.open(uri, "const total = 3;\nconsole.log(totl);\n");

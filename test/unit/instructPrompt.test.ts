@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { earlyAnswer } from "../../server/src/core/nextEdit/earlyStop";
 import {
   documentProblems,
   INSTRUCT_SYSTEM,
@@ -147,5 +148,29 @@ describe("a next-edit request's diagnostics", () => {
     );
     assert.deepEqual(documentProblems({ not: "an array" }), []);
     assert.deepEqual(documentProblems(undefined), []);
+  });
+});
+
+describe("the early stop inside an instruct answer", () => {
+  const frame = { opener: "<|editable_region_start|>", closer: "<|editable_region_end|>" };
+  const window = "function f(a) {\n  const x = g(a);\n  const y = h(x);\n  return y;\n}";
+
+  it("reads only the lines after the start marker, skips a fence the model opens, and closes the answer", () => {
+    const streamed =
+      "Sure:\n```\n<|editable_region_start|>\n```ts\nfunction f(b) {\n  const x = g(b);\n  const y = h(x);\n  return y;\n";
+    const answer = earlyAnswer(streamed, window, frame);
+    assert.equal(
+      answer,
+      "Sure:\n```\n<|editable_region_start|>\nfunction f(b) {\n  const x = g(b);\n  const y = h(x);\n  return y;\n}\n<|editable_region_end|>",
+    );
+    assert.equal(instructRewrite(answer ?? "", window), "function f(b) {\n  const x = g(b);\n  const y = h(x);\n  return y;\n}");
+  });
+
+  it("waits for the start marker's line, and for the rewrite to be back in step", () => {
+    assert.equal(
+      earlyAnswer("I'll rewrite <|editable_region_start|> lines:\n  const y = h(x);\n  return y;\n", window, frame),
+      undefined,
+    );
+    assert.equal(earlyAnswer("<|editable_region_start|>\nfunction f(b) {\n", window, frame), undefined);
   });
 });

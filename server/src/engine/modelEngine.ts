@@ -4,6 +4,7 @@
  */
 
 import type { FimInput } from "../core/fimInput";
+import type { AnswerFrame } from "../core/nextEdit/earlyStop";
 import type { NextEditPromptFormat } from "../core/nextEdit/nextEditFormat";
 import type { ReasoningDelta } from "../core/reasoning";
 import type { Segment } from "../core/repoContext";
@@ -82,6 +83,8 @@ export interface NextEditInput {
    * Default true; false for a format whose answer is only the changed blocks (Zeta 2).
    */
   earlyStop?: boolean;
+  /** Where the rewrite sits in a longer answer, for the early stop (the instruct format's region markers). */
+  answerFrame?: AnswerFrame;
 }
 
 export interface NextEditOptions {

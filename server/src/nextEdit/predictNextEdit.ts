@@ -11,6 +11,8 @@ import {
   type DocumentProblem,
   INSTRUCT_MAX_EDITS,
   INSTRUCT_MAX_PROBLEMS,
+  INSTRUCT_REGION_END,
+  INSTRUCT_REGION_START,
   INSTRUCT_STOPS,
   instructPrompt,
   instructRegionHasMarker,
@@ -236,8 +238,8 @@ function instructRequest(
     chat,
     currentWindow: window.text,
     stops: INSTRUCT_STOPS,
-    // The answer opens with the marker (and may think or fence first): the window's lines don't start it.
-    earlyStop: false,
+    // The window's lines follow the start marker's line: the early stop reads from there.
+    answerFrame: { opener: INSTRUCT_REGION_START, closer: INSTRUCT_REGION_END },
     refused: instructRegionHasMarker(window.text) ? "regionSpellsMarker" : undefined,
     rewritten: (answer) => {
       const region = instructRewrite(answer, window.text);

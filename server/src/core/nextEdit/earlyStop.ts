@@ -33,3 +33,32 @@ export function rejoinedWindow(generated: string, current: string): string | und
 function isDistinctive(line: string): boolean {
   return line.replace(/[\s{}()[\];,]/g, "").length >= 3;
 }
+
+/**
+ * Where a format frames the window's rewrite inside a longer answer (the instruct format): the rewrite's lines come
+ * after `opener` on a line of its own, and `closer` ends them.
+ */
+export interface AnswerFrame {
+  opener: string;
+  closer: string;
+}
+
+const FENCE = /^\s*`{3,}[\w.+-]*\s*$/;
+
+/**
+ * The early stop for an answer: the whole answer as it would end when `generated` is back in step with `current`
+ * (rejoinedWindow), else undefined. With a frame, only the lines after the last complete opener line count (a
+ * fence the model opens right after it is skipped when the window doesn't start with one), and the answer comes
+ * back closed: everything up to the opener, the rewritten window, the closer.
+ */
+export function earlyAnswer(generated: string, current: string, frame?: AnswerFrame): string | undefined {
+  if (frame === undefined) return rejoinedWindow(generated, current);
+  const lines = generated.split("\n");
+  let open = -1;
+  for (let i = lines.length - 2; i >= 0 && open < 0; i--) if (lines[i].trim() === frame.opener) open = i;
+  if (open < 0) return undefined;
+  let from = open + 1;
+  if (from < lines.length - 1 && FENCE.test(lines[from]) && !FENCE.test(current.split("\n")[0] ?? "")) from++;
+  const rejoined = rejoinedWindow(lines.slice(from).join("\n"), current);
+  return rejoined === undefined ? undefined : [...lines.slice(0, open + 1), rejoined, frame.closer].join("\n");
+}

@@ -4,7 +4,7 @@
  * rewrite is back in step with the window after a change, the rest is taken as copied.
  */
 import type { Token } from "node-llama-cpp";
-import { rejoinedWindow } from "../../core/nextEdit/earlyStop";
+import { earlyAnswer } from "../../core/nextEdit/earlyStop";
 import { DRAFT_LENGTH } from "../../core/speculativeDrafts";
 import { EngineError } from "../engineError";
 import type { NextEditInput, NextEditMetrics, NextEditOptions, NextEditResult } from "../modelEngine";
@@ -93,7 +93,7 @@ export async function generateNextEdit(
       break;
     }
     if (input.earlyStop !== false && text.endsWith("\n")) {
-      rewrite = rejoinedWindow(text, input.currentWindow);
+      rewrite = earlyAnswer(text, input.currentWindow, input.answerFrame);
       if (rewrite !== undefined) {
         stopReason = "rejoined";
         break;

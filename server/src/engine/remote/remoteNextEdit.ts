@@ -5,7 +5,7 @@
  * `<|file_sep|>` as a block boundary. Both stream, so the early stop can close the request as soon as the rewrite is
  * back in step with the window.
  */
-import { rejoinedWindow } from "../../core/nextEdit/earlyStop";
+import { earlyAnswer } from "../../core/nextEdit/earlyStop";
 import { restoreSpecialTokens, textPrompt } from "../../core/textPrompt";
 import type { NextEditInput, NextEditMetrics, NextEditOptions, NextEditResult } from "../modelEngine";
 import { type ChatCompletionChunk, chatCompletionBody } from "./chatCompletionStream";
@@ -44,7 +44,7 @@ async function readRewrite(
       text += event.text;
       chunks++;
       if (input.earlyStop !== false && event.text.includes("\n")) {
-        rewrite = rejoinedWindow(asWritten(text), input.currentWindow);
+        rewrite = earlyAnswer(asWritten(text), input.currentWindow, input.answerFrame);
         if (rewrite !== undefined) {
           stopReason = "rejoined"; // leaving the loop closes the request: the server stops generating
           break;
