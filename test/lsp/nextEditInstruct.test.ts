@@ -160,7 +160,7 @@ describe("next edit from an instruct model (scripted chat engine on 127.0.0.1)",
   });
 });
 
-describe("next edit from an instruct model (local engine, generated model with Qwen2.5's template)", function () {
+describe("next edit from an instruct model (local engine, generated models with real chat templates)", function () {
   this.timeout(120_000);
   let client: LspTestClient;
 
@@ -187,23 +187,13 @@ describe("next edit from an instruct model (local engine, generated model with Q
     assert.ok(prompt.endsWith("<|editable_region_end|>\n```<|im_end|>\n<|im_start|>assistant\n"), prompt);
     assert.ok(prompt.includes("let<|user_cursor_is_here|> y = 2;"), prompt);
   });
-});
 
-describe("next edit from a reasoning instruct model (local engine, generated model with Qwen3's template)", function () {
-  this.timeout(120_000);
-  let client: LspTestClient;
-
-  before(async () => {
-    client = await LspTestClient.start({
-      completion: { enabled: false },
+  it("a reasoning chat model (Qwen3's template) replaces it, and its reply opens with Qwen3's no-thinking form", async () => {
+    // The chat model changing reloads the next-edit role too, since it serves next edits.
+    await client.changeSettings({
+      ...client.settings,
       chat: { model: await templateModelPath("qwen3-thinking-tools"), temperature: 0 },
-      nextEdit: { format: "instruct", model: "", maxTokens: 16 },
-      local: { threads: 1 },
     });
-  });
-  after(() => client.stop());
-
-  it("opens the reply with an empty thought, Qwen3's no-thinking form, so it doesn't think before each rewrite", async () => {
     const uri = "file:///workspace/src/think.ts";
     await client.open(uri, "let x = 1;");
     await client.inlineEdits(uri, 0, 3);

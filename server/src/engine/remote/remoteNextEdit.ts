@@ -20,6 +20,22 @@ interface Streamed {
   usage?: { promptTokens?: number; evaluatedPromptTokens?: number; generatedTokens?: number };
 }
 
+/** What `/v1/completions` and `/v1/chat/completions` chunks share: why the choice ended, and the usage. */
+interface OpenAiChunk {
+  choices?: { finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+/** An OpenAI-compatible chunk as a streamed event, given the text its choice carries (`text` or `delta.content`). */
+function openAiStreamed(chunk: OpenAiChunk, text: unknown): Streamed {
+  const reason = chunk.choices?.[0]?.finish_reason;
+  return {
+    text: typeof text === "string" ? text : "",
+    finished: reason ? (reason === "length" ? "maxTokens" : "stop") : undefined,
+    usage: chunk.usage ? { promptTokens: chunk.usage.prompt_tokens, generatedTokens: chunk.usage.completion_tokens } : undefined,
+  };
+}
+
 /** Reads a streamed rewrite, stopping early once it is back in step with the window. */
 async function readRewrite(
   events: AsyncGenerator<unknown>,
@@ -175,19 +191,8 @@ export async function openAiNextEdit(
   return readRewrite(
     events,
     (raw) => {
-      const chunk = raw as {
-        choices?: { text?: string; finish_reason?: string | null }[];
-        usage?: { prompt_tokens?: number; completion_tokens?: number };
-      };
-      const choice = chunk.choices?.[0];
-      const reason = choice?.finish_reason;
-      return {
-        text: typeof choice?.text === "string" ? choice.text : "",
-        finished: reason ? (reason === "length" ? "maxTokens" : "stop") : undefined,
-        usage: chunk.usage
-          ? { promptTokens: chunk.usage.prompt_tokens, generatedTokens: chunk.usage.completion_tokens }
-          : undefined,
-      };
+      const chunk = raw as OpenAiChunk & { choices?: { text?: string }[] };
+      return openAiStreamed(chunk, chunk.choices?.[0]?.text);
     },
     input,
     options,
@@ -231,15 +236,7 @@ export async function chatNextEdit(
     events,
     (raw) => {
       const chunk = raw as ChatCompletionChunk;
-      const choice = chunk.choices?.[0];
-      const reason = choice?.finish_reason;
-      return {
-        text: typeof choice?.delta?.content === "string" ? choice.delta.content : "",
-        finished: reason ? (reason === "length" ? "maxTokens" : "stop") : undefined,
-        usage: chunk.usage
-          ? { promptTokens: chunk.usage.prompt_tokens, generatedTokens: chunk.usage.completion_tokens }
-          : undefined,
-      };
+      return openAiStreamed(chunk, chunk.choices?.[0]?.delta?.content);
     },
     input,
     options,
