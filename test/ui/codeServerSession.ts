@@ -162,6 +162,18 @@ export class CodeServerSession {
     }
   }
 
+  /** A setting as VS Code wrote it (user settings, then machine settings: where a machine-scoped one goes remotely). */
+  writtenSetting(key: string): unknown {
+    let value: unknown;
+    for (const scope of ["User", "Machine"]) {
+      const path = join(this.userDataDir, scope, "settings.json");
+      if (!existsSync(path)) continue;
+      const settings = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+      if (key in settings) value = settings[key];
+    }
+    return value;
+  }
+
   /** Outgoing connections and lookups made by Hearth's code (language server or extension), as recorded. */
   hearthNetworkActivity(): NetworkAuditEntry[] {
     const path = join(this.root, "network.jsonl");

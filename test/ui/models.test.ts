@@ -88,4 +88,30 @@ describe("choosing a model in VS Code", function () {
     assert.ok(downloads.length > 0, "the monitor recorded the download's connections");
     assert.ok(downloads.every((entry) => entry.target.startsWith("127.0.0.1:")));
   });
+
+  it("lets the chat model serve next edits from the picker, and none turns that off again", async () => {
+    const input = session.page.locator(".quick-input-widget input");
+    const choose = async (row: string) => {
+      await input.fill(row);
+      await session.page.locator(".quick-input-list .monaco-list-row.focused", { hasText: row }).first().waitFor();
+      await session.page.keyboard.press("Enter");
+    };
+    const pickNextEdit = async (row: string) => {
+      await workbench.runCommand("Hearth: Select Model…");
+      await choose("Next-edit model");
+      await choose(row);
+    };
+    await workbench.openFile("pick.ts");
+    const written = async (key: string, value: unknown) => {
+      const deadline = Date.now() + 10_000;
+      while (session.writtenSetting(key) !== value && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(session.writtenSetting(key), value, key);
+    };
+    await pickNextEdit("Your chat model");
+    await written("hearth.nextEdit.format", "instruct");
+    assert.equal(session.writtenSetting("hearth.nextEdit.model") ?? "", "");
+    await pickNextEdit("none");
+    await written("hearth.nextEdit.format", "auto");
+    assert.equal(session.writtenSetting("hearth.nextEdit.model") ?? "", "");
+  });
 });

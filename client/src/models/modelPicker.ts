@@ -33,7 +33,14 @@ const NONE: Partial<Record<Role, string>> = {
   nextEdit: "no next edits: ghost text only",
   embedding: "no embeddings: the agent's search_code ranks by terms (BM25) only",
 };
-type ModelItem = vscode.QuickPickItem & { model?: CatalogListing["models"][number]; local?: true; auto?: true; none?: true };
+type ModelItem = vscode.QuickPickItem & {
+  model?: CatalogListing["models"][number];
+  local?: true;
+  auto?: true;
+  none?: true;
+  /** Next edits from the chat model (hearth.nextEdit.format `instruct`). */
+  chatModel?: true;
+};
 
 export async function selectModel(hearth: HearthClient, secrets: vscode.SecretStorage, role?: Role): Promise<void> {
   const client = hearth.languageClient;
@@ -48,7 +55,9 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
           { label: "Chat model", description: current.chat.model, role: "chat" as const },
           {
             label: "Next-edit model",
-            description: current.nextEdit.model || "none: ghost text only",
+            description:
+              current.nextEdit.model ||
+              (current.nextEdit.format === "instruct" ? "your chat model (instruct)" : "none: ghost text only"),
             role: "nextEdit" as const,
           },
           {
@@ -93,6 +102,13 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
       description: draftAutoText(drafts),
       auto: true,
     });
+  if (chosenRole === "nextEdit")
+    items.push({
+      label: "$(comment-discussion) Your chat model",
+      description: `${current.chat.model || "no chat model set"} · slower than a next-edit model, but needs none`,
+      detail: "Asks the chat model to rewrite the lines around the cursor, with the errors near it (the instruct format)",
+      chatModel: true,
+    });
   const none = NONE[chosenRole];
   if (none) items.push({ label: "none", description: none, none: true });
   else
@@ -114,7 +130,7 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
     });
     if (!files?.[0]) return;
     value = files[0].fsPath;
-  } else if (pick.none) {
+  } else if (pick.none || pick.chatModel) {
     value = "";
   } else if (pick.auto) {
     value = "auto";
@@ -128,5 +144,12 @@ export async function selectModel(hearth: HearthClient, secrets: vscode.SecretSt
   } else {
     return;
   }
-  await vscode.workspace.getConfiguration(CONFIG_SECTION).update(SETTING[chosenRole], value, vscode.ConfigurationTarget.Global);
+  const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  if (chosenRole === "nextEdit") {
+    // The chat model serves next edits in the instruct format; any other choice is a model of its own format
+    // (recognised), or none, which the instruct format would otherwise turn into the chat model.
+    const format = pick.chatModel ? "instruct" : current.nextEdit.format === "instruct" ? "auto" : undefined;
+    if (format) await config.update("nextEdit.format", format, vscode.ConfigurationTarget.Global);
+  }
+  await config.update(SETTING[chosenRole], value, vscode.ConfigurationTarget.Global);
 }
