@@ -198,6 +198,12 @@ export class LspTestClient {
   }
 
   /** Inserts text at a position (an incremental change, as VS Code sends while typing). */
+  /** Types `to` over `from` at a position the way a user does: select and delete, then one character at a time. */
+  async typeOver(uri: string, line: number, character: number, from: string, to: string): Promise<void> {
+    await this.replace(uri, line, character, character + from.length, "");
+    for (const [offset, char] of [...to].entries()) await this.insert(uri, line, character + offset, char);
+  }
+
   async insert(uri: string, line: number, character: number, text: string): Promise<void> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);

@@ -13,12 +13,6 @@ import { LspTestClient, until } from "./lspTestClient";
 
 const SOURCE = SCALE_SOURCE;
 
-/** Types `to` over `from` at a position the way a user does: select and delete, then one character at a time. */
-async function rename(client: LspTestClient, uri: string, line: number, character: number, from: string, to: string) {
-  await client.replace(uri, line, character, character + from.length, "");
-  for (const [offset, char] of [...to].entries()) await client.insert(uri, line, character + offset, char);
-}
-
 describe("next edit (scripted engine on 127.0.0.1)", function () {
   this.timeout(30_000);
   let engine: ScriptedNextEditEngine;
@@ -44,7 +38,7 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
   it("a rename on one line yields the matching edits on the others, in the documented shape", async () => {
     const uri = "file:///workspace/src/scale.ts";
     await client.open(uri, SOURCE);
-    await rename(client, uri, 0, 15, "value", "amount");
+    await client.typeOver(uri, 0, 15, "value", "amount");
     const version = client.version(uri);
     const { edits, format } = await client.inlineEdits(uri, 0, 21);
     assert.equal(format, "sweep");
@@ -110,7 +104,7 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
   it("after the user accepts the edits, what comes next was computed while they were on screen", async () => {
     const uri = "file:///workspace/src/accept.ts";
     await client.open(uri, SOURCE);
-    await rename(client, uri, 0, 15, "value", "amount");
+    await client.typeOver(uri, 0, 15, "value", "amount");
     const { edits } = await client.inlineEdits(uri, 0, 21);
     assert.equal(edits.length, 3);
     // Speculation asks the engine for the document with all three accepted, while the user looks at them.
@@ -135,7 +129,7 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
   it("a change the speculation didn't expect sends a fresh request", async () => {
     const uri = "file:///workspace/src/diverge.ts";
     await client.open(uri, SOURCE);
-    await rename(client, uri, 0, 15, "value", "amount");
+    await client.typeOver(uri, 0, 15, "value", "amount");
     assert.equal((await client.inlineEdits(uri, 0, 21)).edits.length, 3);
     await client.insert(uri, 4, 1, "\n// end");
     await client.inlineEdits(uri, 5, 6);
@@ -157,7 +151,7 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
     lines.push("}");
     await client.open(uri, lines.join("\n"));
     engine.lineDelayMs = 20;
-    await rename(client, uri, 0, 15, "value", "amount");
+    await client.typeOver(uri, 0, 15, "value", "amount");
     const { edits } = await client.inlineEdits(uri, 0, 21);
     assert.deepEqual(
       edits.map((edit) => [edit.range.start.line, edit.range.start.character, edit.text]),
@@ -190,7 +184,7 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
   it("a keystroke cancels a prediction in flight", async () => {
     const uri = "file:///workspace/src/cancel.ts";
     await client.open(uri, SOURCE);
-    await rename(client, uri, 0, 15, "value", "total");
+    await client.typeOver(uri, 0, 15, "value", "total");
     engine.lineDelayMs = 300;
     const started = performance.now();
     const pending = client.inlineEdits(uri, 0, 20);
@@ -206,92 +200,18 @@ describe("next edit (scripted engine on 127.0.0.1)", function () {
   it("refuses a stale document version, and never predicts in a secrets file", async () => {
     const uri = "file:///workspace/src/stale.ts";
     await client.open(uri, SOURCE);
-    await rename(client, uri, 0, 15, "value", "size");
+    await client.typeOver(uri, 0, 15, "value", "size");
     await assert.rejects(client.inlineEdits(uri, 0, 19, client.version(uri) - 1), (error: { code?: number }) => {
       assert.equal(error.code, -32801);
       return true;
     });
     const secrets = "file:///workspace/.env";
     await client.open(secrets, "API_KEY=value\nOTHER=value");
-    await rename(client, secrets, 0, 8, "value", "hunter2");
+    await client.typeOver(secrets, 0, 8, "value", "hunter2");
     const before = engine.seen.length;
     assert.deepEqual((await client.inlineEdits(secrets, 0, 15)).edits, []);
     assert.equal(engine.seen.length, before, "nothing was sent");
     assert.ok(!engine.seen.some((seen) => seen.prompt.includes("hunter2")), "no edit of a secrets file is history");
-  });
-
-  it("a rename in one file yields the edits in another open file that uses it, and nothing else", async () => {
-    const renamedIn = "file:///workspace/src/resize.ts";
-    const user = "file:///workspace/src/report.ts";
-    const unrelated = "file:///workspace/src/unrelated.ts";
-    await client.open(renamedIn, "export function scaleBy(value: number) {\n  return value * 2;\n}\n");
-    await client.open(user, 'import { scaleBy } from "./resize";\n\nexport const doubled = scaleBy(21);\n');
-    await client.open(unrelated, "export const other = 1;\n");
-    await rename(client, renamedIn, 0, 16, "scaleBy", "resizeBy");
-    const from = engine.seen.length;
-    const { edits } = await client.inlineEdits(renamedIn, 0, 24);
-    // Minimal edits: `scal` → `resiz`, the `eBy` kept.
-    const at = (line: number, character: number) => ({
-      range: { start: { line, character }, end: { line, character: character + 4 } },
-      text: "resiz",
-      textDocument: { uri: user, version: client.version(user) },
-    });
-    assert.deepEqual(edits, [at(0, 9), at(2, 23)]);
-    const prompts = engine.seen.slice(from).map((seen) => seen.prompt);
-    // The other file's prompt has the rename as history, done.
-    const other = prompts.find((prompt) => prompt.includes("current/src/report.ts")) ?? "";
-    assert.match(
-      other,
-      /src\/resize\.ts\.diff\noriginal:\nexport function scaleBy\(value: number\) \{\nupdated:\nexport function resizeBy/,
-    );
-    assert.ok(
-      !prompts.some((prompt) => prompt.includes("current/src/unrelated.ts")),
-      "a file that doesn't use it isn't asked about",
-    );
-  });
-
-  it("predicts the other files' edits while this file's last ones are on screen, so the request after Tab has them", async () => {
-    const renamedIn = "file:///workspace/src/volume.ts";
-    const user = "file:///workspace/src/tank.ts";
-    await client.open(
-      renamedIn,
-      "export function volume(side: number) {\n  return side ** 3;\n}\nexport const unit = volume(1);\n",
-    );
-    await client.open(user, 'import { volume } from "./volume";\n\nexport const tank = volume(2);\n');
-    await rename(client, renamedIn, 0, 16, "volume", "capacity");
-    const here = await client.inlineEdits(renamedIn, 0, 24);
-    assert.deepEqual(
-      here.edits.map((edit) => edit.textDocument.uri),
-      [renamedIn],
-      "first the use in this file",
-    );
-    // While it is on screen: its acceptance is speculated (nothing more here), then tank.ts is predicted.
-    const asked = () => engine.seen.filter((seen) => seen.prompt.includes("current/src/tank.ts")).length;
-    await until(async () => asked() === 1, 20_000);
-    const [edit] = here.edits;
-    await client.replace(renamedIn, edit.range.start.line, edit.range.start.character, edit.range.end.character, edit.text);
-    const after = await client.inlineEdits(renamedIn, edit.range.start.line, edit.range.start.character + edit.text.length);
-    assert.deepEqual(
-      after.edits.map((other) => [other.textDocument.uri, other.range.start.line]),
-      [
-        [user, 0],
-        [user, 2],
-      ],
-    );
-    assert.equal(asked(), 1, "the request after the last Tab used the speculated prediction");
-  });
-
-  it("drops another file's edits when that file changes while they are predicted", async () => {
-    const renamedIn = "file:///workspace/src/area.ts";
-    const user = "file:///workspace/src/floor.ts";
-    await client.open(renamedIn, "export function area(width: number) {\n  return width * width;\n}\n");
-    await client.open(user, 'import { area } from "./area";\n\nexport const floor = area(3);\n');
-    await rename(client, renamedIn, 0, 16, "area", "surface");
-    engine.lineDelayMs = 150;
-    const pending = client.inlineEdits(renamedIn, 0, 23);
-    await until(async () => engine.seen.some((seen) => seen.prompt.includes("current/src/floor.ts")), 20_000);
-    await client.insert(user, 1, 0, "// ");
-    assert.deepEqual((await pending).edits, []);
   });
 
   it("answers malformed params with invalid params", async () => {

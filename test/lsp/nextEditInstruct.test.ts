@@ -35,8 +35,7 @@ describe("next edit from an instruct model (scripted chat engine on 127.0.0.1)",
   it("sends the rename being typed and the region, and turns the fenced answer into the rename's edits", async () => {
     const uri = "file:///workspace/src/scale.ts";
     await client.open(uri, SCALE_SOURCE);
-    await client.replace(uri, 0, 15, 20, "");
-    for (const [offset, char] of [..."amount"].entries()) await client.insert(uri, 0, 15 + offset, char);
+    await client.typeOver(uri, 0, 15, "value", "amount");
     const version = client.version(uri);
     const { edits, format } = await client.inlineEdits(uri, 0, 21);
     assert.equal(format, "instruct");
@@ -74,8 +73,7 @@ describe("next edit from an instruct model (scripted chat engine on 127.0.0.1)",
     const uri = "file:///workspace/src/long.ts";
     const body = Array.from({ length: 12 }, (_, i) => `  total += weight${i} * ratio;`);
     await client.open(uri, ["function sum(ratio: number) {", "  let total = ratio;", ...body, "  return total;", "}"].join("\n"));
-    await client.replace(uri, 0, 13, 18, "");
-    for (const [offset, char] of [..."scale"].entries()) await client.insert(uri, 0, 13 + offset, char);
+    await client.typeOver(uri, 0, 13, "ratio", "scale");
     const asked = engine.seen.length;
     const { edits } = await client.inlineEdits(uri, 0, 18);
     assert.equal(edits.length, 13, "`ratio` → `scale` on line 1 and the twelve below");
@@ -95,8 +93,7 @@ describe("next edit from an instruct model (scripted chat engine on 127.0.0.1)",
         "}",
       ].join("\n"),
     );
-    await client.replace(second, 0, 13, 18, "");
-    for (const [offset, char] of [..."scale"].entries()) await client.insert(second, 0, 13 + offset, char);
+    await client.typeOver(second, 0, 13, "ratio", "scale");
     const from = engine.seen.length;
     // A model writes a line at a time: the client has read each before the next comes.
     engine.lineDelayMs = 20;

@@ -32,8 +32,7 @@ describe("next edit in Zeta 2's format (scripted engine on 127.0.0.1)", function
   it("sends Zed's prompt and turns the marked answer into the rename's edits", async () => {
     const uri = "file:///workspace/src/scale.ts";
     await client.open(uri, SCALE_SOURCE);
-    await client.replace(uri, 0, 15, 20, "");
-    for (const [offset, char] of [..."amount"].entries()) await client.insert(uri, 0, 15 + offset, char);
+    await client.typeOver(uri, 0, 15, "value", "amount");
     const version = client.version(uri);
     const { edits, format } = await client.inlineEdits(uri, 0, 21);
     assert.equal(format, "zeta2", "the answer says which format it came from (the client's suggestion record counts by it)");

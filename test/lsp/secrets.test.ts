@@ -65,12 +65,6 @@ describe("secrets files refused by the server", function () {
   });
 });
 
-/** Types `to` over `from` at a position the way a user does: select and delete, then one character at a time. */
-async function rename(client: LspTestClient, uri: string, line: number, character: number, from: string, to: string) {
-  await client.replace(uri, line, character, character + from.length, "");
-  for (const [offset, char] of [...to].entries()) await client.insert(uri, line, character + offset, char);
-}
-
 describe("secrets files judged by where they really are, and by hearth.privacy.excludedFiles", function () {
   this.timeout(60_000);
   const SECRET = "sk-live-linked-0001";
@@ -167,7 +161,7 @@ describe("secrets files judged by where they really are, and by hearth.privacy.e
   it("their edits are never next-edit history, and their chunks never cross-file context", async () => {
     const linked = uri("memo.txt");
     await client.open(linked, "API_KEY=value\n", "plaintext");
-    await rename(client, linked, 0, 8, "value", "hunterTwo");
+    await client.typeOver(linked, 0, 8, "value", "hunterTwo");
     // Saving settles the edit, which makes it history for the next prediction in any file.
     await client.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: linked } });
     await client.sendContext({
@@ -189,7 +183,7 @@ describe("secrets files judged by where they really are, and by hearth.privacy.e
 
     const scale = uri("src/scale.ts");
     await client.open(scale, SCALE_SOURCE);
-    await rename(client, scale, 0, 15, "value", "amount");
+    await client.typeOver(scale, 0, 15, "value", "amount");
     assert.equal((await client.inlineEdits(scale, 0, 21)).edits.length, 3, "an ordinary file gets its next edits");
     assert.ok(!engine.saw("hunterTwo"), "no edit of the linked .env is history");
     assert.ok(!engine.saw(SECRET), "no chunk of the linked .env is context");

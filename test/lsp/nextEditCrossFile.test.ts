@@ -1,0 +1,105 @@
+/**
+ * Next edits across files through the real server, against the scripted next-edit engine on 127.0.0.1: a rename
+ * in one file yields the edits in the other open files that use it (and nothing in others), predicted ahead while
+ * this file's last edits are on screen, and never for a file that changed meanwhile.
+ */
+import { strict as assert } from "node:assert";
+import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
+import { LspTestClient, until } from "./lspTestClient";
+
+describe("next edits across files (scripted engine on 127.0.0.1)", function () {
+  this.timeout(30_000);
+  let engine: ScriptedNextEditEngine;
+  let client: LspTestClient;
+
+  before(async () => {
+    engine = new ScriptedNextEditEngine();
+    const url = await engine.listen();
+    client = await LspTestClient.start({
+      engine: "remote",
+      remote: { url, api: "openai", nextEditModel: "sweep-next-edit-1.5b" },
+      completion: { enabled: false },
+    });
+  });
+  after(async () => {
+    await client.stop();
+    engine.close();
+  });
+  beforeEach(() => {
+    engine.lineDelayMs = 0;
+  });
+
+  it("a rename in one file yields the edits in another open file that uses it, and nothing else", async () => {
+    const renamedIn = "file:///workspace/src/resize.ts";
+    const user = "file:///workspace/src/report.ts";
+    const unrelated = "file:///workspace/src/unrelated.ts";
+    await client.open(renamedIn, "export function scaleBy(value: number) {\n  return value * 2;\n}\n");
+    await client.open(user, 'import { scaleBy } from "./resize";\n\nexport const doubled = scaleBy(21);\n');
+    await client.open(unrelated, "export const other = 1;\n");
+    await client.typeOver(renamedIn, 0, 16, "scaleBy", "resizeBy");
+    const from = engine.seen.length;
+    const { edits } = await client.inlineEdits(renamedIn, 0, 24);
+    // Minimal edits: `scal` → `resiz`, the `eBy` kept.
+    const at = (line: number, character: number) => ({
+      range: { start: { line, character }, end: { line, character: character + 4 } },
+      text: "resiz",
+      textDocument: { uri: user, version: client.version(user) },
+    });
+    assert.deepEqual(edits, [at(0, 9), at(2, 23)]);
+    const prompts = engine.seen.slice(from).map((seen) => seen.prompt);
+    // The other file's prompt has the rename as history, done.
+    const other = prompts.find((prompt) => prompt.includes("current/src/report.ts")) ?? "";
+    assert.match(
+      other,
+      /src\/resize\.ts\.diff\noriginal:\nexport function scaleBy\(value: number\) \{\nupdated:\nexport function resizeBy/,
+    );
+    assert.ok(
+      !prompts.some((prompt) => prompt.includes("current/src/unrelated.ts")),
+      "a file that doesn't use it isn't asked about",
+    );
+  });
+
+  it("predicts the other files' edits while this file's last ones are on screen, so the request after Tab has them", async () => {
+    const renamedIn = "file:///workspace/src/volume.ts";
+    const user = "file:///workspace/src/tank.ts";
+    await client.open(
+      renamedIn,
+      "export function volume(side: number) {\n  return side ** 3;\n}\nexport const unit = volume(1);\n",
+    );
+    await client.open(user, 'import { volume } from "./volume";\n\nexport const tank = volume(2);\n');
+    await client.typeOver(renamedIn, 0, 16, "volume", "capacity");
+    const here = await client.inlineEdits(renamedIn, 0, 24);
+    assert.deepEqual(
+      here.edits.map((edit) => edit.textDocument.uri),
+      [renamedIn],
+      "first the use in this file",
+    );
+    // While it is on screen: its acceptance is speculated (nothing more here), then tank.ts is predicted.
+    const asked = () => engine.seen.filter((seen) => seen.prompt.includes("current/src/tank.ts")).length;
+    await until(async () => asked() === 1, 20_000);
+    const [edit] = here.edits;
+    await client.replace(renamedIn, edit.range.start.line, edit.range.start.character, edit.range.end.character, edit.text);
+    const after = await client.inlineEdits(renamedIn, edit.range.start.line, edit.range.start.character + edit.text.length);
+    assert.deepEqual(
+      after.edits.map((other) => [other.textDocument.uri, other.range.start.line]),
+      [
+        [user, 0],
+        [user, 2],
+      ],
+    );
+    assert.equal(asked(), 1, "the request after the last Tab used the speculated prediction");
+  });
+
+  it("drops another file's edits when that file changes while they are predicted", async () => {
+    const renamedIn = "file:///workspace/src/area.ts";
+    const user = "file:///workspace/src/floor.ts";
+    await client.open(renamedIn, "export function area(width: number) {\n  return width * width;\n}\n");
+    await client.open(user, 'import { area } from "./area";\n\nexport const floor = area(3);\n');
+    await client.typeOver(renamedIn, 0, 16, "area", "surface");
+    engine.lineDelayMs = 150;
+    const pending = client.inlineEdits(renamedIn, 0, 23);
+    await until(async () => engine.seen.some((seen) => seen.prompt.includes("current/src/floor.ts")), 20_000);
+    await client.insert(user, 1, 0, "// ");
+    assert.deepEqual((await pending).edits, []);
+  });
+});
