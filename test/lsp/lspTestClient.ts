@@ -243,12 +243,12 @@ export class LspTestClient {
     line: number,
     character: number,
     version = this.version(uri),
-    diagnostics?: InlineEditParams["diagnostics"],
+    extra: Pick<InlineEditParams, "diagnostics" | "unopenedFiles"> = {},
   ): Promise<InlineEditResult> {
     return this.connection.sendRequest(InlineEditRequest.type, {
       textDocument: { uri, version },
       position: { line, character },
-      ...(diagnostics ? { diagnostics } : {}),
+      ...extra,
     });
   }
 

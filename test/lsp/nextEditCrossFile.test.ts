@@ -1,9 +1,15 @@
 /**
  * Next edits across files through the real server, against the scripted next-edit engine on 127.0.0.1: a rename
- * in one file yields the edits in the other open files that use it (and nothing in others), predicted ahead while
- * this file's last edits are on screen, and never for a file that changed meanwhile.
+ * in one file yields the edits in the other open files that use it (and nothing in others), and in files the user
+ * viewed and closed (read from disk, for a client that takes them), predicted ahead while this file's last edits are
+ * on screen, and never for a file that changed meanwhile or has become a link to a secret.
  */
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
 import { LspTestClient, until } from "./lspTestClient";
 
@@ -11,8 +17,10 @@ describe("next edits across files (scripted engine on 127.0.0.1)", function () {
   this.timeout(30_000);
   let engine: ScriptedNextEditEngine;
   let client: LspTestClient;
+  let scratch: string;
 
   before(async () => {
+    scratch = mkdtempSync(join(tmpdir(), "hearth-cross-file-"));
     engine = new ScriptedNextEditEngine();
     const url = await engine.listen();
     client = await LspTestClient.start({
@@ -24,6 +32,7 @@ describe("next edits across files (scripted engine on 127.0.0.1)", function () {
   after(async () => {
     await client.stop();
     engine.close();
+    rmSync(scratch, { recursive: true, force: true });
   });
   beforeEach(() => {
     engine.lineDelayMs = 0;
@@ -101,5 +110,48 @@ describe("next edits across files (scripted engine on 127.0.0.1)", function () {
     await until(async () => engine.seen.some((seen) => seen.prompt.includes("current/src/floor.ts")), 20_000);
     await client.insert(user, 1, 0, "// ");
     assert.deepEqual((await pending).edits, []);
+  });
+
+  it("a file the user viewed and closed gets its edits, read from disk, with its text's hash, for a client that takes them", async () => {
+    const renamedIn = "file:///workspace/src/length.ts";
+    const viewed = join(scratch, "ruler.ts");
+    const usage = 'import { lengthOf } from "./length";\n\nexport const ruler = lengthOf("abc");\n';
+    writeFileSync(viewed, usage);
+    const viewedUri = pathToFileURL(viewed).href;
+    // Viewed: the client forwarded its lines as context; it is not open.
+    await client.sendContext({ uri: viewedUri, path: "ruler.ts", text: usage, startLine: 0 });
+    await client.open(renamedIn, "export function lengthOf(text: string) {\n  return text.length;\n}\n");
+    await client.typeOver(renamedIn, 0, 16, "lengthOf", "sizeOf");
+    assert.deepEqual((await client.inlineEdits(renamedIn, 0, 22)).edits, [], "a client that didn't say it takes them gets none");
+    const { edits } = await client.inlineEdits(renamedIn, 0, 22, client.version(renamedIn), { unopenedFiles: true });
+    const at = (line: number, character: number) => ({
+      // Minimal edits: `length` → `size`, the `Of` kept.
+      range: { start: { line, character }, end: { line, character: character + 6 } },
+      text: "size",
+      textDocument: { uri: viewedUri, version: 0 },
+      textSha256: createHash("sha256").update(usage).digest("hex"),
+    });
+    assert.deepEqual(edits, [at(0, 9), at(2, 21)]);
+  });
+
+  it("never reads a viewed file that has become a link to a secrets file", async () => {
+    const renamedIn = "file:///workspace/src/width.ts";
+    const viewed = join(scratch, "panel.ts");
+    const usage = 'import { widthOf } from "./width";\n\nexport const panel = widthOf(2);\n';
+    writeFileSync(viewed, usage);
+    const viewedUri = pathToFileURL(viewed).href;
+    await client.sendContext({ uri: viewedUri, path: "panel.ts", text: usage, startLine: 0 });
+    await client.open(renamedIn, "export function widthOf(box: number) {\n  return box;\n}\n");
+    // A request waits for the context that arrived to be judged: the chunk is kept, a plain file when viewed.
+    await client.inlineEdits(renamedIn, 0, 0);
+    // Then the file is pointed at a secrets file that uses the name too.
+    writeFileSync(join(scratch, ".env"), "TOKEN=s3cr3t-value widthOf(1)\n");
+    rmSync(viewed);
+    symlinkSync(join(scratch, ".env"), viewed);
+    await client.typeOver(renamedIn, 0, 16, "widthOf", "spanOf");
+    const from = engine.seen.length;
+    const { edits } = await client.inlineEdits(renamedIn, 0, 22, client.version(renamedIn), { unopenedFiles: true });
+    assert.deepEqual(edits, []);
+    assert.ok(!engine.seen.slice(from).some((seen) => seen.prompt.includes("s3cr3t")), "the secret reached no prompt");
   });
 });

@@ -122,7 +122,7 @@ describe("next edit from an instruct model (scripted chat engine on 127.0.0.1)",
       source: "ts",
     };
     const hint = { ...problem, severity: 4 as const, message: "Cannot find name 'const'. Did you mean 'let'?" };
-    const { edits } = await client.inlineEdits(uri, 1, 0, client.version(uri), [problem, hint]);
+    const { edits } = await client.inlineEdits(uri, 1, 0, client.version(uri), { diagnostics: [problem, hint] });
     // `totl` → `total`, as the minimal edit.
     assert.deepEqual(edits, [
       {

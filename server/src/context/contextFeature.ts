@@ -3,11 +3,12 @@
  * Any LSP client may send chunks, so the server judges each itself: never a secrets file, and never a file git
  * ignores where it really is (the rules of the repository its real path is in), whatever the client checked.
  */
+import { readFile, stat } from "node:fs/promises";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Connection } from "vscode-languageserver";
 import { ContextStore } from "../core/contextStore";
-import type { CrossFileContext, RepoContextInput } from "../core/fimInput";
+import type { CrossFileContext, RepoContextInput, ViewedFile } from "../core/fimInput";
 import type { Feature } from "../feature";
 import { IgnoredWhereItLeads } from "../shared/ignoredWhereItLeads";
 import { ContextChunkNotification } from "../shared/protocol";
@@ -17,6 +18,8 @@ import type { HearthSettings } from "../shared/settings";
 
 /** Characters of context per prompt: about a thousand tokens, a quarter of a 4k window. */
 export const CONTEXT_BUDGET_CHARS = 4000;
+/** A viewed file larger than this isn't read (next edits search it whole). */
+const VIEWED_FILE_BYTES = 512 * 1024;
 /** Real paths kept for stored chunks before those of evicted ones are dropped. */
 const REAL_PATHS_KEPT = 512;
 
@@ -87,6 +90,33 @@ export class CompletionContext implements CrossFileContext {
 
   settled(): Promise<void> {
     return this.arrivals;
+  }
+
+  /**
+   * The files chunks came from, the most recent first, read now: a `file:` URI only, judged again as a chunk is (the
+   * file may have become a link to a secret, or ignored, since it was viewed) and read where it really is. A binary
+   * file, one that isn't UTF-8 or one too large is left out; a UTF-8 byte order mark is dropped, as editors do.
+   */
+  async viewedFiles(skip: (uri: string) => boolean, limit: number): Promise<ViewedFile[]> {
+    const files: ViewedFile[] = [];
+    for (const uri of this.store.uris()) {
+      if (files.length >= limit) break;
+      if (!uri.startsWith("file:") || skip(uri)) continue;
+      const text = await this.readJudged(uri).catch(() => undefined);
+      if (text !== undefined) files.push({ uri, text });
+    }
+    return files;
+  }
+
+  private async readJudged(uri: string): Promise<string | undefined> {
+    const path = fileURLToPath(uri);
+    const real = await realTargetOf(path);
+    if (real === undefined || this.isSecret(uri, real) || (await this.ignored.isIgnored(path, this.folders()))) return undefined;
+    const info = await stat(real);
+    if (!info.isFile() || info.size > VIEWED_FILE_BYTES) return undefined;
+    const bytes = await readFile(real);
+    if (bytes.includes(0)) return undefined;
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   }
 
   /** By the name the chunk came with, or by where its file really is. */

@@ -78,6 +78,11 @@ export class ContextStore {
     if (this.chunks.length > this.capacity) this.chunks = this.chunks.slice(this.chunks.length - this.capacity);
   }
 
+  /** The files chunks are held of, the most recently arrived first. */
+  uris(): string[] {
+    return [...new Set(this.chunks.map((chunk) => chunk.uri).reverse())];
+  }
+
   /** Forgets a file's chunks (closed as sensitive, deleted, or excluded by a settings change). */
   removeWhere(predicate: (chunk: ContextChunk) => boolean): void {
     this.chunks = this.chunks.filter((chunk) => !predicate(chunk));

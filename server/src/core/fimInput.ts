@@ -24,6 +24,17 @@ export interface CrossFileContext {
   pathFor(uri: string): string;
   /** Resolves once every chunk that has arrived is judged (secrets files are dropped) and stored. */
   settled?(): Promise<void>;
+  /**
+   * Files the user viewed (those context came from), the most recent first, read from disk now and judged again as
+   * they are read; `skip` leaves out those not wanted (the open ones). At most `limit`.
+   */
+  viewedFiles?(skip: (uri: string) => boolean, limit: number): Promise<ViewedFile[]>;
+}
+
+/** A file's text as read from disk. */
+export interface ViewedFile {
+  uri: string;
+  text: string;
 }
 
 export interface FimInput {

@@ -93,6 +93,8 @@ class NextEdits {
   private readonly judging = new Set<Promise<boolean>>();
   /** Cross-file predictions already made, per symbols, document and version (crossFileEdits.ts). */
   private readonly crossFileMemo = new Map<string, PredictedEdit[]>();
+  /** Whether the client's last request said it takes edits for files it hasn't open. */
+  private unopenedFiles = false;
 
   constructor(private readonly deps: NextEditDependencies) {}
 
@@ -236,6 +238,7 @@ class NextEdits {
     try {
       await deps.configuration.ready;
       if (this.excluded(uri) || (await this.judge(uri))) return { edits: [] };
+      this.unopenedFiles = params.unopenedFiles === true;
       await this.judged();
       const here = (await this.speculated(uri, params)) ?? (await this.predictHere(uri, params, request));
       // Nothing more here after a rename or a changed definition: the other files that use it.
@@ -298,7 +301,7 @@ class NextEdits {
   }
 
   /**
-   * The next edits in other open documents that follow from the edits here (crossFileEdits.ts), proposed; or, in
+   * The next edits in other documents (open, or viewed when the client takes those) that follow from the edits here (crossFileEdits.ts), proposed; or, in
    * speculation (its forked history, its sequence), only predicted into the memo.
    */
   private async crossFileEdits(
@@ -320,12 +323,13 @@ class NextEdits {
         },
         memo: this.crossFileMemo,
         speculative: speculation?.speculative,
+        viewedFiles: this.unopenedFiles ? this.deps.context.viewedFiles?.bind(this.deps.context) : undefined,
       },
       uri,
       signal,
     );
-    return found.flatMap(({ uri: other, version, edits }) =>
-      edits.map((edit) => ({ ...edit, textDocument: { uri: other, version } })),
+    return found.flatMap(({ uri: other, version, textSha256, edits }) =>
+      edits.map((edit) => ({ ...edit, textDocument: { uri: other, version }, ...(textSha256 ? { textSha256 } : {}) })),
     );
   }
 

@@ -310,17 +310,32 @@ export interface InlineEditParams {
    * can fix what an edit broke. The client sends at most NEXT_EDIT_MAX_DIAGNOSTICS, nearest first.
    */
   diagnostics?: Diagnostic[];
+  /**
+   * Hearth's addition, optional: the client can take edits for files it hasn't open (InlineEdit.textSha256). Without
+   * it, edits come only for the document asked about and the other open ones, as Copilot's server sends them.
+   */
+  unopenedFiles?: boolean;
 }
 
 /** Diagnostics a next-edit request carries at most, and how far from the position (in lines) they are taken. */
 export const NEXT_EDIT_MAX_DIAGNOSTICS = 20;
 export const NEXT_EDIT_DIAGNOSTIC_LINES = 40;
 
+/** The version an edit for a file the client hadn't open names: none (an open document's versions start at 1). */
+export const UNOPENED_FILE_VERSION = 0;
+
 /** One next edit: replace `range` (in the document version named) with `text`. */
 export interface InlineEdit {
   range: Range;
   text: string;
   textDocument: VersionedTextDocumentIdentifier;
+  /**
+   * Hearth's addition, only when the request set `unopenedFiles`: the edit is for a file the client hadn't open (one the
+   * user viewed, read from disk), and this is the SHA-256 (hex) of the whole text it was predicted on, as UTF-8. The
+   * version is then UNOPENED_FILE_VERSION. The client opens the file and applies the edit only while its text still
+   * hashes the same: a file changed since gets no edit.
+   */
+  textSha256?: string;
   /** Run by the client (workspace/executeCommand) after accepting; Hearth's edits carry none. */
   command?: Command;
 }
