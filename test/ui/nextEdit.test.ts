@@ -5,6 +5,7 @@
  * the end, and Esc dismisses them leaving the file as the user left it.
  */
 import { strict as assert } from "node:assert";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
@@ -29,11 +30,15 @@ const READ_INSERTED = `[...document.querySelectorAll(".monaco-editor .view-lines
 const TRIES = [1, 2];
 const areaSource = (name: string) => `export function ${name}(width: number): number {\n  return width * width;\n}\n`;
 const floorSource = (name: string) => `import { ${name} } from "./lib";\n\nexport const floor = ${name}(3);\n`;
+const roomSource = (name: string) => `import { ${name} } from "./lib";\n\nexport const room = ${name}(4);\n`;
+const hallSource = (name: string) => `import { ${name} } from "./lib";\n\nexport const hall = ${name}(5);\n`;
 const TRIES_FILES = Object.fromEntries(
   TRIES.flatMap((n) => [
     [`record${n}.ts`, SOURCE],
     [`area${n}.ts`, areaSource(`area${n}`)],
     [`floor${n}.ts`, floorSource(`area${n}`)],
+    [`room${n}.ts`, roomSource(`area${n}`)],
+    [`hall${n}.ts`, hallSource(`area${n}`)],
   ]),
 );
 
@@ -194,12 +199,21 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
     assert.doesNotMatch(text, /Ghost text/, "completions are off: no ghost text was counted");
   });
 
-  it("after a rename, a hint points to another file that uses the name; Tab opens it at the edit, Tab accepts there", async () => {
+  it("after a rename, a hint points to another file that uses the name; Tab opens it at the edit, Tab accepts there, then in files viewed and closed, skipping one changed on disk", async () => {
     crossFileTry++;
     const name = `area${crossFileTry}`;
     const defining = `${name}.ts`;
     const using = `floor${crossFileTry}.ts`;
     const usage = floorSource(name);
+    const viewed = `room${crossFileTry}.ts`;
+    const changed = `hall${crossFileTry}.ts`;
+    // Viewed and closed: their lines were forwarded as context (after a view settles), and the server reads them on
+    // disk. The one viewed last comes first.
+    for (const file of [viewed, changed]) {
+      await workbench.openFile(file);
+      await session.page.waitForTimeout(1500);
+      await workbench.runCommand("View: Close Editor");
+    }
     await workbench.openFile(using); // open, so the language server knows what it says
     await workbench.openFile(defining);
     await workbench.goTo(1, 17);
@@ -235,10 +249,27 @@ describe("next edits in VS Code (code-server + Chromium)", function () {
     await session.page.keyboard.press("Tab");
     await session.page.keyboard.press("Tab");
     await session.page.keyboard.press("Tab");
-    await session.page.waitForFunction(`(${READ_INSERTED}).filter((text) => text === "surface").length === 0`, undefined, {
+    // Both accepted there; the walk goes on to the files that aren't open. The first changed on disk meanwhile: Tab
+    // skips it (its edits were made for the old text) and points to the next.
+    const hintTo = (file: string) =>
+      session.page.waitForFunction(`(${READ_INSERTED}).includes(${JSON.stringify(`Tab ⇥ next edit in ${file}:1`)})`, undefined, {
+        timeout: 10_000,
+      });
+    await hintTo(changed);
+    assert.equal(await workbench.editorText(), usage.replaceAll(name, "surface"), `drawn: ${await drawn()}`);
+    writeFileSync(join(session.workspace, changed), `// changed\n${hallSource(name)}`);
+    await session.page.keyboard.press("Tab");
+    await hintTo(viewed);
+    assert.equal(await session.page.locator(".tab", { hasText: changed }).count(), 0, "the changed file isn't opened");
+    await session.page.keyboard.press("Tab");
+    await session.page.locator(".tab.active", { hasText: viewed }).waitFor({ timeout: 10_000 });
+    await session.page.waitForFunction(`(${READ_INSERTED}).filter((text) => text === "surface").length === 2`, undefined, {
       timeout: 10_000,
     });
-    assert.equal(await workbench.editorText(), usage.replaceAll(name, "surface"), `drawn: ${await drawn()}`);
+    await session.page.keyboard.press("Tab");
+    await session.page.keyboard.press("Tab");
+    await session.page.keyboard.press("Tab");
+    await workbench.waitForEditorText(roomSource(name).replaceAll(name, "surface"));
   });
 });
 

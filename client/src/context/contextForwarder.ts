@@ -9,6 +9,7 @@ import * as vscode from "vscode";
 import { FolderIgnoredPaths } from "../../../server/src/shared/gitRepository";
 import { IgnoredWhereItLeads } from "../../../server/src/shared/ignoredWhereItLeads";
 import { ContextChunkNotification, type ContextChunkParams } from "../../../server/src/shared/protocol";
+import { nextEditAvailable } from "../../../server/src/shared/settings";
 import { readConfig } from "../config";
 import { isSecretDocument } from "../secretFiles";
 import { workspaceGitFiles } from "./workspaceGitFiles";
@@ -155,9 +156,10 @@ export class ContextForwarder implements vscode.Disposable {
   }
 }
 
+/** Context serves completions and next edits (their prompts, and the files a rename's uses are looked for in). */
 function enabled(): boolean {
-  const { completion } = readConfig();
-  return completion.enabled && completion.crossFileContext;
+  const settings = readConfig();
+  return settings.completion.crossFileContext && (settings.completion.enabled || nextEditAvailable(settings));
 }
 
 /** Sends chunks over the running language client, if there is one. */

@@ -6,6 +6,7 @@
  * where ("Tab ⇥ next edit in report.ts:3"), Tab opens that file at the edit (a jump Go Back undoes), and the walk
  * goes on there; a file changed since is skipped, never edited stale. The cursor only moves when the user presses Tab.
  */
+import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
@@ -32,10 +33,14 @@ interface Suggestion {
   format: string | undefined;
 }
 
-/** One other document's edits, for the version they were made for. */
+/**
+ * One other document's edits, for the version they were made for, or, for a file that wasn't open, for the text whose
+ * SHA-256 they name (InlineEdit.textSha256).
+ */
 interface ElsewhereEdits {
   uri: string;
   version: number;
+  textSha256?: string;
   edits: InlineEdit[];
 }
 
@@ -102,6 +107,8 @@ export class NextEditController implements vscode.Disposable {
           diagnostics: nearbyDiagnostics(document.uri, editor.selection.active, (diagnostic) =>
             client.code2ProtocolConverter.asDiagnostic(diagnostic),
           ),
+          // Tab opens such a file, and its edits land only while its text hashes as when they were made.
+          unopenedFiles: true,
         },
         source.token,
       );
@@ -176,12 +183,13 @@ export class NextEditController implements vscode.Disposable {
 
   /**
    * Tab on a hint to another file: opens it with the cursor at its first edit (VS Code's Go Back returns) and shows
-   * its edits there. A document closed or changed since the edits were made for it is skipped.
+   * its edits there. A document closed or changed since the edits were made for it is skipped; so is a file that
+   * wasn't open whose text no longer hashes as the one they were made for.
    */
   private async openElsewhere(suggestion: Suggestion): Promise<void> {
     const [next, ...rest] = suggestion.elsewhere;
     const client = this.client();
-    const document = vscode.workspace.textDocuments.find((open) => open.uri.toString() === next?.uri);
+    const document = next && (await documentFor(next));
     if (!next || !client || !document || document.version !== next.version) {
       if (rest.length > 0) this.show({ ...suggestion, elsewhere: rest });
       else this.clear();
@@ -295,11 +303,31 @@ function elsewhereEdits(edits: readonly InlineEdit[]): ElsewhereEdits[] {
   const groups: ElsewhereEdits[] = [];
   for (const edit of edits) {
     const { uri, version } = edit.textDocument;
-    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri);
-    if (open?.version !== version) continue;
-    const group = groups.find((other) => other.uri === uri);
+    const { textSha256 } = edit;
+    if (textSha256 !== undefined) {
+      // For a file that wasn't open: one on disk, checked by its text when Tab opens it.
+      if (!uri.startsWith("file:")) continue;
+    } else if (vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri)?.version !== version) continue;
+    const group = groups.find((other) => other.uri === uri && other.textSha256 === textSha256);
     if (group) group.edits.push(edit);
-    else groups.push({ uri, version, edits: [edit] });
+    else groups.push({ uri, version, textSha256, edits: [edit] });
   }
   return groups;
+}
+
+/**
+ * The document the edits are for as it is now: the open one at their version, or, for edits made on a file's text,
+ * the file opened (or found open), with `version` set to its version while its text still hashes the same.
+ */
+async function documentFor(edits: ElsewhereEdits): Promise<vscode.TextDocument | undefined> {
+  if (edits.textSha256 === undefined)
+    return vscode.workspace.textDocuments.find((open) => open.uri.toString() === edits.uri && open.version === edits.version);
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(edits.uri)).then(
+    (opened) => opened,
+    () => undefined,
+  );
+  if (document === undefined) return undefined;
+  if (createHash("sha256").update(document.getText(), "utf8").digest("hex") !== edits.textSha256) return undefined;
+  edits.version = document.version;
+  return document;
 }

@@ -99,6 +99,7 @@ export class CompletionContext implements CrossFileContext {
    */
   async viewedFiles(skip: (uri: string) => boolean, limit: number): Promise<ViewedFile[]> {
     const files: ViewedFile[] = [];
+    if (!this.settings().completion.crossFileContext) return files;
     for (const uri of this.store.uris()) {
       if (files.length >= limit) break;
       if (!uri.startsWith("file:") || skip(uri)) continue;
