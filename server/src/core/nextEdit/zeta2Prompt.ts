@@ -19,8 +19,13 @@
  * file. A keystroke re-evaluates from the edit history on; only the related files stay cached between edits.
  * Pure; Seed-Coder's FIM tokens are special segments, never parsed out of the user's text. `<filename>`, the markers
  * and the cursor are segments that are special tokens where the vocabulary has them and their spelling otherwise.
+ * Where the text outside the region spells one of them (a related file, a diff, the code around the region), the
+ * spelling is broken (zeta2Text): llama.cpp reads a vocabulary's user-defined tokens even in text, so a file could
+ * otherwise forge a header, a marker or the cursor. The region itself is never broken (the model copies it); one that
+ * spells a marker or the cursor gets no prediction (zeta2RegionHasMarker).
  */
 import type { Segment } from "../repoContext";
+import { TOKEN_BREAK } from "../textPrompt";
 
 export const ZETA2_FIM = { suffix: "<[fim-suffix]>", prefix: "<[fim-prefix]>", middle: "<[fim-middle]>" } as const;
 export const ZETA2_FILE_MARKER = "<filename>";
@@ -95,18 +100,23 @@ export function zeta2EditDiff(edit: Zeta2Edit): string {
   return `${accepted}--- a/${edit.path}\n+++ b/${edit.path}\n${header}${lines.join("")}`;
 }
 
+/** Text outside the region with every spelling of a header, a marker or the cursor broken after its `<`. */
+export function zeta2Text(text: string): string {
+  return text.replace(/<(?=\|marker_|\|user_cursor\|>|filename>)/g, `<${TOKEN_BREAK}`);
+}
+
 export function zeta2Prompt(input: Zeta2PromptInput): Segment[] {
-  const segments: Segment[] = [{ special: ZETA2_FIM.suffix }, { text: withLineBreak(input.after) }];
+  const segments: Segment[] = [{ special: ZETA2_FIM.suffix }, { text: zeta2Text(withLineBreak(input.after)) }];
   segments.push({ special: ZETA2_FIM.prefix });
   for (const file of input.relatedFiles) {
-    segments.push(marker(ZETA2_FILE_MARKER), { text: `${file.path}\n${withLineBreak(file.text)}` });
+    segments.push(marker(ZETA2_FILE_MARKER), { text: zeta2Text(`${file.path}\n${withLineBreak(file.text)}`) });
   }
   if (input.relatedFiles.length > 0) segments.push({ text: "\n" });
   const edits = input.edits.slice(-ZETA2_MAX_EDITS);
   if (edits.length > 0) {
-    segments.push(marker(ZETA2_FILE_MARKER), { text: `edit_history\n${edits.map(zeta2EditDiff).join("")}\n` });
+    segments.push(marker(ZETA2_FILE_MARKER), { text: zeta2Text(`edit_history\n${edits.map(zeta2EditDiff).join("")}\n`) });
   }
-  segments.push(marker(ZETA2_FILE_MARKER), { text: `${input.path}\n${input.before}` });
+  segments.push(marker(ZETA2_FILE_MARKER), { text: zeta2Text(`${input.path}\n${input.before}`) });
   const offsets = zeta2BlockOffsets(input.region);
   let cursorPlaced = false;
   offsets.forEach((offset, index) => {
