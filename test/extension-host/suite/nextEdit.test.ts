@@ -2,10 +2,12 @@
  * Next edits in the extension host: the client forwards the errors and warnings VS Code shows near the cursor (from
  * any provider: here a diagnostic collection of the test's own), and the instruct format's prompt lists them. The
  * chat model the launcher sets serves next edits in that format, as it does for a user with no next-edit model.
+ * What the client forwards is checked on its own too: at most NEXT_EDIT_MAX_DIAGNOSTICS, the nearest first.
  */
 import { strict as assert } from "node:assert";
 import * as vscode from "vscode";
 import type { HearthApi } from "../../../client/src/extension";
+import { nearbyDiagnostics } from "../../../client/src/nextEdit/nearbyDiagnostics";
 import { LastNextEditRequest, type NextEditReport } from "../../../server/src/shared/protocol";
 
 describe("Hearth's next edits in the extension host", () => {
@@ -54,6 +56,42 @@ describe("Hearth's next edits in the extension host", () => {
       await config.update("nextEdit.format", undefined, vscode.ConfigurationTarget.Global);
       await config.update("nextEdit.maxTokens", undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+    }
+  });
+
+  it("forward at most 20 errors and warnings within 40 lines, the nearest first", async () => {
+    const problems = vscode.languages.createDiagnosticCollection("hearth-test-cap");
+    try {
+      const document = await vscode.workspace.openTextDocument({ language: "typescript", content: "x\n".repeat(200) });
+      const at = (line: number, severity: vscode.DiagnosticSeverity) =>
+        new vscode.Diagnostic(new vscode.Range(line, 0, line, 1), `line ${line}`, severity);
+      // 30 warnings from line 70 to 129 (every other line), an error at 141 (41 lines away) and a hint beside the cursor.
+      const warnings = Array.from({ length: 30 }, (_, k) => at(70 + 2 * k, vscode.DiagnosticSeverity.Warning));
+      problems.set(document.uri, [
+        ...warnings,
+        at(141, vscode.DiagnosticSeverity.Error),
+        at(100, vscode.DiagnosticSeverity.Hint),
+      ]);
+      const sent = nearbyDiagnostics(document.uri, new vscode.Position(100, 0), (diagnostic) => ({
+        range: {
+          start: { line: diagnostic.range.start.line, character: 0 },
+          end: { line: diagnostic.range.end.line, character: 1 },
+        },
+        message: diagnostic.message,
+      }));
+      const lines = sent.map((diagnostic) => diagnostic.range.start.line);
+      assert.equal(sent.length, 20);
+      // Nearest first: 100 is a hint (left out), then 98 and 102, 96 and 104, …
+      assert.deepEqual(
+        [...lines].sort((a, b) => a - b),
+        Array.from({ length: 20 }, (_, k) => 80 + 2 * k),
+      );
+      assert.deepEqual(
+        lines.map((line) => Math.abs(line - 100)),
+        [...lines.map((line) => Math.abs(line - 100))].sort((a, b) => a - b),
+      );
+    } finally {
+      problems.dispose();
     }
   });
 });
