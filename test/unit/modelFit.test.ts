@@ -31,7 +31,7 @@ describe("model catalog and hardware fit", () => {
       "qwen3-coder-30b-a3b",
     ]);
     assert.ok(ids("chat").includes("deepseek-r1-distill-qwen-14b") && ids("chat").includes("qwen2.5-coder-7b-instruct"));
-    assert.deepEqual(ids("nextEdit"), ["sweep-next-edit-1.5b", "sweep-next-edit-0.5b"]);
+    assert.deepEqual(ids("nextEdit"), ["sweep-next-edit-1.5b", "sweep-next-edit-0.5b", "zeta-2.1"]);
     assert.ok(CATALOG.every((e) => e.file.endsWith(".gguf") && /^[\w.-]+\/[\w.-]+$/.test(e.repo)));
     assert.ok(
       CATALOG.every((e) => ["completion", "chat", "nextEdit", "embedding"].includes(e.role) && e.license !== "" && e.why !== ""),

@@ -82,6 +82,11 @@ const CHAT_TAG_SPELLINGS = [
   "</tool_response>",
   "<tools>",
   "</tools>",
+  // GLM-4.5 to 4.7's call arguments, `<tool_call>name<arg_key>k</arg_key><arg_value>v</arg_value></tool_call>`.
+  "<arg_key>",
+  "</arg_key>",
+  "<arg_value>",
+  "</arg_value>",
   "<<SYS>>",
   "<</SYS>>",
 ];
