@@ -100,3 +100,14 @@ describe("agent mode on llama-server with a thinking model (reasoning_content)",
     });
   });
 });
+
+describe("agent mode on llama-server with GLM-4.7-Flash's template (its own call format)", function () {
+  this.timeout(120_000);
+
+  onLlamaServer("glm-4.7-tools-server", (server) => {
+    it("llama-server reads the `<arg_key>`/`<arg_value>` call into OpenAI tool_calls, and the thought apart", async () => {
+      const result = await listTwice(server());
+      assert.ok(!/think>|Pondering|arg_key/.test(result.answer), result.answer);
+    });
+  });
+});
