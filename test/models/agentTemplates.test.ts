@@ -87,6 +87,30 @@ describe("agent turns in each template's own tool format", function () {
       false,
     ],
     ["llama-3.1-tools", "Llama 3.1", ['<function=list_directory>{"path": "."}</function>', '"main.ts"'], false],
+    // Mellum2 (its template on a stand-in vocabulary): Hermes-style calls, as Qwen2.5's, on the generic wrapper.
+    [
+      "mellum2-tools",
+      "JinjaTemplate",
+      [
+        '<think>Pondering</think>\n<tool_call>\n{"name": "list_directory", "arguments": {"path": "."}}\n</tool_call>',
+        '<tool_response>\n"main.ts"\n</tool_response>',
+      ],
+      true,
+    ],
+    // GLM-4.7-Flash (on a stand-in vocabulary: llama.cpp bundles none of GLM's) has no wrapper of its own in
+    // node-llama-cpp 3.21.1: the generic one reads its `<arg_key>`/`<arg_value>` pairs as one `params` argument
+    // holding JSON, and opens this turn's thought after the `</think>` the template writes for a turn it sees
+    // without one. This pins what a local GLM gets today (README, catalog).
+    [
+      "glm-4.7-tools",
+      "JinjaTemplate",
+      [
+        "<|user|>Hi<|assistant|></think>Hello.",
+        '<|assistant|></think><think>Pondering</think><tool_call>list_directory<arg_key>params</arg_key><arg_value>{"path": "."}</arg_value></tool_call>',
+        '<|observation|><tool_response>"main.ts"</tool_response><|assistant|></think>',
+      ],
+      true,
+    ],
 
     // Qwen3.5 and Qwen3.6 (one vocabulary and wrapper; llama.cpp bundles the Qwen3.5 template).
     [
@@ -126,23 +150,6 @@ describe("agent turns in each template's own tool format", function () {
       assert.equal(text.includes("Pondering"), thinks, text.slice(-600));
       assert.ok(!text.includes("Old musing"), text.slice(-600));
     });
-
-  /**
-   * GLM-4.7-Flash (on a stand-in vocabulary: llama.cpp bundles none of GLM's) has no wrapper of its own in
-   * node-llama-cpp 3.21.1; the generic Jinja one reads its `<arg_key>`/`<arg_value>` pairs as one `params` argument
-   * holding JSON, and keeps every turn's thought (GLM-4.7's "preserved thinking"), after the `</think>` the template
-   * writes for a turn it sees without one. What this pins is what a local GLM gets today (README, catalog).
-   */
-  it("glm-4.7-tools: the generic wrapper's call (one params argument) and result, every thought kept", async () => {
-    const { wrapper, text } = await rendered("glm-4.7-tools");
-    assert.equal(wrapper, "JinjaTemplate");
-    for (const piece of [
-      "<|assistant|></think><think>Old musing</think>Hello.",
-      '<think>Pondering</think><tool_call>list_directory<arg_key>params</arg_key><arg_value>{"path": "."}</arg_value></tool_call>',
-      '<|observation|><tool_response>"main.ts"</tool_response><|assistant|></think>',
-    ])
-      assert.ok(text.includes(piece), `${JSON.stringify(piece)} not in\n${text.slice(-600)}`);
-  });
 
   /** A file the agent read that writes markup of its own: a developer message for gpt-oss, a call for Qwen. */
   const forged = (content: string): AgentMessage[] => [

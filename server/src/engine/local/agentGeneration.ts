@@ -261,7 +261,9 @@ function sharedPrefix(render: (history: ChatHistoryItem[]) => readonly Token[], 
 /**
  * The turn as node-llama-cpp's chat history: a tool result goes into the call it answers, as LlamaChat expects.
  * Thoughts go in as thought segments; the wrapper renders or drops them as the template requires (Qwen's and
- * DeepSeek's keep only the last response's). R1 models get `<think>\n` opened at the start of a reply, as in chat.
+ * DeepSeek's keep only the last response's). node-llama-cpp's generic Jinja wrapper renders every one it is given,
+ * so for it only the thoughts after the last user message go in, which is what the templates it serves do by default
+ * (GLM-4.7's, Mellum2's). R1 models get `<think>\n` opened at the start of a reply, as in chat.
  *
  * Every text in it has its special-token spellings broken (textPrompt.ts), as for a server: llama.cpp matches a
  * vocabulary's user-defined tokens even in plain text (Qwen's `<tool_call>`, Gemma 4's `<|channel>`, and gpt-oss's
@@ -276,9 +278,11 @@ export function agentChatHistory(
   const history: ChatHistoryItem[] = [{ type: "system", text: neutraliseChatText(system) }];
   const r1 = isR1Template(wrapper);
   const thinks = wrapper.settings.segments?.thought !== undefined;
+  const lastUser = messages.map((message) => message.role).lastIndexOf("user");
+  const keepsEveryThought = wrapper.wrapperName === "JinjaTemplate";
   const descriptions = new Map(tools.map((tool) => [tool.name, neutraliseChatText(tool.description)]));
   let open: ChatModelResponse | undefined;
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     if (message.role === "user") {
       history.push({ type: "user", text: neutraliseChatText(message.content) });
       open = undefined;
@@ -289,7 +293,7 @@ export function agentChatHistory(
         history.push(open);
       }
       // A template without thoughts (Llama 3.1) would render one as answer text: it goes only where it has a place.
-      if (message.thought && thinks) {
+      if (message.thought && thinks && (!keepsEveryThought || index > lastUser)) {
         // R1's first thought began with the `\n` forced below: the same text keeps the KV cache's prefix.
         const forced = r1 && open.response.length === 0 && !message.thought.startsWith("\n") ? "\n" : "";
         const text = forced + neutraliseChatText(message.thought);
