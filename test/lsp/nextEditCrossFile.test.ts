@@ -6,9 +6,9 @@
  */
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
 import { LspTestClient, until } from "./lspTestClient";
@@ -17,10 +17,8 @@ describe("next edits across files (scripted engine on 127.0.0.1)", function () {
   this.timeout(30_000);
   let engine: ScriptedNextEditEngine;
   let client: LspTestClient;
-  let scratch: string;
 
   before(async () => {
-    scratch = mkdtempSync(join(tmpdir(), "hearth-cross-file-"));
     engine = new ScriptedNextEditEngine();
     const url = await engine.listen();
     client = await LspTestClient.start({
@@ -32,7 +30,6 @@ describe("next edits across files (scripted engine on 127.0.0.1)", function () {
   after(async () => {
     await client.stop();
     engine.close();
-    rmSync(scratch, { recursive: true, force: true });
   });
   beforeEach(() => {
     engine.lineDelayMs = 0;
@@ -111,18 +108,53 @@ describe("next edits across files (scripted engine on 127.0.0.1)", function () {
     await client.insert(user, 1, 0, "// ");
     assert.deepEqual((await pending).edits, []);
   });
+});
+
+describe("next edits in files viewed and closed (scripted engine on 127.0.0.1, a workspace on disk)", function () {
+  this.timeout(30_000);
+  let engine: ScriptedNextEditEngine;
+  let client: LspTestClient;
+  let scratch: string;
+  let workspace: string;
+
+  before(async () => {
+    scratch = mkdtempSync(join(tmpdir(), "hearth-cross-file-"));
+    workspace = join(scratch, "workspace");
+    mkdirSync(join(workspace, "src"), { recursive: true });
+    engine = new ScriptedNextEditEngine();
+    const url = await engine.listen();
+    client = await LspTestClient.start(
+      { engine: "remote", remote: { url, api: "openai", nextEditModel: "sweep-next-edit-1.5b" }, completion: { enabled: false } },
+      "pull",
+      pathToFileURL(workspace).href,
+    );
+  });
+  after(async () => {
+    await client.stop();
+    engine.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  /** A file on disk the client forwarded lines of (viewed), not open. */
+  async function viewed(path: string, text: string): Promise<string> {
+    writeFileSync(path, text);
+    const uri = pathToFileURL(path).href;
+    await client.sendContext({ uri, path: basename(path), text, startLine: 0 });
+    return uri;
+  }
 
   it("a file the user viewed and closed gets its edits, read from disk, with its text's hash, for a client that takes them", async () => {
-    const renamedIn = "file:///workspace/src/length.ts";
-    const viewed = join(scratch, "ruler.ts");
+    const renamedIn = pathToFileURL(join(workspace, "src", "length.ts")).href;
     const usage = 'import { lengthOf } from "./length";\n\nexport const ruler = lengthOf("abc");\n';
-    writeFileSync(viewed, usage);
-    const viewedUri = pathToFileURL(viewed).href;
-    // Viewed: the client forwarded its lines as context; it is not open.
-    await client.sendContext({ uri: viewedUri, path: "ruler.ts", text: usage, startLine: 0 });
+    const viewedUri = await viewed(join(workspace, "src", "ruler.ts"), usage);
+    // Files that use the name too, but aren't predicted in: one outside the workspace, and one whose edits would
+    // change what runs (a linter loads it as code).
+    await viewed(join(scratch, "outside.ts"), "export const outside = lengthOf('x');\n");
+    await viewed(join(workspace, "eslint.config.js"), "export default [lengthOf('x')];\n");
     await client.open(renamedIn, "export function lengthOf(text: string) {\n  return text.length;\n}\n");
     await client.typeOver(renamedIn, 0, 16, "lengthOf", "sizeOf");
     assert.deepEqual((await client.inlineEdits(renamedIn, 0, 22)).edits, [], "a client that didn't say it takes them gets none");
+    const from = engine.seen.length;
     const { edits } = await client.inlineEdits(renamedIn, 0, 22, client.version(renamedIn), { unopenedFiles: true });
     const at = (line: number, character: number) => ({
       // Minimal edits: `length` → `size`, the `Of` kept.
@@ -132,22 +164,24 @@ describe("next edits across files (scripted engine on 127.0.0.1)", function () {
       textSha256: createHash("sha256").update(usage).digest("hex"),
     });
     assert.deepEqual(edits, [at(0, 9), at(2, 21)]);
+    const asked = engine.seen.slice(from).map((seen) => seen.prompt);
+    assert.ok(
+      !asked.some((prompt) => /current\/(outside\.ts|eslint\.config\.js)/.test(prompt)),
+      "neither other file is asked about",
+    );
   });
 
   it("never reads a viewed file that has become a link to a secrets file", async () => {
-    const renamedIn = "file:///workspace/src/width.ts";
-    const viewed = join(scratch, "panel.ts");
-    const usage = 'import { widthOf } from "./width";\n\nexport const panel = widthOf(2);\n';
-    writeFileSync(viewed, usage);
-    const viewedUri = pathToFileURL(viewed).href;
-    await client.sendContext({ uri: viewedUri, path: "panel.ts", text: usage, startLine: 0 });
+    const renamedIn = pathToFileURL(join(workspace, "src", "width.ts")).href;
+    const path = join(workspace, "src", "panel.ts");
+    await viewed(path, 'import { widthOf } from "./width";\n\nexport const panel = widthOf(2);\n');
     await client.open(renamedIn, "export function widthOf(box: number) {\n  return box;\n}\n");
     // A request waits for the context that arrived to be judged: the chunk is kept, a plain file when viewed.
     await client.inlineEdits(renamedIn, 0, 0);
     // Then the file is pointed at a secrets file that uses the name too.
-    writeFileSync(join(scratch, ".env"), "TOKEN=s3cr3t-value widthOf(1)\n");
-    rmSync(viewed);
-    symlinkSync(join(scratch, ".env"), viewed);
+    writeFileSync(join(workspace, ".env"), "TOKEN=s3cr3t-value widthOf(1)\n");
+    rmSync(path);
+    symlinkSync(join(workspace, ".env"), path);
     await client.typeOver(renamedIn, 0, 16, "widthOf", "spanOf");
     const from = engine.seen.length;
     const { edits } = await client.inlineEdits(renamedIn, 0, 22, client.version(renamedIn), { unopenedFiles: true });

@@ -174,7 +174,16 @@ describe("next edit: Zeta 2 answer", () => {
   it("makes no prediction in a region that spells a marker or the cursor, as Zed does", () => {
     assert.ok(zeta2RegionHasMarker('let s = "<|marker_2|>";\n'));
     assert.ok(zeta2RegionHasMarker("// <|user_cursor|>\n"));
+    assert.ok(zeta2RegionHasMarker("// <filename>\n"), "a header too");
     assert.ok(!zeta2RegionHasMarker(REGION));
+  });
+
+  it("takes out the breaks of a spelling the model copied from around the region", () => {
+    const copied = `    let e = "<\u200Bfilename>";\n`;
+    assert.equal(
+      zeta2Rewrite(`<|marker_2|>${copied}<|marker_3|>`, REGION),
+      `${REGION.slice(0, SECOND_BLOCK)}    let e = "<filename>";\n`,
+    );
   });
 });
 

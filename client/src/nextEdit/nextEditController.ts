@@ -12,6 +12,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { type InlineEdit, InlineEditRequest } from "../../../server/src/shared/protocol";
 import { type HearthSettings, nextEditAvailable } from "../../../server/src/shared/settings";
+import { editTarget } from "../agent/editTarget";
 import type { SuggestionCounter } from "../quality/suggestionQuality";
 import { nearbyDiagnostics } from "./nearbyDiagnostics";
 import { NextEditDecorations } from "./nextEditDecorations";
@@ -317,12 +318,19 @@ function elsewhereEdits(edits: readonly InlineEdit[]): ElsewhereEdits[] {
 
 /**
  * The document the edits are for as it is now: the open one at their version, or, for edits made on a file's text,
- * the file opened (or found open), with `version` set to its version while its text still hashes the same.
+ * the file opened (or found open), with `version` set to its version while its text still hashes the same. Never a
+ * file outside the workspace, one reached through a link out of it, or one whose edits change what runs (tasks,
+ * hooks, manifests: those an agent's edits are always reviewed for): the user didn't edit there.
  */
 async function documentFor(edits: ElsewhereEdits): Promise<vscode.TextDocument | undefined> {
+  const uri = vscode.Uri.parse(edits.uri);
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (folder === undefined) return undefined;
+  const target = await editTarget(uri, folder);
+  if (target.refusal !== undefined || target.protection !== undefined) return undefined;
   if (edits.textSha256 === undefined)
     return vscode.workspace.textDocuments.find((open) => open.uri.toString() === edits.uri && open.version === edits.version);
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(edits.uri)).then(
+  const document = await vscode.workspace.openTextDocument(uri).then(
     (opened) => opened,
     () => undefined,
   );

@@ -3,8 +3,7 @@
  * Any LSP client may send chunks, so the server judges each itself: never a secrets file, and never a file git
  * ignores where it really is (the rules of the repository its real path is in), whatever the client checked.
  */
-import { readFile, stat } from "node:fs/promises";
-import { relative } from "node:path";
+import { relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Connection } from "vscode-languageserver";
 import { ContextStore } from "../core/contextStore";
@@ -15,6 +14,7 @@ import { ContextChunkNotification } from "../shared/protocol";
 import { realTargetOf } from "../shared/realPath";
 import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
 import type { HearthSettings } from "../shared/settings";
+import { viewedFileText } from "./viewedFileText";
 
 /** Characters of context per prompt: about a thousand tokens, a quarter of a 4k window. */
 export const CONTEXT_BUDGET_CHARS = 4000;
@@ -61,6 +61,8 @@ export class CompletionContext implements CrossFileContext {
   register(connection: Connection): Feature {
     connection.onNotification(ContextChunkNotification.type, (params) => {
       if (typeof params?.uri !== "string" || typeof params.text !== "string" || typeof params.path !== "string") return;
+      // A `file:` URI naming another machine (`file://host/share`) would have the server reach for it: never.
+      if (params.uri.startsWith("file:") && !isLocalFile(params.uri)) return;
       const chunk = { uri: params.uri, path: params.path, text: params.text, startLine: Number(params.startLine) || 0 };
       // A chunk that can't be judged is dropped; the next one is judged all the same.
       this.arrivals = this.arrivals.then(() => this.arrived(chunk)).catch(() => undefined);
@@ -93,16 +95,17 @@ export class CompletionContext implements CrossFileContext {
   }
 
   /**
-   * The files chunks came from, the most recent first, read now: a `file:` URI only, judged again as a chunk is (the
-   * file may have become a link to a secret, or ignored, since it was viewed) and read where it really is. A binary
-   * file, one that isn't UTF-8 or one too large is left out; a UTF-8 byte order mark is dropped, as editors do.
+   * The files chunks came from (viewed, edited, or a definition looked up near the cursor), the most recent first,
+   * read now: a local `file:` URI only, judged again as a chunk is (the file may have become a link to a secret, or
+   * ignored, since it was viewed), and only where it really is inside a workspace folder (a definition in a library,
+   * a link out of the workspace: never). Read by viewedFileText.ts: that file or nothing, at most VIEWED_FILE_BYTES.
    */
   async viewedFiles(skip: (uri: string) => boolean, limit: number): Promise<ViewedFile[]> {
     const files: ViewedFile[] = [];
     if (!this.settings().completion.crossFileContext) return files;
     for (const uri of this.store.uris()) {
       if (files.length >= limit) break;
-      if (!uri.startsWith("file:") || skip(uri)) continue;
+      if (!isLocalFile(uri) || skip(uri)) continue;
       const text = await this.readJudged(uri).catch(() => undefined);
       if (text !== undefined) files.push({ uri, text });
     }
@@ -113,11 +116,9 @@ export class CompletionContext implements CrossFileContext {
     const path = fileURLToPath(uri);
     const real = await realTargetOf(path);
     if (real === undefined || this.isSecret(uri, real) || (await this.ignored.isIgnored(path, this.folders()))) return undefined;
-    const info = await stat(real);
-    if (!info.isFile() || info.size > VIEWED_FILE_BYTES) return undefined;
-    const bytes = await readFile(real);
-    if (bytes.includes(0)) return undefined;
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    const folders = await Promise.all(this.folders().map(realTargetOf));
+    if (!folders.some((folder) => folder !== undefined && real.startsWith(folder + sep))) return undefined;
+    return viewedFileText(path, real, VIEWED_FILE_BYTES);
   }
 
   /** By the name the chunk came with, or by where its file really is. */
@@ -150,5 +151,15 @@ export class CompletionContext implements CrossFileContext {
     const path = uriPath(uri);
     if (this.root && path.startsWith(this.root)) return relative(this.root, path).split("\\").join("/");
     return path.split(/[\\/]/).pop() ?? path;
+  }
+}
+
+/** A `file:` URI with no host: a network share's (`file://host/share`) would make the server reach for it. */
+function isLocalFile(uri: string): boolean {
+  try {
+    const url = new URL(uri);
+    return url.protocol === "file:" && url.host === "";
+  } catch {
+    return false;
   }
 }

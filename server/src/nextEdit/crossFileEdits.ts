@@ -4,16 +4,21 @@
  * done so their prompts show it as history. For a client that can take them, files the user viewed and closed are
  * searched too, read from disk; their edits name the text's hash instead of a version (the client checks it).
  * Bounded (CROSS_FILE_LIMIT documents, in the request's abort), and a document whose version moves while it is
- * predicted gets no edit: never a stale one.
+ * predicted gets no edit: never a stale one. A file whose edits would change what runs (shared/protectedPaths.ts:
+ * tasks, hooks, manifests, linters' configurations) is never predicted in: the user didn't edit there, and these
+ * edits get no review.
  */
 import { createHash } from "node:crypto";
+import { relative, sep } from "node:path";
 import type { TextDocuments } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { ViewedFile } from "../core/fimInput";
 import { CROSS_FILE_LIMIT, changedSymbols, crossFileTargets } from "../core/nextEdit/crossFileTargets";
 import { EDIT_HISTORY_LIMITS, type EditHistory } from "../core/nextEdit/editHistory";
 import type { ModelEngine } from "../engine/modelEngine";
+import { protectedPath } from "../shared/protectedPaths";
 import { UNOPENED_FILE_VERSION } from "../shared/protocol";
+import { uriPath } from "../shared/sensitiveFiles";
 import type { HearthSettings } from "../shared/settings";
 import { type PredictedEdit, type PredictionInput, predictNextEdit } from "./predictNextEdit";
 
@@ -39,6 +44,8 @@ export interface CrossFileDependencies {
    * can't take edits for them (InlineEditParams.unopenedFiles).
    */
   viewedFiles?(skip: (uri: string) => boolean, limit: number): Promise<ViewedFile[]>;
+  /** The workspace folders as file system paths (protected paths are judged inside them). */
+  folders(): readonly string[];
 }
 
 export interface CrossFileEdits {
@@ -72,12 +79,13 @@ export async function crossFileEdits(deps: CrossFileDependencies, uri: string, s
   // Recently edited documents first, then the others in the order they were opened, then the files viewed on disk.
   const recent = recentEdits.map((edit) => edit.uri).reverse();
   const rank = (other: string) => (recent.includes(other) ? recent.indexOf(other) : recent.length);
+  const unwanted = (other: string) => deps.excluded(other) || isProtected(other, deps.folders());
   const open: Candidate[] = documents
     .all()
-    .filter((document) => document.uri !== uri && !deps.excluded(document.uri))
+    .filter((document) => document.uri !== uri && !unwanted(document.uri))
     .sort((a, b) => rank(a.uri) - rank(b.uri))
     .map((document) => ({ uri: document.uri, text: document.getText(), version: document.version }));
-  const skip = (other: string) => other === uri || documents.get(other) !== undefined || deps.excluded(other);
+  const skip = (other: string) => other === uri || documents.get(other) !== undefined || unwanted(other);
   const viewed = (await deps.viewedFiles?.(skip, VIEWED_FILES_READ)) ?? [];
   const candidates = [...open, ...viewed.map((file) => ({ ...file, sha256: sha256(file.text) }))].filter(
     (candidate) => candidate.text.length <= SEARCHED_CHARS,
@@ -92,7 +100,8 @@ export async function crossFileEdits(deps: CrossFileDependencies, uri: string, s
     const candidate = candidates.find((other) => other.uri === target.uri) as Candidate;
     const current = () => stillCurrent(deps, candidate);
     if (!current()) continue;
-    const key = JSON.stringify([symbols, target.uri, candidate.version ?? candidate.sha256]);
+    // By the text, not the version: a document closed and opened again starts its versions over.
+    const key = JSON.stringify([symbols, target.uri, candidate.sha256 ?? sha256(candidate.text)]);
     let edits = deps.memo.get(key);
     if (edits === undefined) {
       const input = deps.input(target.uri, candidate.text, target.line);
@@ -117,6 +126,13 @@ function stillCurrent(deps: CrossFileDependencies, candidate: Candidate): boolea
   if (deps.excluded(candidate.uri)) return false;
   const document = deps.documents.get(candidate.uri);
   return candidate.version === undefined ? document === undefined : document?.version === candidate.version;
+}
+
+/** By the path inside its workspace folder, or the whole path for a file outside them. */
+function isProtected(uri: string, folders: readonly string[]): boolean {
+  const path = uriPath(uri);
+  const folder = folders.find((candidate) => path.startsWith(candidate + sep));
+  return protectedPath(folder === undefined ? path : relative(folder, path).split(sep).join("/")) !== undefined;
 }
 
 function sha256(text: string): string {

@@ -324,6 +324,7 @@ class NextEdits {
         memo: this.crossFileMemo,
         speculative: speculation?.speculative,
         viewedFiles: this.unopenedFiles ? this.deps.context.viewedFiles?.bind(this.deps.context) : undefined,
+        folders: this.deps.folders,
       },
       uri,
       signal,

@@ -65,30 +65,34 @@ describe("Hearth's next edits in the extension host", () => {
       const document = await vscode.workspace.openTextDocument({ language: "typescript", content: "x\n".repeat(200) });
       const at = (line: number, severity: vscode.DiagnosticSeverity) =>
         new vscode.Diagnostic(new vscode.Range(line, 0, line, 1), `line ${line}`, severity);
-      // 30 warnings from line 70 to 129 (every other line), an error at 141 (41 lines away) and a hint beside the cursor.
+      const lines = (cursor: number) =>
+        nearbyDiagnostics(document.uri, new vscode.Position(cursor, 0), (diagnostic) => ({
+          range: {
+            start: { line: diagnostic.range.start.line, character: 0 },
+            end: { line: diagnostic.range.end.line, character: 1 },
+          },
+          message: diagnostic.message,
+        })).map((diagnostic) => diagnostic.range.start.line);
+      // 30 warnings on the even lines 70 to 128, and a hint; the cursor on line 101, so no two are equally near.
       const warnings = Array.from({ length: 30 }, (_, k) => at(70 + 2 * k, vscode.DiagnosticSeverity.Warning));
-      problems.set(document.uri, [
-        ...warnings,
-        at(141, vscode.DiagnosticSeverity.Error),
-        at(100, vscode.DiagnosticSeverity.Hint),
-      ]);
-      const sent = nearbyDiagnostics(document.uri, new vscode.Position(100, 0), (diagnostic) => ({
-        range: {
-          start: { line: diagnostic.range.start.line, character: 0 },
-          end: { line: diagnostic.range.end.line, character: 1 },
-        },
-        message: diagnostic.message,
-      }));
-      const lines = sent.map((diagnostic) => diagnostic.range.start.line);
-      assert.equal(sent.length, 20);
-      // Nearest first: 100 is a hint (left out), then 98 and 102, 96 and 104, …
+      problems.set(document.uri, [...warnings, at(101, vscode.DiagnosticSeverity.Hint)]);
+      const capped = lines(101);
       assert.deepEqual(
-        [...lines].sort((a, b) => a - b),
-        Array.from({ length: 20 }, (_, k) => 80 + 2 * k),
+        capped,
+        [100, 102, 98, 104, 96, 106, 94, 108, 92, 110, 90, 112, 88, 114, 86, 116, 84, 118, 82, 120],
+        "the 20 nearest warnings, nearest first; the hint left out",
       );
+      // Under the cap: 40 lines away is near, 41 is not, on either side.
+      const severity = vscode.DiagnosticSeverity;
+      problems.set(document.uri, [
+        at(60, severity.Warning),
+        at(141, severity.Error),
+        at(59, severity.Error),
+        at(140, severity.Warning),
+      ]);
       assert.deepEqual(
-        lines.map((line) => Math.abs(line - 100)),
-        [...lines.map((line) => Math.abs(line - 100))].sort((a, b) => a - b),
+        lines(100).sort((a, b) => a - b),
+        [60, 140],
       );
     } finally {
       problems.dispose();

@@ -102,7 +102,15 @@ export function zeta2EditDiff(edit: Zeta2Edit): string {
 
 /** Text outside the region with every spelling of a header, a marker or the cursor broken after its `<`. */
 export function zeta2Text(text: string): string {
-  return text.replace(/<(?=\|marker_|\|user_cursor\|>|filename>)/g, `<${TOKEN_BREAK}`);
+  return text.replace(BREAKABLE, `<${TOKEN_BREAK}`);
+}
+
+const BREAKABLE = /<(?=\|marker_|\|user_cursor\|>|filename>)/g;
+const BROKEN = new RegExp(`<${TOKEN_BREAK}(?=\\|marker_|\\|user_cursor\\|>|filename>)`, "g");
+
+/** The model's text with the breaks zeta2Text made taken out: a spelling it copied from around the region, as it was. */
+function zeta2Restored(text: string): string {
+  return text.replace(BROKEN, "<");
 }
 
 export function zeta2Prompt(input: Zeta2PromptInput): Segment[] {
@@ -224,13 +232,13 @@ export function zeta2Rewrite(answer: string, region: string): string | undefined
   if (from === undefined || to === undefined || from > to) return undefined;
   let blocks = "";
   for (let k = 0; k + 1 < tags.length; k++) blocks += text.slice(tags[k].end, tags[k + 1].start);
-  return region.slice(0, from) + blocks.split(ZETA2_CURSOR).join("") + region.slice(to);
+  return region.slice(0, from) + zeta2Restored(blocks.split(ZETA2_CURSOR).join("")) + region.slice(to);
 }
 
 /**
- * Whether the region spells a marker or the cursor: the model's answer could not be told from it, so, as Zed does,
- * no prediction is made there.
+ * Whether the region spells a marker, the cursor or a file header: the model's answer could not be told from it (or
+ * its prompt could be forged by it), so, as Zed does for markers, no prediction is made there.
  */
 export function zeta2RegionHasMarker(region: string): boolean {
-  return region.includes("<|marker_") || region.includes(ZETA2_CURSOR);
+  return region.includes("<|marker_") || region.includes(ZETA2_CURSOR) || region.includes(ZETA2_FILE_MARKER);
 }
