@@ -29,7 +29,11 @@ export async function viewedFileText(path: string, real: string, maxBytes: numbe
     const bytes = buffer.subarray(0, length);
     if (bytes.includes(0)) return undefined;
     // A UTF-8 byte order mark is dropped, as editors do (the client hashes the text it shows).
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    try {
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      return undefined;
+    }
   } finally {
     await handle.close();
   }
