@@ -108,8 +108,9 @@ export class NextEditController implements vscode.Disposable {
           diagnostics: nearbyDiagnostics(document.uri, editor.selection.active, (diagnostic) =>
             client.code2ProtocolConverter.asDiagnostic(diagnostic),
           ),
-          // Tab opens such a file, and its edits land only while its text hashes as when they were made.
-          unopenedFiles: true,
+          // Tab opens such a file, and its edits land only while its text hashes as when they were made. In
+          // Restricted Mode edits stay in the files the user has open.
+          unopenedFiles: vscode.workspace.isTrusted,
         },
         source.token,
       );
