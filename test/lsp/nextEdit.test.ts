@@ -6,6 +6,8 @@
 import { strict as assert } from "node:assert";
 import { DidChangeNotebookDocumentNotification } from "vscode-languageserver-protocol";
 import { EDIT_HISTORY_LIMITS } from "../../server/src/core/nextEdit/editHistory";
+import { DRAFT_LENGTH } from "../../server/src/core/speculativeDrafts";
+import { CHAT_SCRIPTS } from "../fixtures/gguf/bigramModel";
 import { bigramModelPath } from "../fixtures/gguf/testModels";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
 import { ScriptedNextEditEngine } from "../fixtures/scriptedNextEditEngine";
@@ -290,6 +292,22 @@ describe("next edit (local engine, generated model)", function () {
     const after = prompt.slice(prompt.lastIndexOf(`${lines[5]} /`) + lines[5].length + 1);
     const tail = Buffer.byteLength(after) - ("<|file_sep|>".length - 1);
     assert.ok(report && report.evaluatedPromptTokens <= tail + 1, `evaluated ${report?.evaluatedPromptTokens}, tail ${tail}`);
+  });
+
+  it("drafts a rewrite that copies the window by prompt lookup, in longer drafts than chat's", async () => {
+    // The "copy" script writes the alphabet and the digits after a line break: the window's own line, copied.
+    await client.changeSettings({ ...client.settings, nextEdit: { model: bigramModelPath("qwen", "copy") } });
+    try {
+      const uri = "file:///workspace/src/copy.ts";
+      await client.open(uri, `${CHAT_SCRIPTS.copy}\n`);
+      await client.inlineEdits(uri, 0, 0);
+      const drafts = (await client.lastNextEdit())?.draftTokens;
+      assert.ok(drafts && drafts.accepted > 40, JSON.stringify(drafts));
+      // Chat's drafts stop growing at DRAFT_LENGTH.longest; a rewrite's go on (NEXT_EDIT_DRAFTS).
+      assert.ok(drafts.longest > DRAFT_LENGTH.longest, JSON.stringify(drafts));
+    } finally {
+      await client.changeSettings({ ...client.settings, nextEdit: { model: bigramModelPath("qwen", "fix") } });
+    }
   });
 
   it("reports an engine that isn't a next-edit model through the status, not as a failed request", async () => {

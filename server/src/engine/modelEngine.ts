@@ -108,6 +108,8 @@ export interface NextEditMetrics {
    * `stop`: the model ended the rewrite; `rejoined`: it was back in step with the window, the rest is a copy.
    */
   stopReason: "stop" | "rejoined" | "maxTokens" | "timeout" | "aborted" | "evaluateOnly";
+  /** Locally, what prompt lookup drafted: tokens drafted, kept, and the longest draft verified at once. */
+  draftTokens?: { drafted: number; accepted: number; longest: number };
 }
 
 export interface NextEditResult {

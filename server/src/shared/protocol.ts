@@ -383,6 +383,8 @@ export interface NextEditReport {
   speculative?: boolean;
   /** The prompt format it was asked in. */
   format?: NextEditFormatName;
+  /** Locally, what prompt lookup drafted: tokens drafted, kept, and the longest draft verified at once. */
+  draftTokens?: { drafted: number; accepted: number; longest: number };
 }
 
 /** Client → server request (tests, benchmarks): the last next-edit prediction's report; null before any. */

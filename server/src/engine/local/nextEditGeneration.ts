@@ -120,6 +120,7 @@ export async function generateNextEdit(
       generatedTokens: generated.length,
       durationMs: performance.now() - started,
       stopReason,
+      draftTokens: { drafted: drafts.drafted, accepted: drafts.accepted, longest: drafts.longest ?? 0 },
     },
     promptText,
   };

@@ -27,6 +27,8 @@ export interface DraftSources {
 export interface DraftStats {
   drafted: number;
   accepted: number;
+  /** The longest draft verified in one batch (how far DraftLength grew). */
+  longest?: number;
 }
 
 export function noDraftStats(): DraftStats {
@@ -111,6 +113,7 @@ export async function* speculativeTokens(
     const verified = verifyDraft(draft, chosen as Token[]);
     stats.drafted += draft.length;
     stats.accepted += verified.accepted;
+    stats.longest = Math.max(stats.longest ?? 0, draft.length);
     lengths?.record(draft.length, verified.accepted, asked);
     const refused = draft.length - verified.accepted;
     if (refused > 0) {
