@@ -6,6 +6,9 @@
  * in the model's template.
  */
 import { strict as assert } from "node:assert";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { INSTRUCT_SYSTEM } from "../../server/src/core/nextEdit/instructPrompt";
 import { templateModelPath } from "../fixtures/gguf/templateModel";
 import { SCALE_SOURCE } from "../fixtures/nextEditSources";
@@ -206,5 +209,23 @@ describe("next edit from an instruct model (local engine, generated models with 
     const status = await client.waitForStatus((s) => s.role === "nextEdit" && s.state === "error");
     assert.match(status.message ?? "", /is a reasoning model: it thinks before every answer/);
     assert.equal(status.setting, "hearth.nextEdit.model");
+  });
+
+  it("refuses a model its maker names a thinking one, whose template is a plain one (Mellum2 Thinking)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "hearth-thinking-"));
+    const path = join(folder, "Mellum2-12B-A2.5B-Thinking-Q4_K_M.gguf");
+    copyFileSync(await templateModelPath("mellum2-tools"), path);
+    try {
+      await client.changeSettings({ ...client.settings, chat: { model: path, temperature: 0 } });
+      const uri = "file:///workspace/src/thinking.ts";
+      await client.open(uri, "let w = 4;");
+      assert.deepEqual((await client.inlineEdits(uri, 0, 3)).edits, []);
+      const status = await client.waitForStatus(
+        (s) => s.role === "nextEdit" && s.state === "error" && (s.message ?? "").includes("Mellum2"),
+      );
+      assert.match(status.message ?? "", /Mellum2-12B-A2\.5B-Thinking-Q4_K_M\.gguf is a reasoning model/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

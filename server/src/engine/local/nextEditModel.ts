@@ -3,7 +3,7 @@
  * decoding), since a rewrite of the window mostly copies the window, which is in the prompt.
  */
 import { basename } from "node:path";
-import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { ChatWrapper, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { type NextEditPromptFormat, recogniseNextEditFormat } from "../../core/nextEdit/nextEditFormat";
 import { EngineError } from "../engineError";
 import { isHarmonyTemplate, opensThoughtOnResponse, type StopTriggers, stopTriggers } from "./chatTemplateRules";
@@ -60,8 +60,11 @@ export async function prepareNextEditModel(
   const wrapper = instruct ? (await loadLlamaModule()).resolveChatWrapper(model, settings) : undefined;
   // Other reasoning templates think before every answer (R1 is made to, gpt-oss always writes its analysis first):
   // seconds before the first line of a rewrite, and markers named in the thought. Refused, with what to use instead.
+  // So is a model its maker names a thinking one (Mellum2-…-Thinking): its template is a plain one, the model thinks.
   const qwenWithoutThoughts = thinks && wrapper?.wrapperName === "Qwen";
-  if (wrapper && !qwenWithoutThoughts && (isHarmonyTemplate(wrapper) || opensThoughtOnResponse(wrapper))) {
+  const thinkingByName = /(^|[-_. ])thinking([-_. ]|$)/i.test(name);
+  const alwaysThinks = (used: ChatWrapper) => isHarmonyTemplate(used) || opensThoughtOnResponse(used) || thinkingByName;
+  if (wrapper && !qwenWithoutThoughts && alwaysThinks(wrapper)) {
     throw new EngineError(
       `${name} is a reasoning model: it thinks before every answer, too slowly for next edits.`,
       "Set hearth.nextEdit.model to an instruct model that answers at once (for example Qwen2.5-Coder-7B-Instruct), or to a next-edit model such as sweep-next-edit-1.5B.",
