@@ -26,14 +26,13 @@ import {
   LastNextEditRequest,
   type NextEditReport,
 } from "../shared/protocol";
-import { isSensitiveFile, uriPath } from "../shared/sensitiveFiles";
-import { isSensitiveDocument } from "../shared/sensitiveOnDisk";
 import { type HearthSettings, nextEditAvailable, nextEditFromCompletion } from "../shared/settings";
 import { crossFileEdits } from "./crossFileEdits";
 import { insertionAtCursor } from "./insertionAtCursor";
 import { type HereResult, type Speculated, staleVersion } from "./nextEditAnswers";
 import { type PredictedEdit, type PredictionInput, predictNextEdit } from "./predictNextEdit";
 import { Proposal } from "./proposal";
+import { SecretDocuments } from "./secretDocuments";
 
 /** How long after an edit settles its prompt is evaluated ahead. */
 const PREFILL_MARGIN_MS = 50;
@@ -87,42 +86,24 @@ class NextEdits {
   /** A prediction for the document as it will be once the shown edits are all accepted (one per server). */
   private speculation: Speculated | undefined;
   lastReport: NextEditReport | null = null;
-  /** Open documents found to be secrets files on disk (a link to `.env`): never history, until closed. */
-  private readonly secretOnDisk = new Set<string>();
-  /** Verdicts on disk not in yet: a prompt waits for them, so no secrets file's edits are in it. */
-  private readonly judging = new Set<Promise<boolean>>();
+  /** Secrets files, by name or where their file really is: never history, never predicted in. */
+  private readonly secrets: SecretDocuments;
   /** Cross-file predictions already made, per symbols, document and version (crossFileEdits.ts). */
   private readonly crossFileMemo = new Map<string, PredictedEdit[]>();
   /** Whether the client's last request said it takes edits for files it hasn't open. */
   private unopenedFiles = false;
 
-  constructor(private readonly deps: NextEditDependencies) {}
+  constructor(private readonly deps: NextEditDependencies) {
+    this.secrets = new SecretDocuments(
+      deps.documents,
+      () => deps.configuration.settings.privacy.excludedFiles,
+      deps.folders,
+      (uri) => this.forgetSecret(uri),
+    );
+  }
 
   private now(): number {
     return this.deps.now?.() ?? performance.now();
-  }
-
-  /** A secrets file by its name, or one already found to be one on disk. */
-  private excluded(uri: string): boolean {
-    const excluded = this.deps.configuration.settings.privacy.excludedFiles;
-    return this.secretOnDisk.has(uri) || isSensitiveFile(uriPath(uri), excluded, this.deps.folders());
-  }
-
-  /**
-   * Looks where the document's file really is (links followed; a realpath, nothing read). Edits are recorded
-   * before the answer comes, so none is lost, and forgotten if it says secret; every prompt waits for the answers.
-   */
-  private judge(uri: string): Promise<boolean> {
-    const verdict = isSensitiveDocument(uri, this.deps.configuration.settings.privacy.excludedFiles, this.deps.folders()).then(
-      (secret) => {
-        if (secret && this.deps.documents.get(uri)) this.secretOnDisk.add(uri);
-        if (secret) this.forgetSecret(uri);
-        return secret;
-      },
-    );
-    this.judging.add(verdict);
-    void verdict.finally(() => this.judging.delete(verdict));
-    return verdict;
   }
 
   private forgetSecret(uri: string): void {
@@ -133,21 +114,21 @@ class NextEdits {
 
   /** Resolves once every document's verdict and every context chunk that arrived so far is in. */
   private async judged(): Promise<void> {
-    while (this.judging.size > 0) await Promise.all(this.judging);
+    await this.secrets.judged();
     await this.deps.context.settled?.();
   }
 
   opened(document: TextDocument): void {
-    if (this.excluded(document.uri)) return;
+    if (this.secrets.excluded(document.uri)) return;
     this.history.opened(document.uri, this.pathFor(document.uri), document.getText());
-    void this.judge(document.uri);
+    void this.secrets.judge(document.uri);
   }
 
   changed(document: TextDocument): void {
     const uri = document.uri;
     // Any keystroke makes a prediction in flight for this document stale.
     this.inFlight.get(uri)?.abort();
-    if (this.excluded(uri)) {
+    if (this.secrets.excluded(uri)) {
       this.history.forget(uri);
       return;
     }
@@ -162,7 +143,7 @@ class NextEdits {
       this.cancelSpeculation();
     this.history.changed(uri, text, this.now(), accepted);
     // A link can be pointed elsewhere while its document is open, and the editor then reloads it.
-    void this.judge(uri);
+    void this.secrets.judge(uri);
     this.schedulePrefill();
   }
 
@@ -185,7 +166,7 @@ class NextEdits {
     const last = this.lastAsked;
     const settings = this.deps.configuration.settings;
     const document = last && this.deps.documents.get(last.uri);
-    if (!last || !document || !nextEditAvailable(settings) || this.excluded(last.uri)) return;
+    if (!last || !document || !nextEditAvailable(settings) || this.secrets.excluded(last.uri)) return;
     const controller = new AbortController();
     const request: RequestAbort = { signal: controller.signal, abort: () => controller.abort(), dispose: () => undefined };
     this.inFlight.set(last.uri, request);
@@ -223,7 +204,7 @@ class NextEdits {
   }
 
   closed(uri: string): void {
-    this.secretOnDisk.delete(uri);
+    this.secrets.closed(uri);
     this.inFlight.get(uri)?.abort();
     this.proposed.delete(uri);
     this.history.closed(uri);
@@ -237,7 +218,7 @@ class NextEdits {
     this.inFlight.set(uri, request);
     try {
       await deps.configuration.ready;
-      if (this.excluded(uri) || (await this.judge(uri))) return { edits: [] };
+      if (this.secrets.excluded(uri) || (await this.secrets.judge(uri))) return { edits: [] };
       this.unopenedFiles = params.unopenedFiles === true;
       await this.judged();
       const here = (await this.speculated(uri, params)) ?? (await this.predictHere(uri, params, request));
@@ -268,7 +249,7 @@ class NextEdits {
     if (document === undefined) return none;
     const version = params.textDocument.version;
     if (document.version !== version) throw staleVersion(version, document.version);
-    if (this.excluded(uri)) return none;
+    if (this.secrets.excluded(uri)) return none;
     if (nextEditFromCompletion(settings)) {
       const edits = await insertionAtCursor(deps, settings.completion, document, params, request.signal);
       return { result: { edits }, edits, crossFile: false };
@@ -315,7 +296,7 @@ class NextEdits {
         engine: this.deps.engine,
         settings: this.deps.configuration.settings.nextEdit,
         history: speculation?.history ?? this.history,
-        excluded: (other) => this.excluded(other),
+        excluded: (other) => this.secrets.excluded(other),
         judged: () => this.judged(),
         input: (other, text, line) => this.predictionInput(other, text, line),
         propose: (document, edits) => {
@@ -352,7 +333,7 @@ class NextEdits {
     // Documents opened or edited while the model ran are judged before their edits can be in this prompt.
     const result = this.judged()
       .then(() => {
-        if (abort.signal.aborted || this.excluded(uri)) return undefined;
+        if (abort.signal.aborted || this.secrets.excluded(uri)) return undefined;
         const history = this.history.fork();
         history.changed(uri, text, this.now(), true);
         const input = this.predictionInput(uri, text, cursorLine);
